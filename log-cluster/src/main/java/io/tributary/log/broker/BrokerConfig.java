@@ -1,0 +1,300 @@
+package io.tributary.log.broker;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * A broker's configuration, with Kafka's key names. Every key, its default and its documentation live
+ * in {@link #KEYS}; the reference table in docs/ is generated from it. Keys starting with {@code log.}
+ * that are not broker keys are topic defaults (for example {@code log.retention.ms}) and are passed to
+ * the storage layer as such.
+ */
+public final class BrokerConfig {
+
+  /** One configuration key: its name, default (null = required) and what it does. */
+  public record Key(String name, String defaultValue, String doc) {}
+
+  public static final Key BROKER_ID = new Key("broker.id", "0", "Unique id of this broker in the cluster.");
+  public static final Key LISTENERS =
+      new Key("listeners", "PLAINTEXT://127.0.0.1:9092", "Address the broker binds, as PLAINTEXT://host:port (port 0 = any free port).");
+  public static final Key ADVERTISED_LISTENERS =
+      new Key("advertised.listeners", "", "Address given to clients in Metadata; defaults to the bound listener.");
+  public static final Key LOG_DIRS = new Key("log.dirs", "/tmp/tributary-logs", "Comma-separated directories holding partition logs.");
+  public static final Key ZOOKEEPER_CONNECT =
+      new Key("zookeeper.connect", "127.0.0.1:2181", "ZooKeeper connect string, optionally with a chroot (host:port,host:port/chroot).");
+  public static final Key ZOOKEEPER_SESSION_TIMEOUT_MS =
+      new Key("zookeeper.session.timeout.ms", "18000", "ZooKeeper session timeout; a broker silent this long loses its registration.");
+  public static final Key ZOOKEEPER_CONNECTION_TIMEOUT_MS =
+      new Key("zookeeper.connection.timeout.ms", "18000", "How long to wait for the first ZooKeeper connection at start.");
+  public static final Key BROKER_RACK = new Key("broker.rack", "", "Rack of this broker, for rack-aware replica placement.");
+  public static final Key NUM_PARTITIONS = new Key("num.partitions", "1", "Partitions of an auto-created topic.");
+  public static final Key DEFAULT_REPLICATION_FACTOR =
+      new Key("default.replication.factor", "1", "Replication factor of auto-created topics and of CreateTopics with -1.");
+  public static final Key AUTO_CREATE_TOPICS_ENABLE =
+      new Key("auto.create.topics.enable", "true", "Create a topic when a client asks Metadata for an unknown one.");
+  public static final Key SOCKET_REQUEST_MAX_BYTES =
+      new Key("socket.request.max.bytes", "104857600", "Largest request frame accepted; a larger size closes the connection.");
+  public static final Key NUM_NETWORK_THREADS = new Key("num.network.threads", "3", "Netty event-loop threads serving connections.");
+  public static final Key LOG_RETENTION_CHECK_INTERVAL_MS =
+      new Key("log.retention.check.interval.ms", "300000", "How often retention and compaction run.");
+  public static final Key LOG_FLUSH_SCHEDULER_INTERVAL_MS =
+      new Key("log.flush.scheduler.interval.ms", "1000", "How often logs are checked against flush.ms.");
+  public static final Key REPLICA_LAG_TIME_MAX_MS =
+      new Key("replica.lag.time.max.ms", "30000", "A follower that has not caught up for this long leaves the ISR.");
+  public static final Key MIN_INSYNC_REPLICAS =
+      new Key("min.insync.replicas", "1", "Default for topics: fewest in-sync replicas for acks=all to succeed.");
+  public static final Key OFFSETS_TOPIC_NUM_PARTITIONS =
+      new Key("offsets.topic.num.partitions", "50", "Partitions of __consumer_offsets.");
+  public static final Key OFFSETS_TOPIC_REPLICATION_FACTOR =
+      new Key("offsets.topic.replication.factor", "3", "Replication factor of __consumer_offsets (capped by live brokers).");
+
+  public static final List<Key> KEYS = List.of(
+      BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS,
+      ZOOKEEPER_CONNECTION_TIMEOUT_MS, BROKER_RACK, NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR,
+      AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES, NUM_NETWORK_THREADS, LOG_RETENTION_CHECK_INTERVAL_MS,
+      LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
+      OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR);
+
+  private final Map<String, String> values;
+
+  private BrokerConfig(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** Builds a config from key/value pairs; unknown non-topic keys are refused with the key named. */
+  public static BrokerConfig of(Map<String, String> given) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Key key : KEYS) {
+      values.put(key.name(), key.defaultValue());
+    }
+    List<String> unknown = new ArrayList<>();
+    for (Map.Entry<String, String> e : given.entrySet()) {
+      String name = e.getKey().trim();
+      if (!values.containsKey(name) && !isTopicDefault(name)) {
+        unknown.add(name);
+      }
+      values.put(name, e.getValue().trim());
+    }
+    if (!unknown.isEmpty()) {
+      throw new ConfigException("unknown broker configuration key(s) " + unknown
+          + "; see docs/configuration.md for the keys a broker accepts");
+    }
+    BrokerConfig config = new BrokerConfig(values);
+    config.validate();
+    return config;
+  }
+
+  public static BrokerConfig load(Path file) throws IOException {
+    Properties props = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      props.load(reader);
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    props.stringPropertyNames().forEach(k -> map.put(k, props.getProperty(k)));
+    try {
+      return of(map);
+    } catch (ConfigException e) {
+      throw new ConfigException(file + ": " + e.getMessage());
+    }
+  }
+
+  /** Topic-level defaults given at broker level, in Kafka's style ({@code log.retention.ms} etc). */
+  static boolean isTopicDefault(String name) {
+    return name.startsWith("log.") || name.equals("message.max.bytes") || name.startsWith("log.cleaner.");
+  }
+
+  private void validate() {
+    brokerId();
+    listenerHost();
+    listenerPort();
+    if (zookeeperConnect().isEmpty()) {
+      throw new ConfigException(ZOOKEEPER_CONNECT.name(), "", "must name at least one ZooKeeper server");
+    }
+    if (logDirs().isEmpty()) {
+      throw new ConfigException(LOG_DIRS.name(), "", "must name at least one directory");
+    }
+    if (socketRequestMaxBytes() <= 0) {
+      throw new ConfigException(SOCKET_REQUEST_MAX_BYTES.name(), socketRequestMaxBytes(), "must be positive");
+    }
+  }
+
+  public String get(Key key) {
+    return values.get(key.name());
+  }
+
+  public int brokerId() {
+    return intValue(BROKER_ID);
+  }
+
+  public String listenerHost() {
+    return hostPort(get(LISTENERS), LISTENERS)[0];
+  }
+
+  public int listenerPort() {
+    return Integer.parseInt(hostPort(get(LISTENERS), LISTENERS)[1]);
+  }
+
+  /** Host and port advertised to clients; the port may be 0 here and is resolved once bound. */
+  public String advertisedHost() {
+    String adv = get(ADVERTISED_LISTENERS);
+    return adv.isEmpty() ? listenerHost() : hostPort(adv, ADVERTISED_LISTENERS)[0];
+  }
+
+  public int advertisedPort(int boundPort) {
+    String adv = get(ADVERTISED_LISTENERS);
+    return adv.isEmpty() ? boundPort : Integer.parseInt(hostPort(adv, ADVERTISED_LISTENERS)[1]);
+  }
+
+  public List<Path> logDirs() {
+    List<Path> dirs = new ArrayList<>();
+    for (String d : get(LOG_DIRS).split(",")) {
+      if (!d.isBlank()) {
+        dirs.add(Path.of(d.trim()));
+      }
+    }
+    return dirs;
+  }
+
+  public String zookeeperConnect() {
+    return get(ZOOKEEPER_CONNECT);
+  }
+
+  public int zookeeperSessionTimeoutMs() {
+    return intValue(ZOOKEEPER_SESSION_TIMEOUT_MS);
+  }
+
+  public int zookeeperConnectionTimeoutMs() {
+    return intValue(ZOOKEEPER_CONNECTION_TIMEOUT_MS);
+  }
+
+  public String rack() {
+    return get(BROKER_RACK);
+  }
+
+  public int numPartitions() {
+    return intValue(NUM_PARTITIONS);
+  }
+
+  public short defaultReplicationFactor() {
+    return (short) intValue(DEFAULT_REPLICATION_FACTOR);
+  }
+
+  public boolean autoCreateTopics() {
+    return Boolean.parseBoolean(get(AUTO_CREATE_TOPICS_ENABLE));
+  }
+
+  public int socketRequestMaxBytes() {
+    return intValue(SOCKET_REQUEST_MAX_BYTES);
+  }
+
+  public int networkThreads() {
+    return intValue(NUM_NETWORK_THREADS);
+  }
+
+  public long retentionCheckIntervalMs() {
+    return longValue(LOG_RETENTION_CHECK_INTERVAL_MS);
+  }
+
+  public long flushSchedulerIntervalMs() {
+    return longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS);
+  }
+
+  public long replicaLagTimeMaxMs() {
+    return longValue(REPLICA_LAG_TIME_MAX_MS);
+  }
+
+  public int offsetsTopicPartitions() {
+    return intValue(OFFSETS_TOPIC_NUM_PARTITIONS);
+  }
+
+  public short offsetsTopicReplicationFactor() {
+    return (short) intValue(OFFSETS_TOPIC_REPLICATION_FACTOR);
+  }
+
+  /**
+   * Topic configuration defaults set at broker level, translated to topic key names
+   * ({@code log.retention.ms} becomes {@code retention.ms}, {@code log.segment.bytes} becomes
+   * {@code segment.bytes}, {@code message.max.bytes} becomes {@code max.message.bytes}).
+   */
+  public Map<String, String> topicDefaults() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      String k = e.getKey();
+      if (k.equals(LOG_DIRS.name()) || k.equals(LOG_RETENTION_CHECK_INTERVAL_MS.name())
+          || k.equals(LOG_FLUSH_SCHEDULER_INTERVAL_MS.name()) || k.startsWith("log.cleaner.")) {
+        continue;
+      }
+      if (k.equals("message.max.bytes")) {
+        out.put("max.message.bytes", e.getValue());
+      } else if (k.equals("log.cleanup.policy")) {
+        out.put("cleanup.policy", e.getValue());
+      } else if (k.equals("log.flush.interval.messages")) {
+        out.put("flush.messages", e.getValue());
+      } else if (k.equals("log.flush.interval.ms")) {
+        out.put("flush.ms", e.getValue());
+      } else if (k.equals("log.roll.ms")) {
+        out.put("segment.ms", e.getValue());
+      } else if (k.startsWith("log.")) {
+        out.put(k.substring("log.".length()), e.getValue());
+      }
+    }
+    out.put("min.insync.replicas", get(MIN_INSYNC_REPLICAS));
+    return Collections.unmodifiableMap(out);
+  }
+
+  public Map<String, String> asMap() {
+    return Collections.unmodifiableMap(values);
+  }
+
+  private int intValue(Key key) {
+    try {
+      return Integer.parseInt(get(key));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key.name(), get(key), "must be an integer");
+    }
+  }
+
+  private long longValue(Key key) {
+    try {
+      return Long.parseLong(get(key));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key.name(), get(key), "must be an integer");
+    }
+  }
+
+  private static String[] hostPort(String listener, Key key) {
+    String s = listener.trim();
+    int scheme = s.indexOf("://");
+    if (scheme >= 0) {
+      String proto = s.substring(0, scheme);
+      if (!proto.equals("PLAINTEXT")) {
+        throw new ConfigException(key.name(), listener, "only PLAINTEXT listeners are supported");
+      }
+      s = s.substring(scheme + 3);
+    }
+    int colon = s.lastIndexOf(':');
+    if (colon < 0) {
+      throw new ConfigException(key.name(), listener, "expected PLAINTEXT://host:port");
+    }
+    String host = s.substring(0, colon);
+    String port = s.substring(colon + 1);
+    try {
+      int p = Integer.parseInt(port);
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key.name(), listener, "port must be 0-65535");
+    }
+    return new String[] {host.isEmpty() ? "0.0.0.0" : host, port};
+  }
+}
