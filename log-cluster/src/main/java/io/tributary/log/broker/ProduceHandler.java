@@ -50,7 +50,7 @@ final class ProduceHandler {
         .setLogAppendTimeMs(RecordBatch.NO_TIMESTAMP);
     try {
       if (!(partition.records() instanceof MemoryRecords records)) {
-        throw new org.apache.kafka.common.errors.InvalidRecordException(tp + ": no record set in request");
+        throw new org.apache.kafka.common.InvalidRecordException(tp + ": no record set in request");
       }
       // Magic v2 and exactly one batch, as Kafka requires of produce requests from v3 on.
       ProduceRequest.validateRecords(version, records);

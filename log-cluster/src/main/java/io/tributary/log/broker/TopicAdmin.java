@@ -18,7 +18,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidRequestException;
-import org.apache.kafka.common.errors.RequestTimedOutException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.internals.Topic;
 
@@ -81,7 +81,7 @@ public final class TopicAdmin {
     replicas.forEach((p, ids) -> states.put(p, new PartitionState(ids.get(0), 0, ids, 0, 0)));
     store.createTopic(req.name(), id, replicas, configs, states);
     if (!metadata.awaitImage(img -> img.topic(req.name()).map(t -> t.id().equals(id)).orElse(false), PROPAGATION_TIMEOUT_MS)) {
-      throw new RequestTimedOutException("topic '" + req.name() + "' was created but did not reach this broker's metadata within "
+      throw new TimeoutException("topic '" + req.name() + "' was created but did not reach this broker's metadata within "
           + PROPAGATION_TIMEOUT_MS + " ms");
     }
     return new TopicInfo(req.name(), id, replicas, configs);
