@@ -90,6 +90,28 @@ final class TestRecords {
     return out;
   }
 
+  /** Every record of the log from its start to its end, reading segment after segment as a consumer would. */
+  static List<Rec> readAll(PartitionLog log) throws java.io.IOException {
+    List<Rec> out = new ArrayList<>();
+    long next = log.logStartOffset();
+    while (next < log.logEndOffset()) {
+      Records r = log.read(next, Integer.MAX_VALUE, Long.MAX_VALUE, true).records();
+      if (r.sizeInBytes() == 0) {
+        throw new AssertionError("empty read at " + next + " below log end " + log.logEndOffset());
+      }
+      for (RecordBatch b : r.batches()) {
+        b.ensureValid();
+        for (Record rec : b) {
+          if (rec.offset() >= next) {
+            out.add(new Rec(rec.offset(), rec.timestamp(), str(rec.key()), str(rec.value())));
+          }
+        }
+        next = Math.max(next, b.nextOffset());
+      }
+    }
+    return out;
+  }
+
   static List<RecordBatch> batches(Records records) {
     List<RecordBatch> out = new ArrayList<>();
     for (RecordBatch b : records.batches()) {
