@@ -450,7 +450,7 @@ public final class PartitionLog implements Closeable {
       return prev;
     }
     prev.onBecomeInactive();
-    producers.takeSnapshot(logEndOffset);
+    producers.takeSnapshot(logEndOffset, false);
     Segment seg = Segment.create(dir, newBase, config, now);
     segments.put(newBase, seg);
     if (prev.sizeInBytes() == 0) { // an empty previous segment is useless
@@ -833,7 +833,7 @@ public final class PartitionLog implements Closeable {
     Segment active = segments.lastEntry().getValue();
     active.onBecomeInactive();
     flush();
-    producers.takeSnapshot(logEndOffset);
+    producers.takeSnapshot(logEndOffset, true);
     RecoveryCheckpoint.write(dir, logEndOffset);
     closed = true;
     processPendingDeletes(0, true);
