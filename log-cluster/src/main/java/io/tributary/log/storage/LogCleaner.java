@@ -89,8 +89,7 @@ public final class LogCleaner {
         int size = s.sizeInBytes();
         before += size;
         ByteBuffer in = ByteBuffer.allocate(size);
-        s.records().readInto(in, 0);
-        in.flip();
+        s.records().readInto(in, 0); // reads and flips
         MemoryRecords records = MemoryRecords.readableRecords(in);
         long[] dropped = {0};
         MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(nowMs, cfg.deleteRetentionMs()) {
