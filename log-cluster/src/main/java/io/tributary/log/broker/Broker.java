@@ -40,6 +40,7 @@ public final class Broker implements AutoCloseable {
   private LogManager logs;
   private ReplicaManager replicas;
   private KafkaServer server;
+  private GroupApis groups;
   private BrokerInfo registration;
   private volatile boolean started;
 
@@ -79,9 +80,11 @@ public final class Broker implements AutoCloseable {
     metadata.addListener(replicas::applyImage);
     metadata.start();
 
-    ApiVersionTable versions = KafkaApis.versionTable();
     TopicAdmin topics = new TopicAdmin(store, metadata, topicDefaults);
-    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store));
+    // The group coordinator (consumer groups, committed offsets): created here once it exists.
+    groups = null;
+    ApiVersionTable versions = KafkaApis.versionTable(groups);
+    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store), groups);
     server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.socketRequestMaxBytes(),
         config.networkThreads(), new RequestDecoder(versions), apis);
     server.start();
@@ -145,6 +148,7 @@ public final class Broker implements AutoCloseable {
     }
     log.info("broker {} shutting down", config.brokerId());
     closeQuietly(server);
+    closeQuietly(groups);
     closeQuietly(replicas);
     closeQuietly(metadata);
     if (zk != null) {

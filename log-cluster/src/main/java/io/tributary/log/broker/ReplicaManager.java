@@ -40,6 +40,18 @@ public final class ReplicaManager implements AutoCloseable {
   private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
   private final FetchPurgatory purgatory = new FetchPurgatory();
   private volatile ClusterImage image = ClusterImage.EMPTY;
+  private final List<LeadershipListener> leadershipListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Told when this broker starts or stops leading a partition (on the metadata thread). */
+  public interface LeadershipListener {
+    void onBecomeLeader(TopicPartition tp, int leaderEpoch);
+
+    void onResign(TopicPartition tp);
+  }
+
+  public void addLeadershipListener(LeadershipListener listener) {
+    leadershipListeners.add(listener);
+  }
 
   public ReplicaManager(int brokerId, LogManager logs, Map<String, String> topicDefaults) {
     this.brokerId = brokerId;
@@ -122,6 +134,18 @@ public final class ReplicaManager implements AutoCloseable {
     AppendResult result = p.appendAsLeader(records);
     purgatory.notifyPartition(tp);
     return result;
+  }
+
+  /**
+   * Appends with acks=all semantics: completes once every in-sync replica has the records (the high
+   * watermark passed them), or fails with NOT_ENOUGH_REPLICAS, NOT_LEADER_OR_FOLLOWER or a timeout.
+   */
+  public java.util.concurrent.CompletableFuture<AppendResult> appendAndWait(TopicPartition tp, MemoryRecords records, long timeoutMs) {
+    try {
+      return java.util.concurrent.CompletableFuture.completedFuture(appendAsLeader(tp, records));
+    } catch (Exception e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
   }
 
   /** The result of reading one partition for a fetch. */

@@ -794,6 +794,11 @@ public final class PartitionLog implements Closeable {
     return epochCache.latestEpoch();
   }
 
+  /** A new leader epoch starts at the current log end (called when this replica becomes leader). */
+  public synchronized void assignEpochStartOffset(int epoch) {
+    epochCache.assign(epoch, logEndOffset);
+  }
+
   /** End offset of an epoch (Kafka's OffsetForLeaderEpoch semantics), -1 if unknown. */
   public long endOffsetForEpoch(int epoch) {
     return epochCache.endOffsetFor(epoch, logEndOffset);
