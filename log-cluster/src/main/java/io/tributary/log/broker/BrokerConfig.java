@@ -74,7 +74,9 @@ public final class BrokerConfig {
       LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
       AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, REPLICA_FETCH_MAX_BYTES,
       REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS,
-      OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR);
+      OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR,
+      Groups.OFFSETS_RETENTION_MINUTES, Groups.OFFSETS_RETENTION_CHECK_INTERVAL_MS, Groups.GROUP_MIN_SESSION_TIMEOUT_MS,
+      Groups.GROUP_MAX_SESSION_TIMEOUT_MS, Groups.GROUP_INITIAL_REBALANCE_DELAY_MS, Groups.OFFSETS_COMMIT_TIMEOUT_MS);
 
   private final Map<String, String> values;
 
@@ -328,5 +330,47 @@ public final class BrokerConfig {
       throw new ConfigException(key.name(), listener, "port must be 0-65535");
     }
     return new String[] {host.isEmpty() ? "0.0.0.0" : host, port};
+  }
+
+  /** The group coordinator's keys (held in a nested class so that they are defined before {@link #KEYS}). */
+  public static final class Groups {
+    private Groups() {}
+
+    public static final Key OFFSETS_RETENTION_MINUTES = new Key("offsets.retention.minutes", "10080",
+        "Committed offsets of a group that has been empty this long are deleted.");
+    public static final Key OFFSETS_RETENTION_CHECK_INTERVAL_MS = new Key("offsets.retention.check.interval.ms", "600000",
+        "How often the group coordinator looks for expired offsets.");
+    public static final Key GROUP_MIN_SESSION_TIMEOUT_MS = new Key("group.min.session.timeout.ms", "6000",
+        "Smallest session timeout a group member may ask for.");
+    public static final Key GROUP_MAX_SESSION_TIMEOUT_MS = new Key("group.max.session.timeout.ms", "1800000",
+        "Largest session timeout a group member may ask for.");
+    public static final Key GROUP_INITIAL_REBALANCE_DELAY_MS = new Key("group.initial.rebalance.delay.ms", "3000",
+        "How long the first rebalance of an empty group waits for more members to join.");
+    public static final Key OFFSETS_COMMIT_TIMEOUT_MS = new Key("offsets.commit.timeout.ms", "5000",
+        "How long an offset commit waits for the in-sync replicas of __consumer_offsets before it fails.");
+  }
+
+  public int offsetsRetentionMinutes() {
+    return intValue(Groups.OFFSETS_RETENTION_MINUTES);
+  }
+
+  public long offsetsRetentionCheckIntervalMs() {
+    return longValue(Groups.OFFSETS_RETENTION_CHECK_INTERVAL_MS);
+  }
+
+  public int groupMinSessionTimeoutMs() {
+    return intValue(Groups.GROUP_MIN_SESSION_TIMEOUT_MS);
+  }
+
+  public int groupMaxSessionTimeoutMs() {
+    return intValue(Groups.GROUP_MAX_SESSION_TIMEOUT_MS);
+  }
+
+  public int groupInitialRebalanceDelayMs() {
+    return intValue(Groups.GROUP_INITIAL_REBALANCE_DELAY_MS);
+  }
+
+  public long offsetsCommitTimeoutMs() {
+    return longValue(Groups.OFFSETS_COMMIT_TIMEOUT_MS);
   }
 }
