@@ -468,8 +468,7 @@ public final class ClassicGroup {
         return true;
       }
     }
-    // A lone member may change its protocols entirely.
-    return members.size() == 1;
+    return false;
   }
 
   private boolean isFull() {
