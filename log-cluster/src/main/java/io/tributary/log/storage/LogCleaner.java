@@ -89,8 +89,13 @@ public final class LogCleaner {
         int size = s.sizeInBytes();
         before += size;
         ByteBuffer in = ByteBuffer.allocate(size);
-        s.records().readInto(in, 0);
-        in.flip();
+        s.records().readInto(in, 0); // reads fully and flips
+        if (in.position() == size && size > 0) {
+          in.flip();
+        }
+        if (in.remaining() != size) {
+          throw new java.io.IOException("Short read of " + s.logPath() + ": " + in.remaining() + " of " + size + " bytes");
+        }
         MemoryRecords records = MemoryRecords.readableRecords(in);
         long[] dropped = {0};
         MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(nowMs, cfg.deleteRetentionMs()) {
