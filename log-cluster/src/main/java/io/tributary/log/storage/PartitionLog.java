@@ -778,8 +778,7 @@ public final class PartitionLog implements Closeable {
     if (truncated > 0) {
       throw new IllegalStateException("Cleaned segment " + fresh.logPath() + " of " + tp + " failed validation");
     }
-    fresh.onBecomeInactive();
-    fresh.flush();
+    fresh.onBecomeInactive(); // indexes are not fsynced: after a crash they are checked and rebuilt if torn
     segments.put(base, fresh);
     pendingDeletes.add(new PendingDelete(old, time.milliseconds() + config.fileDeleteDelayMs()));
   }
