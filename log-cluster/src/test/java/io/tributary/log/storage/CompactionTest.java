@@ -13,6 +13,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.record.MemoryRecords;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -160,5 +163,63 @@ class CompactionTest {
     }
     // idempotence still works after cleaning
     assertTrue(log.appendAsLeader(TestRecords.idempotent(77, (short) 2, 58, 2, 1L), 0).duplicate());
+    // every record of the producer's newest inactive batch is superseded: compaction keeps it as an empty batch
+    long end = log.logEndOffset();
+    for (int i = 0; i < 10; i++) {
+      log.appendAsLeader(keyed(time.milliseconds(), "k0", "x", "k1", "y"), 0);
+    }
+    LogCleaner.clean(log, time.milliseconds());
+    // without any snapshot, producer state is rebuilt from the log alone, and the sequence continues
+    log.close();
+    for (Path p : new ProducerStateManager(log.dir(), TP).listSnapshots().values()) {
+      Files.delete(p);
+    }
+    open(Map.of());
+    assertEquals(Optional.of((short) 2), log.producerEpoch(77));
+    assertEquals(end + 20, log.appendAsLeader(TestRecords.idempotent(77, (short) 2, 60, 2, 1L), 0).firstOffset());
+  }
+
+  @Test
+  void followerAcceptsBatchesOfACompactedLeaderLog() throws IOException {
+    open(Map.of());
+    long ts = time.milliseconds();
+    for (int i = 0; i < 40; i++) {
+      log.appendAsLeader(keyed(Compression.gzip().build(), ts, "a", "a" + i, "b" + (i % 3), "b" + i), 3);
+    }
+    LogCleaner.clean(log, ts);
+    List<TestRecords.Rec> leaderRecs = TestRecords.readAll(log);
+    PartitionLog follower = PartitionLog.open(tmp.resolve("follower").resolve("_schemas-0"), TP, ID,
+        LogConfig.fromMap(Map.of("cleanup.policy", "compact")), time);
+    try {
+      long next = 0;
+      while (next < log.logEndOffset()) {
+        LogReadResult r = log.read(next, 1000, Long.MAX_VALUE, true);
+        ByteBuffer copy = ByteBuffer.allocate(r.records().sizeInBytes());
+        ((org.apache.kafka.common.record.FileRecords) r.records()).readInto(copy, 0);
+        MemoryRecords mr = MemoryRecords.readableRecords(copy);
+        follower.appendAsFollower(mr);
+        for (RecordBatch b : mr.batches()) {
+          next = b.nextOffset();
+        }
+      }
+      assertEquals(log.logEndOffset(), follower.logEndOffset());
+      assertEquals(leaderRecs, TestRecords.readAll(follower));
+      assertEquals(3, follower.latestEpoch().getAsInt());
+    } finally {
+      follower.close();
+    }
+  }
+
+  @Test
+  void nothingAtOrAboveTheHighWatermarkIsCleaned() throws IOException {
+    open(Map.of());
+    long ts = time.milliseconds();
+    for (int i = 0; i < 30; i++) {
+      log.appendAsLeader(keyed(ts, "same", "v" + i), 0);
+    }
+    log.updateHighWatermark(log.segmentBaseOffsets().get(1) - 1);
+    assertEquals(0, LogCleaner.clean(log, ts).recordsRemoved());
+    log.updateHighWatermark(log.logEndOffset());
+    assertTrue(LogCleaner.clean(log, ts).recordsRemoved() > 0);
   }
 }

@@ -327,4 +327,17 @@ class PartitionLogTest {
     }
     assertTrue(log.segmentBaseOffsets().size() > 5);
   }
+
+  @Test
+  void recordsWhoseBufferDoesNotStartAtZeroAreAccepted() throws IOException {
+    open(Map.of());
+    MemoryRecords b = batch("p", 2, 1L);
+    ByteBuffer padded = ByteBuffer.allocate(b.sizeInBytes() + 10);
+    padded.position(10);
+    padded.put(b.buffer());
+    padded.position(10);
+    AppendResult r = log.appendAsLeader(MemoryRecords.readableRecords(padded), 0);
+    assertEquals(1, r.lastOffset());
+    assertEquals(2, TestRecords.readAll(log).size());
+  }
 }
