@@ -61,7 +61,7 @@ public final class PartitionLog implements Closeable {
   private final List<PendingDelete> pendingDeletes = new ArrayList<>();
   private volatile long logStartOffset;
   private volatile long logEndOffset;
-  private long recoveryPoint;
+  private volatile long recoveryPoint;
   private long unflushedMessages;
   private long lastFlushMs;
   private long cleanerCheckpoint;
@@ -863,6 +863,7 @@ public final class PartitionLog implements Closeable {
     Segment active = segments.lastEntry().getValue();
     active.onBecomeInactive();
     flush();
+    active.flush(); // the final time-index entry
     producers.takeSnapshot(logEndOffset, true);
     RecoveryCheckpoint.write(dir, logEndOffset);
     closed = true;

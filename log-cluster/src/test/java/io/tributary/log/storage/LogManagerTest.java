@@ -130,4 +130,24 @@ class LogManagerTest {
     assertEquals(Optional.of(new TopicPartition("a-b-c", 12)), LogManager.parse("a-b-c-12"));
     assertEquals(Optional.empty(), LogManager.parse("abc"));
   }
+
+  @Test
+  void backgroundTasksApplyRetentionAndFlushMs() throws Exception {
+    try (LogManager m = new LogManager(List.of(tmp.resolve("d")), Map.of("segment.bytes", "500"), time)) {
+      m.startup();
+      PartitionLog l = m.getOrCreate(new TopicPartition("bg", 0), Uuid.randomUuid(), Map.of("retention.ms", "1000", "flush.ms", "500"));
+      for (int i = 0; i < 20; i++) {
+        l.appendAsLeader(batch("v" + i, 2, time.milliseconds()), 0);
+      }
+      assertEquals(0, l.recoveryPoint());
+      time.sleep(2000);
+      m.startBackgroundTasks(5, 5);
+      long deadline = System.currentTimeMillis() + 5000;
+      while ((l.logStartOffset() == 0 || l.recoveryPoint() < 40) && System.currentTimeMillis() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(l.logStartOffset() > 0, "retention ran");
+      assertEquals(40, l.recoveryPoint(), "flush.ms ran");
+    }
+  }
 }
