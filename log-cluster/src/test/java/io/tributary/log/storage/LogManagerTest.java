@@ -150,4 +150,19 @@ class LogManagerTest {
       assertEquals(40, l.recoveryPoint(), "flush.ms ran");
     }
   }
+
+  @Test
+  void aLogDirServesOneBrokerAtATime() throws IOException {
+    List<Path> dirs = List.of(tmp.resolve("shared"));
+    try (LogManager first = new LogManager(dirs, Map.of(), time)) {
+      first.startup();
+      LogManager second = new LogManager(dirs, Map.of(), time);
+      IOException e = assertThrows(IOException.class, second::startup);
+      assertTrue(e.getMessage().contains("in use"), e.getMessage());
+      second.close();
+    }
+    try (LogManager again = new LogManager(dirs, Map.of(), time)) {
+      again.startup(); // released by close
+    }
+  }
 }
