@@ -162,8 +162,8 @@ public final class PartitionLog implements Closeable {
     RecoveryCheckpoint.write(dir, recoveryPoint);
     RecoveryCheckpoint.clearCleanShutdown(dir);
     lastFlushMs = now;
-    LOG.info("Loaded {} from {}: {} segments, log start {}, log end {}, {} producers ({} shutdown)", tp, dir, segments.size(),
-        logStartOffset, logEndOffset, producers.producerCount(), clean ? "clean" : "unclean");
+    LOG.info("Loaded {} from {}: {} segments, log start {}, log end {}, {} producers ({})", tp, dir, segments.size(),
+        logStartOffset, logEndOffset, producers.producerCount(), bases.isEmpty() ? "new log" : clean ? "clean shutdown" : "recovered after unclean shutdown");
   }
 
   private static Long floorOrFirst(TreeSet<Long> bases, long offset) {
