@@ -164,8 +164,14 @@ public final class Partition {
   }
 
   private LeaderReplicaState.Outcome apply(LeaderReplicaState.Outcome outcome) {
-    highWatermark = outcome.highWatermark();
+    setHighWatermark(outcome.highWatermark());
     return outcome;
+  }
+
+  /** The log learns it too: compaction never cleans above the high watermark. */
+  private void setHighWatermark(long hw) {
+    highWatermark = hw;
+    log.updateHighWatermark(hw);
   }
 
   // ---- follower side ---------------------------------------------------------------------------
@@ -180,7 +186,7 @@ public final class Partition {
   /** The leader's high watermark, as told in a fetch response (capped by what this replica has). */
   synchronized void updateFollowerHighWatermark(long leaderHighWatermark) {
     if (!isLeader()) {
-      highWatermark = Math.max(log.logStartOffset(), Math.min(leaderHighWatermark, log.logEndOffset()));
+      setHighWatermark(Math.max(log.logStartOffset(), Math.min(leaderHighWatermark, log.logEndOffset())));
     }
   }
 
@@ -188,7 +194,7 @@ public final class Partition {
     if (offset < log.logEndOffset()) {
       log.truncateTo(offset);
     }
-    highWatermark = Math.min(highWatermark, log.logEndOffset());
+    setHighWatermark(Math.min(highWatermark, log.logEndOffset()));
   }
 
   /**
