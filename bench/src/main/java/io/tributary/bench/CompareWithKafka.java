@@ -1,0 +1,188 @@
+package io.tributary.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The comparison runner: in one run, starts an Apache Kafka cluster (child JVMs), runs the workload,
+ * stops it; then starts a Tributary cluster the same way and runs the same workload; prints both and the
+ * ratios Tributary/Kafka. When a half cannot run (for example Tributary's broker is not built or exits
+ * at start), it says why and the other half still runs.
+ *
+ * <pre>
+ * CompareWithKafka [produce-consume] [--brokers 1|3] [--only kafka|tributary] [workload options]
+ * CompareWithKafka [produce-consume] --bootstrap host:port [--label NAME] [workload options]
+ * </pre>
+ */
+public final class CompareWithKafka {
+  static final List<String> FLAGS = List.of("help", "keep-dirs");
+  static final List<String> OPTIONS = List.of("brokers", "only", "bootstrap", "label", "home", "work-dir",
+      "broker-jvm-opts");
+
+  /**
+   * The JVM flags both brokers get: those of Kafka's own start scripts (kafka-server-start.sh and
+   * kafka-run-class.sh), so neither side runs with a better-tuned JVM than the other.
+   */
+  static final String DEFAULT_BROKER_JVM_OPTS = "-Xms1g -Xmx1g -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 "
+      + "-XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 "
+      + "-Djava.awt.headless=true";
+
+  private CompareWithKafka() {}
+
+  static String usage() {
+    return String.join("\n",
+        "usage: bench/run.sh produce-consume [options]",
+        "  --brokers N              brokers per cluster: 1 or 3 (default 1)",
+        "  --only kafka|tributary   run one half only (default both)",
+        "  --bootstrap host:port    no clusters started: run the workload against this running cluster",
+        "  --label NAME             with --bootstrap: name printed for that system",
+        "  --home DIR               repository root (default: found from the working directory)",
+        "  --work-dir DIR           where brokers' data goes (default: the system temp dir); deleted after",
+        "  --keep-dirs              keep the brokers' data and logs",
+        "  --broker-jvm-opts \"...\"  JVM flags of both brokers (default: Kafka's start-script flags)",
+        WorkloadOptions.usage());
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Args args;
+    try {
+      args = new Args(argv, FLAGS, concat(OPTIONS, WorkloadOptions.OPTIONS));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(usage());
+      System.exit(2);
+      return;
+    }
+    if (args.flag("help")) {
+      System.out.println(usage());
+      return;
+    }
+    List<String> positional = args.positional();
+    if (positional.size() > 1 || (positional.size() == 1 && !positional.get(0).equals("produce-consume"))) {
+      System.err.println("unknown benchmark " + positional + "; available: produce-consume");
+      System.exit(2);
+    }
+    System.exit(run(args, System.out));
+  }
+
+  static int run(Args args, PrintStream out) throws InterruptedException {
+    int brokers = args.intValue("brokers", 1);
+    if (brokers < 1 || brokers > 9) {
+      out.println("--brokers must be within [1, 9], got " + brokers);
+      return 2;
+    }
+    WorkloadOptions options;
+    try {
+      options = WorkloadOptions.from(args, (short) brokers);
+    } catch (IllegalArgumentException e) {
+      out.println(e.getMessage());
+      return 2;
+    }
+
+    if (args.has("bootstrap")) {
+      String bootstrap = args.string("bootstrap", null);
+      try {
+        WorkloadResult r = new ProduceConsumeBench(bootstrap, options, out).run(args.string("label", bootstrap),
+            "running cluster at " + bootstrap);
+        Report.printResult(out, options, r);
+        return 0;
+      } catch (BenchException e) {
+        out.println("FAILED against " + bootstrap + ": " + e.getMessage());
+        return 1;
+      }
+    }
+
+    String only = args.string("only", "both");
+    if (!List.of("both", "kafka", "tributary").contains(only)) {
+      out.println("--only takes kafka or tributary, got " + only);
+      return 2;
+    }
+    Path home = findHome(args.string("home", System.getProperty("tributary.home")));
+    Path workDir = Path.of(args.string("work-dir", System.getProperty("java.io.tmpdir")));
+    boolean keep = args.flag("keep-dirs");
+    List<String> jvmOpts = Arrays.stream(args.string("broker-jvm-opts", DEFAULT_BROKER_JVM_OPTS).trim().split("\\s+"))
+        .filter(s -> !s.isEmpty()).toList();
+    Path kafkaLib = home.resolve("bench/target/kafka-broker-lib");
+
+    out.println("produce-consume benchmark, " + brokers + (brokers == 1 ? " broker" : " brokers")
+        + " per cluster, same machine, one cluster at a time; repository " + home);
+    Report.printWorkload(out, options);
+    out.println("brokers:  JVM flags " + String.join(" ", jvmOpts));
+
+    WorkloadResult kafka = null;
+    String kafkaMissing = "not run (--only tributary)";
+    String kafkaName = "kafka";
+    if (!only.equals("tributary")) {
+      try {
+        kafkaName = "kafka " + KafkaPeer.versionIn(kafkaLib);
+      } catch (BenchException ignored) {
+        // reported by the run below
+      }
+      try (PeerCluster cluster = KafkaPeer.start(kafkaLib, brokers, workDir, jvmOpts, keep, out)) {
+        kafka = runOn(cluster, options, out);
+      } catch (BenchException e) {
+        kafkaMissing = "FAILED: " + e.getMessage();
+        out.println("[kafka] " + kafkaMissing);
+      }
+    }
+
+    WorkloadResult tributary = null;
+    String tributaryMissing = "not run (--only kafka)";
+    if (!only.equals("kafka")) {
+      try (PeerCluster cluster = TributaryPeer.start(home, brokers, workDir, jvmOpts, keep, out)) {
+        tributary = runOn(cluster, options, out);
+      } catch (BenchException e) {
+        tributaryMissing = "NOT AVAILABLE or FAILED: " + e.getMessage();
+        out.println();
+        out.println("[tributary] this half did not run: " + e.getMessage());
+      }
+    }
+
+    if (kafka != null) {
+      Report.printResult(out, options, kafka);
+    }
+    if (tributary != null) {
+      Report.printResult(out, options, tributary);
+    }
+    Report.printComparison(out, kafka, kafkaMissing, tributary, firstLine(tributaryMissing), "tributary", kafkaName);
+    boolean kafkaOk = only.equals("tributary") || kafka != null;
+    boolean tributaryOk = only.equals("kafka") || tributary != null;
+    return kafkaOk && tributaryOk ? 0 : 1;
+  }
+
+  private static WorkloadResult runOn(PeerCluster cluster, WorkloadOptions options, PrintStream out)
+      throws BenchException, InterruptedException {
+    return new ProduceConsumeBench(cluster.bootstrap(), options, out).run(cluster.system(), cluster.description());
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl) + " (details above)";
+  }
+
+  /** The repository root: given, or the nearest directory upwards holding bench/pom.xml and dist/. */
+  static Path findHome(String given) {
+    if (given != null && !given.isEmpty()) {
+      return Path.of(given).toAbsolutePath().normalize();
+    }
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null) {
+      if (Files.isRegularFile(p.resolve("bench/pom.xml")) && Files.isDirectory(p.resolve("dist"))) {
+        return p;
+      }
+      p = p.getParent();
+    }
+    return Path.of("").toAbsolutePath();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+}

@@ -1,0 +1,100 @@
+package io.tributary.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+/** Plain-text tables of workload results and of the ratios between systems. */
+public final class Report {
+  private Report() {}
+
+  /** Producer/consumer settings every system gets (besides bootstrap and serializers). */
+  static String clientSettings(WorkloadOptions o) {
+    Map<String, String> producer = new TreeMap<>(Map.of("acks", "all", "enable.idempotence", "true"));
+    producer.putAll(o.producerProps());
+    Map<String, String> consumer = new TreeMap<>(Map.of("enable.auto.commit", "false"));
+    consumer.putAll(o.consumerProps());
+    return "producer " + producer + " (other settings: kafka-clients defaults), consumer assign+seekToBeginning "
+        + consumer + (o.maxRecordsPerSec() > 0 ? ", producer rate limit " + o.maxRecordsPerSec() + " records/s" : "");
+  }
+
+  static void printWorkload(PrintStream out, WorkloadOptions o) {
+    out.printf(Locale.ROOT, "workload: %,d records x %d B values (no key), %d partitions, RF=%d, warm-up %,d records%n",
+        o.records(), o.recordSizeBytes(), o.partitions(), o.replicationFactor(), o.warmupRecords());
+    out.println("clients:  kafka-clients " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ", "
+        + clientSettings(o));
+  }
+
+  public static void printResult(PrintStream out, WorkloadOptions o, WorkloadResult r) {
+    out.println();
+    out.println("== " + r.system() + " (" + r.description() + ") ==");
+    printWorkload(out, o);
+    out.printf(Locale.ROOT, "%-8s %11s %8s %11s %8s %8s %8s %9s %8s%n",
+        "phase", "records", "seconds", "records/s", "MiB/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
+    row(out, "produce", r.produce());
+    row(out, "consume", r.consume());
+    out.println("verified: " + r.verification());
+    out.println("latency:  produce ack latency per record = send callback time - time just before send()");
+  }
+
+  private static void row(PrintStream out, String phase, PhaseResult p) {
+    LatencyStats l = p.latency();
+    out.printf(Locale.ROOT, "%-8s %,11d %8.2f %,11.0f %8.2f %8s %8s %9s %8s%n",
+        phase, p.records(), p.seconds(), p.recordsPerSec(), p.mibPerSec(),
+        ms(l, 50), ms(l, 99), ms(l, 99.9), l == null ? "-" : fmt(l.maxMs()));
+  }
+
+  private static String ms(LatencyStats l, double pct) {
+    return l == null ? "-" : fmt(l.percentileMs(pct));
+  }
+
+  private static String fmt(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private record Metric(String name, ToDoubleFunction<WorkloadResult> value) {}
+
+  private static final List<Metric> METRICS = List.of(
+      new Metric("produce records/s", r -> r.produce().recordsPerSec()),
+      new Metric("produce MiB/s", r -> r.produce().mibPerSec()),
+      new Metric("produce p50 ms", r -> r.produce().latency().percentileMs(50)),
+      new Metric("produce p99 ms", r -> r.produce().latency().percentileMs(99)),
+      new Metric("produce p99.9 ms", r -> r.produce().latency().percentileMs(99.9)),
+      new Metric("consume records/s", r -> r.consume().recordsPerSec()),
+      new Metric("consume MiB/s", r -> r.consume().mibPerSec()));
+
+  /**
+   * Side by side: the baseline's figures, the other's, and other/baseline. Either may be null (did not
+   * run), then its column says why.
+   */
+  public static void printComparison(PrintStream out, WorkloadResult baseline, String baselineMissing,
+      WorkloadResult other, String otherMissing, String otherName, String baselineName) {
+    out.println();
+    out.println("== comparison: " + otherName + " vs " + baselineName + " ==");
+    String ratioHeader = otherName + "/" + baselineName;
+    out.printf(Locale.ROOT, "%-18s %16s %16s %18s%n", "metric", baselineName, otherName, ratioHeader);
+    for (Metric m : METRICS) {
+      double b = baseline == null ? Double.NaN : m.value().applyAsDouble(baseline);
+      double o = other == null ? Double.NaN : m.value().applyAsDouble(other);
+      String ratio = Double.isNaN(b) || Double.isNaN(o) || b == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", o / b);
+      out.printf(Locale.ROOT, "%-18s %16s %16s %18s%n", m.name(), figure(b), figure(o), ratio);
+    }
+    out.println("(throughput ratio > 1: " + otherName + " faster; latency ratio < 1: " + otherName + " lower)");
+    if (baseline == null) {
+      out.println(baselineName + ": " + baselineMissing);
+    }
+    if (other == null) {
+      out.println(otherName + ": " + otherMissing);
+    }
+  }
+
+  private static String figure(double v) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    return v >= 1000 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+  }
+}
