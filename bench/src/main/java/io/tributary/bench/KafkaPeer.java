@@ -69,7 +69,10 @@ final class KafkaPeer implements PeerCluster {
     try {
       peer.startNodes(libDir, jvmOpts, progress);
       return peer;
-    } catch (BenchException | InterruptedException | RuntimeException e) {
+    } catch (BenchException e) {
+      peer.stopKeepingDir(); // only logs and empty data so far: kept for inspection
+      throw new BenchException(e.getMessage() + "\n(logs kept in " + dir + ")", e);
+    } catch (InterruptedException | RuntimeException e) {
       peer.close();
       throw e;
     }
@@ -161,6 +164,11 @@ final class KafkaPeer implements PeerCluster {
   @Override
   public String bootstrap() {
     return brokerPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+  }
+
+  private void stopKeepingDir() throws InterruptedException {
+    ChildJvm.stopAll(children, STOP_GRACE_MS);
+    children.clear();
   }
 
   @Override

@@ -69,24 +69,38 @@ public final class ProduceConsumeBench {
     String runId = Long.toString(System.currentTimeMillis(), 36);
     String topic = "bench-pc-" + runId;
     String warmupTopic = topic + "-warmup";
+    String latencyTopic = topic + "-latency";
     Properties adminProps = new Properties();
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-admin");
     try (Admin admin = Admin.create(adminProps)) {
-      List<String> topics = options.warmupRecords() > 0 ? List.of(topic, warmupTopic) : List.of(topic);
+      List<String> topics = new ArrayList<>(List.of(topic));
+      if (options.warmupRecords() > 0) {
+        topics.add(warmupTopic);
+      }
+      if (options.latencyRecords() > 0) {
+        topics.add(latencyTopic);
+      }
       createTopics(admin, topics);
       try {
         if (options.warmupRecords() > 0) {
           progress.printf("[%s] warm-up: %,d records on %s%n", system, options.warmupRecords(), warmupTopic);
-          produce(system, warmupTopic, options.warmupRecords());
+          produce(system, warmupTopic, options.warmupRecords(), 0);
           consume(system, warmupTopic, options.warmupRecords());
         }
         progress.printf("[%s] produce: %,d records of %d B to %s%n", system, options.records(),
             options.recordSizeBytes(), topic);
-        PhaseResult produced = produce(system, topic, options.records());
+        PhaseResult produced = produce(system, topic, options.records(), options.maxRecordsPerSec());
         progress.printf("[%s] consume: %,d records from %s%n", system, options.records(), topic);
         Consumed consumed = consume(system, topic, options.records());
-        return new WorkloadResult(system, description, produced, consumed.phase(), consumed.verification());
+        PhaseResult fixedRate = null;
+        if (options.latencyRecords() > 0) {
+          progress.printf("[%s] latency: %,d records at %,d records/s to %s%n", system, options.latencyRecords(),
+              options.latencyRecordsPerSec(), latencyTopic);
+          fixedRate = produce(system, latencyTopic, options.latencyRecords(), options.latencyRecordsPerSec());
+        }
+        return new WorkloadResult(system, description, produced, consumed.phase(), fixedRate,
+            consumed.verification());
       } finally {
         try {
           admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
@@ -137,7 +151,13 @@ public final class ProduceConsumeBench {
     throw new BenchException("topics " + topics + " not ready after 60 s on " + bootstrap + " (last seen: " + lastState + ")");
   }
 
-  private PhaseResult produce(String system, String topic, long n) throws BenchException, InterruptedException {
+  /**
+   * Produces n records to topic. With ratePerSec 0, as fast as the producer goes, and each record's
+   * latency counts from just before its send() (so it includes time queued in the producer's buffer).
+   * With a rate, record i is due at start + i/rate and its latency counts from that due time, so a
+   * stall that delays later sends is charged to them too (no coordinated omission).
+   */
+  private PhaseResult produce(String system, String topic, long n, long ratePerSec) throws BenchException, InterruptedException {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-producer");
@@ -157,7 +177,7 @@ public final class ProduceConsumeBench {
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props);
     try {
       producer.partitionsFor(topic); // metadata before the clock starts
-      long nanosPerRecord = options.maxRecordsPerSec() == 0 ? 0 : 1_000_000_000L / options.maxRecordsPerSec();
+      double nanosPerRecord = ratePerSec == 0 ? 0 : 1e9 / ratePerSec;
       start = System.nanoTime();
       long nextProgress = start + PROGRESS_EVERY_NANOS;
       for (long i = 0; i < n; i++) {
@@ -166,7 +186,15 @@ public final class ProduceConsumeBench {
         }
         byte[] value = filler.clone();
         ByteBuffer.wrap(value).putLong(0, i);
-        final long sentAt = System.nanoTime();
+        long now = System.nanoTime();
+        if (nanosPerRecord > 0) {
+          long due = start + (long) (i * nanosPerRecord);
+          if (due - now > 200_000) {
+            TimeUnit.NANOSECONDS.sleep(due - now);
+          }
+          now = System.nanoTime();
+        }
+        final long sentAt = nanosPerRecord > 0 ? start + (long) (i * nanosPerRecord) : now;
         producer.send(new ProducerRecord<>(topic, value), (metadata, e) -> {
           if (e != null) {
             firstError.compareAndSet(null, e);
@@ -175,16 +203,9 @@ public final class ProduceConsumeBench {
             acked.incrementAndGet();
           }
         });
-        if (nanosPerRecord > 0) {
-          long due = start + (i + 1) * nanosPerRecord;
-          long wait = due - System.nanoTime();
-          if (wait > 1_000_000) {
-            TimeUnit.NANOSECONDS.sleep(wait);
-          }
-        }
-        if ((i & 1023) == 0 && sentAt > nextProgress) {
+        if ((i & 1023) == 0 && now > nextProgress) {
           progress.printf("[%s]   %,d sent, %,d acked%n", system, i + 1, acked.get());
-          nextProgress = sentAt + PROGRESS_EVERY_NANOS;
+          nextProgress = now + PROGRESS_EVERY_NANOS;
         }
       }
       producer.flush();

@@ -22,8 +22,10 @@ public final class Report {
   }
 
   static void printWorkload(PrintStream out, WorkloadOptions o) {
-    out.printf(Locale.ROOT, "workload: %,d records x %d B values (no key), %d partitions, RF=%d, warm-up %,d records%n",
-        o.records(), o.recordSizeBytes(), o.partitions(), o.replicationFactor(), o.warmupRecords());
+    out.printf(Locale.ROOT, "workload: %,d records x %d B values (no key), %d partitions, RF=%d, warm-up %,d records%s%n",
+        o.records(), o.recordSizeBytes(), o.partitions(), o.replicationFactor(), o.warmupRecords(),
+        o.latencyRecords() == 0 ? "" : String.format(Locale.ROOT, ", then latency phase %,d records/s for %d s",
+            o.latencyRecordsPerSec(), o.latencySeconds()));
     out.println("clients:  kafka-clients " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ", "
         + clientSettings(o));
   }
@@ -36,8 +38,16 @@ public final class Report {
         "phase", "records", "seconds", "records/s", "MiB/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms");
     row(out, "produce", r.produce());
     row(out, "consume", r.consume());
+    if (r.fixedRate() != null) {
+      row(out, "latency", r.fixedRate());
+    }
     out.println("verified: " + r.verification());
-    out.println("latency:  produce ack latency per record = send callback time - time just before send()");
+    out.println("produce:  as fast as possible; ack latency = send callback time - time just before send(), so it"
+        + " includes time queued in the producer");
+    if (r.fixedRate() != null) {
+      out.printf(Locale.ROOT, "latency:  produce at a fixed %,d records/s; ack latency = callback time - the record's"
+          + " scheduled send time%n", o.latencyRecordsPerSec());
+    }
   }
 
   private static void row(PrintStream out, String phase, PhaseResult p) {
@@ -64,7 +74,14 @@ public final class Report {
       new Metric("produce p99 ms", r -> r.produce().latency().percentileMs(99)),
       new Metric("produce p99.9 ms", r -> r.produce().latency().percentileMs(99.9)),
       new Metric("consume records/s", r -> r.consume().recordsPerSec()),
-      new Metric("consume MiB/s", r -> r.consume().mibPerSec()));
+      new Metric("consume MiB/s", r -> r.consume().mibPerSec()),
+      new Metric("fixed-rate p50 ms", r -> fixed(r, 50)),
+      new Metric("fixed-rate p99 ms", r -> fixed(r, 99)),
+      new Metric("fixed-rate p99.9 ms", r -> fixed(r, 99.9)));
+
+  private static double fixed(WorkloadResult r, double pct) {
+    return r.fixedRate() == null ? Double.NaN : r.fixedRate().latency().percentileMs(pct);
+  }
 
   /**
    * Side by side: the baseline's figures, the other's, and other/baseline. Either may be null (did not
@@ -75,12 +92,12 @@ public final class Report {
     out.println();
     out.println("== comparison: " + otherName + " vs " + baselineName + " ==");
     String ratioHeader = otherName + "/" + baselineName;
-    out.printf(Locale.ROOT, "%-18s %16s %16s %18s%n", "metric", baselineName, otherName, ratioHeader);
+    out.printf(Locale.ROOT, "%-20s %16s %16s %20s%n", "metric", baselineName, otherName, ratioHeader);
     for (Metric m : METRICS) {
       double b = baseline == null ? Double.NaN : m.value().applyAsDouble(baseline);
       double o = other == null ? Double.NaN : m.value().applyAsDouble(other);
       String ratio = Double.isNaN(b) || Double.isNaN(o) || b == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", o / b);
-      out.printf(Locale.ROOT, "%-18s %16s %16s %18s%n", m.name(), figure(b), figure(o), ratio);
+      out.printf(Locale.ROOT, "%-20s %16s %16s %20s%n", m.name(), figure(b), figure(o), ratio);
     }
     out.println("(throughput ratio > 1: " + otherName + " faster; latency ratio < 1: " + otherName + " lower)");
     if (baseline == null) {

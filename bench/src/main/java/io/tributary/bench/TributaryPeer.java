@@ -63,7 +63,10 @@ final class TributaryPeer implements PeerCluster {
     try {
       peer.startAll(classpath, jvmOpts, progress);
       return peer;
-    } catch (BenchException | InterruptedException | RuntimeException e) {
+    } catch (BenchException e) {
+      peer.stopKeepingDir(); // only logs and empty data so far: kept for inspection
+      throw new BenchException(e.getMessage() + "\n(logs kept in " + dir + ")", e);
+    } catch (InterruptedException | RuntimeException e) {
       peer.close();
       throw e;
     }
@@ -128,6 +131,13 @@ final class TributaryPeer implements PeerCluster {
 
   @Override
   public void close() throws InterruptedException {
+    stopKeepingDir();
+    if (!keepDir) {
+      ChildJvm.deleteRecursively(dir);
+    }
+  }
+
+  private void stopKeepingDir() throws InterruptedException {
     ChildJvm.stopAll(children, STOP_GRACE_MS);
     children.clear();
     if (zookeeper != null) {
@@ -137,9 +147,6 @@ final class TributaryPeer implements PeerCluster {
         System.err.println("note: closing ZooKeeper: " + e.getMessage());
       }
       zookeeper = null;
-    }
-    if (!keepDir) {
-      ChildJvm.deleteRecursively(dir);
     }
   }
 }
