@@ -24,13 +24,31 @@ import java.util.stream.Stream;
  */
 final class ChildJvm implements AutoCloseable {
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<Path> DIRS_TO_DELETE = ConcurrentHashMap.newKeySet();
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       for (Process p : LIVE) {
         p.destroyForcibly();
       }
+      for (Process p : LIVE) {
+        try {
+          p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      DIRS_TO_DELETE.forEach(ChildJvm::deleteRecursively);
     }, "bench-children-cleanup"));
+  }
+
+  /** Deletes dir if this JVM exits (e.g. Ctrl-C) before {@link #forget(Path)} is called. */
+  static void deleteOnExit(Path dir) {
+    DIRS_TO_DELETE.add(dir);
+  }
+
+  static void forget(Path dir) {
+    DIRS_TO_DELETE.remove(dir);
   }
 
   private final String name;

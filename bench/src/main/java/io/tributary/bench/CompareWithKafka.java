@@ -19,7 +19,7 @@ import java.util.List;
  * </pre>
  */
 public final class CompareWithKafka {
-  static final List<String> FLAGS = List.of("help", "keep-dirs");
+  static final List<String> FLAGS = List.of("help", "keep-dirs", "tributary-first");
   static final List<String> OPTIONS = List.of("brokers", "only", "bootstrap", "label", "home", "work-dir",
       "broker-jvm-opts");
 
@@ -43,6 +43,7 @@ public final class CompareWithKafka {
         "  --home DIR               repository root (default: found from the working directory)",
         "  --work-dir DIR           where brokers' data goes (default: the system temp dir); deleted after",
         "  --keep-dirs              keep the brokers' data and logs",
+        "  --tributary-first        run Tributary's half before Kafka's (default: Kafka first)",
         "  --broker-jvm-opts \"...\"  JVM flags of both brokers (default: Kafka's start-script flags)",
         WorkloadOptions.usage());
   }
@@ -113,34 +114,36 @@ public final class CompareWithKafka {
     Report.printWorkload(out, options);
     out.println("brokers:  JVM flags " + String.join(" ", jvmOpts));
 
-    WorkloadResult kafka = null;
-    String kafkaMissing = "not run (--only tributary)";
     String kafkaName = "kafka";
-    if (!only.equals("tributary")) {
-      try {
-        kafkaName = "kafka " + KafkaPeer.versionIn(kafkaLib);
-      } catch (BenchException ignored) {
-        // reported by the run below
-      }
-      try (PeerCluster cluster = KafkaPeer.start(kafkaLib, brokers, workDir, jvmOpts, keep, out)) {
-        kafka = runOn(cluster, options, out);
-      } catch (BenchException e) {
-        kafkaMissing = "FAILED: " + e.getMessage();
-        out.println("[kafka] " + kafkaMissing);
+    try {
+      kafkaName = "kafka " + KafkaPeer.versionIn(kafkaLib);
+    } catch (BenchException ignored) {
+      // reported when the Kafka half runs
+    }
+    Half kafkaHalf = new Half(only.equals("tributary") ? "not run (--only tributary)" : null);
+    Half tributaryHalf = new Half(only.equals("kafka") ? "not run (--only kafka)" : null);
+    List<Runnable> order = new ArrayList<>();
+    Runnable runKafka = () -> kafkaHalf.run("kafka", () -> KafkaPeer.start(kafkaLib, brokers, workDir, jvmOpts, keep, out),
+        options, out);
+    Runnable runTributary = () -> tributaryHalf.run("tributary",
+        () -> TributaryPeer.start(home, brokers, workDir, jvmOpts, keep, out), options, out);
+    if (args.flag("tributary-first")) {
+      order.add(runTributary);
+      order.add(runKafka);
+    } else {
+      order.add(runKafka);
+      order.add(runTributary);
+    }
+    for (Runnable r : order) {
+      r.run();
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException("benchmark interrupted");
       }
     }
-
-    WorkloadResult tributary = null;
-    String tributaryMissing = "not run (--only kafka)";
-    if (!only.equals("kafka")) {
-      try (PeerCluster cluster = TributaryPeer.start(home, brokers, workDir, jvmOpts, keep, out)) {
-        tributary = runOn(cluster, options, out);
-      } catch (BenchException e) {
-        tributaryMissing = "NOT AVAILABLE or FAILED: " + e.getMessage();
-        out.println();
-        out.println("[tributary] this half did not run: " + e.getMessage());
-      }
-    }
+    WorkloadResult kafka = kafkaHalf.result;
+    WorkloadResult tributary = tributaryHalf.result;
+    String kafkaMissing = kafkaHalf.missing;
+    String tributaryMissing = tributaryHalf.missing;
 
     if (kafka != null) {
       Report.printResult(out, options, kafka);
@@ -148,18 +151,47 @@ public final class CompareWithKafka {
     if (tributary != null) {
       Report.printResult(out, options, tributary);
     }
-    Report.printComparison(out, kafka, kafkaMissing, tributary, firstLine(tributaryMissing), "tributary", kafkaName);
+    Report.printComparison(out, kafka, firstLine(kafkaMissing), tributary, firstLine(tributaryMissing), "tributary",
+        kafkaName);
     boolean kafkaOk = only.equals("tributary") || kafka != null;
     boolean tributaryOk = only.equals("kafka") || tributary != null;
     return kafkaOk && tributaryOk ? 0 : 1;
   }
 
-  private static WorkloadResult runOn(PeerCluster cluster, WorkloadOptions options, PrintStream out)
-      throws BenchException, InterruptedException {
-    return new ProduceConsumeBench(cluster.bootstrap(), options, out).run(cluster.system(), cluster.description());
+  interface ClusterStarter {
+    PeerCluster start() throws BenchException, InterruptedException;
+  }
+
+  /** One half of the comparison: its result, or why there is none. */
+  private static final class Half {
+    WorkloadResult result;
+    String missing;
+
+    Half(String skipped) {
+      this.missing = skipped;
+    }
+
+    void run(String name, ClusterStarter starter, WorkloadOptions options, PrintStream out) {
+      if (missing != null) {
+        return;
+      }
+      try (PeerCluster cluster = starter.start()) {
+        result = new ProduceConsumeBench(cluster.bootstrap(), options, out).run(cluster.system(), cluster.description());
+      } catch (BenchException e) {
+        missing = (name.equals("tributary") ? "NOT AVAILABLE or FAILED: " : "FAILED: ") + e.getMessage();
+        out.println();
+        out.println("[" + name + "] this half did not run to the end: " + e.getMessage());
+      } catch (InterruptedException e) {
+        missing = "interrupted";
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static String firstLine(String s) {
+    if (s == null) {
+      return null;
+    }
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl) + " (details above)";
   }

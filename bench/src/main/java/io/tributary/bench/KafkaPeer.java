@@ -66,11 +66,15 @@ final class KafkaPeer implements PeerCluster {
       throw new BenchException("cannot create a directory under " + parentDir + ": " + e.getMessage(), e);
     }
     KafkaPeer peer = new KafkaPeer(version, nodes, dir, keepDir);
+    if (!keepDir) {
+      ChildJvm.deleteOnExit(dir);
+    }
     try {
       peer.startNodes(libDir, jvmOpts, progress);
       return peer;
     } catch (BenchException e) {
       peer.stopKeepingDir(); // only logs and empty data so far: kept for inspection
+      ChildJvm.forget(dir);
       throw new BenchException(e.getMessage() + "\n(logs kept in " + dir + ")", e);
     } catch (InterruptedException | RuntimeException e) {
       peer.close();
@@ -178,5 +182,6 @@ final class KafkaPeer implements PeerCluster {
     if (!keepDir) {
       ChildJvm.deleteRecursively(dir);
     }
+    ChildJvm.forget(dir);
   }
 }

@@ -60,11 +60,15 @@ final class TributaryPeer implements PeerCluster {
       throw new BenchException("cannot create a directory under " + parentDir + ": " + e.getMessage(), e);
     }
     TributaryPeer peer = new TributaryPeer(nodes, dir, keepDir);
+    if (!keepDir) {
+      ChildJvm.deleteOnExit(dir);
+    }
     try {
       peer.startAll(classpath, jvmOpts, progress);
       return peer;
     } catch (BenchException e) {
       peer.stopKeepingDir(); // only logs and empty data so far: kept for inspection
+      ChildJvm.forget(dir);
       throw new BenchException(e.getMessage() + "\n(logs kept in " + dir + ")", e);
     } catch (InterruptedException | RuntimeException e) {
       peer.close();
@@ -135,6 +139,7 @@ final class TributaryPeer implements PeerCluster {
     if (!keepDir) {
       ChildJvm.deleteRecursively(dir);
     }
+    ChildJvm.forget(dir);
   }
 
   private void stopKeepingDir() throws InterruptedException {
