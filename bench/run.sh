@@ -26,10 +26,10 @@ done
 
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   echo "bench: building the bench module and the Kafka peer (mvn -DskipTests install -pl bench -am)..." >&2
-  mvn -B -q -DskipTests install -pl bench -am >&2
+  mvn -B -q -Dstyle.color=never -DskipTests install -pl bench -am >&2
   if [ "$wants_tributary" = 1 ]; then
     echo "bench: building Tributary (mvn -DskipTests install -pl dist -am)..." >&2
-    if ! mvn -B -q -DskipTests install -pl dist -am >&2; then
+    if ! mvn -B -q -Dstyle.color=never -DskipTests install -pl dist -am >&2; then
       echo "bench: WARNING: Tributary did not build; its half will report that it is not available." >&2
     fi
   fi

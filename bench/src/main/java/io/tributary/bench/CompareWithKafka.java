@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The comparison runner: in one run, starts an Apache Kafka cluster (child JVMs), runs the workload,
@@ -21,7 +22,7 @@ import java.util.List;
 public final class CompareWithKafka {
   static final List<String> FLAGS = List.of("help", "keep-dirs", "tributary-first");
   static final List<String> OPTIONS = List.of("brokers", "only", "bootstrap", "label", "home", "work-dir",
-      "broker-jvm-opts");
+      "broker-jvm-opts", "broker-prop");
 
   /**
    * The JVM flags both brokers get: those of Kafka's own start scripts (kafka-server-start.sh and
@@ -45,6 +46,8 @@ public final class CompareWithKafka {
         "  --keep-dirs              keep the brokers' data and logs",
         "  --tributary-first        run Tributary's half before Kafka's (default: Kafka first)",
         "  --broker-jvm-opts \"...\"  JVM flags of both brokers (default: Kafka's start-script flags)",
+        "  --broker-prop k=v        broker setting given to both systems (Kafka key names; repeatable),",
+        "                           e.g. --broker-prop log.flush.interval.messages=1 to fsync every batch",
         WorkloadOptions.usage());
   }
 
@@ -108,11 +111,19 @@ public final class CompareWithKafka {
     List<String> jvmOpts = Arrays.stream(args.string("broker-jvm-opts", DEFAULT_BROKER_JVM_OPTS).trim().split("\\s+"))
         .filter(s -> !s.isEmpty()).toList();
     Path kafkaLib = home.resolve("bench/target/kafka-broker-lib");
+    Map<String, String> brokerProps;
+    try {
+      brokerProps = args.props("broker-prop");
+    } catch (IllegalArgumentException e) {
+      out.println(e.getMessage());
+      return 2;
+    }
 
     out.println("produce-consume benchmark, " + brokers + (brokers == 1 ? " broker" : " brokers")
         + " per cluster, same machine, one cluster at a time; repository " + home);
     Report.printWorkload(out, options);
-    out.println("brokers:  JVM flags " + String.join(" ", jvmOpts));
+    out.println("brokers:  JVM flags " + String.join(" ", jvmOpts) + "; settings: each system's defaults"
+        + (brokerProps.isEmpty() ? "" : " plus " + brokerProps));
 
     String kafkaName = "kafka";
     try {
@@ -123,10 +134,10 @@ public final class CompareWithKafka {
     Half kafkaHalf = new Half(only.equals("tributary") ? "not run (--only tributary)" : null);
     Half tributaryHalf = new Half(only.equals("kafka") ? "not run (--only kafka)" : null);
     List<Runnable> order = new ArrayList<>();
-    Runnable runKafka = () -> kafkaHalf.run("kafka", () -> KafkaPeer.start(kafkaLib, brokers, workDir, jvmOpts, keep, out),
-        options, out);
+    Runnable runKafka = () -> kafkaHalf.run("kafka",
+        () -> KafkaPeer.start(kafkaLib, brokers, workDir, jvmOpts, brokerProps, keep, out), options, out);
     Runnable runTributary = () -> tributaryHalf.run("tributary",
-        () -> TributaryPeer.start(home, brokers, workDir, jvmOpts, keep, out), options, out);
+        () -> TributaryPeer.start(home, brokers, workDir, jvmOpts, brokerProps, keep, out), options, out);
     if (args.flag("tributary-first")) {
       order.add(runTributary);
       order.add(runKafka);

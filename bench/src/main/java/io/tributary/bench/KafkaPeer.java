@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -56,8 +57,8 @@ final class KafkaPeer implements PeerCluster {
         + "(or bench/run.sh, which does); it is filled by bench/kafka-peer/pom.xml");
   }
 
-  static KafkaPeer start(Path libDir, int nodes, Path parentDir, List<String> jvmOpts, boolean keepDir,
-      PrintStream progress) throws BenchException, InterruptedException {
+  static KafkaPeer start(Path libDir, int nodes, Path parentDir, List<String> jvmOpts,
+      Map<String, String> brokerProps, boolean keepDir, PrintStream progress) throws BenchException, InterruptedException {
     String version = versionIn(libDir);
     Path dir;
     try {
@@ -70,7 +71,7 @@ final class KafkaPeer implements PeerCluster {
       ChildJvm.deleteOnExit(dir);
     }
     try {
-      peer.startNodes(libDir, jvmOpts, progress);
+      peer.startNodes(libDir, jvmOpts, brokerProps, progress);
       return peer;
     } catch (BenchException e) {
       peer.stopKeepingDir(); // only logs and empty data so far: kept for inspection
@@ -82,7 +83,8 @@ final class KafkaPeer implements PeerCluster {
     }
   }
 
-  private void startNodes(Path libDir, List<String> jvmOpts, PrintStream progress)
+  private void startNodes(Path libDir, List<String> jvmOpts, Map<String, String> brokerProps,
+      PrintStream progress)
       throws BenchException, InterruptedException {
     String classpath = libDir.toAbsolutePath() + "/*";
     List<Integer> controllerPorts = new ArrayList<>();
@@ -129,7 +131,7 @@ final class KafkaPeer implements PeerCluster {
           "transaction.state.log.replication.factor=" + rfInternal,
           "transaction.state.log.min.isr=" + Math.min(2, nodes),
           "group.initial.rebalance.delay.ms=0",
-          ""));
+          extraProps(brokerProps)));
       ChildJvm.runToCompletion("kafka node " + nodeId + " storage format", jvm, classpath, "kafka.tools.StorageTool",
           List.of("format", "-t", clusterId, "-c", props.toString()), nodeDir, nodeDir.resolve("format.log"), 60_000);
     }
@@ -145,6 +147,16 @@ final class KafkaPeer implements PeerCluster {
     ClusterReadiness.await(system(), bootstrap(), nodes, children, START_TIMEOUT_MS);
     progress.printf("[%s] started %s at %s (pids %s, data in %s)%n", system(), description(), bootstrap(),
         children.stream().map(c -> Long.toString(c.pid())).collect(Collectors.joining(",")), dir);
+  }
+
+  /** --broker-prop settings as properties lines (both systems use Kafka's key names), ending with a newline. */
+  static String extraProps(Map<String, String> brokerProps) {
+    StringBuilder sb = new StringBuilder();
+    if (!brokerProps.isEmpty()) {
+      sb.append("# --broker-prop (given to every system)\n");
+    }
+    brokerProps.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+    return sb.toString();
   }
 
   private static void write(Path file, String content) throws BenchException {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.curator.test.TestingServer;
 
@@ -50,8 +51,8 @@ final class TributaryPeer implements PeerCluster {
     }
   }
 
-  static TributaryPeer start(Path home, int nodes, Path parentDir, List<String> jvmOpts, boolean keepDir,
-      PrintStream progress) throws BenchException, InterruptedException {
+  static TributaryPeer start(Path home, int nodes, Path parentDir, List<String> jvmOpts,
+      Map<String, String> brokerProps, boolean keepDir, PrintStream progress) throws BenchException, InterruptedException {
     String classpath = classpath(home);
     Path dir;
     try {
@@ -64,7 +65,7 @@ final class TributaryPeer implements PeerCluster {
       ChildJvm.deleteOnExit(dir);
     }
     try {
-      peer.startAll(classpath, jvmOpts, progress);
+      peer.startAll(classpath, jvmOpts, brokerProps, progress);
       return peer;
     } catch (BenchException e) {
       peer.stopKeepingDir(); // only logs and empty data so far: kept for inspection
@@ -76,7 +77,8 @@ final class TributaryPeer implements PeerCluster {
     }
   }
 
-  private void startAll(String classpath, List<String> jvmOpts, PrintStream progress)
+  private void startAll(String classpath, List<String> jvmOpts, Map<String, String> brokerProps,
+      PrintStream progress)
       throws BenchException, InterruptedException {
     try {
       Path zkDir = Files.createDirectories(dir.resolve("zookeeper"));
@@ -102,7 +104,7 @@ final class TributaryPeer implements PeerCluster {
             "listeners=PLAINTEXT://127.0.0.1:" + brokerPorts.get(i),
             "log.dirs=" + nodeDir.resolve("data"),
             "zookeeper.connect=" + zookeeper.getConnectString(),
-            ""));
+            KafkaPeer.extraProps(brokerProps)));
       } catch (IOException e) {
         throw new BenchException("cannot write " + props + ": " + e.getMessage(), e);
       }
