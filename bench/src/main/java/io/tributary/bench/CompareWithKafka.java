@@ -22,7 +22,7 @@ import java.util.Map;
 public final class CompareWithKafka {
   static final List<String> FLAGS = List.of("help", "keep-dirs", "tributary-first");
   static final List<String> OPTIONS = List.of("brokers", "only", "bootstrap", "label", "home", "work-dir",
-      "broker-jvm-opts", "broker-prop");
+      "broker-jvm-opts", "broker-prop", "repeat");
 
   /**
    * The JVM flags both brokers get: those of Kafka's own start scripts (kafka-server-start.sh and
@@ -45,6 +45,7 @@ public final class CompareWithKafka {
         "  --work-dir DIR           where brokers' data goes (default: the system temp dir); deleted after",
         "  --keep-dirs              keep the brokers' data and logs",
         "  --tributary-first        run Tributary's half before Kafka's (default: Kafka first)",
+        "  --repeat R               R rounds, alternating which system goes first; the comparison shows medians",
         "  --broker-jvm-opts \"...\"  JVM flags of both brokers (default: Kafka's start-script flags)",
         "  --broker-prop k=v        broker setting given to both systems (Kafka key names; repeatable),",
         "                           e.g. --broker-prop log.flush.interval.messages=1 to fsync every batch",
@@ -131,41 +132,47 @@ public final class CompareWithKafka {
     } catch (BenchException ignored) {
       // reported when the Kafka half runs
     }
-    Half kafkaHalf = new Half(only.equals("tributary") ? "not run (--only tributary)" : null);
-    Half tributaryHalf = new Half(only.equals("kafka") ? "not run (--only kafka)" : null);
-    List<Runnable> order = new ArrayList<>();
-    Runnable runKafka = () -> kafkaHalf.run("kafka",
-        () -> KafkaPeer.start(kafkaLib, brokers, workDir, jvmOpts, brokerProps, keep, out), options, out);
-    Runnable runTributary = () -> tributaryHalf.run("tributary",
-        () -> TributaryPeer.start(home, brokers, workDir, jvmOpts, brokerProps, keep, out), options, out);
-    if (args.flag("tributary-first")) {
-      order.add(runTributary);
-      order.add(runKafka);
-    } else {
-      order.add(runKafka);
-      order.add(runTributary);
+    int repeat = args.intValue("repeat", 1);
+    if (repeat < 1 || repeat > 20) {
+      out.println("--repeat must be within [1, 20], got " + repeat);
+      return 2;
     }
-    for (Runnable r : order) {
-      r.run();
+    Half kafkaHalf = new Half("kafka", only.equals("tributary") ? "not run (--only tributary)" : null);
+    Half tributaryHalf = new Half("tributary", only.equals("kafka") ? "not run (--only kafka)" : null);
+    ClusterStarter kafkaStarter = () -> KafkaPeer.start(kafkaLib, brokers, workDir, jvmOpts, brokerProps, keep, out);
+    ClusterStarter tributaryStarter =
+        () -> TributaryPeer.start(home, brokers, workDir, jvmOpts, brokerProps, keep, out);
+    boolean tributaryFirst = args.flag("tributary-first");
+    for (int round = 1; round <= repeat; round++) {
+      if (repeat > 1) {
+        out.printf("%n-- round %d of %d --%n", round, repeat);
+      }
+      if (tributaryFirst) {
+        tributaryHalf.run(tributaryStarter, options, out);
+        kafkaHalf.run(kafkaStarter, options, out);
+      } else {
+        kafkaHalf.run(kafkaStarter, options, out);
+        tributaryHalf.run(tributaryStarter, options, out);
+      }
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("benchmark interrupted");
       }
+      tributaryFirst = !tributaryFirst; // alternate, so neither system always runs on a "fresh" machine
     }
-    WorkloadResult kafka = kafkaHalf.result;
-    WorkloadResult tributary = tributaryHalf.result;
+    for (WorkloadResult r : kafkaHalf.results) {
+      Report.printResult(out, options, r);
+    }
+    for (WorkloadResult r : tributaryHalf.results) {
+      Report.printResult(out, options, r);
+    }
+    List<WorkloadResult> kafka = kafkaHalf.results;
+    List<WorkloadResult> tributary = tributaryHalf.results;
     String kafkaMissing = kafkaHalf.missing;
     String tributaryMissing = tributaryHalf.missing;
-
-    if (kafka != null) {
-      Report.printResult(out, options, kafka);
-    }
-    if (tributary != null) {
-      Report.printResult(out, options, tributary);
-    }
     Report.printComparison(out, kafka, firstLine(kafkaMissing), tributary, firstLine(tributaryMissing), "tributary",
         kafkaName);
-    boolean kafkaOk = only.equals("tributary") || kafka != null;
-    boolean tributaryOk = only.equals("kafka") || tributary != null;
+    boolean kafkaOk = only.equals("tributary") || (kafka.size() == repeat && kafkaMissing == null);
+    boolean tributaryOk = only.equals("kafka") || (tributary.size() == repeat && tributaryMissing == null);
     return kafkaOk && tributaryOk ? 0 : 1;
   }
 
@@ -173,21 +180,25 @@ public final class CompareWithKafka {
     PeerCluster start() throws BenchException, InterruptedException;
   }
 
-  /** One half of the comparison: its result, or why there is none. */
+  /** One system's side of the comparison: its results, or why there are none (then later rounds skip it). */
   private static final class Half {
-    WorkloadResult result;
+    final String name;
+    final List<WorkloadResult> results = new ArrayList<>();
     String missing;
 
-    Half(String skipped) {
+    Half(String name, String skipped) {
+      this.name = name;
       this.missing = skipped;
     }
 
-    void run(String name, ClusterStarter starter, WorkloadOptions options, PrintStream out) {
-      if (missing != null) {
+    void run(ClusterStarter starter, WorkloadOptions options, PrintStream out) {
+      if (missing != null || Thread.currentThread().isInterrupted()) {
         return;
       }
+      System.gc(); // the previous half's garbage should not be collected during this one
       try (PeerCluster cluster = starter.start()) {
-        result = new ProduceConsumeBench(cluster.bootstrap(), options, out).run(cluster.system(), cluster.description());
+        results.add(new ProduceConsumeBench(cluster.bootstrap(), options, out).run(cluster.system(),
+            cluster.description()));
       } catch (BenchException e) {
         missing = (name.equals("tributary") ? "NOT AVAILABLE or FAILED: " : "FAILED: ") + e.getMessage();
         out.println();

@@ -84,28 +84,44 @@ public final class Report {
   }
 
   /**
-   * Side by side: the baseline's figures, the other's, and other/baseline. Either may be null (did not
-   * run), then its column says why.
+   * Side by side: the baseline's figures, the other's, and other/baseline. With several runs per system
+   * each figure is the median over that system's runs. Either list may be empty (did not run), then its
+   * line says why.
    */
-  public static void printComparison(PrintStream out, WorkloadResult baseline, String baselineMissing,
-      WorkloadResult other, String otherMissing, String otherName, String baselineName) {
+  public static void printComparison(PrintStream out, List<WorkloadResult> baseline, String baselineMissing,
+      List<WorkloadResult> other, String otherMissing, String otherName, String baselineName) {
     out.println();
-    out.println("== comparison: " + otherName + " vs " + baselineName + " ==");
+    int runs = Math.max(baseline.size(), other.size());
+    out.println("== comparison: " + otherName + " vs " + baselineName
+        + (runs > 1 ? " (median of " + baseline.size() + " and " + other.size() + " runs)" : "") + " ==");
     String ratioHeader = otherName + "/" + baselineName;
     out.printf(Locale.ROOT, "%-20s %16s %16s %20s%n", "metric", baselineName, otherName, ratioHeader);
     for (Metric m : METRICS) {
-      double b = baseline == null ? Double.NaN : m.value().applyAsDouble(baseline);
-      double o = other == null ? Double.NaN : m.value().applyAsDouble(other);
+      double b = median(baseline, m);
+      double o = median(other, m);
       String ratio = Double.isNaN(b) || Double.isNaN(o) || b == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", o / b);
       out.printf(Locale.ROOT, "%-20s %16s %16s %20s%n", m.name(), figure(b), figure(o), ratio);
     }
     out.println("(throughput ratio > 1: " + otherName + " faster; latency ratio < 1: " + otherName + " lower)");
-    if (baseline == null) {
+    if (baselineMissing != null) {
       out.println(baselineName + ": " + baselineMissing);
     }
-    if (other == null) {
+    if (otherMissing != null) {
       out.println(otherName + ": " + otherMissing);
     }
+  }
+
+  /** The median of a metric over runs (mean of the middle two for an even count); NaN for no runs. */
+  static double median(List<WorkloadResult> runs, ToDoubleFunction<WorkloadResult> metric) {
+    double[] v = runs.stream().mapToDouble(metric).filter(d -> !Double.isNaN(d)).sorted().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static double median(List<WorkloadResult> runs, Metric m) {
+    return median(runs, m.value());
   }
 
   private static String figure(double v) {

@@ -55,6 +55,18 @@ class LatencyStatsTest {
     assertTrue(problems.contains("partition 0 offset 1"), problems);
   }
 
+  @Test
+  void medianOverRuns() {
+    java.util.List<WorkloadResult> runs = new java.util.ArrayList<>();
+    for (long nanos : new long[] {3_000_000_000L, 1_000_000_000L, 2_000_000_000L}) {
+      PhaseResult p = new PhaseResult(1_000, 100_000, nanos, null);
+      runs.add(new WorkloadResult("s", "d", p, p, null, "ok"));
+    }
+    assertEquals(500, Report.median(runs, r -> r.produce().recordsPerSec()), 1e-9);
+    assertEquals(2000.0 / 3, Report.median(runs.subList(0, 2), r -> r.produce().recordsPerSec()), 1e-9);
+    assertTrue(Double.isNaN(Report.median(java.util.List.of(), r -> 1.0)));
+  }
+
   private static byte[] seq(long s) {
     return ByteBuffer.allocate(100).putLong(0, s).array();
   }
