@@ -197,8 +197,12 @@ public final class CompareWithKafka {
       }
       System.gc(); // the previous half's garbage should not be collected during this one
       try (PeerCluster cluster = starter.start()) {
-        results.add(new ProduceConsumeBench(cluster.bootstrap(), options, out).run(cluster.system(),
-            cluster.description()));
+        try {
+          results.add(new ProduceConsumeBench(cluster.bootstrap(), options, out).run(cluster.system(),
+              cluster.description()));
+        } catch (BenchException e) {
+          throw new BenchException(e.getMessage() + "\nlast lines of the brokers' logs:" + cluster.logTails(20), e);
+        }
       } catch (BenchException e) {
         missing = (name.equals("tributary") ? "NOT AVAILABLE or FAILED: " : "FAILED: ") + e.getMessage();
         out.println();

@@ -178,6 +178,16 @@ final class KafkaPeer implements PeerCluster {
   }
 
   @Override
+  public String logTails(int lines) {
+    StringBuilder sb = new StringBuilder();
+    for (ChildJvm c : children) {
+      sb.append("\n--- ").append(c.name()).append(" (").append(c.isAlive() ? "running" : "exited").append(") ---\n")
+          .append(c.tail(lines));
+    }
+    return sb.toString();
+  }
+
+  @Override
   public String bootstrap() {
     return brokerPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
   }

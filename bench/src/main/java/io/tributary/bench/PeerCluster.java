@@ -10,6 +10,9 @@ interface PeerCluster extends AutoCloseable {
 
   String bootstrap();
 
+  /** The last lines of every broker's log, for a failure message. */
+  String logTails(int lines);
+
   @Override
   void close() throws InterruptedException;
 }
