@@ -24,12 +24,21 @@ for a in "$@"; do
   prev="$a"
 done
 
+# Maven's output is shown only when a build fails (with -q it is otherwise just colour codes).
+quiet_mvn() {
+  local out
+  if ! out="$(mvn -B -q -Dstyle.color=never "$@" 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    return 1
+  fi
+}
+
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   echo "bench: building the bench module and the Kafka peer (mvn -DskipTests install -pl bench -am)..." >&2
-  mvn -B -q -Dstyle.color=never -DskipTests install -pl bench -am >&2
+  quiet_mvn -DskipTests install -pl bench -am
   if [ "$wants_tributary" = 1 ]; then
     echo "bench: building Tributary (mvn -DskipTests install -pl dist -am)..." >&2
-    if ! mvn -B -q -Dstyle.color=never -DskipTests install -pl dist -am >&2; then
+    if ! quiet_mvn -DskipTests install -pl dist -am; then
       echo "bench: WARNING: Tributary did not build; its half will report that it is not available." >&2
     fi
   fi
