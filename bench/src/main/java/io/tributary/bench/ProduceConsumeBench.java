@@ -101,6 +101,8 @@ public final class ProduceConsumeBench {
         }
         return new WorkloadResult(system, description, produced, consumed.phase(), fixedRate,
             consumed.verification());
+      } catch (org.apache.kafka.common.KafkaException e) {
+        throw new BenchException("client error against " + bootstrap + ": " + rootMessage(e), e);
       } finally {
         try {
           admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
