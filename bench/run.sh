@@ -35,7 +35,7 @@ quiet_mvn() {
 
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   echo "bench: building the bench module and the Kafka peer (mvn -DskipTests install -pl bench -am)..." >&2
-  quiet_mvn -DskipTests install -pl bench -am
+  quiet_mvn -DskipTests -Dbench.skipKafkaLib=false install -pl bench -am
   if [ "$wants_tributary" = 1 ]; then
     echo "bench: building Tributary (mvn -DskipTests install -pl dist -am)..." >&2
     if ! quiet_mvn -DskipTests install -pl dist -am; then
