@@ -266,7 +266,7 @@ public final class KafkaApis implements RequestHandler {
   }
 
   private static int controllerId(ClusterImage image) {
-    if (image.controllerId() >= 0) {
+    if (image.controllerId() >= 0 && image.isLive(image.controllerId())) {
       return image.controllerId();
     }
     return image.liveBrokers().stream().mapToInt(BrokerInfo::id).min().orElse(-1);

@@ -98,6 +98,14 @@ final class ProducerStateManager {
     }
   }
 
+  /** Last offset of the producer's newest batch, or -1. */
+  long lastOffsetOf(long producerId) {
+    synchronized (producers) {
+      ProducerEntry e = producers.get(producerId);
+      return e == null || e.batches.isEmpty() ? -1 : e.batches.peekLast().lastOffset();
+    }
+  }
+
   int producerCount() {
     synchronized (producers) {
       return producers.size();

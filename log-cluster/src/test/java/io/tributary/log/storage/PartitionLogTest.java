@@ -278,4 +278,66 @@ class PartitionLogTest {
     assertTrue(Files.exists(log.dir().resolve("partition.metadata")));
     assertFalse(log.latestEpoch().isPresent());
   }
+
+  @Test
+  void fullIndexRollsTheSegment() throws IOException {
+    open(Map.of("segment.index.bytes", "24", "index.interval.bytes", "1"));
+    for (int i = 0; i < 12; i++) {
+      log.appendAsLeader(batch("v" + i, 1, 1000L + i), 0);
+    }
+    assertTrue(log.segmentBaseOffsets().size() >= 3, log.segmentBaseOffsets().toString());
+    assertEquals(12, TestRecords.readAll(log).size());
+  }
+
+  @Test
+  void readsRunConcurrentlyWithAppends() throws Exception {
+    open(Map.of("segment.bytes", "4000", "index.interval.bytes", "100"));
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread reader = new Thread(() -> {
+      java.util.Random rnd = new java.util.Random(1);
+      try {
+        while (!done.get()) {
+          long end = log.logEndOffset();
+          if (end == 0) {
+            continue;
+          }
+          long from = (long) (rnd.nextDouble() * end);
+          LogReadResult r = log.read(from, 2000, end, true);
+          List<RecordBatch> bs = batches(r.records());
+          assertFalse(bs.isEmpty(), "nothing read at " + from + " below " + end);
+          for (RecordBatch b : bs) {
+            b.ensureValid();
+            assertTrue(b.lastOffset() < end);
+          }
+          assertTrue(bs.get(0).baseOffset() <= from && bs.get(0).lastOffset() >= from);
+        }
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    reader.start();
+    for (int i = 0; i < 1500; i++) {
+      log.appendAsLeader(batch("c" + i, 1 + i % 3, 1L), 0);
+    }
+    done.set(true);
+    reader.join();
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    assertTrue(log.segmentBaseOffsets().size() > 5);
+  }
+
+  @Test
+  void recordsWhoseBufferDoesNotStartAtZeroAreAccepted() throws IOException {
+    open(Map.of());
+    MemoryRecords b = batch("p", 2, 1L);
+    ByteBuffer padded = ByteBuffer.allocate(b.sizeInBytes() + 10);
+    padded.position(10);
+    padded.put(b.buffer());
+    padded.position(10);
+    AppendResult r = log.appendAsLeader(MemoryRecords.readableRecords(padded), 0);
+    assertEquals(1, r.lastOffset());
+    assertEquals(2, TestRecords.readAll(log).size());
+  }
 }
