@@ -1,0 +1,106 @@
+package io.tributary.log.group;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link GroupConsumerMain} in its own JVM, and the parsed contents of its output file. */
+final class ChildConsumer implements AutoCloseable {
+  final String name;
+  final Path output;
+  final Path log;
+  private final Process process;
+
+  /** One record as the member read it. */
+  record Read(int partition, long offset, String value) {}
+
+  private ChildConsumer(String name, Path output, Path log, Process process) {
+    this.name = name;
+    this.output = output;
+    this.log = log;
+    this.process = process;
+  }
+
+  static ChildConsumer start(String name, Path dir, String bootstrap, String group, String topic, int sessionTimeoutMs)
+      throws IOException {
+    Files.createDirectories(dir);
+    Path output = dir.resolve(name + ".out");
+    Path log = dir.resolve(name + ".log");
+    String cp = System.getProperty("surefire.test.class.path");
+    if (cp == null || cp.isBlank()) {
+      cp = System.getProperty("java.class.path");
+    }
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+        "-XX:TieredStopAtLevel=1", "-cp", cp, GroupConsumerMain.class.getName(), bootstrap, group, topic,
+        output.toString(), Integer.toString(sessionTimeoutMs));
+    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true).start();
+    return new ChildConsumer(name, output, log, p);
+  }
+
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(name + " survived SIGKILL");
+    }
+  }
+
+  /** SIGTERM: the member closes its consumer (LeaveGroup) and exits. */
+  void stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      kill9();
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  List<Read> reads() throws IOException {
+    List<Read> list = new ArrayList<>();
+    if (!Files.exists(output)) {
+      return list;
+    }
+    for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+      String[] f = line.split(" ");
+      if (f.length == 4 && f[0].equals("R")) {
+        list.add(new Read(Integer.parseInt(f[1]), Long.parseLong(f[2]), f[3]));
+      }
+    }
+    return list;
+  }
+
+  /** The last offset this member committed per partition (the next offset to read). */
+  Map<Integer, Long> lastCommits() throws IOException {
+    Map<Integer, Long> map = new HashMap<>();
+    if (!Files.exists(output)) {
+      return map;
+    }
+    for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+      String[] f = line.split(" ");
+      if (f.length == 3 && f[0].equals("C")) {
+        map.put(Integer.parseInt(f[1]), Long.parseLong(f[2]));
+      }
+    }
+    return map;
+  }
+
+  long commitFailures() throws IOException {
+    return Files.exists(output) ? Files.readAllLines(output).stream().filter(l -> l.startsWith("F ")).count() : 0;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill9();
+    }
+  }
+}
