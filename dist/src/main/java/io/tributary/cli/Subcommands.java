@@ -14,6 +14,7 @@ final class Subcommands {
     cli.addSubcommand(new TopicCommand());
     cli.addSubcommand(new ProduceCommand());
     cli.addSubcommand(new ConsumeCommand());
+    cli.addSubcommand(new GroupCommand());
     // Later: registry, group, connect, spark, sql.
   }
 }
