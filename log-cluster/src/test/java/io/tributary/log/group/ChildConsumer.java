@@ -30,16 +30,25 @@ final class ChildConsumer implements AutoCloseable {
 
   static ChildConsumer start(String name, Path dir, String bootstrap, String group, String topic, int sessionTimeoutMs)
       throws IOException {
+    return start(name, dir, bootstrap, group, topic, sessionTimeoutMs, null, null);
+  }
+
+  /** With {@code classPath} (null = this JVM's) and a partition assignor class (null = the client's default). */
+  static ChildConsumer start(String name, Path dir, String bootstrap, String group, String topic, int sessionTimeoutMs,
+      String classPath, String assignor) throws IOException {
     Files.createDirectories(dir);
     Path output = dir.resolve(name + ".out");
     Path log = dir.resolve(name + ".log");
-    String cp = System.getProperty("surefire.test.class.path");
+    String cp = classPath != null ? classPath : System.getProperty("surefire.test.class.path");
     if (cp == null || cp.isBlank()) {
       cp = System.getProperty("java.class.path");
     }
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-        "-XX:TieredStopAtLevel=1", "-cp", cp, GroupConsumerMain.class.getName(), bootstrap, group, topic,
-        output.toString(), Integer.toString(sessionTimeoutMs));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", cp, GroupConsumerMain.class.getName(), bootstrap, group, topic,
+        output.toString(), Integer.toString(sessionTimeoutMs)));
+    if (assignor != null) {
+      cmd.add(assignor);
+    }
     Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true).start();
     return new ChildConsumer(name, output, log, p);

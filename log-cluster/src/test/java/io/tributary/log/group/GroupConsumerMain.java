@@ -63,6 +63,7 @@ public final class GroupConsumerMain {
     }));
     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
         StandardOpenOption.APPEND)) {
+      line(w, "I " + clientVersion());
       consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -103,6 +104,17 @@ public final class GroupConsumerMain {
       consumer.close();
       closed.countDown();
     }
+  }
+
+  /** The kafka-clients version on the classpath (public resource, present in 3.x and 4.x). */
+  static String clientVersion() throws IOException {
+    Properties props = new Properties();
+    try (var in = KafkaConsumer.class.getClassLoader().getResourceAsStream("kafka/kafka-version.properties")) {
+      if (in != null) {
+        props.load(in);
+      }
+    }
+    return props.getProperty("version", "unknown");
   }
 
   private static void line(BufferedWriter w, String s) {
