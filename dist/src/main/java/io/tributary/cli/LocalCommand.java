@@ -92,9 +92,10 @@ final class LocalCommand implements Runnable {
       }
       List<LocalCluster.Node> nodes = LocalCluster.plan(brokers, zookeeperPort, basePort);
       for (LocalCluster.Node n : nodes) {
-        if (!LocalCluster.portFree(n.port())) {
-          throw new CliException("port " + n.port() + " for " + n.name() + " is in use on 127.0.0.1 (another broker,"
-              + " ZooKeeper or Kafka?); stop it or choose other ports with --zookeeper-port / --base-port");
+        String busy = LocalCluster.portBusy(n.port());
+        if (busy != null) {
+          throw new CliException("port " + n.port() + " for " + n.name() + " is in use on 127.0.0.1 (" + busy + "): another broker,"
+              + " ZooKeeper or Kafka? stop it or choose other ports with --zookeeper-port / --base-port");
         }
       }
       Files.createDirectories(cluster.dir);
@@ -122,6 +123,13 @@ final class LocalCommand implements Runnable {
         // Leave nothing half-started behind.
         for (Map.Entry<LocalCluster.Node, ProcessHandle> s : started.entrySet()) {
           s.getValue().destroyForcibly();
+        }
+        for (Map.Entry<LocalCluster.Node, ProcessHandle> s : started.entrySet()) {
+          try {
+            s.getValue().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (Exception ignored) {
+            // best effort: the error below is what matters
+          }
           Files.deleteIfExists(cluster.pidFile(s.getKey()));
         }
         throw e;
