@@ -102,7 +102,15 @@ final class LocalCommand implements Runnable {
       cluster.writeState(nodes);
       out.println("starting a local cluster in " + cluster.dir);
       out.flush();
-      Map<LocalCluster.Node, ProcessHandle> started = new LinkedHashMap<>();
+      Map<LocalCluster.Node, ProcessHandle> started = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+      // Ctrl-C during start: the children run in their own session and would survive; stop them.
+      Thread abort = new Thread(() -> {
+        synchronized (started) {
+          started.values().forEach(ProcessHandle::destroyForcibly);
+          started.keySet().forEach(n -> cluster.pidFile(n).toFile().delete());
+        }
+      }, "local-start-abort");
+      Runtime.getRuntime().addShutdownHook(abort);
       try {
         for (LocalCluster.Node n : nodes) {
           List<String> args = cluster.args(n, nodes, brokerConfig);
@@ -133,6 +141,12 @@ final class LocalCommand implements Runnable {
           Files.deleteIfExists(cluster.pidFile(s.getKey()));
         }
         throw e;
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(abort);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C: the hook is stopping the children
+        }
       }
       Table t = new Table("NODE", "PID", "ADDRESS", "LOG");
       started.forEach((n, h) -> t.row(n.name(), h.pid(), n.address(), cluster.logFile(n)));
