@@ -159,6 +159,26 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void produceReadsLinesFromStdin() {
+    assertEquals(0, cli("topic", "create", "stdin-lines", "-p", "1").code());
+    java.io.InputStream original = System.in;
+    Cli.Result produce;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("k1|one\nno key\nk2|two|three\n".getBytes(
+          java.nio.charset.StandardCharsets.UTF_8)));
+      produce = cli("produce", "stdin-lines", "--key-separator", "|", "-v");
+    } finally {
+      System.setIn(original);
+    }
+    assertEquals(0, produce.code(), produce.toString());
+    assertEquals("stdin-lines-0@0\nstdin-lines-0@1\nstdin-lines-0@2\n", produce.out());
+    assertTrue(produce.err().contains("produced 3 records to topic stdin-lines"), produce.toString());
+    Cli.Result consume = cli("consume", "stdin-lines", "--from-beginning", "-n", "3", "--timeout-ms", "20000",
+        "-f", "%o [%k] [%v]");
+    assertEquals("0 [k1] [one]\n1 [null] [no key]\n2 [k2] [two|three]\n", consume.out(), consume.toString());
+  }
+
+  @Test
   void consumeUnknownTopicIsOneLineAndDoesNotCreateIt() {
     String name = "nope-" + System.nanoTime();
     Cli.Result r = cli("consume", name, "--timeout-ms", "1000", "--request-timeout-ms", "3000");
