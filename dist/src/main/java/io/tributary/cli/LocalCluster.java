@@ -248,13 +248,14 @@ final class LocalCluster {
     }
   }
 
-  static boolean portFree(int port) {
+  /** Null if the port can be bound on 127.0.0.1, else why not. */
+  static String portBusy(int port) {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true); // as servers do: connections in TIME_WAIT do not make a port busy
       s.bind(new InetSocketAddress(HOST, port));
-      return true;
+      return null;
     } catch (IOException e) {
-      return false;
+      return String.valueOf(e.getMessage());
     }
   }
 

@@ -92,16 +92,25 @@ final class LocalCommand implements Runnable {
       }
       List<LocalCluster.Node> nodes = LocalCluster.plan(brokers, zookeeperPort, basePort);
       for (LocalCluster.Node n : nodes) {
-        if (!LocalCluster.portFree(n.port())) {
-          throw new CliException("port " + n.port() + " for " + n.name() + " is in use on 127.0.0.1 (another broker,"
-              + " ZooKeeper or Kafka?); stop it or choose other ports with --zookeeper-port / --base-port");
+        String busy = LocalCluster.portBusy(n.port());
+        if (busy != null) {
+          throw new CliException("port " + n.port() + " for " + n.name() + " is in use on 127.0.0.1 (" + busy + "): another broker,"
+              + " ZooKeeper or Kafka? stop it or choose other ports with --zookeeper-port / --base-port");
         }
       }
       Files.createDirectories(cluster.dir);
       cluster.writeState(nodes);
       out.println("starting a local cluster in " + cluster.dir);
       out.flush();
-      Map<LocalCluster.Node, ProcessHandle> started = new LinkedHashMap<>();
+      Map<LocalCluster.Node, ProcessHandle> started = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+      // Ctrl-C during start: the children run in their own session and would survive; stop them.
+      Thread abort = new Thread(() -> {
+        synchronized (started) {
+          started.values().forEach(ProcessHandle::destroyForcibly);
+          started.keySet().forEach(n -> cluster.pidFile(n).toFile().delete());
+        }
+      }, "local-start-abort");
+      Runtime.getRuntime().addShutdownHook(abort);
       try {
         for (LocalCluster.Node n : nodes) {
           List<String> args = cluster.args(n, nodes, brokerConfig);
@@ -122,9 +131,22 @@ final class LocalCommand implements Runnable {
         // Leave nothing half-started behind.
         for (Map.Entry<LocalCluster.Node, ProcessHandle> s : started.entrySet()) {
           s.getValue().destroyForcibly();
+        }
+        for (Map.Entry<LocalCluster.Node, ProcessHandle> s : started.entrySet()) {
+          try {
+            s.getValue().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (Exception ignored) {
+            // best effort: the error below is what matters
+          }
           Files.deleteIfExists(cluster.pidFile(s.getKey()));
         }
         throw e;
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(abort);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C: the hook is stopping the children
+        }
       }
       Table t = new Table("NODE", "PID", "ADDRESS", "LOG");
       started.forEach((n, h) -> t.row(n.name(), h.pid(), n.address(), cluster.logFile(n)));
