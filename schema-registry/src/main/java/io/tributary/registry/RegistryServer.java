@@ -24,6 +24,7 @@ public final class RegistryServer implements AutoCloseable {
   private LeaderElection election;
   private HttpServer http;
   private SchemaRegistry registry;
+  private RestApi api;
   private String url;
 
   public RegistryServer(RegistryConfig config) {
@@ -54,7 +55,7 @@ public final class RegistryServer implements AutoCloseable {
         return primary[0] == null ? null : primary[0].primaryUrl();
       }
     };
-    RestApi api = new RestApi(registry, delegating, config.getLong(RegistryConfig.FORWARD_TIMEOUT_MS));
+    api = new RestApi(registry, delegating, config.getLong(RegistryConfig.FORWARD_TIMEOUT_MS));
     http = new HttpServer(api, config.getInt(RegistryConfig.MAX_REQUEST_BYTES),
         config.getInt(RegistryConfig.HANDLER_THREADS), config.getInt(RegistryConfig.MAX_QUEUED));
     InetSocketAddress bound = http.start(config.listenerUri().getHost(), config.port());
@@ -80,6 +81,11 @@ public final class RegistryServer implements AutoCloseable {
 
   public boolean isPrimary() {
     return election == null || election.isPrimary();
+  }
+
+  /** HTTP requests this node has handled. */
+  public long requestCount() {
+    return api == null ? 0 : api.requestCount();
   }
 
   public SchemaRegistry registry() {

@@ -43,6 +43,7 @@ public final class RestApi {
   private final Primary primary;
   private final HttpClient http;
   private final long forwardTimeoutMs;
+  private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
   public RestApi(SchemaRegistry registry, Primary primary, long forwardTimeoutMs) {
     this.registry = registry;
@@ -55,7 +56,13 @@ public final class RestApi {
   /** A request as the server parsed it. */
   public record Request(String method, String rawUri, String contentType, byte[] body, boolean forwarded) {}
 
+  /** Requests handled so far (tests check that the serdes' steady state makes none). */
+  public long requestCount() {
+    return requests.get();
+  }
+
   public HttpResult handle(Request req) {
+    requests.incrementAndGet();
     try {
       return route(req);
     } catch (RegistryException e) {
