@@ -1,7 +1,28 @@
 package io.tributary.log.broker;
 
+import io.tributary.log.cluster.BrokerInfo;
+import io.tributary.log.cluster.ClusterStore;
+import io.tributary.log.cluster.MetadataCache;
+import io.tributary.log.cluster.ZkPaths;
+import io.tributary.log.network.KafkaServer;
+import io.tributary.log.protocol.ApiVersionTable;
+import io.tributary.log.protocol.RequestDecoder;
+import io.tributary.log.storage.LogManager;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One broker process: storage, the Kafka-protocol server and its ZooKeeper session, wired together.
@@ -9,8 +30,18 @@ import java.util.concurrent.CountDownLatch;
  * process, which a JVM shutdown hook ends).
  */
 public final class Broker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
   private final BrokerConfig config;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private CuratorFramework zk;
+  private ClusterStore store;
+  private MetadataCache metadata;
+  private LogManager logs;
+  private ReplicaManager replicas;
+  private KafkaServer server;
+  private BrokerInfo registration;
+  private volatile boolean started;
 
   public Broker(BrokerConfig config) {
     this.config = config;
@@ -22,12 +53,85 @@ public final class Broker implements AutoCloseable {
 
   /** Starts serving; returns once the listener is bound and the broker is registered. */
   public synchronized void start() throws Exception {
-    throw new UnsupportedOperationException("broker core is being written");
+    String[] zkTarget = ZkPaths.serversAndNamespace(config.zookeeperConnect());
+    zk = CuratorFrameworkFactory.builder()
+        .connectString(zkTarget[0])
+        .namespace(zkTarget[1])
+        .sessionTimeoutMs(config.zookeeperSessionTimeoutMs())
+        .connectionTimeoutMs(config.zookeeperConnectionTimeoutMs())
+        .retryPolicy(new ExponentialBackoffRetry(200, 10, 2000))
+        .build();
+    zk.start();
+    if (!zk.blockUntilConnected(config.zookeeperConnectionTimeoutMs(), TimeUnit.MILLISECONDS)) {
+      zk.close();
+      throw new IllegalStateException("no ZooKeeper answered at " + config.zookeeperConnect() + " within "
+          + config.zookeeperConnectionTimeoutMs() + " ms (zookeeper.connect)");
+    }
+    store = new ClusterStore(zk);
+    store.ensureLayout();
+    String clusterId = clusterId();
+
+    Map<String, String> topicDefaults = config.topicDefaults();
+    logs = new LogManager(config.logDirs(), topicDefaults, Time.SYSTEM);
+    logs.startup();
+    replicas = new ReplicaManager(config.brokerId(), logs, topicDefaults);
+    metadata = new MetadataCache(zk);
+    metadata.addListener(replicas::applyImage);
+    metadata.start();
+
+    ApiVersionTable versions = KafkaApis.versionTable();
+    TopicAdmin topics = new TopicAdmin(store, metadata, topicDefaults);
+    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store));
+    server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.socketRequestMaxBytes(),
+        config.networkThreads(), new RequestDecoder(versions), apis);
+    server.start();
+
+    registration = new BrokerInfo(config.brokerId(), config.advertisedHost(), config.advertisedPort(server.boundPort()), config.rack());
+    store.registerBroker(registration);
+    zk.getConnectionStateListenable().addListener((client, state) -> {
+      if (state == ConnectionState.RECONNECTED) {
+        try {
+          store.registerBroker(registration);
+          log.info("broker {} re-registered after reconnecting to ZooKeeper", config.brokerId());
+        } catch (Exception e) {
+          log.error("broker {} could not re-register in ZooKeeper", config.brokerId(), e);
+        }
+      } else if (state == ConnectionState.LOST) {
+        log.warn("broker {} lost its ZooKeeper session", config.brokerId());
+      }
+    });
+    logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs());
+    started = true;
+    log.info("broker {} serving the Kafka protocol on {}:{} (cluster {}, log.dirs {})", config.brokerId(),
+        config.listenerHost(), server.boundPort(), clusterId, config.logDirs());
+  }
+
+  /** The cluster id, created by the first broker ever to start against this ZooKeeper namespace. */
+  private String clusterId() throws Exception {
+    String path = "/cluster/id";
+    try {
+      zk.create().creatingParentsIfNeeded().forPath(path, Uuid.randomUuid().toString().getBytes(StandardCharsets.UTF_8));
+    } catch (KeeperException.NodeExistsException e) {
+      // another broker created it first
+    }
+    return new String(zk.getData().forPath(path), StandardCharsets.UTF_8);
   }
 
   /** The port the listener is bound to (useful with listeners=...:0). */
   public int boundPort() {
-    throw new UnsupportedOperationException("broker core is being written");
+    return server.boundPort();
+  }
+
+  public String bootstrapAddress() {
+    return registration.address();
+  }
+
+  public ReplicaManager replicaManager() {
+    return replicas;
+  }
+
+  public LogManager logManager() {
+    return logs;
   }
 
   public void awaitShutdown() throws InterruptedException {
@@ -36,7 +140,40 @@ public final class Broker implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (stopped.getCount() == 0) {
+      return;
+    }
+    log.info("broker {} shutting down", config.brokerId());
+    closeQuietly(server);
+    closeQuietly(replicas);
+    closeQuietly(metadata);
+    if (zk != null) {
+      zk.close();
+    }
+    try {
+      if (logs != null) {
+        logs.close();
+      }
+    } catch (Exception e) {
+      log.error("error closing logs", e);
+    }
+    started = false;
     stopped.countDown();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.warn("error while closing {}", c.getClass().getSimpleName(), e);
+    }
+  }
+
+  public boolean isStarted() {
+    return started;
   }
 
   /** {@code java io.tributary.log.broker.Broker server.properties [key=value ...]}: a foreground broker. */
@@ -45,17 +182,24 @@ public final class Broker implements AutoCloseable {
       System.err.println("usage: Broker <server.properties> [key=value ...]");
       System.exit(2);
     }
-    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+    Map<String, String> merged = new LinkedHashMap<>(BrokerConfig.load(Path.of(args[0])).asMap());
     for (int i = 1; i < args.length; i++) {
       int eq = args[i].indexOf('=');
-      overrides.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+      if (eq <= 0) {
+        System.err.println("override '" + args[i] + "' is not key=value");
+        System.exit(2);
+      }
+      merged.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
-    BrokerConfig file = BrokerConfig.load(Path.of(args[0]));
-    java.util.Map<String, String> merged = new java.util.LinkedHashMap<>(file.asMap());
-    merged.putAll(overrides);
     Broker broker = new Broker(BrokerConfig.of(merged));
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "broker-shutdown"));
-    broker.start();
+    try {
+      broker.start();
+    } catch (Exception e) {
+      log.error("broker failed to start: {}", e.getMessage(), e);
+      broker.close();
+      System.exit(1);
+    }
     broker.awaitShutdown();
   }
 }

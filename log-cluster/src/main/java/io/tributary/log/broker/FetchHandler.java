@@ -1,0 +1,142 @@
+package io.tributary.log.broker;
+
+import io.tributary.log.cluster.ClusterImage;
+import io.tributary.log.cluster.TopicInfo;
+import io.tributary.log.protocol.KafkaRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.Records;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetch with long polling: answers at once when {@code min.bytes} are available or an error occurred,
+ * otherwise parks the request until data arrives or {@code max.wait.ms} passes. Records go out as file
+ * slices (zero copy). Incremental fetch sessions are not kept: the session id is always 0, which
+ * clients accept by sending full requests.
+ */
+final class FetchHandler {
+  private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
+  private final ReplicaManager replicas;
+
+  FetchHandler(ReplicaManager replicas) {
+    this.replicas = replicas;
+  }
+
+  /** One partition of the request, resolved to a name. */
+  private record Wanted(TopicPartition tp, Uuid topicId, FetchRequestData.FetchPartition request, Errors resolveError) {}
+
+  CompletableFuture<ApiMessage> handle(KafkaRequest request) {
+    FetchRequestData data = request.data();
+    short version = request.version();
+    ClusterImage image = replicas.image();
+    List<Wanted> wanted = new ArrayList<>();
+    for (FetchRequestData.FetchTopic topic : data.topics()) {
+      String name = topic.topic();
+      Errors err = Errors.NONE;
+      if (version >= 13) {
+        TopicInfo info = image.topicById(topic.topicId()).orElse(null);
+        name = info == null ? "" : info.name();
+        if (info == null) {
+          err = Errors.UNKNOWN_TOPIC_ID;
+        }
+      }
+      for (FetchRequestData.FetchPartition p : topic.partitions()) {
+        wanted.add(new Wanted(new TopicPartition(name, p.partition()), topic.topicId(), p, err));
+      }
+    }
+    boolean isReplica = version <= 14 ? data.replicaId() >= 0 : data.replicaState().replicaId() >= 0;
+    int maxBytes = version >= 3 ? data.maxBytes() : Integer.MAX_VALUE;
+    int minBytes = data.minBytes();
+
+    Attempt first = read(wanted, maxBytes, isReplica, version);
+    if (first.bytes >= minBytes || first.hasError || data.maxWaitMs() <= 0 || wanted.isEmpty()) {
+      return CompletableFuture.completedFuture(first.response);
+    }
+    CompletableFuture<ApiMessage> future = new CompletableFuture<>();
+    List<TopicPartition> tps = wanted.stream().map(Wanted::tp).toList();
+    FetchPurgatory.Waiter waiter = new FetchPurgatory.Waiter(tps,
+        () -> {
+          Attempt again = read(wanted, maxBytes, isReplica, version);
+          if (again.bytes >= minBytes || again.hasError) {
+            future.complete(again.response);
+            return true;
+          }
+          return false;
+        },
+        () -> future.complete(read(wanted, maxBytes, isReplica, version).response));
+    if (!replicas.purgatory().park(waiter, data.maxWaitMs())) {
+      return CompletableFuture.completedFuture(first.response);
+    }
+    return future;
+  }
+
+  private record Attempt(FetchResponseData response, long bytes, boolean hasError) {}
+
+  private Attempt read(List<Wanted> wanted, int maxBytes, boolean isReplica, short version) {
+    FetchResponseData response = new FetchResponseData().setSessionId(0);
+    FetchResponseData.FetchableTopicResponse current = null;
+    long total = 0;
+    boolean hasError = false;
+    int remaining = maxBytes;
+    for (Wanted w : wanted) {
+      if (current == null || !sameTopic(current, w, version)) {
+        current = new FetchResponseData.FetchableTopicResponse();
+        if (version >= 13) {
+          current.setTopicId(w.topicId());
+        } else {
+          current.setTopic(w.tp().topic());
+        }
+        response.responses().add(current);
+      }
+      FetchResponseData.PartitionData out = new FetchResponseData.PartitionData()
+          .setPartitionIndex(w.tp().partition())
+          .setRecords(MemoryRecords.EMPTY);
+      if (w.resolveError() != Errors.NONE) {
+        out.setErrorCode(w.resolveError().code()).setHighWatermark(-1);
+        hasError = true;
+      } else {
+        try {
+          int epoch = version >= 9 ? w.request().currentLeaderEpoch() : -1;
+          int partitionMax = Math.min(w.request().partitionMaxBytes(), Math.max(remaining, 0));
+          // At least one whole batch for the first partition with data, so that a batch larger than
+          // the limits still makes progress (KIP-74).
+          boolean minOne = version >= 3 && total == 0;
+          ReplicaManager.ReadResult r = replicas.read(w.tp(), epoch, w.request().fetchOffset(), partitionMax, minOne, isReplica);
+          Records records = r.records();
+          int size = records.sizeInBytes();
+          total += size;
+          remaining -= size;
+          out.setHighWatermark(r.highWatermark()).setRecords(records);
+          if (version >= 4) {
+            out.setLastStableOffset(r.highWatermark());
+          }
+          if (version >= 5) {
+            out.setLogStartOffset(r.logStartOffset());
+          }
+        } catch (Exception e) {
+          Errors error = Errors.forException(e);
+          if (error == Errors.UNKNOWN_SERVER_ERROR) {
+            log.error("fetch of {} failed", w.tp(), e);
+          }
+          out.setErrorCode(error.code()).setHighWatermark(-1);
+          hasError = true;
+        }
+      }
+      current.partitions().add(out);
+    }
+    return new Attempt(response, total, hasError);
+  }
+
+  private static boolean sameTopic(FetchResponseData.FetchableTopicResponse current, Wanted w, short version) {
+    return version >= 13 ? current.topicId().equals(w.topicId()) : current.topic().equals(w.tp().topic());
+  }
+}

@@ -1,0 +1,120 @@
+package io.tributary.log.broker;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Long-poll fetches waiting for data: each waiter is re-checked when one of its partitions gets new
+ * committed data, and completed anyway when its {@code max.wait.ms} runs out.
+ */
+final class FetchPurgatory implements AutoCloseable {
+  /** A limit on parked fetches, so that a misbehaving client cannot exhaust memory. */
+  static final int MAX_WAITING = 10_000;
+
+  private final Map<TopicPartition, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timer;
+
+  FetchPurgatory() {
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, "fetch-purgatory");
+      th.setDaemon(true);
+      return th;
+    });
+    t.setRemoveOnCancelPolicy(true);
+    this.timer = t;
+  }
+
+  /** A parked fetch. {@code tryComplete} returns true once it has completed (by data or by timeout). */
+  static final class Waiter {
+    private final BooleanSupplier tryComplete;
+    private final Runnable forceComplete;
+    private final Collection<TopicPartition> partitions;
+    private boolean done;
+
+    Waiter(Collection<TopicPartition> partitions, BooleanSupplier tryComplete, Runnable forceComplete) {
+      this.partitions = partitions;
+      this.tryComplete = tryComplete;
+      this.forceComplete = forceComplete;
+    }
+
+    synchronized boolean check() {
+      if (!done && tryComplete.getAsBoolean()) {
+        done = true;
+      }
+      return done;
+    }
+
+    synchronized boolean expire() {
+      if (done) {
+        return false;
+      }
+      done = true;
+      forceComplete.run();
+      return true;
+    }
+  }
+
+  int size() {
+    return waiters.values().stream().mapToInt(Set::size).sum();
+  }
+
+  /** Parks a waiter; returns false (the caller answers at once) when the purgatory is full. */
+  boolean park(Waiter waiter, long maxWaitMs) {
+    if (size() >= MAX_WAITING) {
+      return false;
+    }
+    for (TopicPartition tp : waiter.partitions) {
+      waiters.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(waiter);
+    }
+    // Data may have arrived between the caller's read and the registration.
+    if (waiter.check()) {
+      remove(waiter);
+      return true;
+    }
+    timer.schedule(() -> {
+      waiter.expire();
+      remove(waiter);
+    }, maxWaitMs, TimeUnit.MILLISECONDS);
+    return true;
+  }
+
+  /** New data (or a state change) on {@code tp}: re-check the fetches waiting on it. */
+  void notifyPartition(TopicPartition tp) {
+    Set<Waiter> set = waiters.get(tp);
+    if (set == null || set.isEmpty()) {
+      return;
+    }
+    for (Waiter w : set) {
+      if (w.check()) {
+        remove(w);
+      }
+    }
+  }
+
+  private void remove(Waiter w) {
+    for (TopicPartition tp : w.partitions) {
+      Set<Waiter> set = waiters.get(tp);
+      if (set != null) {
+        set.remove(w);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    for (Set<Waiter> set : waiters.values()) {
+      for (Waiter w : set) {
+        w.expire();
+      }
+    }
+    waiters.clear();
+  }
+}

@@ -1,0 +1,121 @@
+package io.tributary.log.broker;
+
+import io.tributary.log.cluster.BrokerInfo;
+import io.tributary.log.cluster.ClusterStore;
+import io.tributary.log.cluster.MetadataCache;
+import io.tributary.log.cluster.PartitionState;
+import io.tributary.log.cluster.ReplicaAssignor;
+import io.tributary.log.cluster.TopicInfo;
+import io.tributary.log.storage.LogConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.Topic;
+
+/**
+ * Topic creation, deletion and configuration, written to ZooKeeper. Every broker then follows the
+ * change through its metadata cache; this broker waits until its own cache shows it before answering,
+ * so that a client's next request to it sees the change.
+ */
+public final class TopicAdmin {
+  static final long PROPAGATION_TIMEOUT_MS = 30_000;
+
+  private final ClusterStore store;
+  private final MetadataCache metadata;
+  private final Map<String, String> topicDefaults;
+
+  public TopicAdmin(ClusterStore store, MetadataCache metadata, Map<String, String> topicDefaults) {
+    this.store = store;
+    this.metadata = metadata;
+    this.topicDefaults = topicDefaults;
+  }
+
+  /** A request to create one topic; {@code assignment} may be empty (then replicas are placed). */
+  public record NewTopic(String name, int partitions, int replicationFactor, SortedMap<Integer, List<Integer>> assignment,
+                         Map<String, String> configs) {}
+
+  /** Validates and creates a topic; returns it as stored. With {@code validateOnly} nothing is written. */
+  public TopicInfo create(NewTopic req, boolean validateOnly) throws Exception {
+    Topic.validate(req.name());
+    // Validate the overrides on top of the broker defaults: unknown key or bad value names the key.
+    LogConfig.fromMap(topicDefaults, req.configs());
+    List<BrokerInfo> live = new ArrayList<>(metadata.image().liveBrokers());
+    live.sort(Comparator.comparingInt(BrokerInfo::id));
+    SortedMap<Integer, List<Integer>> replicas;
+    if (!req.assignment().isEmpty()) {
+      replicas = new TreeMap<>(req.assignment());
+      for (int p = 0; p < replicas.size(); p++) {
+        List<Integer> ids = replicas.get(p);
+        if (ids == null || ids.isEmpty() || ids.stream().distinct().count() != ids.size()) {
+          throw new InvalidReplicaAssignmentException("partition " + p + " of '" + req.name()
+              + "' needs a non-empty list of distinct brokers; assignments must cover partitions 0.." + (replicas.size() - 1));
+        }
+        for (int id : ids) {
+          if (metadata.image().brokers().get(id) == null) {
+            throw new InvalidReplicaAssignmentException("broker " + id + " in the assignment of '" + req.name() + "' is not live");
+          }
+        }
+      }
+    } else {
+      if (req.partitions() <= 0) {
+        throw new InvalidPartitionsException("number of partitions must be at least 1, got " + req.partitions());
+      }
+      replicas = ReplicaAssignor.assign(live, req.partitions(), req.replicationFactor(), Math.abs(req.name().hashCode()));
+    }
+    Uuid id = Uuid.randomUuid();
+    Map<String, String> configs = new LinkedHashMap<>(req.configs());
+    if (validateOnly) {
+      return new TopicInfo(req.name(), id, replicas, configs);
+    }
+    Map<Integer, PartitionState> states = new LinkedHashMap<>();
+    replicas.forEach((p, ids) -> states.put(p, new PartitionState(ids.get(0), 0, ids, 0, 0)));
+    store.createTopic(req.name(), id, replicas, configs, states);
+    if (!metadata.awaitImage(img -> img.topic(req.name()).map(t -> t.id().equals(id)).orElse(false), PROPAGATION_TIMEOUT_MS)) {
+      throw new TimeoutException("topic '" + req.name() + "' was created but did not reach this broker's metadata within "
+          + PROPAGATION_TIMEOUT_MS + " ms");
+    }
+    return new TopicInfo(req.name(), id, replicas, configs);
+  }
+
+  public void delete(String name) throws Exception {
+    if (Topic.isInternal(name)) {
+      throw new InvalidRequestException("internal topic '" + name + "' cannot be deleted");
+    }
+    store.deleteTopic(name);
+    metadata.awaitImage(img -> img.topic(name).isEmpty(), PROPAGATION_TIMEOUT_MS);
+  }
+
+  /** Applies SET/DELETE (APPEND/SUBTRACT for list keys) operations to a topic's overrides. */
+  public void alterConfigs(String name, Map<String, String> set, List<String> delete, boolean validateOnly) throws Exception {
+    TopicInfo topic = metadata.image().topic(name)
+        .orElseThrow(() -> new UnknownTopicOrPartitionException("topic '" + name + "' does not exist"));
+    Map<String, String> next = new LinkedHashMap<>(topic.configs());
+    delete.forEach(next::remove);
+    next.putAll(set);
+    LogConfig.fromMap(topicDefaults, next);
+    if (validateOnly) {
+      return;
+    }
+    store.setTopicConfigs(name, next);
+    metadata.awaitImage(img -> img.topic(name).map(t -> t.configs().equals(next)).orElse(true), PROPAGATION_TIMEOUT_MS);
+  }
+
+  /** The effective config of a topic: broker defaults overlaid by the topic's overrides. */
+  public LogConfig effectiveConfig(TopicInfo topic) {
+    return LogConfig.fromMap(topicDefaults, topic.configs());
+  }
+
+  public Map<String, String> topicDefaults() {
+    return topicDefaults;
+  }
+}

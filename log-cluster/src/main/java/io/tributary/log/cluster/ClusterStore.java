@@ -1,0 +1,162 @@
+package io.tributary.log.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Writes of cluster metadata to ZooKeeper. Multi-znode changes go in one transaction, and partition
+ * state changes are compare-and-set on the znode version, so concurrent writers cannot lose updates.
+ */
+public final class ClusterStore {
+  private final CuratorFramework zk;
+
+  public ClusterStore(CuratorFramework zk) {
+    this.zk = zk;
+  }
+
+  public CuratorFramework curator() {
+    return zk;
+  }
+
+  /** Creates the persistent top-level paths if missing. */
+  public void ensureLayout() throws Exception {
+    for (String path : List.of(ZkPaths.BROKER_IDS, ZkPaths.TOPICS, ZkPaths.TOPIC_CONFIGS)) {
+      try {
+        zk.create().creatingParentsIfNeeded().forPath(path);
+      } catch (KeeperException.NodeExistsException e) {
+        // already there
+      }
+    }
+  }
+
+  /**
+   * Creates a topic, its config overrides and every partition's initial state in one transaction.
+   *
+   * @throws TopicExistsException if a topic of that name exists
+   */
+  public void createTopic(String name, Uuid id, SortedMap<Integer, List<Integer>> replicas,
+      Map<String, String> configs, Map<Integer, PartitionState> initialStates) throws Exception {
+    List<CuratorOp> ops = new ArrayList<>();
+    ops.add(zk.transactionOp().create().forPath(ZkPaths.topic(name), ZkJson.topic(id, replicas)));
+    ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name)));
+    for (Map.Entry<Integer, PartitionState> e : initialStates.entrySet()) {
+      TopicPartition tp = new TopicPartition(name, e.getKey());
+      ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name) + "/" + e.getKey()));
+      ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(tp), ZkJson.partitionState(e.getValue())));
+    }
+    if (zk.checkExists().forPath(ZkPaths.topicConfig(name)) != null) {
+      // A config left by a deletion that crashed half way: the new topic starts clean.
+      zk.delete().forPath(ZkPaths.topicConfig(name));
+    }
+    ops.add(zk.transactionOp().create().forPath(ZkPaths.topicConfig(name), ZkJson.configs(configs)));
+    try {
+      zk.transaction().forOperations(ops);
+    } catch (KeeperException.NodeExistsException e) {
+      throw new TopicExistsException("topic '" + name + "' already exists");
+    }
+  }
+
+  /** Deletes a topic: its znodes go, and every broker then deletes its local partitions. */
+  public void deleteTopic(String name) throws Exception {
+    try {
+      zk.delete().deletingChildrenIfNeeded().forPath(ZkPaths.topic(name));
+    } catch (KeeperException.NoNodeException e) {
+      throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+    }
+    try {
+      zk.delete().forPath(ZkPaths.topicConfig(name));
+    } catch (KeeperException.NoNodeException e) {
+      // fine
+    }
+  }
+
+  /** Replaces a topic's config overrides. */
+  public void setTopicConfigs(String name, Map<String, String> configs) throws Exception {
+    if (zk.checkExists().forPath(ZkPaths.topic(name)) == null) {
+      throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+    }
+    try {
+      zk.setData().forPath(ZkPaths.topicConfig(name), ZkJson.configs(configs));
+    } catch (KeeperException.NoNodeException e) {
+      zk.create().creatingParentsIfNeeded().forPath(ZkPaths.topicConfig(name), ZkJson.configs(configs));
+    }
+  }
+
+  /**
+   * Compare-and-set of a partition's state.
+   *
+   * @return the new state with its new znode version, or null if the znode changed since
+   *     {@code expected} was read (the caller re-reads and decides again)
+   */
+  public PartitionState updatePartitionState(TopicPartition tp, PartitionState expected, PartitionState next) throws Exception {
+    try {
+      Stat stat = zk.setData().withVersion(expected.zkVersion()).forPath(ZkPaths.partitionState(tp), ZkJson.partitionState(next));
+      return next.withZkVersion(stat.getVersion());
+    } catch (KeeperException.BadVersionException e) {
+      return null;
+    }
+  }
+
+  /** Reads a partition state straight from ZooKeeper (not the cache). */
+  public PartitionState readPartitionState(TopicPartition tp) throws Exception {
+    Stat stat = new Stat();
+    byte[] data = zk.getData().storingStatIn(stat).forPath(ZkPaths.partitionState(tp));
+    return ZkJson.partitionState(data, stat.getVersion());
+  }
+
+  /** Registers a broker: an ephemeral znode tied to this ZooKeeper session. */
+  public void registerBroker(BrokerInfo broker) throws Exception {
+    String path = ZkPaths.broker(broker.id());
+    long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
+    Stat stat = zk.checkExists().forPath(path);
+    if (stat != null && stat.getEphemeralOwner() != session) {
+      // Left by this broker id's previous process (killed before its session expired).
+      try {
+        zk.delete().forPath(path);
+      } catch (KeeperException.NoNodeException e) {
+        // expired meanwhile
+      }
+    } else if (stat != null) {
+      zk.setData().forPath(path, ZkJson.broker(broker));
+      return;
+    }
+    zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, ZkJson.broker(broker));
+  }
+
+  /** Hands out a block of producer ids, unique across the cluster. */
+  public long allocateProducerIdBlock(int blockSize) throws Exception {
+    while (true) {
+      Stat stat = new Stat();
+      long next;
+      try {
+        byte[] data = zk.getData().storingStatIn(stat).forPath(ZkPaths.PRODUCER_ID_BLOCK);
+        next = Long.parseLong(new String(data, java.nio.charset.StandardCharsets.UTF_8));
+      } catch (KeeperException.NoNodeException e) {
+        try {
+          zk.create().creatingParentsIfNeeded().forPath(ZkPaths.PRODUCER_ID_BLOCK, "0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (KeeperException.NodeExistsException race) {
+          // someone else created it
+        }
+        continue;
+      }
+      byte[] updated = Long.toString(next + blockSize).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      try {
+        zk.setData().withVersion(stat.getVersion()).forPath(ZkPaths.PRODUCER_ID_BLOCK, updated);
+        return next;
+      } catch (KeeperException.BadVersionException e) {
+        // lost the race: read again
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.tributary.log.cluster;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the cluster metadata in ZooKeeper with a Curator cache and publishes an immutable
+ * {@link ClusterImage} after every change (bursts of changes are coalesced into one rebuild).
+ */
+public final class MetadataCache implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MetadataCache.class);
+
+  private final CuratorCache cache;
+  private final ExecutorService rebuilder;
+  private final AtomicBoolean rebuildPending = new AtomicBoolean();
+  private final List<Consumer<ClusterImage>> listeners = new CopyOnWriteArrayList<>();
+  private volatile ClusterImage image = ClusterImage.EMPTY;
+  private final Object imageLock = new Object();
+
+  public MetadataCache(CuratorFramework zk) {
+    this.cache = CuratorCache.build(zk, "/");
+    this.rebuilder = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "metadata-cache");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Starts following; returns once the initial contents are loaded. */
+  public void start() throws InterruptedException {
+    java.util.concurrent.CountDownLatch initialized = new java.util.concurrent.CountDownLatch(1);
+    cache.listenable().addListener(org.apache.curator.framework.recipes.cache.CuratorCacheListener.builder()
+        .forAll((type, oldData, data) -> scheduleRebuild())
+        .forInitialized(() -> {
+          rebuild();
+          initialized.countDown();
+        })
+        .build());
+    cache.start();
+    if (!initialized.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("ZooKeeper metadata did not load within 60 s");
+    }
+  }
+
+  public void addListener(Consumer<ClusterImage> listener) {
+    listeners.add(listener);
+  }
+
+  public ClusterImage image() {
+    return image;
+  }
+
+  /** Waits until the image satisfies {@code condition} (for read-your-writes after a ZooKeeper write). */
+  public boolean awaitImage(Predicate<ClusterImage> condition, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    synchronized (imageLock) {
+      while (!condition.test(image)) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return false;
+        }
+        imageLock.wait(left);
+      }
+      return true;
+    }
+  }
+
+  private void scheduleRebuild() {
+    if (rebuildPending.compareAndSet(false, true)) {
+      rebuilder.execute(() -> {
+        rebuildPending.set(false);
+        rebuild();
+      });
+    }
+  }
+
+  private void rebuild() {
+    try {
+      ClusterImage next = build();
+      synchronized (imageLock) {
+        image = next;
+        imageLock.notifyAll();
+      }
+      for (Consumer<ClusterImage> l : listeners) {
+        try {
+          l.accept(next);
+        } catch (RuntimeException e) {
+          log.error("metadata listener failed", e);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.error("cannot rebuild cluster metadata from ZooKeeper; keeping the previous image", e);
+    }
+  }
+
+  private ClusterImage build() {
+    Map<Integer, BrokerInfo> brokers = new HashMap<>();
+    Map<String, byte[]> topicData = new HashMap<>();
+    Map<String, Map<String, String>> configs = new HashMap<>();
+    Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    int controller = -1;
+    for (ChildData d : (Iterable<ChildData>) cache.stream()::iterator) {
+      String path = d.getPath();
+      String[] parts = path.split("/");
+      // parts[0] is "" because paths start with '/'
+      if (path.startsWith(ZkPaths.BROKER_IDS + "/") && parts.length == 4 && d.getData() != null) {
+        int id = Integer.parseInt(parts[3]);
+        brokers.put(id, ZkJson.broker(id, d.getData()));
+      } else if (path.startsWith(ZkPaths.TOPICS + "/") && parts.length == 3 && d.getData() != null && d.getData().length > 0) {
+        topicData.put(parts[2], d.getData());
+      } else if (path.startsWith(ZkPaths.TOPICS + "/") && parts.length == 6 && parts[5].equals("state") && d.getData() != null) {
+        TopicPartition tp = new TopicPartition(parts[2], Integer.parseInt(parts[4]));
+        partitions.put(tp, ZkJson.partitionState(d.getData(), d.getStat().getVersion()));
+      } else if (path.startsWith(ZkPaths.TOPIC_CONFIGS + "/") && parts.length == 4) {
+        configs.put(parts[3], ZkJson.configs(d.getData()));
+      } else if (path.equals(ZkPaths.CONTROLLER_EPOCH)) {
+        // read by the controller directly
+      }
+    }
+    Map<String, TopicInfo> topics = new HashMap<>();
+    topicData.forEach((name, data) -> {
+      try {
+        topics.put(name, ZkJson.topic(name, data, configs.getOrDefault(name, Map.of())));
+      } catch (RuntimeException e) {
+        log.error("skipping topic '{}': its znode {} is not valid: {}", name, ZkPaths.topic(name), e.getMessage());
+      }
+    });
+    partitions.keySet().removeIf(tp -> !topics.containsKey(tp.topic()));
+    return new ClusterImage(Map.copyOf(brokers), Map.copyOf(topics), Map.copyOf(partitions), controller);
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+    rebuilder.shutdownNow();
+  }
+}

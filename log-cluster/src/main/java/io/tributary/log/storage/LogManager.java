@@ -1,0 +1,307 @@
+package io.tributary.log.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All partition logs of a broker's log.dirs. A partition lives in {@code <logdir>/<topic>-<partition>}; its
+ * topic overrides are kept next to it in {@code topic-overrides.properties} so that a restart loads it with
+ * the right configuration before the cluster metadata is known. One daemon thread runs retention,
+ * compaction (when a compacted log's dirty ratio reaches min.cleanable.dirty.ratio) and the flush.ms policy.
+ */
+public final class LogManager implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+  static final String OVERRIDES_FILE = "topic-overrides.properties";
+
+  private final List<Path> logDirs;
+  private final Map<String, String> brokerTopicDefaults;
+  private final Time time;
+  private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, Map<String, String>> overrides = new ConcurrentHashMap<>();
+  private ScheduledExecutorService scheduler;
+  private volatile boolean closed;
+
+  public LogManager(List<Path> logDirs, Map<String, String> brokerTopicDefaults, Time time) {
+    if (logDirs == null || logDirs.isEmpty()) {
+      throw new IllegalArgumentException("At least one log directory is required");
+    }
+    this.logDirs = List.copyOf(logDirs);
+    this.brokerTopicDefaults = brokerTopicDefaults == null ? Map.of() : Map.copyOf(brokerTopicDefaults);
+    this.time = time;
+    LogConfig.fromMap(this.brokerTopicDefaults, Map.of()); // fail fast on bad broker defaults
+  }
+
+  /** Loads and recovers every partition directory found in the log dirs. */
+  public synchronized void startup() throws IOException {
+    for (Path logDir : logDirs) {
+      Files.createDirectories(logDir);
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(logDir, Files::isDirectory)) {
+        for (Path p : ds) {
+          String name = p.getFileName().toString();
+          if (name.endsWith("-delete")) {
+            deleteRecursively(p);
+            continue;
+          }
+          Optional<TopicPartition> tp = parse(name);
+          if (tp.isEmpty()) {
+            LOG.warn("Ignoring directory {}: not named <topic>-<partition>", p);
+            continue;
+          }
+          if (logs.containsKey(tp.get())) {
+            LOG.error("Partition {} found twice ({} and {}); keeping the first", tp.get(), logs.get(tp.get()).dir(), p);
+            continue;
+          }
+          Map<String, String> o = readOverrides(p);
+          PartitionLog log = PartitionLog.open(p, tp.get(), null, LogConfig.fromMap(brokerTopicDefaults, o), time);
+          logs.put(tp.get(), log);
+          overrides.put(tp.get(), o);
+        }
+      }
+    }
+    LOG.info("Loaded {} partition logs from {}", logs.size(), logDirs);
+  }
+
+  static Optional<TopicPartition> parse(String dirName) {
+    int dash = dirName.lastIndexOf('-');
+    if (dash <= 0 || dash == dirName.length() - 1) {
+      return Optional.empty();
+    }
+    try {
+      int partition = Integer.parseInt(dirName.substring(dash + 1));
+      return partition < 0 ? Optional.empty() : Optional.of(new TopicPartition(dirName.substring(0, dash), partition));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The log of a partition, created if absent. An existing log of another topic id (a deleted and recreated
+   * topic) is deleted first. Changed overrides are applied to an existing log.
+   */
+  public synchronized PartitionLog getOrCreate(TopicPartition tp, Uuid topicId, Map<String, String> topicOverrides) throws IOException {
+    ensureOpen();
+    Map<String, String> o = topicOverrides == null ? Map.of() : Map.copyOf(topicOverrides);
+    LogConfig config = LogConfig.fromMap(brokerTopicDefaults, o);
+    PartitionLog existing = logs.get(tp);
+    if (existing != null) {
+      boolean known = topicId != null && !topicId.equals(Uuid.ZERO_UUID) && !existing.topicId().equals(Uuid.ZERO_UUID);
+      if (known && !existing.topicId().equals(topicId)) {
+        LOG.warn("Partition {} in {} belongs to topic id {}, now {}: deleting the old data (topic recreated)", tp, existing.dir(),
+            existing.topicId(), topicId);
+        delete(tp);
+      } else {
+        if (!o.equals(overrides.get(tp))) {
+          existing.updateConfig(config);
+          writeOverrides(existing.dir(), o);
+          overrides.put(tp, o);
+        }
+        return existing;
+      }
+    }
+    Path dir = chooseLogDir().resolve(tp.topic() + "-" + tp.partition());
+    if (Files.exists(dir)) { // left over (e.g. not loaded): check its topic id
+      Optional<Uuid> stored = PartitionMetadata.read(dir);
+      if (stored.isPresent() && topicId != null && !topicId.equals(Uuid.ZERO_UUID) && !stored.get().equals(topicId)) {
+        LOG.warn("Deleting stale directory {} of topic id {} (now {})", dir, stored.get(), topicId);
+        deleteRecursively(dir);
+      }
+    }
+    Files.createDirectories(dir);
+    writeOverrides(dir, o);
+    PartitionLog log = PartitionLog.open(dir, tp, topicId, config, time);
+    logs.put(tp, log);
+    overrides.put(tp, o);
+    return log;
+  }
+
+  /** The log dir holding the fewest partitions. */
+  private Path chooseLogDir() {
+    Map<Path, Integer> counts = new HashMap<>();
+    for (Path d : logDirs) {
+      counts.put(d, 0);
+    }
+    for (PartitionLog l : logs.values()) {
+      Path parent = l.dir().getParent();
+      counts.computeIfPresent(parent, (k, v) -> v + 1);
+    }
+    Path best = logDirs.get(0);
+    for (Path d : logDirs) {
+      if (counts.get(d) < counts.get(best)) {
+        best = d;
+      }
+    }
+    return best;
+  }
+
+  public Optional<PartitionLog> get(TopicPartition tp) {
+    return Optional.ofNullable(logs.get(tp));
+  }
+
+  public Collection<PartitionLog> all() {
+    return Collections.unmodifiableCollection(new ArrayList<>(logs.values()));
+  }
+
+  /** Topic deletion: closes the log and removes its directory. */
+  public synchronized void delete(TopicPartition tp) throws IOException {
+    PartitionLog log = logs.remove(tp);
+    overrides.remove(tp);
+    if (log != null) {
+      log.deleteFiles();
+    }
+  }
+
+  /** Starts the daemon scheduler: retention + compaction every retentionCheckIntervalMs, flush.ms checks every flushCheckIntervalMs. */
+  public synchronized void startBackgroundTasks(long retentionCheckIntervalMs, long flushCheckIntervalMs) {
+    ensureOpen();
+    if (scheduler != null) {
+      return;
+    }
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "log-manager-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        runRetentionAndCompactionNow();
+      } catch (Throwable t) {
+        LOG.error("Retention/compaction pass failed", t);
+      }
+    }, retentionCheckIntervalMs, retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(() -> {
+      long now = time.milliseconds();
+      for (PartitionLog l : logs.values()) {
+        try {
+          l.flushIfDue(now);
+        } catch (Throwable t) {
+          LOG.error("Flush of {} failed", l.topicPartition(), t);
+        }
+      }
+    }, flushCheckIntervalMs, flushCheckIntervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** One retention pass over every log, then compaction of compacted logs whose dirty ratio is reached. */
+  public void runRetentionAndCompactionNow() throws IOException {
+    long now = time.milliseconds();
+    IOException first = null;
+    for (PartitionLog l : logs.values()) {
+      try {
+        l.deleteExpiredSegments(now);
+        LogConfig cfg = l.config();
+        if (cfg.compact() && l.dirtyRatio() >= cfg.minCleanableDirtyRatio() && l.dirtyRatio() > 0) {
+          LogCleaner.clean(l, now);
+        }
+      } catch (IOException e) {
+        LOG.error("Retention/compaction of {} failed", l.topicPartition(), e);
+        if (first == null) {
+          first = e;
+        }
+      } catch (org.apache.kafka.common.errors.KafkaStorageException e) {
+        LOG.debug("Skipping closed log {}", l.topicPartition());
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("LogManager is closed");
+    }
+  }
+
+  /** Stops the scheduler and closes every log cleanly. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      try {
+        scheduler.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    IOException first = null;
+    for (PartitionLog l : logs.values()) {
+      try {
+        l.close();
+      } catch (IOException e) {
+        LOG.error("Closing {} failed", l.topicPartition(), e);
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    logs.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  // ---- overrides file
+
+  private static Map<String, String> readOverrides(Path dir) throws IOException {
+    Path f = dir.resolve(OVERRIDES_FILE);
+    if (!Files.exists(f)) {
+      return Map.of();
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+      p.load(r);
+    }
+    Map<String, String> out = new TreeMap<>();
+    for (String k : p.stringPropertyNames()) {
+      out.put(k, p.getProperty(k));
+    }
+    return out;
+  }
+
+  private static void writeOverrides(Path dir, Map<String, String> o) throws IOException {
+    Properties p = new Properties();
+    p.putAll(o);
+    java.io.StringWriter sw = new java.io.StringWriter();
+    try (Writer w = sw) {
+      p.store(w, "topic configuration overrides");
+    }
+    CheckpointFile.write(dir.resolve(OVERRIDES_FILE), sw.toString());
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

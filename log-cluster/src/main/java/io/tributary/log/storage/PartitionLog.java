@@ -1,0 +1,882 @@
+package io.tributary.log.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InconsistentTopicIdException;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.record.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.FileRecords;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.MutableRecordBatch;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.CloseableIterator;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one partition: a directory of segments plus its checkpoints (see the package files
+ * {@link Segment}, {@link ProducerStateManager}, {@link LeaderEpochCache}, {@link RecoveryCheckpoint},
+ * {@link PartitionMetadata}). Appends, truncation, retention and compaction swaps are serialised on this
+ * object; reads run concurrently and see only whole appended batches (the segment file size grows after
+ * the bytes are written). Removed segments are renamed {@code .deleted} and closed after
+ * {@code file.delete.delay.ms}, so slices handed to in-flight fetches stay readable.
+ */
+public final class PartitionLog implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+  static final String LOG_START_FILE = "log-start-offset-checkpoint";
+  static final String CLEANER_FILE = "cleaner-offset-checkpoint";
+
+  private final Path dir;
+  private final TopicPartition tp;
+  private final Uuid topicId;
+  private final Time time;
+  private volatile LogConfig config;
+  private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+  private final ProducerStateManager producers;
+  private final LeaderEpochCache epochCache;
+  private final List<PendingDelete> pendingDeletes = new ArrayList<>();
+  private volatile long logStartOffset;
+  private volatile long logEndOffset;
+  private long recoveryPoint;
+  private long unflushedMessages;
+  private long lastFlushMs;
+  private long cleanerCheckpoint;
+  private volatile boolean closed;
+
+  private record PendingDelete(Segment segment, long dueMs) {}
+
+  private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time) {
+    this.dir = dir;
+    this.tp = tp;
+    this.topicId = topicId;
+    this.config = config;
+    this.time = time;
+    this.producers = new ProducerStateManager(dir, tp);
+    this.epochCache = new LeaderEpochCache(dir);
+  }
+
+  /** Opens (creating if absent) the partition directory, loads segments and recovers after an unclean stop. */
+  public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time) throws IOException {
+    Files.createDirectories(dir);
+    Optional<Uuid> stored = PartitionMetadata.read(dir);
+    if (stored.isPresent() && topicId != null && !topicId.equals(Uuid.ZERO_UUID) && !stored.get().equals(topicId)) {
+      throw new InconsistentTopicIdException("Partition directory " + dir + " belongs to topic id " + stored.get() + ", not " + topicId
+          + "; delete the directory (or the old topic) first");
+    }
+    Uuid id = topicId == null || topicId.equals(Uuid.ZERO_UUID) ? stored.orElse(Uuid.ZERO_UUID) : topicId;
+    if (stored.isEmpty() && !id.equals(Uuid.ZERO_UUID)) {
+      PartitionMetadata.write(dir, id);
+    }
+    PartitionLog log = new PartitionLog(dir, tp, id, config, time);
+    log.load();
+    return log;
+  }
+
+  // ------------------------------------------------------------------ loading and recovery
+
+  private void load() throws IOException {
+    boolean clean = RecoveryCheckpoint.cleanShutdown(dir);
+    long checkpointedRecovery = RecoveryCheckpoint.read(dir);
+    TreeSet<Long> bases = new TreeSet<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(Segment.DELETED_SUFFIX) || name.endsWith(Segment.CLEANED_SUFFIX) || name.endsWith(".tmp")) {
+          Files.deleteIfExists(p);
+        } else if (name.endsWith(Segment.LOG_SUFFIX + Segment.SWAP_SUFFIX)) {
+          long base = parseBase(name);
+          LOG.warn("Completing an interrupted compaction swap of {} in {}", Segment.fileName(base), dir);
+          Files.deleteIfExists(Segment.indexFile(dir, base));
+          Files.deleteIfExists(Segment.timeIndexFile(dir, base));
+          Segment.moveReplacing(p, Segment.logFile(dir, base));
+          bases.add(base);
+        } else if (name.endsWith(Segment.LOG_SUFFIX)) {
+          bases.add(parseBase(name));
+        }
+      }
+    }
+    long now = time.milliseconds();
+    Long recoverFromBase = clean ? null : Optional.ofNullable(floorOrFirst(bases, checkpointedRecovery)).orElse(null);
+    boolean truncatedTail = false;
+    for (long base : bases) {
+      if (truncatedTail) {
+        LOG.warn("Deleting segment {} of {}: it follows a truncated corrupt segment", Segment.logFile(dir, base), tp);
+        Files.deleteIfExists(Segment.logFile(dir, base));
+        Files.deleteIfExists(Segment.indexFile(dir, base));
+        Files.deleteIfExists(Segment.timeIndexFile(dir, base));
+        continue;
+      }
+      Segment seg = Segment.open(dir, base, config, now);
+      long truncated;
+      if (recoverFromBase != null && base >= recoverFromBase) {
+        truncated = seg.recover();
+      } else {
+        truncated = seg.loadClean();
+      }
+      segments.put(base, seg);
+      if (truncated > 0) {
+        truncatedTail = true;
+      }
+    }
+    long startCheckpoint = readOffsetFile(LOG_START_FILE);
+    if (segments.isEmpty()) {
+      segments.put(startCheckpoint, Segment.create(dir, startCheckpoint, config, now));
+    }
+    logEndOffset = segments.lastEntry().getValue().nextOffset();
+    logStartOffset = Math.min(Math.max(startCheckpoint, segments.firstKey()), logEndOffset);
+    cleanerCheckpoint = readOffsetFile(CLEANER_FILE);
+    epochCache.truncateFromEnd(logEndOffset);
+    epochCache.truncateFromStart(logStartOffset);
+    rebuildProducerState();
+    if (!clean) {
+      for (Segment s : segments.values()) {
+        s.flush();
+      }
+    }
+    recoveryPoint = logEndOffset;
+    RecoveryCheckpoint.write(dir, recoveryPoint);
+    RecoveryCheckpoint.clearCleanShutdown(dir);
+    lastFlushMs = now;
+    LOG.info("Loaded {} from {}: {} segments, log start {}, log end {}, {} producers ({} shutdown)", tp, dir, segments.size(),
+        logStartOffset, logEndOffset, producers.producerCount(), clean ? "clean" : "unclean");
+  }
+
+  private static Long floorOrFirst(TreeSet<Long> bases, long offset) {
+    Long f = bases.floor(offset);
+    return f != null ? f : (bases.isEmpty() ? null : bases.first());
+  }
+
+  private static long parseBase(String name) throws IOException {
+    try {
+      return Long.parseLong(name.substring(0, name.indexOf('.')));
+    } catch (RuntimeException e) {
+      throw new IOException("Unexpected file name " + name + " in a partition directory", e);
+    }
+  }
+
+  private long readOffsetFile(String name) {
+    Path f = dir.resolve(name);
+    if (!Files.exists(f)) {
+      return 0;
+    }
+    try {
+      List<String> lines = CheckpointFile.readLines(f);
+      return Long.parseLong(lines.get(1).trim());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Checkpoint {} is unreadable ({}); using 0", f, e.toString());
+      return 0;
+    }
+  }
+
+  private void writeOffsetFile(String name, long offset) throws IOException {
+    CheckpointFile.write(dir.resolve(name), "0\n" + offset + "\n");
+  }
+
+  /** Producer state = newest snapshot at or below LEO + replay of the batches after it. */
+  private void rebuildProducerState() throws IOException {
+    long snapshotOffset = producers.loadLatestSnapshot(logEndOffset);
+    long from = Math.max(snapshotOffset, 0);
+    for (Segment seg : segments.values()) {
+      if (seg.nextOffset() <= from) {
+        continue;
+      }
+      for (FileChannelRecordBatch batch : seg.records().batches()) {
+        if (batch.lastOffset() >= from) {
+          producers.replay(batch);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ accessors
+
+  public TopicPartition topicPartition() {
+    return tp;
+  }
+
+  public Uuid topicId() {
+    return topicId;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public LogConfig config() {
+    return config;
+  }
+
+  public long logStartOffset() {
+    return logStartOffset;
+  }
+
+  public long logEndOffset() {
+    return logEndOffset;
+  }
+
+  /** Bytes of all segments. */
+  public long size() {
+    long total = 0;
+    for (Segment s : segments.values()) {
+      total += s.sizeInBytes();
+    }
+    return total;
+  }
+
+  long recoveryPoint() {
+    return recoveryPoint;
+  }
+
+  List<Long> segmentBaseOffsets() {
+    return new ArrayList<>(segments.keySet());
+  }
+
+  List<Segment> segmentList() {
+    return new ArrayList<>(segments.values());
+  }
+
+  Time time() {
+    return time;
+  }
+
+  // ------------------------------------------------------------------ appends
+
+  /** What validation found in a request. */
+  private record Validated(List<MutableRecordBatch> batches, int recordCount) {}
+
+  private String where() {
+    return tp + " (log end offset " + logEndOffset + ")";
+  }
+
+  /**
+   * Checks every batch of a request before anything is written: magic 2, size fields, CRC, record count,
+   * records iterable, size limit, keys for compacted topics.
+   */
+  private Validated validate(MemoryRecords records) {
+    if (records == null || records.sizeInBytes() == 0) {
+      throw new InvalidRecordException("Empty produce request for " + where());
+    }
+    LogConfig cfg = config;
+    List<MutableRecordBatch> batches = new ArrayList<>();
+    int total = 0;
+    int recordCount = 0;
+    Iterator<MutableRecordBatch> it = records.batches().iterator();
+    while (true) {
+      MutableRecordBatch batch;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        batch = it.next();
+      } catch (CorruptRecordException e) {
+        throw new CorruptRecordException("Corrupt batch at request position " + total + " for " + where() + ": " + e.getMessage());
+      }
+      long offsetForErrors = logEndOffset + recordCount;
+      if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+        throw new InvalidRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " uses magic v" + batch.magic()
+            + "; magic v0/v1 not supported, upgrade the client (message format v2 is required)");
+      }
+      int size = batch.sizeInBytes();
+      if (size > cfg.maxMessageBytes()) {
+        throw new RecordTooLargeException("Record batch of " + size + " bytes for " + tp + " at offset " + offsetForErrors
+            + " exceeds max.message.bytes=" + cfg.maxMessageBytes());
+      }
+      try {
+        batch.ensureValid();
+      } catch (CorruptRecordException e) {
+        throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " is corrupt: " + e.getMessage());
+      }
+      long delta = batch.lastOffset() - batch.baseOffset();
+      Integer count = batch.countOrNull();
+      if (count == null || delta < 0 || count != delta + 1) {
+        throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " declares " + count
+            + " records but a last offset delta of " + delta);
+      }
+      int seen = 0;
+      try (CloseableIterator<Record> recs = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+        while (recs.hasNext()) {
+          Record r = recs.next();
+          if (r.offset() != batch.baseOffset() + seen) {
+            throw new InvalidRecordException("Record " + seen + " of a batch for " + tp + " at offset " + offsetForErrors
+                + " has a non-sequential offset delta");
+          }
+          if (cfg.compact() && !r.hasKey() && !batch.isControlBatch()) {
+            throw new InvalidRecordException("Record for " + tp + " at offset " + (offsetForErrors + seen)
+                + " has no key: compacted topic requires keyed records");
+          }
+          seen++;
+        }
+      } catch (InvalidRecordException e) {
+        throw e;
+      } catch (KafkaException | IllegalStateException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
+        throw new CorruptRecordException("Records of a batch for " + tp + " at offset " + offsetForErrors + " cannot be read: " + e);
+      }
+      if (seen != count) {
+        throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " declares " + count
+            + " records but holds " + seen);
+      }
+      total += size;
+      recordCount += count;
+      batches.add(batch);
+    }
+    if (total != records.sizeInBytes()) {
+      throw new CorruptRecordException("Produce request for " + tp + " has " + (records.sizeInBytes() - total)
+          + " trailing bytes that are not a whole record batch (at offset " + (logEndOffset + recordCount) + ")");
+    }
+    if (batches.isEmpty()) {
+      throw new InvalidRecordException("Produce request for " + where() + " holds no record batch");
+    }
+    return new Validated(batches, recordCount);
+  }
+
+  /** Leader append: validates everything, assigns offsets, stamps the leader epoch (and LogAppendTime), writes. */
+  public synchronized AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch) throws IOException {
+    ensureOpen();
+    Validated v = validate(records);
+    long now = time.milliseconds();
+    boolean logAppendTime = config.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
+    ProducerStateManager.Staged staged = producers.stage();
+    long next = logEndOffset;
+    for (MutableRecordBatch batch : v.batches()) {
+      if (batch.hasProducerId()) {
+        ProducerStateManager.BatchMetadata dup = staged.checkLeader(batch, next);
+        if (dup != null) {
+          LOG.debug("Duplicate batch from producer {} seq {}..{} on {}: returning offsets {}..{}", batch.producerId(),
+              batch.baseSequence(), batch.lastSequence(), tp, dup.firstOffset(), dup.lastOffset());
+          return new AppendResult(dup.firstOffset(), dup.lastOffset(), -1, logStartOffset, v.batches().size(), v.recordCount(), true);
+        }
+      }
+      long delta = batch.lastOffset() - batch.baseOffset();
+      batch.setLastOffset(next + delta);
+      batch.setPartitionLeaderEpoch(leaderEpoch);
+      if (logAppendTime) {
+        batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+      }
+      if (batch.hasProducerId()) {
+        staged.stage(batch);
+      }
+      next += delta + 1;
+    }
+    long first = logEndOffset;
+    write(records, first, next - 1, now);
+    epochCache.assign(leaderEpoch, first);
+    producers.commit(staged);
+    afterAppend(v.recordCount(), now);
+    return new AppendResult(first, next - 1, logAppendTime ? now : -1, logStartOffset, v.batches().size(), v.recordCount(), false);
+  }
+
+  /**
+   * Follower append: batches keep their offsets and epochs. The first must start at or after the log end
+   * and offsets must grow (gaps are allowed: a compacted leader log has them).
+   */
+  public synchronized AppendResult appendAsFollower(MemoryRecords records) throws IOException {
+    ensureOpen();
+    Validated v = validate(records);
+    long now = time.milliseconds();
+    long expected = logEndOffset;
+    ProducerStateManager.Staged staged = producers.stage();
+    for (MutableRecordBatch batch : v.batches()) {
+      if (batch.baseOffset() < expected) {
+        throw new OffsetOutOfRangeException("Follower append to " + tp + " at offset " + batch.baseOffset()
+            + " overlaps the log, whose next offset is " + expected + "; truncate first");
+      }
+      if (batch.hasProducerId()) {
+        staged.stage(batch);
+      }
+      expected = batch.lastOffset() + 1;
+    }
+    long first = v.batches().get(0).baseOffset();
+    long last = expected - 1;
+    write(records, first, last, now);
+    for (MutableRecordBatch batch : v.batches()) {
+      epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+    }
+    producers.commit(staged);
+    afterAppend(v.recordCount(), now);
+    return new AppendResult(first, last, -1, logStartOffset, v.batches().size(), v.recordCount(), false);
+  }
+
+  private void write(MemoryRecords records, long firstOffset, long lastOffset, long now) throws IOException {
+    Segment active = maybeRoll(records.sizeInBytes(), firstOffset, lastOffset, now);
+    try {
+      active.append(records);
+    } catch (IOException e) {
+      throw new KafkaStorageException("Write to " + active.logPath() + " for " + tp + " at offset " + firstOffset + " failed: " + e, e);
+    }
+    logEndOffset = lastOffset + 1;
+  }
+
+  private Segment maybeRoll(int size, long firstOffset, long lastOffset, long now) throws IOException {
+    Segment active = segments.lastEntry().getValue();
+    LogConfig cfg = config;
+    boolean full = active.sizeInBytes() > 0 && (long) active.sizeInBytes() + size > cfg.segmentBytes();
+    boolean old = active.sizeInBytes() > 0 && now - active.createdMs() > cfg.segmentMs();
+    boolean indexFull = active.indexFull();
+    boolean offsetOverflow = !active.canHoldOffset(lastOffset);
+    if (full || old || indexFull || offsetOverflow) {
+      return roll(Math.max(firstOffset, logEndOffset), now);
+    }
+    return active;
+  }
+
+  /** Starts a new active segment at newBase; the previous one gets its final time-index entry and a producer snapshot is taken. */
+  private Segment roll(long newBase, long now) throws IOException {
+    Segment prev = segments.lastEntry().getValue();
+    if (prev.sizeInBytes() == 0 && prev.baseOffset() == newBase) {
+      return prev;
+    }
+    prev.onBecomeInactive();
+    producers.takeSnapshot(logEndOffset);
+    Segment seg = Segment.create(dir, newBase, config, now);
+    segments.put(newBase, seg);
+    if (prev.sizeInBytes() == 0) { // an empty previous segment is useless
+      segments.remove(prev.baseOffset());
+      prev.deleteFiles();
+    }
+    LOG.debug("Rolled {} to a new segment at offset {}", tp, newBase);
+    return seg;
+  }
+
+  private void afterAppend(int recordCount, long now) throws IOException {
+    unflushedMessages += recordCount;
+    if (unflushedMessages >= config.flushMessages()) {
+      flush();
+    }
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /**
+   * Reads whole batches from startOffset (the first may start before it) up to maxBytes, excluding batches
+   * whose last offset is >= maxOffsetExclusive; with minOneBatch, the first batch is returned even if larger
+   * than maxBytes. Zero copy: a slice of one segment file.
+   */
+  public LogReadResult read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) throws IOException {
+    long end = logEndOffset;
+    long start = logStartOffset;
+    if (startOffset == end) {
+      return new LogReadResult(MemoryRecords.EMPTY, start, end);
+    }
+    if (startOffset < start || startOffset > end) {
+      throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for " + tp + ": the log holds offsets ["
+          + start + ", " + end + ")");
+    }
+    Map.Entry<Long, Segment> e = segments.floorEntry(startOffset);
+    if (e == null) {
+      e = segments.firstEntry();
+    }
+    while (e != null) {
+      Segment seg = e.getValue();
+      if (seg.baseOffset() >= maxOffsetExclusive) {
+        break;
+      }
+      FileRecords r = seg.read(startOffset, maxBytes, maxOffsetExclusive, minOneBatch);
+      if (r != null) {
+        return new LogReadResult(r, logStartOffset, logEndOffset);
+      }
+      if (seg.positionOf(startOffset) >= 0) {
+        break; // the next batch is there but excluded by maxBytes or maxOffsetExclusive
+      }
+      e = segments.higherEntry(e.getKey());
+    }
+    return new LogReadResult(MemoryRecords.EMPTY, logStartOffset, logEndOffset);
+  }
+
+  /**
+   * ListOffsets by timestamp: the first record at or after the log start whose timestamp is >= timestampMs.
+   * -2 (earliest) gives the log start offset and -1 (latest) the log end offset, as in ListOffsets.
+   */
+  public synchronized Optional<FileRecords.TimestampAndOffset> offsetForTimestamp(long timestampMs) throws IOException {
+    if (timestampMs == -2L) {
+      return Optional.of(new FileRecords.TimestampAndOffset(RecordBatch.NO_TIMESTAMP, logStartOffset, Optional.empty()));
+    }
+    if (timestampMs == -1L) {
+      OptionalInt epoch = latestEpoch();
+      return Optional.of(new FileRecords.TimestampAndOffset(RecordBatch.NO_TIMESTAMP, logEndOffset,
+          epoch.isPresent() ? Optional.of(epoch.getAsInt()) : Optional.empty()));
+    }
+    for (Segment seg : segments.values()) {
+      if (seg.nextOffset() <= logStartOffset) {
+        continue;
+      }
+      FileRecords.TimestampAndOffset r = seg.findOffsetByTimestamp(timestampMs, logStartOffset);
+      if (r != null) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ------------------------------------------------------------------ truncation
+
+  /** Drops everything at or after offset (whole batches; a batch holding offset goes too). */
+  public synchronized void truncateTo(long offset) throws IOException {
+    ensureOpen();
+    if (offset >= logEndOffset) {
+      return;
+    }
+    if (offset < 0) {
+      throw new IllegalArgumentException("Cannot truncate " + tp + " to negative offset " + offset);
+    }
+    if (offset <= logStartOffset && offset <= segments.firstKey()) {
+      truncateFullyAndStartAt(offset);
+      return;
+    }
+    LOG.info("Truncating {} to offset {} (log end was {})", tp, offset, logEndOffset);
+    for (Long base : new ArrayList<>(segments.tailMap(offset, false).keySet())) {
+      if (segments.size() > 1) {
+        scheduleDelete(segments.remove(base));
+      }
+    }
+    Segment active = segments.lastEntry().getValue();
+    active.truncateTo(offset);
+    logEndOffset = active.nextOffset();
+    if (logStartOffset > logEndOffset) {
+      logStartOffset = logEndOffset;
+      writeOffsetFile(LOG_START_FILE, logStartOffset);
+    }
+    epochCache.truncateFromEnd(logEndOffset);
+    producers.deleteSnapshotsAbove(logEndOffset);
+    rebuildProducerState();
+    if (cleanerCheckpoint > logEndOffset) {
+      cleanerCheckpoint = logEndOffset;
+      writeOffsetFile(CLEANER_FILE, cleanerCheckpoint);
+    }
+    recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+    active.flush();
+    RecoveryCheckpoint.write(dir, recoveryPoint);
+  }
+
+  /** Drops the whole log and starts it empty at offset (log start = log end = offset). */
+  public synchronized void truncateFullyAndStartAt(long offset) throws IOException {
+    ensureOpen();
+    LOG.info("Truncating {} fully and starting at offset {}", tp, offset);
+    long now = time.milliseconds();
+    List<Segment> old = new ArrayList<>(segments.values());
+    segments.clear();
+    for (Segment s : old) {
+      if (s.baseOffset() == offset) {
+        s.renameAllWithSuffix(Segment.DELETED_SUFFIX);
+        pendingDeletes.add(new PendingDelete(s, now + config.fileDeleteDelayMs()));
+      } else {
+        scheduleDelete(s);
+      }
+    }
+    segments.put(offset, Segment.create(dir, offset, config, now));
+    logStartOffset = offset;
+    logEndOffset = offset;
+    epochCache.clear();
+    producers.clear();
+    producers.deleteSnapshotsAbove(-1);
+    recoveryPoint = offset;
+    cleanerCheckpoint = offset;
+    writeOffsetFile(LOG_START_FILE, offset);
+    writeOffsetFile(CLEANER_FILE, offset);
+    RecoveryCheckpoint.write(dir, offset);
+  }
+
+  // ------------------------------------------------------------------ flush
+
+  /** fsyncs every segment holding data above the recovery point, then moves the recovery point to the log end. */
+  public synchronized void flush() throws IOException {
+    if (closed) {
+      return;
+    }
+    long target = logEndOffset;
+    if (target > recoveryPoint || unflushedMessages > 0) {
+      Long fromBase = segments.floorKey(recoveryPoint);
+      for (Segment s : (fromBase == null ? segments : segments.tailMap(fromBase, true)).values()) {
+        s.flush();
+      }
+      recoveryPoint = target;
+      RecoveryCheckpoint.write(dir, recoveryPoint);
+    }
+    unflushedMessages = 0;
+    lastFlushMs = time.milliseconds();
+  }
+
+  /** Flushes when data has been unflushed for flush.ms; also closes segment files whose delete delay passed. */
+  public synchronized void flushIfDue(long nowMs) throws IOException {
+    if (closed) {
+      return;
+    }
+    if (logEndOffset > recoveryPoint && nowMs - lastFlushMs >= config.flushMs()) {
+      flush();
+    }
+    processPendingDeletes(nowMs, false);
+  }
+
+  // ------------------------------------------------------------------ retention
+
+  /**
+   * Deletes whole inactive segments past retention.ms (by their largest timestamp) or beyond retention.bytes,
+   * and segments entirely below the log start offset. Never the active segment. Advances the log start.
+   */
+  public synchronized int deleteExpiredSegments(long nowMs) throws IOException {
+    ensureOpen();
+    int deleted = 0;
+    LogConfig cfg = config;
+    // below the log start offset (DeleteRecords)
+    while (segments.size() > 1) {
+      Map.Entry<Long, Segment> second = segments.higherEntry(segments.firstKey());
+      if (second.getKey() <= logStartOffset) {
+        deleteFirstSegment();
+        deleted++;
+      } else {
+        break;
+      }
+    }
+    if (cfg.delete()) {
+      if (cfg.retentionMs() >= 0) {
+        while (segments.size() > 1) {
+          Segment first = segments.firstEntry().getValue();
+          long largest = first.maxTimestampSoFar() > 0 ? first.maxTimestampSoFar() : lastModified(first);
+          if (nowMs - largest > cfg.retentionMs()) {
+            deleteFirstSegment();
+            deleted++;
+          } else {
+            break;
+          }
+        }
+      }
+      if (cfg.retentionBytes() >= 0) {
+        long excess = size() - cfg.retentionBytes();
+        while (segments.size() > 1) {
+          Segment first = segments.firstEntry().getValue();
+          if (excess - first.sizeInBytes() >= 0) {
+            excess -= first.sizeInBytes();
+            deleteFirstSegment();
+            deleted++;
+          } else {
+            break;
+          }
+        }
+      }
+    }
+    if (deleted > 0) {
+      epochCache.truncateFromStart(logStartOffset);
+      producers.deleteSnapshotsBelow(logStartOffset);
+      writeOffsetFile(LOG_START_FILE, logStartOffset);
+      LOG.info("Deleted {} segments of {}; log start offset is now {}", deleted, tp, logStartOffset);
+    }
+    processPendingDeletes(nowMs, false);
+    return deleted;
+  }
+
+  private static long lastModified(Segment s) {
+    try {
+      return Files.getLastModifiedTime(s.logPath()).toMillis();
+    } catch (IOException e) {
+      return Long.MAX_VALUE; // unknown age: keep
+    }
+  }
+
+  private void deleteFirstSegment() throws IOException {
+    Segment first = segments.pollFirstEntry().getValue();
+    logStartOffset = Math.max(logStartOffset, segments.firstKey());
+    scheduleDelete(first);
+  }
+
+  /** DeleteRecords: moves the log start offset forward (never backwards, never past the log end). */
+  public synchronized void maybeIncrementLogStartOffset(long offset) {
+    if (offset <= logStartOffset) {
+      return;
+    }
+    if (offset > logEndOffset) {
+      throw new OffsetOutOfRangeException("Cannot move the log start offset of " + tp + " to " + offset
+          + ": beyond the log end offset " + logEndOffset);
+    }
+    logStartOffset = offset;
+    epochCache.truncateFromStart(offset);
+    try {
+      writeOffsetFile(LOG_START_FILE, offset);
+    } catch (IOException e) {
+      throw new KafkaStorageException("Cannot write the log start offset of " + tp + " in " + dir, e);
+    }
+  }
+
+  private void scheduleDelete(Segment s) throws IOException {
+    s.renameAllWithSuffix(Segment.DELETED_SUFFIX);
+    pendingDeletes.add(new PendingDelete(s, time.milliseconds() + config.fileDeleteDelayMs()));
+  }
+
+  private void processPendingDeletes(long nowMs, boolean all) throws IOException {
+    Iterator<PendingDelete> it = pendingDeletes.iterator();
+    while (it.hasNext()) {
+      PendingDelete p = it.next();
+      if (all || nowMs >= p.dueMs()) {
+        p.segment().deleteFiles();
+        it.remove();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ compaction support (LogCleaner)
+
+  long cleanerCheckpoint() {
+    return cleanerCheckpoint;
+  }
+
+  synchronized void setCleanerCheckpoint(long offset) throws IOException {
+    cleanerCheckpoint = offset;
+    writeOffsetFile(CLEANER_FILE, offset);
+  }
+
+  /** Dirty bytes (inactive segments at or above the cleaner checkpoint) over all inactive bytes. */
+  synchronized double dirtyRatio() {
+    long total = 0;
+    long dirty = 0;
+    Segment active = segments.lastEntry().getValue();
+    for (Segment s : segments.values()) {
+      if (s == active) {
+        break;
+      }
+      total += s.sizeInBytes();
+      if (s.nextOffset() > cleanerCheckpoint) {
+        dirty += s.sizeInBytes();
+      }
+    }
+    return total == 0 ? 0 : (double) dirty / total;
+  }
+
+  /** Replaces segment {@code base} with the cleaned file {@code swapFile} ({@code <base>.log.swap}). */
+  synchronized void replaceSegment(long base, Path swapFile) throws IOException {
+    Segment old = segments.get(base);
+    if (old == null) {
+      Files.deleteIfExists(swapFile);
+      return;
+    }
+    old.renameAllWithSuffix(Segment.DELETED_SUFFIX);
+    Segment.moveReplacing(swapFile, Segment.logFile(dir, base));
+    CheckpointFile.fsyncDir(dir);
+    Segment fresh = Segment.open(dir, base, config, time.milliseconds());
+    long truncated = fresh.recover();
+    if (truncated > 0) {
+      throw new IllegalStateException("Cleaned segment " + fresh.logPath() + " of " + tp + " failed validation");
+    }
+    fresh.onBecomeInactive();
+    fresh.flush();
+    segments.put(base, fresh);
+    pendingDeletes.add(new PendingDelete(old, time.milliseconds() + config.fileDeleteDelayMs()));
+  }
+
+  // ------------------------------------------------------------------ config, epochs, producers
+
+  public synchronized void updateConfig(LogConfig config) {
+    this.config = config;
+  }
+
+  public OptionalInt latestEpoch() {
+    return epochCache.latestEpoch();
+  }
+
+  /** End offset of an epoch (Kafka's OffsetForLeaderEpoch semantics), -1 if unknown. */
+  public long endOffsetForEpoch(int epoch) {
+    return epochCache.endOffsetFor(epoch, logEndOffset);
+  }
+
+  /** The largest epoch <= the requested one (returned with the end offset), -1 if none. */
+  public int epochForOffsetEndQuery(int epoch) {
+    return epochCache.epochForEndOffsetQuery(epoch, logEndOffset);
+  }
+
+  List<Map.Entry<Integer, Long>> epochEntries() {
+    return epochCache.entries();
+  }
+
+  public Optional<Short> producerEpoch(long producerId) {
+    return producers.producerEpoch(producerId);
+  }
+
+  ProducerStateManager producerStateManager() {
+    return producers;
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new KafkaStorageException("Log of " + tp + " in " + dir + " is closed");
+    }
+  }
+
+  /** Flushes, snapshots producer state, checkpoints and marks a clean shutdown. */
+  @Override
+  public synchronized void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    Segment active = segments.lastEntry().getValue();
+    active.onBecomeInactive();
+    flush();
+    producers.takeSnapshot(logEndOffset);
+    RecoveryCheckpoint.write(dir, logEndOffset);
+    closed = true;
+    processPendingDeletes(0, true);
+    for (Segment s : segments.values()) {
+      s.close();
+    }
+    RecoveryCheckpoint.markCleanShutdown(dir);
+  }
+
+  /** Simulates a process kill for tests: closes the files without flush, snapshot or clean-shutdown marker. */
+  synchronized void closeUncleanlyForTests() throws IOException {
+    closed = true;
+    for (Segment s : segments.values()) {
+      s.close();
+    }
+    for (PendingDelete p : pendingDeletes) {
+      p.segment().close();
+    }
+  }
+
+  /** Topic deletion: closes the log and removes its directory. */
+  public synchronized void deleteFiles() throws IOException {
+    closed = true;
+    for (Segment s : segments.values()) {
+      s.close();
+    }
+    for (PendingDelete p : pendingDeletes) {
+      p.segment().close();
+    }
+    pendingDeletes.clear();
+    segments.clear();
+    if (Files.exists(dir)) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    LOG.info("Deleted the log of {} ({})", tp, dir);
+  }
+
+  @Override
+  public String toString() {
+    return "PartitionLog(" + tp + ", " + dir + ", start=" + logStartOffset + ", end=" + logEndOffset + ")";
+  }
+}

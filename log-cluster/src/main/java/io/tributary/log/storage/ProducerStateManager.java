@@ -1,0 +1,349 @@
+package io.tributary.log.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.utils.Crc32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Idempotent-producer state of one partition: per producer id, its epoch and the metadata (first/last
+ * sequence, first/last offset) of its last {@value #MAX_BATCHES} batches, used to detect duplicates and
+ * sequence gaps.
+ *
+ * <p>Rules on the leader (Kafka 2.5+ as seen by an idempotent producer):
+ * <ul>
+ *   <li>a batch whose epoch is below the producer's current epoch is refused (InvalidProducerEpochException);</li>
+ *   <li>a batch with a higher epoch, or from a producer this partition has never seen, must start at sequence 0
+ *       (else OutOfOrderSequenceException) — we keep producer state forever (no producer-id expiration), so an
+ *       unknown producer really is new;</li>
+ *   <li>same epoch: a batch equal (first and last sequence) to one of the retained batches is a duplicate;
+ *       otherwise its first sequence must follow the last one (with wrap-around at Integer.MAX_VALUE).</li>
+ * </ul>
+ * Followers apply batches without checks (the leader checked them).
+ *
+ * <p>Snapshots: {@code <offset>.snapshot} in the partition directory holds the state of every producer for the
+ * log up to (excluding) offset. Format (big endian): int version=1, int producer count, per producer: long id,
+ * short epoch, int batch count, per batch: int firstSeq, int lastSeq, long firstOffset, long lastOffset; then
+ * an int CRC32C of everything before it. A snapshot that fails its CRC is ignored (and deleted).
+ */
+final class ProducerStateManager {
+  private static final Logger LOG = LoggerFactory.getLogger(ProducerStateManager.class);
+  static final int MAX_BATCHES = 5;
+  static final String SNAPSHOT_SUFFIX = ".snapshot";
+  private static final int VERSION = 1;
+  private static final int KEEP_SNAPSHOTS = 3;
+
+  /** Metadata of one batch of a producer. */
+  record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset) {}
+
+  /** State of one producer. Mutable copy-on-stage: staging copies it before changing it. */
+  static final class ProducerEntry {
+    short epoch;
+    final Deque<BatchMetadata> batches = new ArrayDeque<>();
+
+    ProducerEntry(short epoch) {
+      this.epoch = epoch;
+    }
+
+    ProducerEntry copy() {
+      ProducerEntry e = new ProducerEntry(epoch);
+      e.batches.addAll(batches);
+      return e;
+    }
+
+    int lastSeq() {
+      return batches.isEmpty() ? RecordBatch.NO_SEQUENCE : batches.peekLast().lastSeq();
+    }
+
+    void add(BatchMetadata b) {
+      batches.addLast(b);
+      while (batches.size() > MAX_BATCHES) {
+        batches.removeFirst();
+      }
+    }
+  }
+
+  private final Path dir;
+  private final TopicPartition tp;
+  private final Map<Long, ProducerEntry> producers = new HashMap<>();
+
+  ProducerStateManager(Path dir, TopicPartition tp) {
+    this.dir = dir;
+    this.tp = tp;
+  }
+
+  Optional<Short> producerEpoch(long producerId) {
+    synchronized (producers) {
+      ProducerEntry e = producers.get(producerId);
+      return e == null ? Optional.empty() : Optional.of(e.epoch);
+    }
+  }
+
+  int producerCount() {
+    synchronized (producers) {
+      return producers.size();
+    }
+  }
+
+  /**
+   * Changes prepared for one append request, applied with {@link #commit} only once the data is written.
+   */
+  final class Staged {
+    final Map<Long, ProducerEntry> changed = new HashMap<>();
+
+    ProducerEntry current(long pid) {
+      ProducerEntry e = changed.get(pid);
+      if (e != null) {
+        return e;
+      }
+      synchronized (producers) {
+        ProducerEntry existing = producers.get(pid);
+        return existing == null ? null : existing;
+      }
+    }
+
+    /**
+     * Checks a leader batch. Returns the retained duplicate's metadata when the batch was already
+     * written, else null (and the batch is then staged with {@link #stage}).
+     */
+    BatchMetadata checkLeader(RecordBatch batch, long offsetForErrors) {
+      long pid = batch.producerId();
+      short epoch = batch.producerEpoch();
+      int firstSeq = batch.baseSequence();
+      int lastSeq = batch.lastSequence();
+      ProducerEntry e = current(pid);
+      if (e == null) {
+        if (firstSeq != 0) {
+          throw new OutOfOrderSequenceException("Unknown producer " + pid + " (epoch " + epoch + ") sent sequence " + firstSeq
+              + " to " + tp + " at offset " + offsetForErrors + "; a new producer must start at sequence 0");
+        }
+        return null;
+      }
+      if (epoch < e.epoch) {
+        throw new InvalidProducerEpochException("Producer " + pid + " epoch " + epoch + " is older than the current epoch " + e.epoch
+            + " on " + tp + " at offset " + offsetForErrors + " (fenced by a newer producer instance)");
+      }
+      if (epoch > e.epoch) {
+        if (firstSeq != 0) {
+          throw new OutOfOrderSequenceException("Producer " + pid + " bumped its epoch to " + epoch + " but sent sequence " + firstSeq
+              + " instead of 0 to " + tp + " at offset " + offsetForErrors);
+        }
+        return null;
+      }
+      for (BatchMetadata b : e.batches) {
+        if (b.firstSeq() == firstSeq && b.lastSeq() == lastSeq) {
+          return b;
+        }
+      }
+      int last = e.lastSeq();
+      boolean inSequence = last == RecordBatch.NO_SEQUENCE ? firstSeq == 0
+          : (last == Integer.MAX_VALUE ? firstSeq == 0 : firstSeq == last + 1);
+      if (!inSequence) {
+        throw new OutOfOrderSequenceException("Out of order sequence from producer " + pid + " (epoch " + epoch + ") on " + tp
+            + " at offset " + offsetForErrors + ": expected sequence " + (last == Integer.MAX_VALUE ? 0 : last + 1) + ", got " + firstSeq);
+      }
+      return null;
+    }
+
+    /** Records a batch (with its final offsets) in the staged state. */
+    void stage(RecordBatch batch) {
+      long pid = batch.producerId();
+      ProducerEntry e = changed.get(pid);
+      if (e == null) {
+        ProducerEntry existing = current(pid);
+        e = existing == null ? new ProducerEntry(batch.producerEpoch()) : existing.copy();
+        changed.put(pid, e);
+      }
+      if (batch.producerEpoch() != e.epoch) {
+        e.epoch = batch.producerEpoch();
+        e.batches.clear();
+      }
+      e.add(new BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(), batch.lastOffset()));
+    }
+  }
+
+  Staged stage() {
+    return new Staged();
+  }
+
+  void commit(Staged staged) {
+    synchronized (producers) {
+      producers.putAll(staged.changed);
+    }
+  }
+
+  /** Applies one batch read back from the log (replay during load or after truncation). */
+  void replay(RecordBatch batch) {
+    if (!batch.hasProducerId()) {
+      return;
+    }
+    Staged s = stage();
+    s.stage(batch);
+    commit(s);
+  }
+
+  void clear() {
+    synchronized (producers) {
+      producers.clear();
+    }
+  }
+
+  // ---- snapshots
+
+  static Path snapshotFile(Path dir, long offset) {
+    return dir.resolve(Segment.fileName(offset) + SNAPSHOT_SUFFIX);
+  }
+
+  /** Snapshot offsets present in the directory, ascending. */
+  TreeMap<Long, Path> listSnapshots() throws IOException {
+    TreeMap<Long, Path> out = new TreeMap<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SNAPSHOT_SUFFIX)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        try {
+          out.put(Long.parseLong(name.substring(0, name.length() - SNAPSHOT_SUFFIX.length())), p);
+        } catch (NumberFormatException e) {
+          LOG.warn("Ignoring unexpected file {}", p);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Writes a snapshot of the current state for the log up to {@code offset} (atomic: temp file + rename). */
+  void takeSnapshot(long offset) throws IOException {
+    List<Map.Entry<Long, ProducerEntry>> entries;
+    synchronized (producers) {
+      entries = new ArrayList<>();
+      for (Map.Entry<Long, ProducerEntry> e : producers.entrySet()) {
+        entries.add(Map.entry(e.getKey(), e.getValue().copy()));
+      }
+    }
+    int size = 8 + 4;
+    for (Map.Entry<Long, ProducerEntry> e : entries) {
+      size += 8 + 2 + 4 + e.getValue().batches.size() * 24;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(size);
+    buf.putInt(VERSION).putInt(entries.size());
+    for (Map.Entry<Long, ProducerEntry> e : entries) {
+      buf.putLong(e.getKey()).putShort(e.getValue().epoch).putInt(e.getValue().batches.size());
+      for (BatchMetadata b : e.getValue().batches) {
+        buf.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset()).putLong(b.lastOffset());
+      }
+    }
+    buf.putInt((int) Crc32C.compute(buf.array(), 0, buf.position()));
+    buf.flip();
+    Path target = snapshotFile(dir, offset);
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    // keep the newest few
+    TreeMap<Long, Path> all = listSnapshots();
+    while (all.size() > KEEP_SNAPSHOTS) {
+      Files.deleteIfExists(all.pollFirstEntry().getValue());
+    }
+  }
+
+  /**
+   * Loads the newest valid snapshot at or below {@code maxOffset} (deleting newer ones, which describe data
+   * no longer in the log) and returns its offset, or -1 when none (state then empty).
+   */
+  long loadLatestSnapshot(long maxOffset) throws IOException {
+    clear();
+    TreeMap<Long, Path> all = listSnapshots();
+    for (Map.Entry<Long, Path> e : all.tailMap(maxOffset, false).entrySet()) {
+      Files.deleteIfExists(e.getValue());
+    }
+    for (Map.Entry<Long, Path> e : all.headMap(maxOffset, true).descendingMap().entrySet()) {
+      Map<Long, ProducerEntry> loaded = read(e.getValue());
+      if (loaded != null) {
+        synchronized (producers) {
+          producers.putAll(loaded);
+        }
+        return e.getKey();
+      }
+      LOG.warn("Producer state snapshot {} of {} is corrupt; deleting it", e.getValue(), tp);
+      Files.deleteIfExists(e.getValue());
+    }
+    return -1;
+  }
+
+  /** Deletes snapshots above offset (after a truncation). */
+  void deleteSnapshotsAbove(long offset) throws IOException {
+    for (Path p : listSnapshots().tailMap(offset, false).values()) {
+      Files.deleteIfExists(p);
+    }
+  }
+
+  /** Deletes snapshots below offset except the newest one. */
+  void deleteSnapshotsBelow(long offset) throws IOException {
+    TreeMap<Long, Path> all = listSnapshots();
+    if (!all.isEmpty()) {
+      all.pollLastEntry();
+    }
+    for (Path p : all.headMap(offset, false).values()) {
+      Files.deleteIfExists(p);
+    }
+  }
+
+  private static Map<Long, ProducerEntry> read(Path file) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      if (bytes.length < 12) {
+        return null;
+      }
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      int crc = buf.getInt(bytes.length - 4);
+      if ((int) Crc32C.compute(bytes, 0, bytes.length - 4) != crc) {
+        return null;
+      }
+      if (buf.getInt() != VERSION) {
+        return null;
+      }
+      int n = buf.getInt();
+      Map<Long, ProducerEntry> out = new HashMap<>();
+      for (int i = 0; i < n; i++) {
+        long pid = buf.getLong();
+        ProducerEntry e = new ProducerEntry(buf.getShort());
+        int batches = buf.getInt();
+        for (int j = 0; j < batches; j++) {
+          e.add(new BatchMetadata(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong()));
+        }
+        out.put(pid, e);
+      }
+      return out;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  Map<Long, ProducerEntry> snapshotForTests() {
+    synchronized (producers) {
+      return Collections.unmodifiableMap(new HashMap<>(producers));
+    }
+  }
+}
