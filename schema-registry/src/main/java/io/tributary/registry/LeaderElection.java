@@ -25,10 +25,11 @@ public final class LeaderElection implements Primary, Closeable {
   private final String myUrl;
   private volatile String cachedLeader;
 
-  public LeaderElection(String zkConnect, String namespace, String myUrl, boolean eligible, Runnable onLeader) {
+  public LeaderElection(String zkConnect, int sessionTimeoutMs, String namespace, String myUrl, boolean eligible,
+      Runnable onLeader) {
     this.myUrl = myUrl;
     this.curator = CuratorFrameworkFactory.builder().connectString(zkConnect)
-        .sessionTimeoutMs(10_000).connectionTimeoutMs(10_000)
+        .sessionTimeoutMs(sessionTimeoutMs).connectionTimeoutMs(Math.min(sessionTimeoutMs, 10_000))
         .retryPolicy(new ExponentialBackoffRetry(200, 10)).build();
     // an ineligible node joins with an empty id: it never acts on leadership
     this.latch = new LeaderLatch(curator, "/" + namespace + "/leader", eligible ? myUrl : "");

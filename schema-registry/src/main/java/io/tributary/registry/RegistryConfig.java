@@ -29,6 +29,7 @@ public final class RegistryConfig {
   public static final String STORE_TIMEOUT_MS = "kafkastore.timeout.ms";
   public static final String INIT_TIMEOUT_MS = "kafkastore.init.timeout.ms";
   public static final String ZK_CONNECT = "zookeeper.connect";
+  public static final String ZK_SESSION_TIMEOUT_MS = "zookeeper.session.timeout.ms";
   public static final String ZK_NAMESPACE = "schema.registry.zk.namespace";
   public static final String LEADER_ELIGIBILITY = "leader.eligibility";
   public static final String COMPATIBILITY = "schema.compatibility.level";
@@ -46,6 +47,7 @@ public final class RegistryConfig {
       new Def(STORE_TIMEOUT_MS, "10000", "How long a write waits to be acknowledged and read back (then 50002)."),
       new Def(INIT_TIMEOUT_MS, "60000", "How long start-up waits to read the topic to its end."),
       new Def(ZK_CONNECT, "", "ZooKeeper for the primary election (Curator LeaderLatch). Empty: this node is the only one and always primary."),
+      new Def(ZK_SESSION_TIMEOUT_MS, "10000", "ZooKeeper session timeout: how long a dead primary keeps the role."),
       new Def(ZK_NAMESPACE, "tributary_schema_registry", "ZooKeeper path prefix of the election; nodes of one cluster share it."),
       new Def(LEADER_ELIGIBILITY, "true", "Whether this node may become primary."),
       new Def(COMPATIBILITY, "backward", "Default compatibility level when none is set with PUT /config."),

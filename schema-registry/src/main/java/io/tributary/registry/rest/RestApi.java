@@ -342,6 +342,23 @@ public final class RestApi {
             return notAllowed(m, path);
         }
       }
+      case "tributary" -> {
+        // not in Confluent's API: which node is primary (for operators and tests)
+        if (n == 2 && seg.get(1).equals("primary") && m.equals("GET")) {
+          ObjectNode out = JSON.createObjectNode();
+          out.put("isPrimary", primary.isPrimary());
+          String url = primary.primaryUrl();
+          if (url == null) {
+            out.putNull("primary");
+          } else {
+            out.put("primary", url);
+          }
+          out.put("appliedOffset", registry.state().appliedOffset());
+          out.put("maxId", registry.state().maxId());
+          return ok(out);
+        }
+        return notFound(path);
+      }
       default -> {
         return notFound(path);
       }
