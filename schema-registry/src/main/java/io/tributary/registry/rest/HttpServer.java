@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Netty HTTP/1.1 server in front of {@link RestApi}. Requests are aggregated (bounded by
- * {@code maxBodyBytes}: larger bodies get 413 with a JSON error) and handled on a bounded worker pool,
- * because writes block until the log has applied them.
+ * {@code maxBodyBytes}: larger bodies get 413 with a JSON error). GETs are answered on the event loop
+ * (they read memory only); other methods run on a bounded worker pool, because writes block until the
+ * log has applied them and forwarded requests wait for the primary.
  */
 public final class HttpServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -113,6 +114,11 @@ public final class HttpServer implements Closeable {
       RestApi.Request req = new RestApi.Request(msg.method().name(), msg.uri(),
           msg.headers().get(HttpHeaderNames.CONTENT_TYPE), body,
           msg.headers().contains(RestApi.FORWARDED_HEADER));
+      if (req.method().equals("GET")) {
+        // reads only touch the in-memory state and never block: answer on the event loop
+        respond(ctx, api.handle(req), keepAlive);
+        return;
+      }
       try {
         pool.execute(() -> respond(ctx, api.handle(req), keepAlive));
       } catch (RejectedExecutionException e) {
