@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One primary among the registry nodes, with Curator's {@link LeaderLatch}; each participant's id is
- * its advertised URL, so followers know where to forward writes. Nodes that are not eligible only
- * watch the latch's participants.
+ * its advertised URL, so followers know where to forward writes. Nodes that are not eligible
+ * ({@code leader.eligibility=false}) never join; they only read the participants.
  */
 public final class LeaderElection implements Primary, Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
@@ -23,7 +23,7 @@ public final class LeaderElection implements Primary, Closeable {
   private final CuratorFramework curator;
   private final LeaderLatch latch;
   private final String myUrl;
-  private volatile String cachedLeader;
+  private final boolean eligible;
 
   public LeaderElection(String zkConnect, int sessionTimeoutMs, String namespace, String myUrl, boolean eligible,
       Runnable onLeader) {
@@ -31,32 +31,33 @@ public final class LeaderElection implements Primary, Closeable {
     this.curator = CuratorFrameworkFactory.builder().connectString(zkConnect)
         .sessionTimeoutMs(sessionTimeoutMs).connectionTimeoutMs(Math.min(sessionTimeoutMs, 10_000))
         .retryPolicy(new ExponentialBackoffRetry(200, 10)).build();
-    // an ineligible node joins with an empty id: it never acts on leadership
-    this.latch = new LeaderLatch(curator, "/" + namespace + "/leader", eligible ? myUrl : "");
+    this.eligible = eligible;
+    // an ineligible node never starts its latch: it only reads the participants to find the primary
+    this.latch = new LeaderLatch(curator, "/" + namespace + "/leader", myUrl);
     this.latch.addListener(new LeaderLatchListener() {
       @Override
       public void isLeader() {
         LOG.info("This registry node ({}) is now the primary", myUrl);
-        cachedLeader = myUrl;
         onLeader.run();
       }
 
       @Override
       public void notLeader() {
         LOG.info("This registry node ({}) is no longer the primary", myUrl);
-        cachedLeader = null;
       }
     });
   }
 
   public void start() throws Exception {
     curator.start();
-    latch.start();
+    if (eligible) {
+      latch.start();
+    }
   }
 
   @Override
   public boolean isPrimary() {
-    return latch.hasLeadership() && !myUrl.isEmpty();
+    return eligible && latch.hasLeadership();
   }
 
   @Override
@@ -67,7 +68,6 @@ public final class LeaderElection implements Primary, Closeable {
     try {
       Participant p = latch.getLeader();
       if (p != null && p.isLeader() && !p.getId().isEmpty()) {
-        cachedLeader = p.getId();
         return p.getId();
       }
     } catch (Exception e) {
@@ -79,7 +79,9 @@ public final class LeaderElection implements Primary, Closeable {
   @Override
   public void close() throws IOException {
     try {
-      latch.close(LeaderLatch.CloseMode.NOTIFY_LEADER);
+      if (eligible) {
+        latch.close(LeaderLatch.CloseMode.NOTIFY_LEADER);
+      }
     } finally {
       curator.close();
     }

@@ -399,7 +399,8 @@ public final class SchemaRegistry {
     return store.append(record);
   }
 
-  private void awaitApplied(long offset) {
+  /** Blocks until this node has applied {@code offset} of the log (50002 after the write timeout). */
+  public void awaitApplied(long offset) {
     store.waitApplied(offset, writeTimeoutMs);
   }
 

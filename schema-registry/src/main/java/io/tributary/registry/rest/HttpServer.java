@@ -149,6 +149,9 @@ public final class HttpServer implements Closeable {
         HttpResponseStatus.valueOf(r.status()), buf);
     resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
     resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    if (r.appliedOffset() >= 0) {
+      resp.headers().set(HttpResult.OFFSET_HEADER, Long.toString(r.appliedOffset()));
+    }
     return resp;
   }
 }

@@ -64,7 +64,11 @@ public final class RestApi {
   public HttpResult handle(Request req) {
     requests.incrementAndGet();
     try {
-      return route(req);
+      HttpResult r = route(req);
+      if (!req.method().equals("GET") && r.appliedOffset() < 0) {
+        r = r.withAppliedOffset(registry.state().appliedOffset());
+      }
+      return r;
     } catch (RegistryException e) {
       if (e.httpStatus() >= 500) {
         LOG.warn("{} {} -> {} {}", req.method(), req.rawUri(), e.errorCode(), e.getMessage(), e.getCause());
@@ -505,7 +509,13 @@ public final class RestApi {
             : HttpRequest.BodyPublishers.ofByteArray(req.body()));
     try {
       HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-      return new HttpResult(r.statusCode(), r.headers().firstValue("Content-Type").orElse(HttpResult.SR_JSON), r.body());
+      // read-your-writes on this node too: wait until its own reader has applied the primary's write
+      long offset = r.headers().firstValue(HttpResult.OFFSET_HEADER).map(Long::parseLong).orElse(-1L);
+      if (offset >= 0) {
+        registry.awaitApplied(offset);
+      }
+      return new HttpResult(r.statusCode(), r.headers().firstValue("Content-Type").orElse(HttpResult.SR_JSON),
+          r.body(), offset);
     } catch (IOException e) {
       throw Errors.forwardingFailed("Error while forwarding the request to the primary " + url + ": " + e, e);
     } catch (InterruptedException e) {
