@@ -259,7 +259,9 @@ public final class SchemaRegistry {
         if (written != null && written.id() == id && byId != null && byId.canonical().equals(canonical)) {
           return id;
         }
-        // our record lost to a concurrent writer: read the log to its end and try again
+        // our record lost to a concurrent writer (a stale primary). Make the key's latest value agree
+        // with the state again, so that compaction cannot resurrect the losing record, then retry.
+        repairKey(subject, version);
         syncNow();
       }
       throw Errors.storeError("Could not register a schema under subject '" + subject + "' after "
@@ -370,6 +372,18 @@ public final class SchemaRegistry {
         }
       }
       writeAndWait(StoreRecord.mode(subject, mode == null ? null : mode.name()));
+    }
+  }
+
+  private void repairKey(String subject, int version) {
+    VersionEntry winner = state.version(subject, version);
+    if (winner == null) {
+      writeAndWait(StoreRecord.schemaTombstone(subject, version));
+    } else {
+      SchemaEntry e = state.schemaById(winner.id());
+      if (e != null) {
+        writeAndWait(StoreRecord.schema(subject, version, winner.id(), e.canonical(), winner.deleted()));
+      }
     }
   }
 
