@@ -7,6 +7,13 @@ final class Subcommands {
   private Subcommands() {}
 
   static void register(CommandLine cli) {
-    // Subcommands are added here as they land (broker, local, topic, produce, consume, ...).
+    cli.addSubcommand(new QuickstartCommand());
+    cli.addSubcommand(new LocalCommand());
+    cli.addSubcommand(new BrokerCommand());
+    cli.addSubcommand(new ZooKeeperCommand());
+    cli.addSubcommand(new TopicCommand());
+    cli.addSubcommand(new ProduceCommand());
+    cli.addSubcommand(new ConsumeCommand());
+    // Later: registry, group, connect, spark, sql.
   }
 }

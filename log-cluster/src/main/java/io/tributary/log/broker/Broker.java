@@ -2,6 +2,7 @@ package io.tributary.log.broker;
 
 import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.cluster.ClusterStore;
+import io.tributary.log.cluster.Controller;
 import io.tributary.log.cluster.MetadataCache;
 import io.tributary.log.cluster.ZkPaths;
 import io.tributary.log.network.KafkaServer;
@@ -40,6 +41,8 @@ public final class Broker implements AutoCloseable {
   private LogManager logs;
   private ReplicaManager replicas;
   private KafkaServer server;
+  private GroupApis groups;
+  private Controller controller;
   private BrokerInfo registration;
   private volatile boolean started;
 
@@ -74,14 +77,17 @@ public final class Broker implements AutoCloseable {
     Map<String, String> topicDefaults = config.topicDefaults();
     logs = new LogManager(config.logDirs(), topicDefaults, Time.SYSTEM);
     logs.startup();
-    replicas = new ReplicaManager(config.brokerId(), logs, topicDefaults);
+    replicas = new ReplicaManager(config, logs, store);
     metadata = new MetadataCache(zk);
     metadata.addListener(replicas::applyImage);
     metadata.start();
+    replicas.startup();
 
-    ApiVersionTable versions = KafkaApis.versionTable();
     TopicAdmin topics = new TopicAdmin(store, metadata, topicDefaults);
-    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store));
+    // The group coordinator (consumer groups, committed offsets): created here once it exists.
+    groups = null;
+    ApiVersionTable versions = KafkaApis.versionTable(groups);
+    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store), groups);
     server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.socketRequestMaxBytes(),
         config.networkThreads(), new RequestDecoder(versions), apis);
     server.start();
@@ -89,17 +95,23 @@ public final class Broker implements AutoCloseable {
     registration = new BrokerInfo(config.brokerId(), config.advertisedHost(), config.advertisedPort(server.boundPort()), config.rack());
     store.registerBroker(registration);
     zk.getConnectionStateListenable().addListener((client, state) -> {
-      if (state == ConnectionState.RECONNECTED) {
+      if (state == ConnectionState.LOST) {
+        // The session (and with it our registration) may be gone: a new leader may already be elected.
+        log.warn("broker {} lost its ZooKeeper session: it stops leading until it has re-registered", config.brokerId());
+        replicas.fenceAll();
+      } else if (state == ConnectionState.RECONNECTED) {
         try {
           store.registerBroker(registration);
           log.info("broker {} re-registered after reconnecting to ZooKeeper", config.brokerId());
+          replicas.reapplyImage(metadata.image());
         } catch (Exception e) {
           log.error("broker {} could not re-register in ZooKeeper", config.brokerId(), e);
         }
-      } else if (state == ConnectionState.LOST) {
-        log.warn("broker {} lost its ZooKeeper session", config.brokerId());
       }
     });
+    controller = new Controller(zk, store, metadata, config.brokerId(), config.autoLeaderRebalance(),
+        config.leaderImbalanceCheckIntervalMs());
+    controller.start();
     logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs());
     started = true;
     log.info("broker {} serving the Kafka protocol on {}:{} (cluster {}, log.dirs {})", config.brokerId(),
@@ -126,6 +138,10 @@ public final class Broker implements AutoCloseable {
     return registration.address();
   }
 
+  public boolean isController() {
+    return controller != null && controller.isActive();
+  }
+
   public ReplicaManager replicaManager() {
     return replicas;
   }
@@ -144,7 +160,9 @@ public final class Broker implements AutoCloseable {
       return;
     }
     log.info("broker {} shutting down", config.brokerId());
+    closeQuietly(controller);
     closeQuietly(server);
+    closeQuietly(groups);
     closeQuietly(replicas);
     closeQuietly(metadata);
     if (zk != null) {

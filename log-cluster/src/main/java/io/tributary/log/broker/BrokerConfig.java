@@ -52,6 +52,16 @@ public final class BrokerConfig {
       new Key("replica.lag.time.max.ms", "30000", "A follower that has not caught up for this long leaves the ISR.");
   public static final Key MIN_INSYNC_REPLICAS =
       new Key("min.insync.replicas", "1", "Default for topics: fewest in-sync replicas for acks=all to succeed.");
+  public static final Key AUTO_LEADER_REBALANCE_ENABLE =
+      new Key("auto.leader.rebalance.enable", "true", "Move leadership back to each partition's preferred replica once it is in sync again.");
+  public static final Key LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS =
+      new Key("leader.imbalance.check.interval.seconds", "300", "How often the controller checks for partitions led by a non-preferred replica.");
+  public static final Key REPLICA_FETCH_MAX_BYTES =
+      new Key("replica.fetch.max.bytes", "1048576", "Bytes a follower asks per partition in one fetch (at least one batch is always returned).");
+  public static final Key REPLICA_FETCH_WAIT_MAX_MS =
+      new Key("replica.fetch.wait.max.ms", "500", "Longest a follower's fetch waits at the leader for new data.");
+  public static final Key REPLICA_SOCKET_TIMEOUT_MS =
+      new Key("replica.socket.timeout.ms", "30000", "Socket timeout of a follower's requests to its leader.");
   public static final Key OFFSETS_TOPIC_NUM_PARTITIONS =
       new Key("offsets.topic.num.partitions", "50", "Partitions of __consumer_offsets.");
   public static final Key OFFSETS_TOPIC_REPLICATION_FACTOR =
@@ -62,6 +72,8 @@ public final class BrokerConfig {
       ZOOKEEPER_CONNECTION_TIMEOUT_MS, BROKER_RACK, NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR,
       AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES, NUM_NETWORK_THREADS, LOG_RETENTION_CHECK_INTERVAL_MS,
       LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
+      AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, REPLICA_FETCH_MAX_BYTES,
+      REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS,
       OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR);
 
   private final Map<String, String> values;
@@ -210,6 +222,26 @@ public final class BrokerConfig {
 
   public long replicaLagTimeMaxMs() {
     return longValue(REPLICA_LAG_TIME_MAX_MS);
+  }
+
+  public boolean autoLeaderRebalance() {
+    return Boolean.parseBoolean(get(AUTO_LEADER_REBALANCE_ENABLE));
+  }
+
+  public long leaderImbalanceCheckIntervalMs() {
+    return longValue(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000L;
+  }
+
+  public int replicaFetchMaxBytes() {
+    return intValue(REPLICA_FETCH_MAX_BYTES);
+  }
+
+  public int replicaFetchWaitMaxMs() {
+    return intValue(REPLICA_FETCH_WAIT_MAX_MS);
+  }
+
+  public int replicaSocketTimeoutMs() {
+    return intValue(REPLICA_SOCKET_TIMEOUT_MS);
   }
 
   public int offsetsTopicPartitions() {

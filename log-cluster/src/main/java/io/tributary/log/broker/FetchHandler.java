@@ -53,7 +53,16 @@ final class FetchHandler {
         wanted.add(new Wanted(new TopicPartition(name, p.partition()), topic.topicId(), p, err));
       }
     }
-    boolean isReplica = version <= 14 ? data.replicaId() >= 0 : data.replicaState().replicaId() >= 0;
+    int replicaId = version <= 14 ? data.replicaId() : data.replicaState().replicaId();
+    boolean isReplica = replicaId >= 0;
+    if (isReplica) {
+      // A follower's fetch offset is its log end: the leader's state machine learns it first.
+      for (Wanted w : wanted) {
+        if (w.resolveError() == Errors.NONE) {
+          replicas.onFollowerFetch(w.tp(), replicaId, w.request().fetchOffset());
+        }
+      }
+    }
     int maxBytes = version >= 3 ? data.maxBytes() : Integer.MAX_VALUE;
     int minBytes = data.minBytes();
 
@@ -63,7 +72,7 @@ final class FetchHandler {
     }
     CompletableFuture<ApiMessage> future = new CompletableFuture<>();
     List<TopicPartition> tps = wanted.stream().map(Wanted::tp).toList();
-    FetchPurgatory.Waiter waiter = new FetchPurgatory.Waiter(tps,
+    Purgatory.Waiter waiter = new Purgatory.Waiter(tps,
         () -> {
           Attempt again = read(wanted, maxBytes, isReplica, version);
           if (again.bytes >= minBytes || again.hasError) {
@@ -73,7 +82,7 @@ final class FetchHandler {
           return false;
         },
         () -> future.complete(read(wanted, maxBytes, isReplica, version).response));
-    if (!replicas.purgatory().park(waiter, data.maxWaitMs())) {
+    if (!replicas.fetchPurgatory().park(waiter, data.maxWaitMs())) {
       return CompletableFuture.completedFuture(first.response);
     }
     return future;

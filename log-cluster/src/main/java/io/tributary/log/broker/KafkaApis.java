@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaApis implements RequestHandler {
   private static final Logger log = LoggerFactory.getLogger(KafkaApis.class);
 
-  /** Everything this broker serves; ApiVersions advertises exactly these. */
-  public static final EnumSet<ApiKeys> SERVED = EnumSet.of(
+  /** Everything the broker core serves; the group coordinator adds its own APIs. */
+  public static final EnumSet<ApiKeys> CORE_APIS = EnumSet.of(
       ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS,
       ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
       ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.OFFSET_FOR_LEADER_EPOCH);
@@ -70,9 +70,11 @@ public final class KafkaApis implements RequestHandler {
   private final ProducerIdManager producerIds;
   private final ProduceHandler produce;
   private final FetchHandler fetch;
+  private final GroupApis groups;
 
   public KafkaApis(BrokerConfig config, String clusterId, ApiVersionTable versions, ReplicaManager replicas,
-      TopicAdmin topics, ProducerIdManager producerIds) {
+      TopicAdmin topics, ProducerIdManager producerIds, GroupApis groups) {
+    this.groups = groups;
     this.config = config;
     this.clusterId = clusterId;
     this.versions = versions;
@@ -83,9 +85,16 @@ public final class KafkaApis implements RequestHandler {
     this.fetch = new FetchHandler(replicas);
   }
 
-  /** The version table of the APIs served, capped where a newer version has semantics we do not serve. */
-  public static ApiVersionTable versionTable() {
-    return ApiVersionTable.of(SERVED).capped(ApiKeys.LIST_OFFSETS, (short) 8);
+  /**
+   * The version table of the APIs served (ApiVersions advertises exactly these), capped where a newer
+   * version has semantics we do not serve.
+   */
+  public static ApiVersionTable versionTable(GroupApis groups) {
+    EnumSet<ApiKeys> served = EnumSet.copyOf(CORE_APIS);
+    if (groups != null) {
+      served.addAll(groups.apis());
+    }
+    return ApiVersionTable.of(served).capped(ApiKeys.LIST_OFFSETS, (short) 8);
   }
 
   @Override
@@ -97,6 +106,9 @@ public final class KafkaApis implements RequestHandler {
         case FETCH:
           return fetch.handle(request);
         default:
+          if (groups != null && groups.apis().contains(request.apiKey())) {
+            return groups.handle(request);
+          }
           return CompletableFuture.completedFuture(handleSimple(request));
       }
     } catch (Exception e) {
@@ -254,7 +266,7 @@ public final class KafkaApis implements RequestHandler {
   }
 
   private static int controllerId(ClusterImage image) {
-    if (image.controllerId() >= 0) {
+    if (image.controllerId() >= 0 && image.isLive(image.controllerId())) {
       return image.controllerId();
     }
     return image.liveBrokers().stream().mapToInt(BrokerInfo::id).min().orElse(-1);

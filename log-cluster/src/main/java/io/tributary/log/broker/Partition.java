@@ -1,33 +1,48 @@
 package io.tributary.log.broker;
 
+import io.tributary.log.cluster.PartitionState;
+import io.tributary.log.replication.LeaderReplicaState;
 import io.tributary.log.storage.AppendResult;
 import io.tributary.log.storage.PartitionLog;
 import java.io.IOException;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.record.MemoryRecords;
 
 /**
- * A partition hosted by this broker: its log plus this broker's role for it (leader with an epoch, or
- * follower). Consumers read only below the high watermark.
+ * A partition hosted by this broker: its log and this broker's role for it. As leader it owns a
+ * {@link LeaderReplicaState} (the pure replication state machine) and feeds it appends, follower
+ * fetches and time; as follower it only tracks the leader's high watermark. Consumers read only below
+ * the high watermark.
  */
 public final class Partition {
+  /** What applying a new partition state did to this broker's role. */
+  enum Transition { NONE, BECAME_LEADER, BECAME_FOLLOWER, LEADER_ISR_CHANGED }
+
   private final TopicPartition tp;
   private final PartitionLog log;
   private final int localBrokerId;
+  private final long lagTimeMaxMs;
   private volatile int leaderId = -1;
   private volatile int leaderEpoch = -1;
   private volatile List<Integer> isr = List.of();
+  private volatile List<Integer> replicas = List.of();
   private volatile long highWatermark;
+  /** The partition-state znode this broker last saw (for compare-and-set ISR updates). */
+  private PartitionState zkState;
+  private LeaderReplicaState leaderState;
 
-  Partition(TopicPartition tp, PartitionLog log, int localBrokerId) {
+  Partition(TopicPartition tp, PartitionLog log, int localBrokerId, long lagTimeMaxMs) {
     this.tp = tp;
     this.log = log;
     this.localBrokerId = localBrokerId;
-    this.highWatermark = log.logEndOffset();
+    this.lagTimeMaxMs = lagTimeMaxMs;
+    // Unknown after a restart: it rises again as soon as the leader (or the followers) confirm it.
+    this.highWatermark = log.logStartOffset();
   }
 
   public TopicPartition topicPartition() {
@@ -54,37 +69,132 @@ public final class Partition {
     return isr;
   }
 
+  public List<Integer> replicas() {
+    return replicas;
+  }
+
   public long highWatermark() {
     return highWatermark;
   }
 
-  /** Applies the partition state published in ZooKeeper. */
-  synchronized void applyState(int leader, int epoch, List<Integer> isr) {
-    this.leaderId = leader;
-    this.leaderEpoch = epoch;
-    this.isr = List.copyOf(isr);
-    maybeAdvanceHighWatermark();
+  synchronized PartitionState zkState() {
+    return zkState;
   }
 
-  /** Leader append; the caller has checked leadership. */
-  synchronized AppendResult appendAsLeader(MemoryRecords records) throws IOException {
+  /** Applies the partition state published in ZooKeeper. */
+  synchronized Transition applyState(PartitionState state, List<Integer> assignedReplicas, long nowMs) {
+    if (zkState != null && state.zkVersion() <= zkState.zkVersion() && leaderId == zkState.leader()) {
+      return Transition.NONE; // not newer than what this broker already applied (or wrote itself)
+    }
+    this.zkState = state;
+    this.replicas = List.copyOf(assignedReplicas);
+    boolean wasLeader = isLeader();
+    int previousEpoch = leaderEpoch;
+    int previousLeader = leaderId;
+    leaderId = state.leader();
+    leaderEpoch = state.leaderEpoch();
+    isr = state.isr();
+    if (state.leader() == localBrokerId) {
+      if (!wasLeader || previousEpoch != state.leaderEpoch() || leaderState == null) {
+        log.assignEpochStartOffset(state.leaderEpoch());
+        long leo = log.logEndOffset();
+        leaderState = new LeaderReplicaState(localBrokerId, state.leaderEpoch(), replicas, state.isr(), leo,
+            Math.min(highWatermark, leo), nowMs, lagTimeMaxMs);
+        apply(leaderState.onLeaderAppend(leo));
+        return Transition.BECAME_LEADER;
+      }
+      apply(leaderState.onIsrCommitted(state.isr()));
+      isr = leaderState.isr();
+      return Transition.LEADER_ISR_CHANGED;
+    }
+    leaderState = null;
+    if (wasLeader || previousLeader != state.leader() || previousEpoch != state.leaderEpoch()) {
+      return Transition.BECAME_FOLLOWER;
+    }
+    return Transition.NONE;
+  }
+
+  /** Stops acting as leader at once (the ZooKeeper session was lost); ZooKeeper decides what comes next. */
+  synchronized void fence() {
+    leaderId = -1;
+    leaderState = null;
+  }
+
+  /** Leader append; refuses when fewer than {@code minInsyncReplicas} are in sync and acks=all is asked. */
+  synchronized AppendResult appendAsLeader(MemoryRecords records, int minInsyncReplicas, boolean acksAll) throws IOException {
     ensureLeader(-1);
+    if (acksAll && isr.size() < minInsyncReplicas) {
+      throw new NotEnoughReplicasException(tp + " has " + isr.size() + " in-sync replica(s) " + isr
+          + ", fewer than min.insync.replicas=" + minInsyncReplicas);
+    }
     AppendResult result = log.appendAsLeader(records, leaderEpoch);
-    maybeAdvanceHighWatermark();
+    apply(leaderState.onLeaderAppend(log.logEndOffset()));
     return result;
   }
 
-  /** With this broker as the only in-sync replica, everything appended is committed at once. */
-  private void maybeAdvanceHighWatermark() {
-    if (isLeader() && isr.size() <= 1) {
-      long leo = log.logEndOffset();
-      if (leo > highWatermark) {
-        highWatermark = leo;
-      }
+  /** A follower fetched: feeds the state machine; returns its outcome (null when not leader). */
+  synchronized LeaderReplicaState.Outcome onFollowerFetch(int replicaId, long fetchOffset, long nowMs) {
+    if (leaderState == null) {
+      return null;
     }
-    if (highWatermark > log.logEndOffset()) {
-      highWatermark = log.logEndOffset();
+    return apply(leaderState.onFollowerFetch(replicaId, fetchOffset, nowMs));
+  }
+
+  synchronized LeaderReplicaState.Outcome tick(long nowMs) {
+    if (leaderState == null) {
+      return null;
     }
+    return apply(leaderState.onTick(nowMs));
+  }
+
+  /** Our ISR proposal was written: {@code written} is the new znode content with its version. */
+  synchronized LeaderReplicaState.Outcome isrWritten(PartitionState written) {
+    if (leaderState == null || written.leaderEpoch() != leaderEpoch) {
+      return null;
+    }
+    zkState = written;
+    isr = written.isr();
+    return apply(leaderState.onIsrCommitted(written.isr()));
+  }
+
+  synchronized void isrWriteFailed() {
+    if (leaderState != null) {
+      leaderState.onIsrUpdateFailed();
+    }
+  }
+
+  private LeaderReplicaState.Outcome apply(LeaderReplicaState.Outcome outcome) {
+    setHighWatermark(outcome.highWatermark());
+    return outcome;
+  }
+
+  /** The log learns it too: compaction never cleans above the high watermark. */
+  private void setHighWatermark(long hw) {
+    highWatermark = hw;
+    log.updateHighWatermark(hw);
+  }
+
+  // ---- follower side ---------------------------------------------------------------------------
+
+  synchronized void appendAsFollower(MemoryRecords records) throws IOException {
+    if (isLeader()) {
+      throw new NotLeaderOrFollowerException(tp + ": broker " + localBrokerId + " leads it now; not appending as follower");
+    }
+    log.appendAsFollower(records);
+  }
+
+  /** The leader's high watermark, as told in a fetch response (capped by what this replica has). */
+  synchronized void updateFollowerHighWatermark(long leaderHighWatermark) {
+    if (!isLeader()) {
+      setHighWatermark(Math.max(log.logStartOffset(), Math.min(leaderHighWatermark, log.logEndOffset())));
+    }
+  }
+
+  synchronized void truncateTo(long offset) throws IOException {
+    if (offset < log.logEndOffset()) {
+      log.truncateTo(offset);
+    }
+    setHighWatermark(Math.min(highWatermark, log.logEndOffset()));
   }
 
   /**

@@ -2,7 +2,10 @@ package io.tributary.log.broker;
 
 import io.tributary.log.protocol.KafkaRequest;
 import io.tributary.log.storage.AppendResult;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidRequiredAcksException;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -15,7 +18,10 @@ import org.apache.kafka.common.requests.ProduceRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Produce: validate, append as leader, answer per partition (acks=0 gets no response). */
+/**
+ * Produce: validate, append as leader, and answer per partition — at once for acks=1, after the
+ * in-sync replicas have the records for acks=all (within the request's timeout), never for acks=0.
+ */
 final class ProduceHandler {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
   private final ReplicaManager replicas;
@@ -32,29 +38,45 @@ final class ProduceHandler {
     }
     short version = request.version();
     ProduceResponseData response = new ProduceResponseData();
+    List<CompletableFuture<Void>> waits = new ArrayList<>();
     for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
       ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse().setName(topic.name());
       for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
         TopicPartition tp = new TopicPartition(topic.name(), partition.index());
-        topicResponse.partitionResponses().add(appendOne(tp, partition, version));
+        ProduceResponseData.PartitionProduceResponse out = new ProduceResponseData.PartitionProduceResponse()
+            .setIndex(partition.index())
+            .setBaseOffset(-1)
+            .setLogAppendTimeMs(RecordBatch.NO_TIMESTAMP);
+        AppendResult result = appendOne(tp, partition, version, acks == -1, out);
+        if (result != null && acks == -1) {
+          waits.add(replicas.awaitReplication(tp, result.lastOffset() + 1, data.timeoutMs())
+              .handle((ok, error) -> {
+                if (error != null) {
+                  fail(tp, out, error instanceof java.util.concurrent.CompletionException ? error.getCause() : error, version);
+                }
+                return null;
+              }));
+        }
+        topicResponse.partitionResponses().add(out);
       }
       response.responses().add(topicResponse);
     }
-    return CompletableFuture.completedFuture(acks == 0 ? null : response);
+    if (acks == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply(ignored -> response);
   }
 
-  private ProduceResponseData.PartitionProduceResponse appendOne(TopicPartition tp, ProduceRequestData.PartitionProduceData partition, short version) {
-    ProduceResponseData.PartitionProduceResponse out = new ProduceResponseData.PartitionProduceResponse()
-        .setIndex(partition.index())
-        .setBaseOffset(-1)
-        .setLogAppendTimeMs(RecordBatch.NO_TIMESTAMP);
+  /** Appends one partition's batch; fills {@code out}; returns the result, or null when it failed. */
+  private AppendResult appendOne(TopicPartition tp, ProduceRequestData.PartitionProduceData partition, short version,
+      boolean acksAll, ProduceResponseData.PartitionProduceResponse out) {
     try {
       if (!(partition.records() instanceof MemoryRecords records)) {
-        throw new org.apache.kafka.common.InvalidRecordException(tp + ": no record set in request");
+        throw new InvalidRecordException(tp + ": no record set in request");
       }
       // Magic v2 and exactly one batch, as Kafka requires of produce requests from v3 on.
       ProduceRequest.validateRecords(version, records);
-      AppendResult result = replicas.appendAsLeader(tp, records);
+      AppendResult result = replicas.appendAsLeader(tp, records, acksAll);
       out.setBaseOffset(result.firstOffset());
       if (version >= 2) {
         out.setLogAppendTimeMs(result.logAppendTime());
@@ -62,18 +84,23 @@ final class ProduceHandler {
       if (version >= 5) {
         out.setLogStartOffset(result.logStartOffset());
       }
+      return result;
     } catch (Exception e) {
-      Errors error = Errors.forException(e);
-      if (error == Errors.UNKNOWN_SERVER_ERROR) {
-        log.error("produce to {} failed", tp, e);
-      } else if (error == Errors.CORRUPT_MESSAGE || error == Errors.INVALID_RECORD) {
-        log.warn("refused produce to {}: {}", tp, e.getMessage());
-      }
-      out.setErrorCode(error.code());
-      if (version >= 8) {
-        out.setErrorMessage(e.getMessage());
-      }
+      fail(tp, out, e, version);
+      return null;
     }
-    return out;
+  }
+
+  private static void fail(TopicPartition tp, ProduceResponseData.PartitionProduceResponse out, Throwable e, short version) {
+    Errors error = Errors.forException(e);
+    if (error == Errors.UNKNOWN_SERVER_ERROR) {
+      log.error("produce to {} failed", tp, e);
+    } else if (error == Errors.CORRUPT_MESSAGE || error == Errors.INVALID_RECORD) {
+      log.warn("refused produce to {}: {}", tp, e.getMessage());
+    }
+    out.setErrorCode(error.code()).setBaseOffset(-1);
+    if (version >= 8) {
+      out.setErrorMessage(e.getMessage());
+    }
   }
 }

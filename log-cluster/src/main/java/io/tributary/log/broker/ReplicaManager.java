@@ -1,8 +1,12 @@
 package io.tributary.log.broker;
 
+import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.cluster.ClusterImage;
+import io.tributary.log.cluster.ClusterStore;
 import io.tributary.log.cluster.PartitionState;
 import io.tributary.log.cluster.TopicInfo;
+import io.tributary.log.replication.LeaderReplicaState;
+import io.tributary.log.replication.ReplicaFetcherManager;
 import io.tributary.log.storage.AppendResult;
 import io.tributary.log.storage.LogConfig;
 import io.tributary.log.storage.LogManager;
@@ -15,10 +19,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
-import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
@@ -28,8 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The partitions this broker hosts, kept in line with the cluster metadata: creates local logs for
- * partitions assigned here, applies leadership, deletes logs of deleted topics; and the read and write
- * paths over them.
+ * partitions assigned here, makes this broker leader or follower as ZooKeeper says (followers fetch
+ * through the {@link ReplicaFetcherManager}), writes the leader's ISR changes back, and serves the read
+ * and write paths, with purgatories for long-poll fetches and acks=all produces.
  */
 public final class ReplicaManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
@@ -37,26 +49,65 @@ public final class ReplicaManager implements AutoCloseable {
   private final int brokerId;
   private final LogManager logs;
   private final Map<String, String> topicDefaults;
+  private final BrokerConfig config;
+  private final ClusterStore store;
   private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
-  private final FetchPurgatory purgatory = new FetchPurgatory();
+  private final Purgatory fetchPurgatory = new Purgatory("fetch");
+  private final Purgatory producePurgatory = new Purgatory("produce");
+  private final ReplicaFetcherManager fetchers;
+  private final ExecutorService isrWriter = Executors.newSingleThreadExecutor(daemon("isr-writer"));
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("replica-ticker"));
+  private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
   private volatile ClusterImage image = ClusterImage.EMPTY;
 
-  public ReplicaManager(int brokerId, LogManager logs, Map<String, String> topicDefaults) {
-    this.brokerId = brokerId;
+  /** Told when this broker starts or stops leading a partition (on the metadata thread). */
+  public interface LeadershipListener {
+    void onBecomeLeader(TopicPartition tp, int leaderEpoch);
+
+    void onResign(TopicPartition tp);
+  }
+
+  public ReplicaManager(BrokerConfig config, LogManager logs, ClusterStore store) {
+    this.config = config;
+    this.brokerId = config.brokerId();
     this.logs = logs;
-    this.topicDefaults = topicDefaults;
+    this.store = store;
+    this.topicDefaults = config.topicDefaults();
+    this.fetchers = new ReplicaFetcherManager(brokerId, config.replicaFetchMaxBytes(), config.replicaFetchWaitMaxMs(),
+        config.replicaSocketTimeoutMs(), new FollowerSink());
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public void startup() {
+    long tickMs = Math.max(100, Math.min(1000, config.replicaLagTimeMaxMs() / 4));
+    ticker.scheduleWithFixedDelay(this::tickLeaders, tickMs, tickMs, TimeUnit.MILLISECONDS);
   }
 
   public int brokerId() {
     return brokerId;
   }
 
-  public FetchPurgatory purgatory() {
-    return purgatory;
+  Purgatory fetchPurgatory() {
+    return fetchPurgatory;
+  }
+
+  public void addLeadershipListener(LeadershipListener listener) {
+    leadershipListeners.add(listener);
   }
 
   public Optional<Partition> partition(TopicPartition tp) {
     return Optional.ofNullable(partitions.get(tp));
+  }
+
+  public ClusterImage image() {
+    return image;
   }
 
   /** The leader's partition, or the Kafka error telling the client where to go. */
@@ -72,9 +123,12 @@ public final class ReplicaManager implements AutoCloseable {
     return p;
   }
 
+  // ---- following the metadata ------------------------------------------------------------------
+
   /** Brings local partitions in line with a new metadata image. Called on the metadata thread. */
   public synchronized void applyImage(ClusterImage next) {
     this.image = next;
+    long now = System.currentTimeMillis();
     Set<TopicPartition> assignedHere = new HashSet<>();
     for (TopicInfo topic : next.topics().values()) {
       for (Map.Entry<Integer, List<Integer>> e : topic.replicas().entrySet()) {
@@ -86,58 +140,250 @@ public final class ReplicaManager implements AutoCloseable {
         try {
           Partition partition = partitions.get(tp);
           if (partition == null || !partition.log().topicId().equals(topic.id())) {
+            if (partition != null) {
+              resign(tp, partition);
+            }
             PartitionLog plog = logs.getOrCreate(tp, topic.id(), topic.configs());
-            partition = new Partition(tp, plog, brokerId);
+            partition = new Partition(tp, plog, brokerId, config.replicaLagTimeMaxMs());
             partitions.put(tp, partition);
           } else {
             partition.log().updateConfig(LogConfig.fromMap(topicDefaults, topic.configs()));
           }
           PartitionState state = next.partitions().get(tp);
           if (state != null) {
-            partition.applyState(state.leader(), state.leaderEpoch(), state.isr());
+            applyState(partition, state, e.getValue(), next, now);
           }
-          purgatory.notifyPartition(tp);
         } catch (IOException | RuntimeException ex) {
-          log.error("cannot open the log of {} in {}", tp, "log.dirs", ex);
+          log.error("cannot open or update the log of {}", tp, ex);
         }
       }
     }
     for (TopicPartition tp : new ArrayList<>(partitions.keySet())) {
       if (!assignedHere.contains(tp)) {
         Partition removed = partitions.remove(tp);
+        resign(tp, removed);
         try {
           logs.delete(tp);
           log.info("deleted local log of {} (topic deleted or partition moved)", tp);
         } catch (IOException ex) {
           log.error("cannot delete the local log of {} at {}", tp, removed.log().dir(), ex);
         }
-        purgatory.notifyPartition(tp);
       }
     }
   }
 
-  /** Appends to a partition this broker leads; wakes the fetches waiting on it. */
-  public AppendResult appendAsLeader(TopicPartition tp, MemoryRecords records) throws IOException {
+  private void applyState(Partition partition, PartitionState state, List<Integer> replicas, ClusterImage next, long now) {
+    TopicPartition tp = partition.topicPartition();
+    boolean wasLeader = partition.isLeader();
+    Partition.Transition t = partition.applyState(state, replicas, now);
+    switch (t) {
+      case BECAME_LEADER -> {
+        fetchers.removePartition(tp);
+        log.info("broker {} leads {} at epoch {} (ISR {}, log end {})", brokerId, tp, state.leaderEpoch(), state.isr(),
+            partition.log().logEndOffset());
+        leadershipListeners.forEach(l -> l.onBecomeLeader(tp, state.leaderEpoch()));
+      }
+      case BECAME_FOLLOWER -> {
+        if (wasLeader) {
+          leadershipListeners.forEach(l -> l.onResign(tp));
+        }
+        BrokerInfo leader = next.brokers().get(state.leader());
+        if (leader == null) {
+          fetchers.removePartition(tp);
+          log.info("{} has no live leader (leader {}, epoch {}); not fetching", tp, state.leader(), state.leaderEpoch());
+        } else {
+          log.info("broker {} follows {} on broker {} at epoch {}", brokerId, tp, leader.id(), state.leaderEpoch());
+          fetchers.addPartition(tp, leader, state.leaderEpoch());
+        }
+      }
+      case NONE -> {
+        // A follower whose leader was not live before may now find it registered.
+        if (!partition.isLeader() && state.leader() >= 0 && !fetchers.isFetching(tp)) {
+          BrokerInfo leader = next.brokers().get(state.leader());
+          if (leader != null) {
+            fetchers.addPartition(tp, leader, state.leaderEpoch());
+          }
+        }
+      }
+      default -> { }
+    }
+    wake(tp);
+  }
+
+  private void resign(TopicPartition tp, Partition p) {
+    fetchers.removePartition(tp);
+    if (p.isLeader()) {
+      p.fence();
+      leadershipListeners.forEach(l -> l.onResign(tp));
+    }
+    wake(tp);
+  }
+
+  /** The ZooKeeper session is gone: stop leading anything until ZooKeeper says otherwise. */
+  public synchronized void fenceAll() {
+    for (Map.Entry<TopicPartition, Partition> e : partitions.entrySet()) {
+      if (e.getValue().isLeader()) {
+        e.getValue().fence();
+        leadershipListeners.forEach(l -> l.onResign(e.getKey()));
+        wake(e.getKey());
+      }
+    }
+    log.warn("broker {} stopped leading its partitions until its ZooKeeper session is back", brokerId);
+  }
+
+  /** Re-applies the current image in full (after a new ZooKeeper session). */
+  public synchronized void reapplyImage(ClusterImage current) {
+    applyImage(current);
+  }
+
+  private void wake(TopicPartition tp) {
+    fetchPurgatory.notifyPartition(tp);
+    producePurgatory.notifyPartition(tp);
+  }
+
+  // ---- leader: ISR maintenance -----------------------------------------------------------------
+
+  private void tickLeaders() {
+    long now = System.currentTimeMillis();
+    for (Partition p : partitions.values()) {
+      try {
+        handleOutcome(p, p.tick(now));
+      } catch (RuntimeException e) {
+        log.error("replication tick of {} failed", p.topicPartition(), e);
+      }
+    }
+  }
+
+  private void handleOutcome(Partition p, LeaderReplicaState.Outcome outcome) {
+    if (outcome == null) {
+      return;
+    }
+    if (outcome.highWatermarkAdvanced()) {
+      wake(p.topicPartition());
+    }
+    outcome.proposedIsr().ifPresent(isr -> isrWriter.execute(() -> writeIsr(p, isr)));
+  }
+
+  /** Compare-and-set of the ISR in the partition-state znode; a refusal means someone else changed it. */
+  private void writeIsr(Partition p, List<Integer> proposed) {
+    TopicPartition tp = p.topicPartition();
+    PartitionState current = p.zkState();
+    if (current == null || !p.isLeader()) {
+      p.isrWriteFailed();
+      return;
+    }
+    PartitionState next = new PartitionState(current.leader(), current.leaderEpoch(), proposed, current.controllerEpoch(), current.zkVersion());
+    try {
+      PartitionState written = store.updatePartitionState(tp, current, next);
+      if (written == null) {
+        log.info("ISR change of {} to {} refused: the partition state changed meanwhile", tp, proposed);
+        p.isrWriteFailed();
+        return;
+      }
+      log.info("ISR of {} changed from {} to {}", tp, current.isr(), proposed);
+      handleOutcome(p, p.isrWritten(written));
+    } catch (Exception e) {
+      log.warn("cannot write the ISR of {} to ZooKeeper: {}", tp, e.toString());
+      p.isrWriteFailed();
+    }
+  }
+
+  // ---- write path ------------------------------------------------------------------------------
+
+  /** Appends to a partition this broker leads (acks=0/1 semantics); wakes the fetches waiting on it. */
+  public AppendResult appendAsLeader(TopicPartition tp, MemoryRecords records, boolean acksAll) throws IOException {
     Partition p = leaderPartition(tp, -1);
-    AppendResult result = p.appendAsLeader(records);
-    purgatory.notifyPartition(tp);
+    AppendResult result = p.appendAsLeader(records, minInsync(p), acksAll);
+    wake(tp);
     return result;
   }
+
+  private int minInsync(Partition p) {
+    return p.log().config().minInsyncReplicas();
+  }
+
+  /**
+   * Appends with acks=all semantics: completes once every in-sync replica has the records (the high
+   * watermark passed them), or fails with NOT_ENOUGH_REPLICAS, NOT_LEADER_OR_FOLLOWER or a timeout.
+   */
+  public CompletableFuture<AppendResult> appendAndWait(TopicPartition tp, MemoryRecords records, long timeoutMs) {
+    AppendResult result;
+    try {
+      result = appendAsLeader(tp, records, true);
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return awaitReplication(tp, result.lastOffset() + 1, timeoutMs).thenApply(ignored -> result);
+  }
+
+  /**
+   * Completes when the high watermark of {@code tp} reaches {@code requiredOffset} on this leader;
+   * fails if leadership is lost, if the ISR fell below min.insync.replicas, or after {@code timeoutMs}.
+   */
+  public CompletableFuture<Void> awaitReplication(TopicPartition tp, long requiredOffset, long timeoutMs) {
+    CompletableFuture<Void> future = new CompletableFuture<>();
+    Purgatory.Waiter waiter = new Purgatory.Waiter(List.of(tp),
+        () -> {
+          Throwable error = replicationCheck(tp, requiredOffset);
+          if (error == NOT_YET) {
+            return false;
+          }
+          if (error == null) {
+            future.complete(null);
+          } else {
+            future.completeExceptionally(error);
+          }
+          return true;
+        },
+        () -> future.completeExceptionally(new TimeoutException("records up to offset " + (requiredOffset - 1) + " of " + tp
+            + " were not replicated to the ISR within " + timeoutMs + " ms")));
+    if (!waiter.check() && !producePurgatory.park(waiter, timeoutMs)) {
+      future.completeExceptionally(new TimeoutException("too many requests waiting for replication"));
+    }
+    return future;
+  }
+
+  private static final Throwable NOT_YET = new Throwable("not yet", null, false, false) {};
+
+  /** null = replicated; NOT_YET = keep waiting; otherwise the error to answer with. */
+  private Throwable replicationCheck(TopicPartition tp, long requiredOffset) {
+    Partition p = partitions.get(tp);
+    if (p == null || !p.isLeader()) {
+      return new NotLeaderOrFollowerException("broker " + brokerId + " stopped leading " + tp + " before the records were replicated");
+    }
+    if (p.highWatermark() >= requiredOffset) {
+      if (p.isr().size() < minInsync(p)) {
+        return new NotEnoughReplicasAfterAppendException(tp + " was written but the ISR " + p.isr()
+            + " shrank below min.insync.replicas=" + minInsync(p));
+      }
+      return null;
+    }
+    return NOT_YET;
+  }
+
+  // ---- read path -------------------------------------------------------------------------------
 
   /** The result of reading one partition for a fetch. */
   public record ReadResult(Records records, long highWatermark, long logStartOffset, long logEndOffset) {}
 
-  /**
-   * Reads committed data (below the high watermark) for a consumer, or everything for a replica.
-   */
+  /** A follower's fetch position, fed to the leader's replication state machine. */
+  public void onFollowerFetch(TopicPartition tp, int replicaId, long fetchOffset) {
+    Partition p = partitions.get(tp);
+    if (p != null) {
+      handleOutcome(p, p.onFollowerFetch(replicaId, fetchOffset, System.currentTimeMillis()));
+    }
+  }
+
+  /** Reads committed data (below the high watermark) for a consumer, or everything for a replica. */
   public ReadResult read(TopicPartition tp, int clientLeaderEpoch, long offset, int maxBytes, boolean minOneBatch, boolean isReplica)
       throws IOException {
     Partition p = leaderPartition(tp, clientLeaderEpoch);
     long hw = p.highWatermark();
-    long limit = isReplica ? p.log().logEndOffset() : hw;
-    if (offset > limit && offset <= p.log().logEndOffset() && !isReplica) {
-      // Between the high watermark and the log end: valid, but nothing is visible yet.
-      return new ReadResult(MemoryRecords.EMPTY, hw, p.log().logStartOffset(), p.log().logEndOffset());
+    long leo = p.log().logEndOffset();
+    long limit = isReplica ? leo : hw;
+    if (!isReplica && offset >= hw && offset <= leo) {
+      // At or past the high watermark but within the log: valid, nothing visible yet.
+      return new ReadResult(MemoryRecords.EMPTY, hw, p.log().logStartOffset(), leo);
     }
     LogReadResult r = p.log().read(offset, maxBytes, limit, minOneBatch);
     return new ReadResult(r.records(), hw, r.logStartOffset(), r.logEndOffset());
@@ -205,18 +451,76 @@ public final class ReplicaManager implements AutoCloseable {
     return new long[] {found, end};
   }
 
-  /** Rethrows offset-out-of-range with the partition's bounds named. */
-  static OffsetOutOfRangeException outOfRange(TopicPartition tp, long offset, PartitionLog plog) {
-    return new OffsetOutOfRangeException("offset " + offset + " of " + tp + " is outside ["
-        + plog.logStartOffset() + ", " + plog.logEndOffset() + "]");
-  }
+  // ---- follower side: what the fetchers call ---------------------------------------------------
 
-  public ClusterImage image() {
-    return image;
+  /** Where replica fetchers put what they fetched. */
+  private final class FollowerSink implements ReplicaFetcherManager.Sink {
+    @Override
+    public long logEndOffset(TopicPartition tp) {
+      Partition p = partitions.get(tp);
+      return p == null ? -1 : p.log().logEndOffset();
+    }
+
+    @Override
+    public long logStartOffset(TopicPartition tp) {
+      Partition p = partitions.get(tp);
+      return p == null ? -1 : p.log().logStartOffset();
+    }
+
+    @Override
+    public java.util.OptionalInt latestEpoch(TopicPartition tp) {
+      Partition p = partitions.get(tp);
+      return p == null ? java.util.OptionalInt.empty() : p.log().latestEpoch();
+    }
+
+    @Override
+    public long endOffsetForEpoch(TopicPartition tp, int epoch) {
+      Partition p = partitions.get(tp);
+      return p == null ? -1 : p.log().endOffsetForEpoch(epoch);
+    }
+
+    @Override
+    public void truncateTo(TopicPartition tp, long offset) throws IOException {
+      Partition p = partitions.get(tp);
+      if (p != null && offset < p.log().logEndOffset()) {
+        log.info("{}: truncating from {} to {} (leader-epoch boundary)", tp, p.log().logEndOffset(), offset);
+        p.truncateTo(offset);
+      }
+    }
+
+    @Override
+    public void truncateFullyAndStartAt(TopicPartition tp, long offset) throws IOException {
+      Partition p = partitions.get(tp);
+      if (p != null) {
+        log.info("{}: local log [{}, {}) is outside the leader's; restarting at {}", tp, p.log().logStartOffset(),
+            p.log().logEndOffset(), offset);
+        p.log().truncateFullyAndStartAt(offset);
+        p.truncateTo(offset);
+      }
+    }
+
+    @Override
+    public void append(TopicPartition tp, MemoryRecords records, long leaderHighWatermark, long leaderLogStartOffset) throws IOException {
+      Partition p = partitions.get(tp);
+      if (p == null) {
+        return;
+      }
+      if (records.sizeInBytes() > 0) {
+        p.appendAsFollower(records);
+      }
+      if (leaderLogStartOffset > p.log().logStartOffset() && leaderLogStartOffset <= p.log().logEndOffset()) {
+        p.log().maybeIncrementLogStartOffset(leaderLogStartOffset);
+      }
+      p.updateFollowerHighWatermark(leaderHighWatermark);
+    }
   }
 
   @Override
   public void close() {
-    purgatory.close();
+    fetchers.close();
+    ticker.shutdownNow();
+    isrWriter.shutdownNow();
+    fetchPurgatory.close();
+    producePurgatory.close();
   }
 }

@@ -80,7 +80,10 @@ public final class TopicAdmin {
     Map<Integer, PartitionState> states = new LinkedHashMap<>();
     replicas.forEach((p, ids) -> states.put(p, new PartitionState(ids.get(0), 0, ids, 0, 0)));
     store.createTopic(req.name(), id, replicas, configs, states);
-    if (!metadata.awaitImage(img -> img.topic(req.name()).map(t -> t.id().equals(id)).orElse(false), PROPAGATION_TIMEOUT_MS)) {
+    // The topic znode and its partition states arrive in the cache as separate events: wait for all.
+    if (!metadata.awaitImage(img -> img.topic(req.name()).map(t -> t.id().equals(id)).orElse(false)
+        && states.keySet().stream().allMatch(p -> img.partitions().containsKey(new org.apache.kafka.common.TopicPartition(req.name(), p))),
+        PROPAGATION_TIMEOUT_MS)) {
       throw new TimeoutException("topic '" + req.name() + "' was created but did not reach this broker's metadata within "
           + PROPAGATION_TIMEOUT_MS + " ms");
     }

@@ -108,6 +108,52 @@ public final class ClusterStore {
     }
   }
 
+  /**
+   * A controller's compare-and-set of a partition's state, refused when the controller epoch znode
+   * moved on (a newer controller exists) or the partition state changed since {@code expected}.
+   *
+   * @return the written state with its new version, or null when refused
+   */
+  public PartitionState updatePartitionStateAsController(TopicPartition tp, PartitionState expected, PartitionState next,
+      int controllerEpochZkVersion) throws Exception {
+    try {
+      var results = zk.transaction().forOperations(
+          zk.transactionOp().check().withVersion(controllerEpochZkVersion).forPath(ZkPaths.CONTROLLER_EPOCH),
+          zk.transactionOp().setData().withVersion(expected.zkVersion()).forPath(ZkPaths.partitionState(tp), ZkJson.partitionState(next)));
+      return next.withZkVersion(results.get(1).getResultStat().getVersion());
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Makes this broker the controller of a new epoch: increments {@code /controller_epoch} by
+   * compare-and-set. Returns {epoch, znode version}; writes of older epochs are refused from now on.
+   */
+  public int[] bumpControllerEpoch(int brokerId) throws Exception {
+    while (true) {
+      Stat stat = new Stat();
+      int epoch;
+      try {
+        epoch = ZkJson.controllerEpoch(zk.getData().storingStatIn(stat).forPath(ZkPaths.CONTROLLER_EPOCH))[0];
+      } catch (KeeperException.NoNodeException e) {
+        try {
+          Stat created = new Stat();
+          zk.create().creatingParentsIfNeeded().storingStatIn(created).forPath(ZkPaths.CONTROLLER_EPOCH, ZkJson.controllerEpoch(1, brokerId));
+          return new int[] {1, created.getVersion()};
+        } catch (KeeperException.NodeExistsException race) {
+          continue;
+        }
+      }
+      try {
+        Stat written = zk.setData().withVersion(stat.getVersion()).forPath(ZkPaths.CONTROLLER_EPOCH, ZkJson.controllerEpoch(epoch + 1, brokerId));
+        return new int[] {epoch + 1, written.getVersion()};
+      } catch (KeeperException.BadVersionException e) {
+        // another controller got there first: read again
+      }
+    }
+  }
+
   /** Reads a partition state straight from ZooKeeper (not the cache). */
   public PartitionState readPartitionState(TopicPartition tp) throws Exception {
     Stat stat = new Stat();

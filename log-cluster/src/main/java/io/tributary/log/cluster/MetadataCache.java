@@ -127,8 +127,8 @@ public final class MetadataCache implements AutoCloseable {
         partitions.put(tp, ZkJson.partitionState(d.getData(), d.getStat().getVersion()));
       } else if (path.startsWith(ZkPaths.TOPIC_CONFIGS + "/") && parts.length == 4) {
         configs.put(parts[3], ZkJson.configs(d.getData()));
-      } else if (path.equals(ZkPaths.CONTROLLER_EPOCH)) {
-        // read by the controller directly
+      } else if (path.equals(ZkPaths.CONTROLLER_EPOCH) && d.getData() != null) {
+        controller = ZkJson.controllerEpoch(d.getData())[1];
       }
     }
     Map<String, TopicInfo> topics = new HashMap<>();

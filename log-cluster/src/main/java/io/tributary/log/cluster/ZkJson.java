@@ -70,6 +70,16 @@ final class ZkJson {
         n.path("controller_epoch").asInt(0), zkVersion);
   }
 
+  static byte[] controllerEpoch(int epoch, int brokerId) {
+    return bytes(MAPPER.createObjectNode().put("epoch", epoch).put("broker", brokerId));
+  }
+
+  /** {epoch, broker id} of the controller epoch znode. */
+  static int[] controllerEpoch(byte[] data) {
+    JsonNode n = tree(data);
+    return new int[] {n.path("epoch").asInt(0), n.path("broker").asInt(-1)};
+  }
+
   static byte[] configs(Map<String, String> configs) {
     return bytes(MAPPER.valueToTree(configs));
   }

@@ -35,7 +35,7 @@ abstract class AbstractIndex implements AutoCloseable {
   abstract void ensureCapacity(int n);
 
   /** Reads the file into memory. Returns false when the file is torn (size not a multiple of the entry). */
-  boolean load() throws IOException {
+  synchronized boolean load() throws IOException {
     long size = channel.size();
     if (size % entrySize() != 0) {
       return false;
@@ -64,11 +64,11 @@ abstract class AbstractIndex implements AutoCloseable {
     dirty = true;
   }
 
-  boolean isFull() {
+  synchronized boolean isFull() {
     return entries >= maxEntries;
   }
 
-  int entries() {
+  synchronized int entries() {
     return entries;
   }
 
@@ -77,14 +77,14 @@ abstract class AbstractIndex implements AutoCloseable {
   }
 
   /** Removes every entry. */
-  void reset() throws IOException {
+  synchronized void reset() throws IOException {
     channel.truncate(0);
     entries = 0;
     dirty = true;
   }
 
   /** Drops entries from {@code slot} on. */
-  protected void truncateToSlot(int slot) throws IOException {
+  protected synchronized void truncateToSlot(int slot) throws IOException {
     if (slot < entries) {
       entries = slot;
       channel.truncate((long) slot * entrySize());
@@ -92,7 +92,7 @@ abstract class AbstractIndex implements AutoCloseable {
     }
   }
 
-  void flush() throws IOException {
+  synchronized void flush() throws IOException {
     if (dirty) {
       channel.force(true);
       dirty = false;

@@ -15,16 +15,28 @@ final class CheckpointFile {
   private CheckpointFile() {}
 
   static void write(Path file, String content) throws IOException {
+    write(file, content, true);
+  }
+
+  /**
+   * Without {@code sync}: no fsync of the file nor the directory (for checkpoints where a stale or unreadable
+   * file after a crash is safe, such as the recovery point: recovery then scans more).
+   */
+  static void write(Path file, String content, boolean sync) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
-      ch.force(true);
+      if (sync) {
+        ch.force(true);
+      }
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    fsyncDir(file.getParent());
+    if (sync) {
+      fsyncDir(file.getParent());
+    }
   }
 
   static List<String> readLines(Path file) throws IOException {

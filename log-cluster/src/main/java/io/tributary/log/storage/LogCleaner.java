@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * drops it. So a tombstone survives at least {@code delete.retention.ms} after the clean that first kept
  * it, giving consumers time to see the delete.
  *
+ * <p>Only segments below the active one and wholly below the high watermark given by
+ * {@link PartitionLog#updateHighWatermark} are cleaned, and only their keys supersede older records (as in
+ * Kafka, records that could still be truncated never remove others). The newest batch of each idempotent
+ * producer is kept even when all its records go (an empty batch), so its sequence survives a reload.
+ *
  * <p>Each segment is rewritten one to one (same base offset; batches keep their offsets, producer ids,
  * epochs and sequences; offsets get gaps). Swap protocol: write {@code <base>.log.cleaned}, fsync, rename
  * to {@code <base>.log.swap} (the commit point), then the log renames the old files {@code .deleted} and the
@@ -51,11 +56,15 @@ public final class LogCleaner {
       if (all.size() < 2) {
         return new CleanResult(0, 0, 0);
       }
-      // cleanable: inactive segments whose newest record is older than the compaction lag
+      // cleanable: inactive segments below the high watermark whose newest record is older than the compaction lag
+      long hw = log.highWatermark();
       int cleanable = 0;
       for (int i = 0; i < all.size() - 1; i++) {
         Segment s = all.get(i);
         if (s.maxTimestampSoFar() > nowMs - cfg.minCompactionLagMs() && cfg.minCompactionLagMs() > 0) {
+          break;
+        }
+        if (s.nextOffset() > hw) {
           break;
         }
         cleanable = i + 1;
@@ -63,9 +72,9 @@ public final class LogCleaner {
       if (cleanable == 0) {
         return new CleanResult(0, 0, 0);
       }
-      // latest offset of every key over the whole log
+      // latest offset of every key in the cleanable range (records beyond it may still be truncated)
       Map<ByteBuffer, Long> latest = new HashMap<>();
-      for (Segment s : all) {
+      for (Segment s : all.subList(0, cleanable)) {
         for (FileChannelRecordBatch batch : s.records().batches()) {
           if (batch.isControlBatch()) {
             continue;
@@ -84,19 +93,27 @@ public final class LogCleaner {
       long after = 0;
       long removed = 0;
       long cleanedUpTo = log.cleanerCheckpoint();
+      ProducerStateManager producers = log.producerStateManager();
       for (int i = 0; i < cleanable; i++) {
         Segment s = all.get(i);
         int size = s.sizeInBytes();
         before += size;
         ByteBuffer in = ByteBuffer.allocate(size);
-        s.records().readInto(in, 0);
-        in.flip();
+        s.records().readInto(in, 0); // reads fully and flips
+        if (in.position() == size && size > 0) {
+          in.flip();
+        }
+        if (in.remaining() != size) {
+          throw new java.io.IOException("Short read of " + s.logPath() + ": " + in.remaining() + " of " + size + " bytes");
+        }
         MemoryRecords records = MemoryRecords.readableRecords(in);
         long[] dropped = {0};
         MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(nowMs, cfg.deleteRetentionMs()) {
           @Override
           protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
-            return new BatchRetentionResult(BatchRetention.DELETE_EMPTY, false);
+            // the newest batch of a producer is kept even if emptied: it carries the producer's last sequence
+            boolean lastOfProducer = batch.hasProducerId() && producers.lastOffsetOf(batch.producerId()) == batch.lastOffset();
+            return new BatchRetentionResult(lastOfProducer ? BatchRetention.RETAIN_EMPTY : BatchRetention.DELETE_EMPTY, false);
           }
 
           @Override

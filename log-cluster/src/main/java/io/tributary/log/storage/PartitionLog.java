@@ -61,11 +61,12 @@ public final class PartitionLog implements Closeable {
   private final List<PendingDelete> pendingDeletes = new ArrayList<>();
   private volatile long logStartOffset;
   private volatile long logEndOffset;
-  private long recoveryPoint;
+  private volatile long recoveryPoint;
   private long unflushedMessages;
   private long lastFlushMs;
   private long cleanerCheckpoint;
   private volatile boolean closed;
+  private volatile long highWatermark = Long.MAX_VALUE;
 
   private record PendingDelete(Segment segment, long dueMs) {}
 
@@ -161,8 +162,8 @@ public final class PartitionLog implements Closeable {
     RecoveryCheckpoint.write(dir, recoveryPoint);
     RecoveryCheckpoint.clearCleanShutdown(dir);
     lastFlushMs = now;
-    LOG.info("Loaded {} from {}: {} segments, log start {}, log end {}, {} producers ({} shutdown)", tp, dir, segments.size(),
-        logStartOffset, logEndOffset, producers.producerCount(), clean ? "clean" : "unclean");
+    LOG.info("Loaded {} from {}: {} segments, log start {}, log end {}, {} producers ({})", tp, dir, segments.size(),
+        logStartOffset, logEndOffset, producers.producerCount(), bases.isEmpty() ? "new log" : clean ? "clean shutdown" : "recovered after unclean shutdown");
   }
 
   private static Long floorOrFirst(TreeSet<Long> bases, long offset) {
@@ -274,10 +275,13 @@ public final class PartitionLog implements Closeable {
 
   /**
    * Checks every batch of a request before anything is written: magic 2, size fields, CRC, record count,
-   * records iterable, size limit, keys for compacted topics.
+   * records iterable, size limit, keys for compacted topics. A leader (producer) batch must hold exactly
+   * lastOffsetDelta+1 records with sequential offsets; a follower batch may come from a compacted leader
+   * log, so it may hold fewer (offsets strictly increasing within the batch), or none when it is the empty
+   * batch that compaction keeps to remember a producer's last sequence.
    */
-  private Validated validate(MemoryRecords records) {
-    if (records == null || records.sizeInBytes() == 0) {
+  private Validated validate(MemoryRecords records, boolean fromLeaderLog) {
+    if (records == null || records.buffer().remaining() == 0) {
       throw new InvalidRecordException("Empty produce request for " + where());
     }
     LogConfig cfg = config;
@@ -312,7 +316,9 @@ public final class PartitionLog implements Closeable {
       }
       long delta = batch.lastOffset() - batch.baseOffset();
       Integer count = batch.countOrNull();
-      if (count == null || delta < 0 || count != delta + 1) {
+      boolean countOk = count != null && delta >= 0
+          && (fromLeaderLog ? count <= delta + 1 && (count > 0 || batch.hasProducerId()) : count == delta + 1);
+      if (!countOk) {
         throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " declares " + count
             + " records but a last offset delta of " + delta);
       }
@@ -320,7 +326,9 @@ public final class PartitionLog implements Closeable {
       try (CloseableIterator<Record> recs = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
         while (recs.hasNext()) {
           Record r = recs.next();
-          if (r.offset() != batch.baseOffset() + seen) {
+          boolean offsetOk = fromLeaderLog ? r.offset() >= batch.baseOffset() + seen && r.offset() <= batch.lastOffset()
+              : r.offset() == batch.baseOffset() + seen;
+          if (!offsetOk) {
             throw new InvalidRecordException("Record " + seen + " of a batch for " + tp + " at offset " + offsetForErrors
                 + " has a non-sequential offset delta");
           }
@@ -343,8 +351,8 @@ public final class PartitionLog implements Closeable {
       recordCount += count;
       batches.add(batch);
     }
-    if (total != records.sizeInBytes()) {
-      throw new CorruptRecordException("Produce request for " + tp + " has " + (records.sizeInBytes() - total)
+    if (total != records.buffer().remaining()) {
+      throw new CorruptRecordException("Produce request for " + tp + " has " + (records.buffer().remaining() - total)
           + " trailing bytes that are not a whole record batch (at offset " + (logEndOffset + recordCount) + ")");
     }
     if (batches.isEmpty()) {
@@ -353,10 +361,19 @@ public final class PartitionLog implements Closeable {
     return new Validated(batches, recordCount);
   }
 
+  /** The same bytes as a MemoryRecords whose buffer starts at position 0 (sizeInBytes() is the buffer's limit). */
+  private static MemoryRecords fromPositionZero(MemoryRecords records) {
+    if (records == null || records.buffer().position() == 0) {
+      return records;
+    }
+    return MemoryRecords.readableRecords(records.buffer().slice());
+  }
+
   /** Leader append: validates everything, assigns offsets, stamps the leader epoch (and LogAppendTime), writes. */
   public synchronized AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch) throws IOException {
     ensureOpen();
-    Validated v = validate(records);
+    records = fromPositionZero(records);
+    Validated v = validate(records, false);
     long now = time.milliseconds();
     boolean logAppendTime = config.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
     ProducerStateManager.Staged staged = producers.stage();
@@ -395,7 +412,8 @@ public final class PartitionLog implements Closeable {
    */
   public synchronized AppendResult appendAsFollower(MemoryRecords records) throws IOException {
     ensureOpen();
-    Validated v = validate(records);
+    records = fromPositionZero(records);
+    Validated v = validate(records, true);
     long now = time.milliseconds();
     long expected = logEndOffset;
     ProducerStateManager.Staged staged = producers.stage();
@@ -450,7 +468,7 @@ public final class PartitionLog implements Closeable {
       return prev;
     }
     prev.onBecomeInactive();
-    producers.takeSnapshot(logEndOffset);
+    producers.takeSnapshot(logEndOffset, false);
     Segment seg = Segment.create(dir, newBase, config, now);
     segments.put(newBase, seg);
     if (prev.sizeInBytes() == 0) { // an empty previous segment is useless
@@ -613,7 +631,7 @@ public final class PartitionLog implements Closeable {
         s.flush();
       }
       recoveryPoint = target;
-      RecoveryCheckpoint.write(dir, recoveryPoint);
+      RecoveryCheckpoint.write(dir, recoveryPoint, false);
     }
     unflushedMessages = 0;
     lastFlushMs = time.milliseconds();
@@ -737,6 +755,19 @@ public final class PartitionLog implements Closeable {
 
   // ------------------------------------------------------------------ compaction support (LogCleaner)
 
+  /**
+   * Tells the log its high watermark (replication). Compaction never cleans a segment holding offsets at or
+   * above it, nor lets records above it supersede older ones, so a later truncation cannot lose a key.
+   * Until called, the whole inactive part of the log is cleanable (single-replica semantics).
+   */
+  public void updateHighWatermark(long highWatermark) {
+    this.highWatermark = highWatermark;
+  }
+
+  long highWatermark() {
+    return highWatermark;
+  }
+
   long cleanerCheckpoint() {
     return cleanerCheckpoint;
   }
@@ -778,8 +809,7 @@ public final class PartitionLog implements Closeable {
     if (truncated > 0) {
       throw new IllegalStateException("Cleaned segment " + fresh.logPath() + " of " + tp + " failed validation");
     }
-    fresh.onBecomeInactive();
-    fresh.flush();
+    fresh.onBecomeInactive(); // indexes are not fsynced: after a crash they are checked and rebuilt if torn
     segments.put(base, fresh);
     pendingDeletes.add(new PendingDelete(old, time.milliseconds() + config.fileDeleteDelayMs()));
   }
@@ -792,6 +822,11 @@ public final class PartitionLog implements Closeable {
 
   public OptionalInt latestEpoch() {
     return epochCache.latestEpoch();
+  }
+
+  /** A new leader epoch starts at the current log end (called when this replica becomes leader). */
+  public synchronized void assignEpochStartOffset(int epoch) {
+    epochCache.assign(epoch, logEndOffset);
   }
 
   /** End offset of an epoch (Kafka's OffsetForLeaderEpoch semantics), -1 if unknown. */
@@ -833,7 +868,8 @@ public final class PartitionLog implements Closeable {
     Segment active = segments.lastEntry().getValue();
     active.onBecomeInactive();
     flush();
-    producers.takeSnapshot(logEndOffset);
+    active.flush(); // the final time-index entry
+    producers.takeSnapshot(logEndOffset, true);
     RecoveryCheckpoint.write(dir, logEndOffset);
     closed = true;
     processPendingDeletes(0, true);

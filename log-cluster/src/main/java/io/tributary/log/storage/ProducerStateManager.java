@@ -98,6 +98,14 @@ final class ProducerStateManager {
     }
   }
 
+  /** Last offset of the producer's newest batch, or -1. */
+  long lastOffsetOf(long producerId) {
+    synchronized (producers) {
+      ProducerEntry e = producers.get(producerId);
+      return e == null || e.batches.isEmpty() ? -1 : e.batches.peekLast().lastOffset();
+    }
+  }
+
   int producerCount() {
     synchronized (producers) {
       return producers.size();
@@ -229,8 +237,12 @@ final class ProducerStateManager {
     return out;
   }
 
-  /** Writes a snapshot of the current state for the log up to {@code offset} (atomic: temp file + rename). */
-  void takeSnapshot(long offset) throws IOException {
+  /**
+   * Writes a snapshot of the current state for the log up to {@code offset} (atomic: temp file + rename).
+   * Without {@code sync} the file is not fsynced (segment rolls: a snapshot torn by a crash fails its CRC
+   * and an older one, or a full replay, is used instead).
+   */
+  void takeSnapshot(long offset, boolean sync) throws IOException {
     List<Map.Entry<Long, ProducerEntry>> entries;
     synchronized (producers) {
       entries = new ArrayList<>();
@@ -258,7 +270,9 @@ final class ProducerStateManager {
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
-      ch.force(true);
+      if (sync) {
+        ch.force(true);
+      }
     }
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     // keep the newest few

@@ -40,7 +40,12 @@ final class RecoveryCheckpoint {
   }
 
   static void write(Path dir, long recoveryPoint) throws IOException {
-    CheckpointFile.write(dir.resolve(FILE), "0\n" + recoveryPoint + "\n");
+    write(dir, recoveryPoint, true);
+  }
+
+  /** A recovery point that is lost or torn by a crash is safe (recovery scans more), so flushes need not fsync it. */
+  static void write(Path dir, long recoveryPoint, boolean sync) throws IOException {
+    CheckpointFile.write(dir.resolve(FILE), "0\n" + recoveryPoint + "\n", sync);
   }
 
   static boolean cleanShutdown(Path dir) {

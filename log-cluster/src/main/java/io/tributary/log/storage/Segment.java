@@ -183,7 +183,7 @@ final class Segment {
     if (it.hasNext()) {
       long ts = it.next().maxTimestamp();
       if (ts > 0) {
-        createdMs = ts;
+        createdMs = Math.min(ts, createdMs); // a loaded segment is as old as its first record
       }
     }
   }

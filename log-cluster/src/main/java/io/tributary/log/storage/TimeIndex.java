@@ -42,7 +42,7 @@ final class TimeIndex extends AbstractIndex {
     relOffsets[slot] = buf.getInt();
   }
 
-  boolean sanityCheck(long segmentNextOffset) {
+  synchronized boolean sanityCheck(long segmentNextOffset) {
     for (int i = 0; i < entries; i++) {
       if (relOffsets[i] < 0 || baseOffset + relOffsets[i] >= segmentNextOffset) {
         return false;
@@ -55,7 +55,7 @@ final class TimeIndex extends AbstractIndex {
   }
 
   /** Appends (timestamp, offset) when the timestamp is larger than the last one; otherwise no-op. */
-  void maybeAppend(long timestamp, long offset) throws IOException {
+  synchronized void maybeAppend(long timestamp, long offset) throws IOException {
     if (timestamp < 0 || (entries > 0 && timestamp <= timestamps[entries - 1])) {
       return;
     }
@@ -76,11 +76,11 @@ final class TimeIndex extends AbstractIndex {
   }
 
   /** Largest timestamp indexed, or -1. */
-  long lastTimestamp() {
+  synchronized long lastTimestamp() {
     return entries == 0 ? -1 : timestamps[entries - 1];
   }
 
-  long lastOffset() {
+  synchronized long lastOffset() {
     return entries == 0 ? baseOffset : baseOffset + relOffsets[entries - 1];
   }
 
@@ -89,7 +89,7 @@ final class TimeIndex extends AbstractIndex {
    * last entry whose timestamp is strictly smaller than target (its batch holds no record >= target), or the
    * base offset.
    */
-  long lookupStartOffset(long target) {
+  synchronized long lookupStartOffset(long target) {
     int lo = 0;
     int hi = entries - 1;
     int found = -1;
@@ -106,7 +106,7 @@ final class TimeIndex extends AbstractIndex {
   }
 
   /** Drops every entry with offset >= target. */
-  void truncateTo(long targetOffset) throws IOException {
+  synchronized void truncateTo(long targetOffset) throws IOException {
     long rel = targetOffset - baseOffset;
     int slot = 0;
     while (slot < entries && relOffsets[slot] < rel) {

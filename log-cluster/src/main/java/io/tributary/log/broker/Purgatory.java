@@ -11,19 +11,23 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Long-poll fetches waiting for data: each waiter is re-checked when one of its partitions gets new
- * committed data, and completed anyway when its {@code max.wait.ms} runs out.
+ * Requests waiting on partitions: long-poll fetches waiting for data, acks=all produces waiting for the
+ * high watermark. Each waiter is re-checked when one of its partitions changes, and completed anyway
+ * when its time runs out.
  */
-final class FetchPurgatory implements AutoCloseable {
-  /** A limit on parked fetches, so that a misbehaving client cannot exhaust memory. */
+final class Purgatory implements AutoCloseable {
+  /** A limit on parked requests, so that a misbehaving client cannot exhaust memory. */
   static final int MAX_WAITING = 10_000;
 
   private final Map<TopicPartition, Set<Waiter>> waiters = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
 
-  FetchPurgatory() {
+  private final String name;
+
+  Purgatory(String name) {
+    this.name = name;
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread th = new Thread(r, "fetch-purgatory");
+      Thread th = new Thread(r, name + "-purgatory");
       th.setDaemon(true);
       return th;
     });
@@ -31,7 +35,7 @@ final class FetchPurgatory implements AutoCloseable {
     this.timer = t;
   }
 
-  /** A parked fetch. {@code tryComplete} returns true once it has completed (by data or by timeout). */
+  /** A parked request. {@code tryComplete} returns true once it has completed (by data or by timeout). */
   static final class Waiter {
     private final BooleanSupplier tryComplete;
     private final Runnable forceComplete;
@@ -85,7 +89,7 @@ final class FetchPurgatory implements AutoCloseable {
     return true;
   }
 
-  /** New data (or a state change) on {@code tp}: re-check the fetches waiting on it. */
+  /** New data, a new high watermark or a role change on {@code tp}: re-check the requests waiting on it. */
   void notifyPartition(TopicPartition tp) {
     Set<Waiter> set = waiters.get(tp);
     if (set == null || set.isEmpty()) {

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Benchmarks side by side with Apache Kafka. Usage (from anywhere):
+#   bench/run.sh produce-consume --records 2000000 --brokers 1
+#   bench/run.sh produce-consume --only kafka --records 500000
+#   bench/run.sh produce-consume --bootstrap 127.0.0.1:9092       # a cluster that is already running
+#   bench/run.sh --help
+# Builds what is needed first (the bench module, the Kafka peer's jars, and Tributary's dist module),
+# then runs io.tributary.bench.CompareWithKafka. BENCH_NO_BUILD=1 skips the build;
+# BENCH_JAVA_OPTS sets the workload JVM's flags (default -Xms1g -Xmx1g).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+wants_tributary=1
+for a in "$@"; do
+  case "$a" in
+    --bootstrap|--bootstrap=*|--help) wants_tributary=0 ;;
+  esac
+done
+prev=""
+for a in "$@"; do
+  if [ "$prev" = "--only" ] && [ "$a" = "kafka" ]; then wants_tributary=0; fi
+  [ "$a" = "--only=kafka" ] && wants_tributary=0
+  prev="$a"
+done
+
+# Maven's output is shown only when a build fails (with -q it is otherwise just colour codes).
+quiet_mvn() {
+  local out
+  if ! out="$(mvn -B -q -Dstyle.color=never "$@" 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    return 1
+  fi
+}
+
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  echo "bench: building the bench module and the Kafka peer (mvn -DskipTests install -pl bench -am)..." >&2
+  quiet_mvn -DskipTests -Dbench.skipKafkaLib=false install -pl bench -am
+  if [ "$wants_tributary" = 1 ]; then
+    echo "bench: building Tributary (mvn -DskipTests install -pl dist -am)..." >&2
+    if ! quiet_mvn -DskipTests install -pl dist -am; then
+      echo "bench: WARNING: Tributary did not build; its half will report that it is not available." >&2
+    fi
+  fi
+fi
+
+cp_file="$root/bench/target/classpath.txt"
+if [ ! -f "$cp_file" ]; then
+  echo "bench: $cp_file missing: run without BENCH_NO_BUILD, or mvn -DskipTests install -pl bench -am" >&2
+  exit 2
+fi
+# shellcheck disable=SC2086
+exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -Dtributary.home="$root" \
+  -cp "$root/bench/target/classes:$(cat "$cp_file")" io.tributary.bench.CompareWithKafka "$@"

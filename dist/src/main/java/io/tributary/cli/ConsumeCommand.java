@@ -1,0 +1,203 @@
+package io.tributary.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tributary consume TOPIC}: prints records, from all partitions (no group) or as a group member. */
+@Command(
+    name = "consume",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Consume records and print them.",
+      "Without --group, every partition is read directly (assign + seek);",
+      "with --group, the classic group protocol is used and offsets are committed.",
+      "Format placeholders: %t topic, %p partition, %o offset, %k key, %v value, %T timestamp (ms), %h headers,",
+      "\\n newline, \\t tab."
+    })
+final class ConsumeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin Kafka.BootstrapOption cluster = new Kafka.BootstrapOption();
+
+  @Parameters(paramLabel = "TOPIC", description = "Topic to consume.")
+  String topic;
+
+  @Option(names = {"-g", "--group"}, description = "Consumer group (default: none, read every partition).")
+  String group;
+
+  @Option(names = "--from-beginning", description = "Start at the earliest offset (default: only new records).")
+  boolean fromBeginning;
+
+  @Option(names = {"-n", "--max-messages"}, description = "Stop after this many records.")
+  Long maxMessages;
+
+  @Option(names = "--timeout-ms", description = "Stop when no record arrived for this long (default: run until Ctrl-C).")
+  Long timeoutMs;
+
+  @Option(names = {"-f", "--format"}, defaultValue = "%v", description = "Output format (default: '${DEFAULT-VALUE}').")
+  String format;
+
+  @Override
+  public Integer call() throws Exception {
+    if (maxMessages != null && maxMessages < 1) {
+      throw new CliException("--max-messages must be at least 1, got " + maxMessages, 2);
+    }
+    if (timeoutMs != null && timeoutMs < 0) {
+      throw new CliException("--timeout-ms must not be negative, got " + timeoutMs, 2);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Properties p = Kafka.common(cluster.bootstrap, cluster.requestTimeoutMs);
+    p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(cluster.requestTimeoutMs));
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+    if (group != null) {
+      p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    }
+    // Offsets are committed by hand: exactly the records printed (with --max-messages a poll may hold more).
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    Map<TopicPartition, OffsetAndMetadata> printed = new HashMap<>();
+    AtomicBoolean stopping = new AtomicBoolean();
+    CountDownLatch done = new CountDownLatch(1);
+    long count = 0;
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      Thread hook = new Thread(() -> {
+        stopping.set(true);
+        consumer.wakeup();
+        try {
+          done.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException ignored) {
+          Thread.currentThread().interrupt();
+        }
+      }, "consume-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        if (group == null) {
+          List<PartitionInfo> parts;
+          try {
+            parts = consumer.partitionsFor(topic, Duration.ofMillis(cluster.requestTimeoutMs));
+          } catch (TimeoutException e) {
+            throw Kafka.noBroker(cluster.bootstrap, cluster.requestTimeoutMs);
+          }
+          if (parts == null || parts.isEmpty()) {
+            throw new CliException("topic " + topic + " does not exist at " + cluster.bootstrap
+                + " (see ./tributary topic list)");
+          }
+          List<TopicPartition> tps = new ArrayList<>();
+          parts.forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
+          consumer.assign(tps);
+          if (fromBeginning) {
+            consumer.seekToBeginning(tps);
+          } else {
+            consumer.seekToEnd(tps);
+          }
+        } else {
+          consumer.subscribe(List.of(topic));
+        }
+        long lastRecordNanos = System.nanoTime();
+        while (!stopping.get()) {
+          var records = consumer.poll(Duration.ofMillis(200));
+          for (ConsumerRecord<String, String> r : records) {
+            out.println(format(format, r));
+            printed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            count++;
+            if (maxMessages != null && count >= maxMessages) {
+              stopping.set(true);
+              break;
+            }
+          }
+          out.flush();
+          if (group != null && !printed.isEmpty()) {
+            consumer.commitAsync(new HashMap<>(printed), null);
+          }
+          if (!records.isEmpty()) {
+            lastRecordNanos = System.nanoTime();
+          } else if (timeoutMs != null && System.nanoTime() - lastRecordNanos > timeoutMs * 1_000_000L) {
+            break;
+          }
+        }
+      } catch (WakeupException e) {
+        // Ctrl-C: fall through to the commit and close, which leaves the group cleanly.
+      } finally {
+        if (group != null && !printed.isEmpty()) {
+          try {
+            consumer.commitSync(printed, Duration.ofMillis(cluster.requestTimeoutMs));
+          } catch (RuntimeException e) {
+            err.println("warning: could not commit the offsets of group " + group + ": " + Errors.message(e));
+          }
+        }
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: it waits for 'done'
+        }
+      }
+    } finally {
+      done.countDown();
+    }
+    err.println("consumed " + count + " record" + (count == 1 ? "" : "s") + " from topic " + topic);
+    err.flush();
+    return 0;
+  }
+
+  static String format(String fmt, ConsumerRecord<String, String> r) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < fmt.length(); i++) {
+      char c = fmt.charAt(i);
+      if ((c == '%' || c == '\\') && i + 1 < fmt.length()) {
+        char n = fmt.charAt(++i);
+        if (c == '\\') {
+          sb.append(n == 'n' ? "\n" : n == 't' ? "\t" : n == '\\' ? "\\" : "\\" + n);
+          continue;
+        }
+        switch (n) {
+          case 't': sb.append(r.topic()); break;
+          case 'p': sb.append(r.partition()); break;
+          case 'o': sb.append(r.offset()); break;
+          case 'k': sb.append(r.key()); break;
+          case 'v': sb.append(r.value()); break;
+          case 'T': sb.append(r.timestamp()); break;
+          case 'h': {
+            List<String> hs = new ArrayList<>();
+            for (Header h : r.headers()) {
+              hs.add(h.key() + "=" + (h.value() == null ? "null" : new String(h.value(), StandardCharsets.UTF_8)));
+            }
+            sb.append(String.join(",", hs));
+            break;
+          }
+          case '%': sb.append('%'); break;
+          default: sb.append('%').append(n);
+        }
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,70 @@
+package io.tributary.cli;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.apache.zookeeper.server.ZooKeeperServer;
+
+/**
+ * A real standalone ZooKeeper server in this JVM (ZooKeeper's own server classes, no test doubles): used by
+ * {@code tributary zookeeper} (foreground) and by the quickstart. Port 0 picks a free port.
+ */
+final class EmbeddedZooKeeper implements AutoCloseable {
+  static final int TICK_TIME_MS = 2000;
+  static final int MAX_CLIENT_CONNECTIONS = 200;
+
+  private final ServerCnxnFactory factory;
+  private final ZooKeeperServer server;
+  private final String host;
+  private boolean closed;
+
+  private EmbeddedZooKeeper(String host, ServerCnxnFactory factory, ZooKeeperServer server) {
+    this.host = host;
+    this.factory = factory;
+    this.server = server;
+  }
+
+  static EmbeddedZooKeeper start(String host, int port, Path dataDir) throws IOException, InterruptedException {
+    // No admin HTTP server (it would take port 8080); 'ruok' and 'srvr' answer health checks.
+    System.setProperty("zookeeper.admin.enableServer", "false");
+    System.setProperty("zookeeper.4lw.commands.whitelist", "ruok,srvr,stat");
+    Files.createDirectories(dataDir);
+    ZooKeeperServer server = new ZooKeeperServer(dataDir.toFile(), dataDir.toFile(), TICK_TIME_MS);
+    ServerCnxnFactory factory;
+    try {
+      factory = ServerCnxnFactory.createFactory(new InetSocketAddress(host, port), MAX_CLIENT_CONNECTIONS);
+    } catch (BindException e) {
+      server.shutdown();
+      throw new CliException("ZooKeeper cannot listen on " + host + ":" + port
+          + ": the port is in use (another ZooKeeper?); pick another port");
+    }
+    factory.startup(server);
+    return new EmbeddedZooKeeper(host, factory, server);
+  }
+
+  int port() {
+    return factory.getLocalPort();
+  }
+
+  String connectString() {
+    return host + ":" + port();
+  }
+
+  /** Blocks until the server stops. */
+  void join() throws InterruptedException {
+    factory.join();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    factory.shutdown();
+    server.shutdown();
+  }
+}

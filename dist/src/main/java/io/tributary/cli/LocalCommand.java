@@ -1,0 +1,267 @@
+package io.tributary.cli;
+
+import io.tributary.cli.LocalCluster.Kind;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartitionInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code tributary local start|stop|status}: a cluster of real background processes on this machine. */
+@Command(
+    name = "local",
+    mixinStandardHelpOptions = true,
+    description = "A local cluster of background processes: start, stop, status.",
+    subcommands = {LocalCommand.Start.class, LocalCommand.Stop.class, LocalCommand.Status.class})
+final class LocalCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final class DirOption {
+    @Option(names = "--dir", paramLabel = "DIR",
+        description = "Cluster directory (default: $TRIBUTARY_HOME/.local/cluster, else .local/cluster in the repository).")
+    Path dir;
+
+    LocalCluster cluster() {
+      return new LocalCluster(dir != null ? dir : LocalCluster.defaultDir());
+    }
+  }
+
+  @Command(name = "start", mixinStandardHelpOptions = true,
+      description = "Start ZooKeeper and N brokers in the background, wait until they answer, print the bootstrap servers.")
+  static final class Start implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Mixin DirOption dirOption = new DirOption();
+
+    @Option(names = "--brokers", defaultValue = "1", description = "Number of brokers (default: ${DEFAULT-VALUE}).")
+    int brokers;
+
+    @Option(names = "--zookeeper-port", defaultValue = "2181", description = "ZooKeeper port (default: ${DEFAULT-VALUE}).")
+    int zookeeperPort;
+
+    @Option(names = "--base-port", defaultValue = "9092",
+        description = "Port of broker 0; broker i listens on base-port + i (default: ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(names = "--broker-config", paramLabel = "KEY=VALUE",
+        description = "Extra broker configuration for every broker (repeatable), e.g. log.retention.ms=60000.")
+    Map<String, String> brokerConfig = new LinkedHashMap<>();
+
+    @Option(names = "--timeout-s", defaultValue = "60",
+        description = "How long to wait for each process to answer (default: ${DEFAULT-VALUE}).")
+    int timeoutS;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (brokers < 1 || brokers > 16) {
+        throw new CliException("--brokers must be 1-16, got " + brokers, 2);
+      }
+      checkPort("--zookeeper-port", zookeeperPort);
+      checkPort("--base-port", basePort);
+      checkPort("--base-port + brokers", basePort + brokers - 1);
+      LocalCluster cluster = dirOption.cluster();
+      Map<LocalCluster.Node, ProcessHandle> running = cluster.liveNodes();
+      if (!running.isEmpty()) {
+        List<String> names = new ArrayList<>();
+        running.forEach((n, h) -> names.add(n.name() + " pid " + h.pid()));
+        throw new CliException("a local cluster is already running in " + cluster.dir + " (" + String.join(", ", names)
+            + "); stop it first with: ./tributary local stop --dir " + cluster.dir);
+      }
+      List<LocalCluster.Node> nodes = LocalCluster.plan(brokers, zookeeperPort, basePort);
+      for (LocalCluster.Node n : nodes) {
+        if (!LocalCluster.portFree(n.port())) {
+          throw new CliException("port " + n.port() + " for " + n.name() + " is in use on 127.0.0.1 (another broker,"
+              + " ZooKeeper or Kafka?); stop it or choose other ports with --zookeeper-port / --base-port");
+        }
+      }
+      Files.createDirectories(cluster.dir);
+      cluster.writeState(nodes);
+      out.println("starting a local cluster in " + cluster.dir);
+      out.flush();
+      Map<LocalCluster.Node, ProcessHandle> started = new LinkedHashMap<>();
+      try {
+        for (LocalCluster.Node n : nodes) {
+          List<String> args = cluster.args(n, nodes, brokerConfig);
+          Process p = ChildJvm.start(n.kind() == Kind.ZOOKEEPER ? "256m" : "512m", args, cluster.logFile(n));
+          Files.writeString(cluster.pidFile(n), p.pid() + "\n");
+          started.put(n, p.toHandle());
+          if (n.kind() == Kind.ZOOKEEPER) {
+            // Brokers need ZooKeeper at start: wait for it before launching them.
+            awaitReady(cluster, n, p.toHandle(), err);
+          }
+        }
+        for (Map.Entry<LocalCluster.Node, ProcessHandle> e : started.entrySet()) {
+          if (e.getKey().kind() != Kind.ZOOKEEPER) {
+            awaitReady(cluster, e.getKey(), e.getValue(), err);
+          }
+        }
+      } catch (Exception e) {
+        // Leave nothing half-started behind.
+        for (Map.Entry<LocalCluster.Node, ProcessHandle> s : started.entrySet()) {
+          s.getValue().destroyForcibly();
+          Files.deleteIfExists(cluster.pidFile(s.getKey()));
+        }
+        throw e;
+      }
+      Table t = new Table("NODE", "PID", "ADDRESS", "LOG");
+      started.forEach((n, h) -> t.row(n.name(), h.pid(), n.address(), cluster.logFile(n)));
+      t.print(out, "  ");
+      out.println("bootstrap servers: " + cluster.bootstrap(nodes));
+      out.println("zookeeper: " + nodes.get(0).address());
+      out.println("stop it with: ./tributary local stop" + (dirOption.dir != null ? " --dir " + cluster.dir : ""));
+      out.flush();
+      return 0;
+    }
+
+    private void awaitReady(LocalCluster cluster, LocalCluster.Node n, ProcessHandle h, PrintWriter err)
+        throws InterruptedException {
+      try {
+        cluster.awaitReady(n, h, System.nanoTime() + timeoutS * 1_000_000_000L);
+      } catch (CliException e) {
+        cluster.printLogTail(n, err);
+        throw e;
+      }
+    }
+
+    private static void checkPort(String option, int port) {
+      if (port < 1 || port > 65535) {
+        throw new CliException(option + " must be 1-65535, got " + port, 2);
+      }
+    }
+  }
+
+  @Command(name = "stop", mixinStandardHelpOptions = true,
+      description = "Stop the local cluster: SIGTERM, then SIGKILL after a timeout; removes the pid files.")
+  static final class Stop implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Mixin DirOption dirOption = new DirOption();
+
+    @Option(names = "--timeout-s", defaultValue = "20",
+        description = "Seconds to wait after SIGTERM before SIGKILL (default: ${DEFAULT-VALUE}).")
+    int timeoutS;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      LocalCluster cluster = dirOption.cluster();
+      List<LocalCluster.Node> nodes = cluster.readState();
+      if (nodes.isEmpty()) {
+        out.println("no local cluster in " + cluster.dir + ": nothing to stop");
+        out.flush();
+        return 0;
+      }
+      for (String line : cluster.stop(nodes, timeoutS * 1000L)) {
+        out.println(line);
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = "Which processes are alive (pid, port) and, through the brokers, each topic's partition leaders and ISR.")
+  static final class Status implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Mixin DirOption dirOption = new DirOption();
+
+    @Option(names = "--request-timeout-ms", defaultValue = "5000",
+        description = "How long to wait for the brokers to answer (default: ${DEFAULT-VALUE}).")
+    int requestTimeoutMs;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      LocalCluster cluster = dirOption.cluster();
+      List<LocalCluster.Node> nodes = cluster.readState();
+      if (nodes.isEmpty()) {
+        throw new CliException("no local cluster in " + cluster.dir + "; start one with ./tributary local start");
+      }
+      out.println("local cluster in " + cluster.dir);
+      Table t = new Table("NODE", "PID", "ADDRESS", "STATE");
+      List<LocalCluster.Node> liveBrokers = new ArrayList<>();
+      int down = 0;
+      for (LocalCluster.Node n : nodes) {
+        Optional<ProcessHandle> h = cluster.live(n);
+        String pid = cluster.pid(n).map(String::valueOf).orElse("-");
+        String state;
+        if (h.isEmpty()) {
+          state = "stopped";
+          down++;
+        } else if (!LocalCluster.portOpen(n.port())) {
+          state = "running, port closed";
+        } else {
+          state = "running";
+          if (n.kind() == Kind.BROKER) {
+            liveBrokers.add(n);
+          }
+        }
+        t.row(n.name(), pid, n.address(), state);
+      }
+      t.print(out, "  ");
+      if (liveBrokers.isEmpty()) {
+        out.println("no broker is running: start the cluster with ./tributary local start");
+        out.flush();
+        return 1;
+      }
+      String bootstrap = cluster.bootstrap(liveBrokers);
+      out.println("bootstrap servers: " + bootstrap);
+      try (Admin admin = Kafka.admin(bootstrap, requestTimeoutMs)) {
+        printCluster(admin, bootstrap, out);
+      }
+      out.flush();
+      return down == 0 ? 0 : 1;
+    }
+
+    private void printCluster(Admin admin, String bootstrap, PrintWriter out) {
+      DescribeClusterResult dc = admin.describeCluster();
+      Collection<Node> brokers = Kafka.get(dc.nodes(), bootstrap, requestTimeoutMs, "describe the cluster");
+      Node controller = Kafka.get(dc.controller(), bootstrap, requestTimeoutMs, "describe the cluster");
+      List<String> ids = new ArrayList<>();
+      brokers.stream().sorted(java.util.Comparator.comparingInt(Node::id)).forEach(b -> ids.add(
+          b.id() + "@" + b.host() + ":" + b.port()));
+      out.println("brokers: " + String.join(" ", ids) + (controller == null || controller.isEmpty() ? ""
+          : " (controller " + controller.id() + ")"));
+      Collection<String> names = Kafka.get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names(),
+          bootstrap, requestTimeoutMs, "list topics");
+      if (names.isEmpty()) {
+        out.println("no topics yet: create one with ./tributary topic create NAME -p 3");
+        return;
+      }
+      Map<String, TopicDescription> topics = new TreeMap<>(
+          Kafka.get(admin.describeTopics(names).allTopicNames(), bootstrap, requestTimeoutMs, "describe topics"));
+      Table t = new Table("TOPIC", "PARTITION", "LEADER", "REPLICAS", "ISR");
+      for (TopicDescription d : topics.values()) {
+        for (TopicPartitionInfo p : d.partitions()) {
+          t.row(d.name(), p.partition(), p.leader() == null || p.leader().isEmpty() ? "none" : p.leader().id(),
+              Kafka.ids(p.replicas()), Kafka.ids(p.isr()));
+        }
+      }
+      t.print(out, "");
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.tributary.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tributary.log.broker.Broker;
+import io.tributary.log.broker.BrokerConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** topic / produce / consume through the CLI (in this JVM) against a real ZooKeeper and broker. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120)
+class ClusterCommandsTest {
+  @TempDir Path tmp;
+  EmbeddedZooKeeper zk;
+  Broker broker;
+  String bootstrap;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    zk = EmbeddedZooKeeper.start("127.0.0.1", 0, tmp.resolve("zk"));
+    broker = new Broker(BrokerConfig.of(Map.of(
+        "broker.id", "0",
+        "listeners", "PLAINTEXT://127.0.0.1:0",
+        "log.dirs", tmp.resolve("broker-0").toString(),
+        "zookeeper.connect", zk.connectString(),
+        "offsets.topic.replication.factor", "1",
+        "offsets.topic.num.partitions", "3")));
+    broker.start();
+    bootstrap = "127.0.0.1:" + broker.boundPort();
+  }
+
+  @AfterAll
+  void stopCluster() {
+    if (broker != null) {
+      broker.close();
+    }
+    if (zk != null) {
+      zk.close();
+    }
+  }
+
+  private Cli.Result cli(String... args) {
+    String[] all = new String[args.length + 2];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--bootstrap";
+    all[args.length + 1] = bootstrap;
+    return Cli.run(all);
+  }
+
+  @Test
+  void topicLifecycle() {
+    Cli.Result create = cli("topic", "create", "events", "-p", "3", "-r", "1", "-c", "retention.ms=3600000");
+    assertEquals(0, create.code(), create.toString());
+    assertTrue(create.out().contains("created topic events (3 partitions, replication factor 1)"), create.toString());
+
+    Cli.Result dup = cli("topic", "create", "events", "-p", "3");
+    assertNotEquals(0, dup.code(), dup.toString());
+    assertTrue(dup.err().startsWith("error: cannot create topic events: "), dup.toString());
+    assertEquals(1, dup.err().lines().count(), dup.toString());
+
+    Cli.Result list = cli("topic", "list");
+    assertEquals(0, list.code(), list.toString());
+    assertTrue(list.out().lines().anyMatch(l -> l.matches("events\\s+3\\s+1")), list.toString());
+
+    Cli.Result describe = cli("topic", "describe", "events");
+    assertEquals(0, describe.code(), describe.toString());
+    assertTrue(describe.out().contains("PARTITIONS  3"), describe.toString());
+    for (int p = 0; p < 3; p++) {
+      int partition = p;
+      assertTrue(describe.out().lines().anyMatch(l -> l.matches(partition + "\\s+0\\s+\\[0\\]\\s+\\[0\\]")),
+          describe.toString());
+    }
+    assertTrue(describe.out().contains("retention.ms"), describe.toString());
+
+    Cli.Result alter = cli("topic", "alter-config", "events", "-c", "retention.ms=7200000");
+    assertEquals(0, alter.code(), alter.toString());
+    assertTrue(cli("topic", "describe", "events").out().contains("7200000"));
+
+    Cli.Result delete = cli("topic", "delete", "events");
+    assertEquals(0, delete.code(), delete.toString());
+    assertFalse(cli("topic", "list").out().contains("events"));
+
+    Cli.Result missing = cli("topic", "describe", "no-such-topic");
+    assertNotEquals(0, missing.code(), missing.toString());
+    assertTrue(missing.err().contains("no-such-topic"), missing.toString());
+    assertFalse(missing.err().contains("\tat "), missing.toString());
+  }
+
+  @Test
+  void produceThenConsumeRoundTrip() {
+    assertEquals(0, cli("topic", "create", "roundtrip", "-p", "2").code());
+    Cli.Result produce = cli("produce", "roundtrip", "-v", "--key-separator", ":",
+        "--value", "a:first", "--value", "a:second", "--value", "b:third");
+    assertEquals(0, produce.code(), produce.toString());
+    assertEquals(3, produce.out().lines().filter(l -> l.matches("roundtrip-[01]@\\d+")).count(), produce.toString());
+
+    Cli.Result consume = cli("consume", "roundtrip", "--from-beginning", "--max-messages", "3",
+        "--timeout-ms", "20000", "--format", "%k=%v p%p o%o");
+    assertEquals(0, consume.code(), consume.toString());
+    assertEquals(3, consume.out().lines().count(), consume.toString());
+    assertTrue(consume.out().contains("a=first"), consume.toString());
+    assertTrue(consume.out().contains("a=second"), consume.toString());
+    assertTrue(consume.out().contains("b=third"), consume.toString());
+    // Same key, same partition, in order.
+    String first = consume.out().lines().filter(l -> l.startsWith("a=first")).findFirst().orElseThrow();
+    String second = consume.out().lines().filter(l -> l.startsWith("a=second")).findFirst().orElseThrow();
+    assertEquals(first.split(" ")[1], second.split(" ")[1]);
+  }
+
+  @Test
+  void consumeWithGroupCommitsWhatWasPrinted() {
+    assertEquals(0, cli("topic", "create", "grouped", "-p", "1").code());
+    assertEquals(0, cli("produce", "grouped", "--value", "1", "--value", "2", "--value", "3").code());
+    Cli.Result first = cli("consume", "grouped", "-g", "g1", "--from-beginning", "-n", "2", "--timeout-ms", "30000");
+    assertEquals(0, first.code(), first.toString());
+    assertEquals("1\n2\n", first.out());
+    Cli.Result rest = cli("consume", "grouped", "-g", "g1", "--from-beginning", "-n", "1", "--timeout-ms", "30000");
+    assertEquals(0, rest.code(), rest.toString());
+    assertEquals("3\n", rest.out());
+  }
+
+  @Test
+  void consumeUnknownTopicIsOneLine() {
+    Cli.Result r = cli("consume", "nope-" + System.nanoTime(), "--timeout-ms", "1000", "--request-timeout-ms", "3000");
+    assertNotEquals(0, r.code(), r.toString());
+    assertTrue(r.err().startsWith("error: "), r.toString());
+  }
+}

@@ -1,0 +1,69 @@
+package io.tributary.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tributary.log.testing.BrokerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code local start/status/stop} with real background processes on ports free at test time. */
+@Timeout(240)
+class LocalClusterTest {
+  @TempDir Path tmp;
+
+  @AfterEach
+  void stopWhateverIsLeft() {
+    Cli.run("local", "stop", "--dir", tmp.resolve("cluster").toString(), "--timeout-s", "5");
+  }
+
+  @Test
+  void startStatusStop() throws Exception {
+    Path dir = tmp.resolve("cluster");
+    String zkPort = Integer.toString(BrokerProcess.freePort());
+    int brokerPort = BrokerProcess.freePort();
+
+    Cli.Result start = Cli.run("local", "start", "--brokers", "1", "--dir", dir.toString(),
+        "--zookeeper-port", zkPort, "--base-port", Integer.toString(brokerPort), "--timeout-s", "90");
+    assertEquals(0, start.code(), start.toString());
+    assertTrue(start.out().contains("bootstrap servers: 127.0.0.1:" + brokerPort), start.toString());
+    long brokerPid = Long.parseLong(Files.readString(dir.resolve("broker-0.pid")).trim());
+    long zkPid = Long.parseLong(Files.readString(dir.resolve("zookeeper.pid")).trim());
+    assertTrue(ProcessHandle.of(brokerPid).map(ProcessHandle::isAlive).orElse(false));
+    assertTrue(Files.readString(dir.resolve("broker-0/server.properties")).contains("zookeeper.connect=127.0.0.1:" + zkPort));
+
+    Cli.Result again = Cli.run("local", "start", "--dir", dir.toString(), "--zookeeper-port", zkPort,
+        "--base-port", Integer.toString(brokerPort));
+    assertNotEquals(0, again.code(), again.toString());
+    assertTrue(again.err().contains("already running in " + dir), again.toString());
+
+    String bootstrap = "127.0.0.1:" + brokerPort;
+    Cli.Result create = Cli.run("topic", "create", "orders", "-p", "2", "--bootstrap", bootstrap);
+    assertEquals(0, create.code(), create.toString());
+
+    Cli.Result status = Cli.run("local", "status", "--dir", dir.toString());
+    assertEquals(0, status.code(), status.toString());
+    assertTrue(status.out().contains("broker-0  " + brokerPid), status.toString());
+    assertTrue(status.out().contains("zookeeper  " + zkPid) || status.out().contains("zookeeper " + zkPid),
+        status.toString());
+    assertTrue(status.out().lines().anyMatch(l -> l.matches("orders\\s+1\\s+0\\s+\\[0\\]\\s+\\[0\\]")), status.toString());
+
+    Cli.Result stop = Cli.run("local", "stop", "--dir", dir.toString());
+    assertEquals(0, stop.code(), stop.toString());
+    assertTrue(stop.out().contains("stopped broker-0 (pid " + brokerPid + ")"), stop.toString());
+    assertTrue(stop.out().contains("stopped zookeeper (pid " + zkPid + ")"), stop.toString());
+    assertFalse(ProcessHandle.of(brokerPid).map(ProcessHandle::isAlive).orElse(false));
+    assertFalse(ProcessHandle.of(zkPid).map(ProcessHandle::isAlive).orElse(false));
+    assertFalse(Files.exists(dir.resolve("broker-0.pid")));
+
+    Cli.Result after = Cli.run("local", "status", "--dir", dir.toString());
+    assertEquals(1, after.code(), after.toString());
+    assertTrue(after.out().contains("stopped"), after.toString());
+  }
+}

@@ -1,0 +1,19 @@
+package io.tributary.log.broker;
+
+import io.tributary.log.protocol.KafkaRequest;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+
+/** The consumer-group APIs (FindCoordinator, JoinGroup, ... OffsetFetch), served by the group coordinator. */
+public interface GroupApis extends AutoCloseable {
+
+  /** The API keys this implementation serves (advertised in ApiVersions). */
+  Set<ApiKeys> apis();
+
+  CompletableFuture<ApiMessage> handle(KafkaRequest request);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,219 @@
+package io.tributary.log.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster controller: one broker, elected with Curator's {@link LeaderLatch}, that moves partition
+ * leadership when brokers come and go. Each controller term has an epoch stored in ZooKeeper and every
+ * write checks it in the same transaction, so a deposed controller's writes are refused.
+ *
+ * <p>What it does, on every metadata change while it is the controller:
+ * <ul>
+ *   <li>a partition whose leader is not live gets a new leader from its live in-sync replicas (first in
+ *       replica order), with the leader epoch bumped and dead replicas dropped from the ISR; with no
+ *       live in-sync replica it goes offline (leader -1, ISR kept) — no unclean election;
+ *   <li>an offline partition gets its leader back as soon as an in-sync replica is live again;
+ *   <li>dead followers are removed from the ISR at once, so acks=all does not wait for them;
+ *   <li>periodically, leadership moves back to the preferred replica (the first assigned one) once it
+ *       is live and in sync ({@code auto.leader.rebalance.enable}).
+ * </ul>
+ */
+public final class Controller implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+  private final CuratorFramework zk;
+  private final ClusterStore store;
+  private final MetadataCache metadata;
+  private final int brokerId;
+  private final boolean autoRebalance;
+  private final long rebalanceIntervalMs;
+  private final ScheduledExecutorService executor;
+  private LeaderLatch latch;
+  private volatile boolean active;
+  private int epoch;
+  private int epochZkVersion;
+
+  public Controller(CuratorFramework zk, ClusterStore store, MetadataCache metadata, int brokerId,
+      boolean autoRebalance, long rebalanceIntervalMs) {
+    this.zk = zk;
+    this.store = store;
+    this.metadata = metadata;
+    this.brokerId = brokerId;
+    this.autoRebalance = autoRebalance;
+    this.rebalanceIntervalMs = rebalanceIntervalMs;
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "controller-" + brokerId);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public void start() throws Exception {
+    latch = new LeaderLatch(zk, ZkPaths.CONTROLLER, Integer.toString(brokerId));
+    latch.addListener(new LeaderLatchListener() {
+      @Override
+      public void isLeader() {
+        executor.execute(Controller.this::activate);
+      }
+
+      @Override
+      public void notLeader() {
+        executor.execute(Controller.this::deactivate);
+      }
+    });
+    metadata.addListener(image -> {
+      if (active) {
+        executor.execute(() -> reconcile(image));
+      }
+    });
+    if (autoRebalance) {
+      executor.scheduleWithFixedDelay(this::preferredLeaderElection, rebalanceIntervalMs, rebalanceIntervalMs, TimeUnit.MILLISECONDS);
+    }
+    latch.start();
+  }
+
+  public boolean isActive() {
+    return active;
+  }
+
+  private void activate() {
+    try {
+      int[] bumped = store.bumpControllerEpoch(brokerId);
+      epoch = bumped[0];
+      epochZkVersion = bumped[1];
+      active = true;
+      log.info("broker {} is the controller (epoch {})", brokerId, epoch);
+      reconcile(metadata.image());
+    } catch (Exception e) {
+      log.error("broker {} won the controller election but could not start its epoch", brokerId, e);
+    }
+  }
+
+  private void deactivate() {
+    if (active) {
+      log.info("broker {} is no longer the controller (epoch {})", brokerId, epoch);
+    }
+    active = false;
+  }
+
+  /** Elects leaders where needed and drops dead replicas from ISRs. */
+  void reconcile(ClusterImage image) {
+    if (!active) {
+      return;
+    }
+    for (Map.Entry<TopicPartition, PartitionState> e : image.partitions().entrySet()) {
+      TopicPartition tp = e.getKey();
+      PartitionState state = e.getValue();
+      List<Integer> replicas = image.topics().get(tp.topic()).replicas().get(tp.partition());
+      if (replicas == null) {
+        continue;
+      }
+      PartitionState next = PartitionElection.onMetadataChange(state, replicas, image.brokers().keySet(), epoch);
+      if (next != null) {
+        write(tp, state, next, "broker change");
+      }
+    }
+  }
+
+  private void preferredLeaderElection() {
+    if (!active) {
+      return;
+    }
+    ClusterImage image = metadata.image();
+    for (Map.Entry<TopicPartition, PartitionState> e : image.partitions().entrySet()) {
+      TopicPartition tp = e.getKey();
+      List<Integer> replicas = image.topics().get(tp.topic()).replicas().get(tp.partition());
+      if (replicas == null) {
+        continue;
+      }
+      PartitionState next = PartitionElection.preferredLeader(e.getValue(), replicas, image.brokers().keySet(), epoch);
+      if (next != null) {
+        write(tp, e.getValue(), next, "preferred replica back in sync");
+      }
+    }
+  }
+
+  private void write(TopicPartition tp, PartitionState current, PartitionState next, String why) {
+    try {
+      PartitionState written = store.updatePartitionStateAsController(tp, current, next, epochZkVersion);
+      if (written == null) {
+        // Either the state changed (the next metadata event brings it) or we are deposed.
+        log.debug("controller write for {} refused ({}): state or controller epoch changed", tp, why);
+        return;
+      }
+      log.info("{}: leader {} -> {}, epoch {} -> {}, ISR {} -> {} ({})", tp, current.leader(), next.leader(),
+          current.leaderEpoch(), next.leaderEpoch(), current.isr(), next.isr(), why);
+    } catch (Exception e) {
+      log.warn("controller could not write the state of {}: {}", tp, e.toString());
+    }
+  }
+
+  /** The controllers' election rules: pure functions of a partition's state and the live brokers. */
+  public static final class PartitionElection {
+    private PartitionElection() {}
+
+    /** The new state after brokers came or went, or null when nothing changes. */
+    public static PartitionState onMetadataChange(PartitionState s, List<Integer> replicas, java.util.Set<Integer> live, int controllerEpoch) {
+      boolean leaderLive = s.leader() >= 0 && live.contains(s.leader());
+      List<Integer> liveIsr = new ArrayList<>();
+      for (int r : replicas) {
+        if (s.isr().contains(r) && live.contains(r)) {
+          liveIsr.add(r);
+        }
+      }
+      if (!leaderLive) {
+        if (liveIsr.isEmpty()) {
+          if (s.leader() < 0) {
+            return null; // already offline
+          }
+          // Offline, not unclean: keep the ISR so that one of them, back, leads again.
+          return new PartitionState(-1, s.leaderEpoch() + 1, s.isr(), controllerEpoch, s.zkVersion());
+        }
+        return new PartitionState(liveIsr.get(0), s.leaderEpoch() + 1, liveIsr, controllerEpoch, s.zkVersion());
+      }
+      List<Integer> isr = new ArrayList<>();
+      for (int r : s.isr()) {
+        if (live.contains(r)) {
+          isr.add(r);
+        }
+      }
+      if (isr.size() < s.isr().size()) {
+        return new PartitionState(s.leader(), s.leaderEpoch(), isr, controllerEpoch, s.zkVersion());
+      }
+      return null;
+    }
+
+    /** Leadership back to the preferred replica when it is live and in sync, or null. */
+    public static PartitionState preferredLeader(PartitionState s, List<Integer> replicas, java.util.Set<Integer> live, int controllerEpoch) {
+      int preferred = replicas.get(0);
+      if (s.leader() == preferred || !live.contains(preferred) || !s.isr().contains(preferred) || s.leader() < 0) {
+        return null;
+      }
+      return new PartitionState(preferred, s.leaderEpoch() + 1, s.isr(), controllerEpoch, s.zkVersion());
+    }
+  }
+
+  @Override
+  public void close() {
+    active = false;
+    executor.shutdownNow();
+    if (latch != null) {
+      try {
+        latch.close(LeaderLatch.CloseMode.SILENT);
+      } catch (Exception e) {
+        log.debug("closing the controller latch", e);
+      }
+    }
+  }
+}
