@@ -43,6 +43,20 @@ class ClusterApiTest extends AbstractApiTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void schemasTopicIsCompactedAndReplicated() throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = cluster.admin()) {
+      var topic = admin.describeTopics(java.util.List.of("_schemas")).allTopicNames().get().get("_schemas");
+      org.junit.jupiter.api.Assertions.assertEquals(1, topic.partitions().size());
+      org.junit.jupiter.api.Assertions.assertEquals(Integer.parseInt(ClusterTesting.replicationFactor()),
+          topic.partitions().get(0).replicas().size());
+      var res = new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "_schemas");
+      var config = admin.describeConfigs(java.util.List.of(res)).all().get().get(res);
+      org.junit.jupiter.api.Assertions.assertEquals("compact", config.get("cleanup.policy").value());
+    }
+  }
+
   @Override
   protected Http http() {
     return http;

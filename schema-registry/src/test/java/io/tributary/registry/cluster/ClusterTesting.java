@@ -6,13 +6,9 @@ import io.tributary.registry.RegistryServer;
 final class ClusterTesting {
   private ClusterTesting() {}
 
-  /**
-   * Replication factor of {@code _schemas} in the tests: {@code -Dregistry.test.rf=3} for the real
-   * setting. The default is 1 while the log cluster's replication is being written (an RF=3 topic
-   * acknowledges acks=all writes but its high watermark does not advance yet, so nothing can be read).
-   */
+  /** Replication factor of {@code _schemas} in the 3-broker tests (override: {@code -Dregistry.test.rf=N}). */
   static String replicationFactor() {
-    return System.getProperty("registry.test.rf", "1");
+    return System.getProperty("registry.test.rf", "3");
   }
 
   static void awaitPrimary(RegistryServer server) throws InterruptedException {
