@@ -47,6 +47,8 @@ public final class RegistryProcess implements AutoCloseable {
     cmd.add(file.toString());
     Path log = dir.resolve("registry.log");
     Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    // children never outlive the test JVM
+    Runtime.getRuntime().addShutdownHook(new Thread(proc::destroyForcibly, "kill-registry-" + proc.pid()));
     CompletableFuture<String> ready = new CompletableFuture<>();
     Thread pump = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
