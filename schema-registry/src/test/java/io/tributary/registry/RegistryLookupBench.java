@@ -22,7 +22,7 @@ import org.apache.avro.generic.GenericRecord;
  * serdes' cached path (serialize + deserialize, no HTTP). The registry is backed by a 1-broker log
  * cluster in this JVM. Not part of {@code mvn verify}; run it with
  * {@code mvn -o -q -pl schema-registry -am test-compile} then
- * {@code mvn -o -q -pl schema-registry exec:java -Dexec.classpathScope=test
+ * {@code mvn -o -q -pl schema-registry exec:java -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false
  * -Dexec.mainClass=io.tributary.registry.RegistryLookupBench [-Dexec.args="SECONDS THREADS"]}.
  */
 public final class RegistryLookupBench {
