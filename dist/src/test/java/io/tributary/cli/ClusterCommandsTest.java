@@ -111,8 +111,6 @@ class ClusterCommandsTest {
   }
 
   @Test
-  @Disabled("broker bug: ClusterStore.createTopic deletes an existing topic's config znode before failing with"
-      + " TopicExists; enable once fixed")
   void duplicateCreateKeepsTheTopicConfigs() {
     assertEquals(0, cli("topic", "create", "keep", "-c", "retention.ms=3600000").code());
     assertNotEquals(0, cli("topic", "create", "keep").code());

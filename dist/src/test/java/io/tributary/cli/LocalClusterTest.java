@@ -34,6 +34,7 @@ class LocalClusterTest {
     Path dir = tmp.resolve("cluster");
     String zkPort = null;
     int brokerPort = 0;
+    int registryPort = 0;
     Cli.Result start = null;
     StringBuilder attempts = new StringBuilder();
     // Free ports come from the ephemeral range: another process's client socket may take one meanwhile.
@@ -42,8 +43,12 @@ class LocalClusterTest {
       do {
         brokerPort = BrokerProcess.freePort();
       } while (Integer.toString(brokerPort).equals(zkPort));
+      do {
+        registryPort = BrokerProcess.freePort();
+      } while (registryPort == brokerPort || Integer.toString(registryPort).equals(zkPort));
       start = Cli.run("local", "start", "--brokers", "1", "--dir", dir.toString(),
-          "--zookeeper-port", zkPort, "--base-port", Integer.toString(brokerPort), "--timeout-s", "90");
+          "--zookeeper-port", zkPort, "--base-port", Integer.toString(brokerPort),
+          "--registry-port", Integer.toString(registryPort), "--timeout-s", "90");
       attempts.append(start).append('\n');
       if (start.code() == 0 || !start.err().contains("is in use")) {
         break;
@@ -51,6 +56,11 @@ class LocalClusterTest {
     }
     assertEquals(0, start.code(), attempts.toString());
     assertTrue(start.out().contains("bootstrap servers: 127.0.0.1:" + brokerPort), start.toString());
+    assertTrue(start.out().contains("schema registry: http://127.0.0.1:" + registryPort), start.toString());
+    pids.add(Long.parseLong(Files.readString(dir.resolve("registry.pid")).trim()));
+    java.net.HttpURLConnection subjects = (java.net.HttpURLConnection)
+        new java.net.URL("http://127.0.0.1:" + registryPort + "/subjects").openConnection();
+    assertEquals(200, subjects.getResponseCode(), "the local cluster's registry serves the REST API");
     long brokerPid = Long.parseLong(Files.readString(dir.resolve("broker-0.pid")).trim());
     long zkPid = Long.parseLong(Files.readString(dir.resolve("zookeeper.pid")).trim());
     pids.add(brokerPid);
