@@ -43,6 +43,10 @@ final class BrokerCommand implements Callable<Integer> {
       broker.start();
     } catch (Exception e) {
       broker.close();
+      if (Errors.unwrap(e) instanceof java.net.BindException) {
+        throw new CliException("broker " + cfg.brokerId() + " cannot listen on " + cfg.listenerHost() + ":"
+            + cfg.listenerPort() + ": the port is in use (another broker or Kafka?); change listeners in " + config);
+      }
       throw new CliException("broker " + cfg.brokerId() + " failed to start: " + Errors.message(e), e);
     }
     out.println("broker " + cfg.brokerId() + " listening on " + cfg.advertisedHost() + ":"

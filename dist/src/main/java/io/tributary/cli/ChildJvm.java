@@ -75,9 +75,20 @@ final class ChildJvm {
 
   /** A live process with that pid that is one of ours (guards against a reused pid). */
   static Optional<ProcessHandle> live(long pid) {
-    return ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().commandLine().map(c -> c.contains(MAIN_CLASS)).orElse(true));
+    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(ChildJvm::ours);
+  }
+
+  private static boolean ours(ProcessHandle h) {
+    // ProcessHandle.Info truncates the command line at 4 KB (our classpath is longer): read /proc.
+    Path cmdline = Path.of("/proc", Long.toString(h.pid()), "cmdline");
+    if (Files.isReadable(cmdline)) {
+      try {
+        return new String(Files.readAllBytes(cmdline), StandardCharsets.ISO_8859_1).contains(MAIN_CLASS);
+      } catch (IOException e) {
+        return true; // exists but unreadable right now: assume ours rather than orphan it
+      }
+    }
+    return h.info().commandLine().map(c -> c.contains(MAIN_CLASS)).orElse(true);
   }
 
   /** SIGTERM, then SIGKILL after {@code timeoutMs}; true if it had to be killed. */

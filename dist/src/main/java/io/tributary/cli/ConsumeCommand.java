@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -37,8 +38,8 @@ import picocli.CommandLine.Spec;
       "Consume records and print them.",
       "Without --group, every partition is read directly (assign + seek);",
       "with --group, the classic group protocol is used and offsets are committed.",
-      "Format placeholders: %t topic, %p partition, %o offset, %k key, %v value, %T timestamp (ms), %h headers,",
-      "\\n newline, \\t tab."
+      "Format placeholders: %%t topic, %%p partition, %%o offset, %%k key, %%v value, %%T timestamp (ms),",
+      "%%h headers, %%%% a percent sign, \\n newline, \\t tab."
     })
 final class ConsumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -60,7 +61,7 @@ final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--timeout-ms", description = "Stop when no record arrived for this long (default: run until Ctrl-C).")
   Long timeoutMs;
 
-  @Option(names = {"-f", "--format"}, defaultValue = "%v", description = "Output format (default: '${DEFAULT-VALUE}').")
+  @Option(names = {"-f", "--format"}, defaultValue = "%v", description = "Output format (default: '%%v').")
   String format;
 
   @Override
@@ -76,6 +77,8 @@ final class ConsumeCommand implements Callable<Integer> {
     Properties p = Kafka.common(cluster.bootstrap, cluster.requestTimeoutMs);
     p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(cluster.requestTimeoutMs));
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+    // Reading must not create the topic (brokers auto-create on Metadata by default).
+    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     if (group != null) {
       p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     }
@@ -144,6 +147,9 @@ final class ConsumeCommand implements Callable<Integer> {
         }
       } catch (WakeupException e) {
         // Ctrl-C: fall through to the commit and close, which leaves the group cleanly.
+      } catch (KafkaException e) {
+        throw new CliException("cannot consume topic " + topic + (group == null ? "" : " as group " + group) + ": "
+            + Errors.message(e), e);
       } finally {
         if (group != null && !printed.isEmpty()) {
           try {

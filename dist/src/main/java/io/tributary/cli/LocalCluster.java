@@ -40,7 +40,7 @@ final class LocalCluster {
   static final String STATE_FILE = "cluster.properties";
   static final String HOST = "127.0.0.1";
 
-  enum Kind { ZOOKEEPER, BROKER }
+  enum Kind { ZOOKEEPER, BROKER, REGISTRY }
 
   /** One process of the cluster. */
   record Node(String name, Kind kind, int port) {
@@ -63,12 +63,19 @@ final class LocalCluster {
   }
 
   static List<Node> plan(int brokers, int zookeeperPort, int basePort) {
+    return plan(brokers, zookeeperPort, basePort, -1);
+  }
+
+  /** The nodes in start order: ZooKeeper, the brokers, then a schema registry node (unless {@code registryPort < 0}). */
+  static List<Node> plan(int brokers, int zookeeperPort, int basePort, int registryPort) {
     List<Node> nodes = new ArrayList<>();
     nodes.add(new Node("zookeeper", Kind.ZOOKEEPER, zookeeperPort));
     for (int i = 0; i < brokers; i++) {
       nodes.add(new Node("broker-" + i, Kind.BROKER, basePort + i));
     }
-    // Later: nodes.add(new Node("registry", Kind.REGISTRY, 8081));
+    if (registryPort >= 0) {
+      nodes.add(new Node("registry", Kind.REGISTRY, registryPort));
+    }
     return nodes;
   }
 
@@ -168,8 +175,41 @@ final class LocalCluster {
         Path config = writeBrokerConfig(n, all, brokerOverrides);
         return List.of("broker", "--config", config.toString());
       }
+      case REGISTRY: {
+        Path config = writeRegistryConfig(n, all);
+        return List.of("registry", "--config", config.toString());
+      }
       default:
         throw new IllegalStateException("unknown node kind " + n.kind());
+    }
+  }
+
+  private Path writeRegistryConfig(Node n, List<Node> all) throws IOException {
+    int brokers = (int) all.stream().filter(x -> x.kind() == Kind.BROKER).count();
+    Node zk = all.stream().filter(x -> x.kind() == Kind.ZOOKEEPER).findFirst().orElseThrow();
+    Map<String, String> cfg = new LinkedHashMap<>();
+    cfg.put("listeners", "http://" + n.address());
+    cfg.put("host.name", HOST);
+    cfg.put("kafkastore.bootstrap.servers", bootstrap(all));
+    cfg.put("kafkastore.topic.replication.factor", Integer.toString(Math.min(3, brokers)));
+    cfg.put("zookeeper.connect", zk.address());
+    Files.createDirectories(nodeDir(n));
+    Path file = nodeDir(n).resolve("registry.properties");
+    StringBuilder sb = new StringBuilder("# written by tributary local start (see docs/schema-registry.md)\n");
+    cfg.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+    Files.writeString(file, sb.toString());
+    return file;
+  }
+
+  /** The registry answers HTTP on its port. */
+  static boolean registryAnswers(Node n) {
+    try {
+      java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL("http://" + n.address() + "/subjects").openConnection();
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(2000);
+      return c.getResponseCode() == 200;
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -206,6 +246,9 @@ final class LocalCluster {
           break;
         case BROKER:
           ready = brokerAnswers(n.address(), 2000);
+          break;
+        case REGISTRY:
+          ready = registryAnswers(n);
           break;
         default:
           throw new IllegalStateException("unknown node kind " + n.kind());
@@ -248,13 +291,14 @@ final class LocalCluster {
     }
   }
 
-  static boolean portFree(int port) {
+  /** Null if the port can be bound on 127.0.0.1, else why not. */
+  static String portBusy(int port) {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true); // as servers do: connections in TIME_WAIT do not make a port busy
       s.bind(new InetSocketAddress(HOST, port));
-      return true;
+      return null;
     } catch (IOException e) {
-      return false;
+      return String.valueOf(e.getMessage());
     }
   }
 

@@ -57,6 +57,12 @@ final class LocalCommand implements Runnable {
     @Option(names = "--brokers", defaultValue = "1", description = "Number of brokers (default: ${DEFAULT-VALUE}).")
     int brokers;
 
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema registry port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    @Option(names = "--no-registry", description = "Start no schema registry node.")
+    boolean noRegistry;
+
     @Option(names = "--zookeeper-port", defaultValue = "2181", description = "ZooKeeper port (default: ${DEFAULT-VALUE}).")
     int zookeeperPort;
 
@@ -90,20 +96,38 @@ final class LocalCommand implements Runnable {
         throw new CliException("a local cluster is already running in " + cluster.dir + " (" + String.join(", ", names)
             + "); stop it first with: ./tributary local stop --dir " + cluster.dir);
       }
-      List<LocalCluster.Node> nodes = LocalCluster.plan(brokers, zookeeperPort, basePort);
+      List<LocalCluster.Node> nodes = LocalCluster.plan(brokers, zookeeperPort, basePort, noRegistry ? -1 : registryPort);
       for (LocalCluster.Node n : nodes) {
-        if (!LocalCluster.portFree(n.port())) {
-          throw new CliException("port " + n.port() + " for " + n.name() + " is in use on 127.0.0.1 (another broker,"
-              + " ZooKeeper or Kafka?); stop it or choose other ports with --zookeeper-port / --base-port");
+        String busy = LocalCluster.portBusy(n.port());
+        if (busy != null) {
+          throw new CliException("port " + n.port() + " for " + n.name() + " is in use on 127.0.0.1 (" + busy + "): another broker,"
+              + " ZooKeeper or Kafka? stop it or choose other ports with --zookeeper-port / --base-port");
         }
       }
       Files.createDirectories(cluster.dir);
       cluster.writeState(nodes);
       out.println("starting a local cluster in " + cluster.dir);
       out.flush();
-      Map<LocalCluster.Node, ProcessHandle> started = new LinkedHashMap<>();
+      Map<LocalCluster.Node, ProcessHandle> started = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+      // Ctrl-C during start: the children run in their own session and would survive; stop them.
+      Thread abort = new Thread(() -> {
+        synchronized (started) {
+          started.values().forEach(ProcessHandle::destroyForcibly);
+          started.keySet().forEach(n -> cluster.pidFile(n).toFile().delete());
+        }
+      }, "local-start-abort");
+      Runtime.getRuntime().addShutdownHook(abort);
       try {
+        java.util.Set<LocalCluster.Node> ready = new java.util.HashSet<>();
         for (LocalCluster.Node n : nodes) {
+          if (n.kind() == Kind.REGISTRY) {
+            // The registry keeps its data in the log cluster: the brokers must answer first.
+            for (Map.Entry<LocalCluster.Node, ProcessHandle> e : started.entrySet()) {
+              if (e.getKey().kind() == Kind.BROKER && ready.add(e.getKey())) {
+                awaitReady(cluster, e.getKey(), e.getValue(), err);
+              }
+            }
+          }
           List<String> args = cluster.args(n, nodes, brokerConfig);
           Process p = ChildJvm.start(n.kind() == Kind.ZOOKEEPER ? "256m" : "512m", args, cluster.logFile(n));
           Files.writeString(cluster.pidFile(n), p.pid() + "\n");
@@ -114,7 +138,7 @@ final class LocalCommand implements Runnable {
           }
         }
         for (Map.Entry<LocalCluster.Node, ProcessHandle> e : started.entrySet()) {
-          if (e.getKey().kind() != Kind.ZOOKEEPER) {
+          if (e.getKey().kind() != Kind.ZOOKEEPER && !ready.contains(e.getKey())) {
             awaitReady(cluster, e.getKey(), e.getValue(), err);
           }
         }
@@ -122,14 +146,29 @@ final class LocalCommand implements Runnable {
         // Leave nothing half-started behind.
         for (Map.Entry<LocalCluster.Node, ProcessHandle> s : started.entrySet()) {
           s.getValue().destroyForcibly();
+        }
+        for (Map.Entry<LocalCluster.Node, ProcessHandle> s : started.entrySet()) {
+          try {
+            s.getValue().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (Exception ignored) {
+            // best effort: the error below is what matters
+          }
           Files.deleteIfExists(cluster.pidFile(s.getKey()));
         }
         throw e;
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(abort);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C: the hook is stopping the children
+        }
       }
       Table t = new Table("NODE", "PID", "ADDRESS", "LOG");
       started.forEach((n, h) -> t.row(n.name(), h.pid(), n.address(), cluster.logFile(n)));
       t.print(out, "  ");
       out.println("bootstrap servers: " + cluster.bootstrap(nodes));
+      nodes.stream().filter(n -> n.kind() == Kind.REGISTRY).findFirst()
+          .ifPresent(n -> out.println("schema registry: http://" + n.address()));
       out.println("zookeeper: " + nodes.get(0).address());
       out.println("stop it with: ./tributary local stop" + (dirOption.dir != null ? " --dir " + cluster.dir : ""));
       out.flush();

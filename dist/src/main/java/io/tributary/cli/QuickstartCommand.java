@@ -166,8 +166,9 @@ final class QuickstartCommand implements Callable<Integer> {
     try (KafkaProducer<String, String> producer = register(
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer()))) {
       for (int i = 0; i < EVENTS; i++) {
-        String key = "user-" + (i % 4);
-        String value = "{\"event\":" + i + ",\"type\":\"" + kinds[i % kinds.length] + "\",\"user\":\"" + key + "\"}";
+        String key = "customer-" + (i % 3);
+        String value = "{\"event\":" + i + ",\"type\":\"" + kinds[(i / 3) % kinds.length] + "\",\"customer\":\""
+            + key + "\"}";
         sent.add(producer.send(new ProducerRecord<>(TOPIC, key, value)));
       }
       producer.flush();

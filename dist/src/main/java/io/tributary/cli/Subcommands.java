@@ -11,6 +11,7 @@ final class Subcommands {
     cli.addSubcommand(new LocalCommand());
     cli.addSubcommand(new BrokerCommand());
     cli.addSubcommand(new ZooKeeperCommand());
+    cli.addSubcommand(new RegistryCommand());
     cli.addSubcommand(new TopicCommand());
     cli.addSubcommand(new ProduceCommand());
     cli.addSubcommand(new ConsumeCommand());

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -20,13 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
 class ClusterCommandsTest {
-  @TempDir Path tmp;
   EmbeddedZooKeeper zk;
   Broker broker;
   String bootstrap;
 
   @BeforeAll
-  void startCluster() throws Exception {
+  void startCluster(@TempDir Path tmp) throws Exception {
     zk = EmbeddedZooKeeper.start("127.0.0.1", 0, tmp.resolve("zk"));
     broker = new Broker(BrokerConfig.of(Map.of(
         "broker.id", "0",
@@ -63,16 +63,16 @@ class ClusterCommandsTest {
     assertEquals(0, create.code(), create.toString());
     assertTrue(create.out().contains("created topic events (3 partitions, replication factor 1)"), create.toString());
 
-    Cli.Result dup = cli("topic", "create", "events", "-p", "3");
-    assertNotEquals(0, dup.code(), dup.toString());
-    assertTrue(dup.err().startsWith("error: cannot create topic events: "), dup.toString());
-    assertEquals(1, dup.err().lines().count(), dup.toString());
-
     Cli.Result list = cli("topic", "list");
     assertEquals(0, list.code(), list.toString());
     assertTrue(list.out().lines().anyMatch(l -> l.matches("events\\s+3\\s+1")), list.toString());
 
+    // Topic configs reach the broker's metadata image asynchronously (as in Kafka): poll a little.
     Cli.Result describe = cli("topic", "describe", "events");
+    for (int i = 0; i < 50 && !describe.out().contains("retention.ms"); i++) {
+      sleep(100);
+      describe = cli("topic", "describe", "events");
+    }
     assertEquals(0, describe.code(), describe.toString());
     assertTrue(describe.out().contains("PARTITIONS  3"), describe.toString());
     for (int p = 0; p < 3; p++) {
@@ -84,16 +84,42 @@ class ClusterCommandsTest {
 
     Cli.Result alter = cli("topic", "alter-config", "events", "-c", "retention.ms=7200000");
     assertEquals(0, alter.code(), alter.toString());
-    assertTrue(cli("topic", "describe", "events").out().contains("7200000"));
+    Cli.Result altered = cli("topic", "describe", "events");
+    for (int i = 0; i < 50 && !altered.out().contains("7200000"); i++) {
+      sleep(100);
+      altered = cli("topic", "describe", "events");
+    }
+    assertTrue(altered.out().contains("7200000"), altered.toString());
+
+    Cli.Result dup = cli("topic", "create", "events", "-p", "3");
+    assertNotEquals(0, dup.code(), dup.toString());
+    assertEquals("error: cannot create topic events: topic 'events' already exists\n", dup.err(), dup.toString());
 
     Cli.Result delete = cli("topic", "delete", "events");
     assertEquals(0, delete.code(), delete.toString());
-    assertFalse(cli("topic", "list").out().contains("events"));
+    Cli.Result after = cli("topic", "list");
+    for (int i = 0; i < 50 && after.out().contains("events"); i++) {
+      sleep(100);
+      after = cli("topic", "list");
+    }
+    assertFalse(after.out().contains("events"), after.toString());
 
     Cli.Result missing = cli("topic", "describe", "no-such-topic");
     assertNotEquals(0, missing.code(), missing.toString());
     assertTrue(missing.err().contains("no-such-topic"), missing.toString());
     assertFalse(missing.err().contains("\tat "), missing.toString());
+  }
+
+  @Test
+  void duplicateCreateKeepsTheTopicConfigs() {
+    assertEquals(0, cli("topic", "create", "keep", "-c", "retention.ms=3600000").code());
+    assertNotEquals(0, cli("topic", "create", "keep").code());
+    Cli.Result describe = cli("topic", "describe", "keep");
+    for (int i = 0; i < 30 && !describe.out().contains("3600000"); i++) {
+      sleep(100);
+      describe = cli("topic", "describe", "keep");
+    }
+    assertTrue(describe.out().contains("retention.ms  3600000  topic"), describe.toString());
   }
 
   @Test
@@ -118,6 +144,7 @@ class ClusterCommandsTest {
   }
 
   @Test
+  @Disabled("needs the group coordinator in the broker (FindCoordinator, JoinGroup, OffsetCommit): enable when it lands")
   void consumeWithGroupCommitsWhatWasPrinted() {
     assertEquals(0, cli("topic", "create", "grouped", "-p", "1").code());
     assertEquals(0, cli("produce", "grouped", "--value", "1", "--value", "2", "--value", "3").code());
@@ -130,9 +157,41 @@ class ClusterCommandsTest {
   }
 
   @Test
-  void consumeUnknownTopicIsOneLine() {
-    Cli.Result r = cli("consume", "nope-" + System.nanoTime(), "--timeout-ms", "1000", "--request-timeout-ms", "3000");
+  void produceReadsLinesFromStdin() {
+    assertEquals(0, cli("topic", "create", "stdin-lines", "-p", "1").code());
+    java.io.InputStream original = System.in;
+    Cli.Result produce;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("k1|one\nno key\nk2|two|three\n".getBytes(
+          java.nio.charset.StandardCharsets.UTF_8)));
+      produce = cli("produce", "stdin-lines", "--key-separator", "|", "-v");
+    } finally {
+      System.setIn(original);
+    }
+    assertEquals(0, produce.code(), produce.toString());
+    assertEquals("stdin-lines-0@0\nstdin-lines-0@1\nstdin-lines-0@2\n", produce.out());
+    assertTrue(produce.err().contains("produced 3 records to topic stdin-lines"), produce.toString());
+    Cli.Result consume = cli("consume", "stdin-lines", "--from-beginning", "-n", "3", "--timeout-ms", "20000",
+        "-f", "%o [%k] [%v]");
+    assertEquals("0 [k1] [one]\n1 [null] [no key]\n2 [k2] [two|three]\n", consume.out(), consume.toString());
+  }
+
+  @Test
+  void consumeUnknownTopicIsOneLineAndDoesNotCreateIt() {
+    String name = "nope-" + System.nanoTime();
+    Cli.Result r = cli("consume", name, "--timeout-ms", "1000", "--request-timeout-ms", "3000");
     assertNotEquals(0, r.code(), r.toString());
-    assertTrue(r.err().startsWith("error: "), r.toString());
+    assertEquals("error: topic " + name + " does not exist at " + bootstrap + " (see ./tributary topic list)\n",
+        r.err(), r.toString());
+    assertFalse(cli("topic", "list").out().contains(name));
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }

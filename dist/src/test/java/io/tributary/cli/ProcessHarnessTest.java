@@ -28,7 +28,7 @@ class ProcessHarnessTest {
       assertNotEquals(ProcessHandle.current().pid(), zk.pid());
 
       zk.sigstop();
-      assertEquals("T", procState(zk.pid()), "SIGSTOP leaves the process stopped");
+      assertEquals("T", awaitProcState(zk.pid(), "T"), "SIGSTOP leaves the process stopped");
       assertFalse(zk.ruok(), "a stopped ZooKeeper does not answer");
       zk.sigcont();
       zk.awaitReady(Duration.ofSeconds(10));
@@ -53,7 +53,7 @@ class ProcessHarnessTest {
       int port = broker.port();
 
       broker.sigstop();
-      assertEquals("T", procState(broker.pid()));
+      assertEquals("T", awaitProcState(broker.pid(), "T"));
       broker.sigcont();
 
       broker.kill9();
@@ -64,6 +64,16 @@ class ProcessHarnessTest {
       assertEquals(port, broker.port());
       assertEquals("127.0.0.1:" + port, broker.bootstrap());
     }
+  }
+
+  /** Signals are delivered asynchronously: poll the state for up to 5 s. */
+  static String awaitProcState(long pid, String wanted) throws Exception {
+    String state = procState(pid);
+    for (int i = 0; i < 50 && !state.equals(wanted); i++) {
+      Thread.sleep(100);
+      state = procState(pid);
+    }
+    return state;
   }
 
   /** The state letter in /proc/PID/stat (R, S, T = stopped, ...). */

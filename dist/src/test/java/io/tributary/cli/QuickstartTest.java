@@ -25,7 +25,7 @@ class QuickstartTest {
     }
     for (int i = 0; i < 10; i++) {
       int event = i;
-      assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+[0-2]\\s+\\d+\\s+user-\\d\\s+\\{\"event\":" + event + ",.*")),
+      assertTrue(r.out().lines().anyMatch(l -> l.matches("\\s+[0-2]\\s+\\d+\\s+customer-\\d\\s+\\{\"event\":" + event + ",.*")),
           "event " + i + " missing in\n" + r);
     }
     assertTrue(r.out().contains("quickstart finished"), r.toString());

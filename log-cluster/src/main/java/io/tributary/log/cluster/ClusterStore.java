@@ -55,8 +55,11 @@ public final class ClusterStore {
       ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name) + "/" + e.getKey()));
       ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(tp), ZkJson.partitionState(e.getValue())));
     }
+    if (zk.checkExists().forPath(ZkPaths.topic(name)) != null) {
+      throw new TopicExistsException("topic '" + name + "' already exists");
+    }
     if (zk.checkExists().forPath(ZkPaths.topicConfig(name)) != null) {
-      // A config left by a deletion that crashed half way: the new topic starts clean.
+      // A config left by a deletion that crashed half way (no topic znode): the new topic starts clean.
       zk.delete().forPath(ZkPaths.topicConfig(name));
     }
     ops.add(zk.transactionOp().create().forPath(ZkPaths.topicConfig(name), ZkJson.configs(configs)));

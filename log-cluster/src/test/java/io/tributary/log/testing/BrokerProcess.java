@@ -148,9 +148,18 @@ public final class BrokerProcess implements AutoCloseable {
     return stop(process, STOP_TIMEOUT);
   }
 
+  /** {@link #stop()}; if interrupted, SIGKILL at once (a test must never leave a broker behind). */
   @Override
-  public void close() throws InterruptedException {
-    stop();
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Process p = process;
+      if (p != null) {
+        p.destroyForcibly();
+      }
+    }
   }
 
   public boolean isAlive() {

@@ -147,11 +147,17 @@ public final class ZooKeeperProcess implements AutoCloseable {
     return awaitReady(Duration.ofSeconds(30));
   }
 
-  /** SIGTERM, then SIGKILL after 15 s. */
+  /** SIGTERM, then SIGKILL after 15 s; if interrupted, SIGKILL at once. */
   @Override
-  public synchronized void close() throws InterruptedException {
-    if (process != null) {
+  public synchronized void close() {
+    if (process == null) {
+      return;
+    }
+    try {
       BrokerProcess.stop(process, BrokerProcess.STOP_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
     }
   }
 }

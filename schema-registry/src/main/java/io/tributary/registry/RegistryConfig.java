@@ -1,0 +1,151 @@
+package io.tributary.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Typed configuration of one registry node. Keys follow Confluent's where one exists. Every key,
+ * its default and its doc are in {@link #DEFINITIONS} (the docs' table is generated from it by
+ * {@link #markdownTable()}).
+ */
+public final class RegistryConfig {
+
+  /** One configuration key. */
+  public record Def(String key, String defaultValue, String doc) {}
+
+  public static final String LISTENERS = "listeners";
+  public static final String HOST_NAME = "host.name";
+  public static final String BOOTSTRAP = "kafkastore.bootstrap.servers";
+  public static final String TOPIC = "kafkastore.topic";
+  public static final String TOPIC_RF = "kafkastore.topic.replication.factor";
+  public static final String STORE_TIMEOUT_MS = "kafkastore.timeout.ms";
+  public static final String INIT_TIMEOUT_MS = "kafkastore.init.timeout.ms";
+  public static final String ZK_CONNECT = "zookeeper.connect";
+  public static final String ZK_SESSION_TIMEOUT_MS = "zookeeper.session.timeout.ms";
+  public static final String ZK_NAMESPACE = "schema.registry.zk.namespace";
+  public static final String LEADER_ELIGIBILITY = "leader.eligibility";
+  public static final String COMPATIBILITY = "schema.compatibility.level";
+  public static final String MAX_REQUEST_BYTES = "registry.max.request.bytes";
+  public static final String HANDLER_THREADS = "registry.handler.threads";
+  public static final String MAX_QUEUED = "registry.max.queued.requests";
+  public static final String FORWARD_TIMEOUT_MS = "registry.forward.timeout.ms";
+
+  public static final List<Def> DEFINITIONS = List.of(
+      new Def(LISTENERS, "http://0.0.0.0:8081", "HTTP listener, one URL (scheme http)."),
+      new Def(HOST_NAME, "", "Host name other nodes use to reach this one (forwarded writes). Empty: the listener's host, or 127.0.0.1 if it is 0.0.0.0."),
+      new Def(BOOTSTRAP, "127.0.0.1:9092", "Log-cluster brokers holding the schemas topic."),
+      new Def(TOPIC, "_schemas", "Compacted topic (one partition) holding every change."),
+      new Def(TOPIC_RF, "3", "Replication factor of the topic when the registry creates it (lowered to the number of live brokers, with a warning)."),
+      new Def(STORE_TIMEOUT_MS, "10000", "How long a write waits to be acknowledged and read back (then 50002)."),
+      new Def(INIT_TIMEOUT_MS, "60000", "How long start-up waits to read the topic to its end."),
+      new Def(ZK_CONNECT, "", "ZooKeeper for the primary election (Curator LeaderLatch). Empty: this node is the only one and always primary."),
+      new Def(ZK_SESSION_TIMEOUT_MS, "10000", "ZooKeeper session timeout: how long a dead primary keeps the role."),
+      new Def(ZK_NAMESPACE, "tributary_schema_registry", "ZooKeeper path prefix of the election; nodes of one cluster share it."),
+      new Def(LEADER_ELIGIBILITY, "true", "Whether this node may become primary."),
+      new Def(COMPATIBILITY, "backward", "Default compatibility level when none is set with PUT /config."),
+      new Def(MAX_REQUEST_BYTES, "1048576", "Largest request body accepted (413 above)."),
+      new Def(HANDLER_THREADS, "16", "Threads handling requests."),
+      new Def(MAX_QUEUED, "1024", "Requests queued beyond the busy threads before 503 is returned."),
+      new Def(FORWARD_TIMEOUT_MS, "15000", "Timeout of a write forwarded to the primary."));
+
+  private final Map<String, String> values = new LinkedHashMap<>();
+
+  public RegistryConfig(Map<?, ?> props) {
+    for (Def d : DEFINITIONS) {
+      values.put(d.key(), d.defaultValue());
+    }
+    for (Map.Entry<?, ?> e : props.entrySet()) {
+      values.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()).trim());
+    }
+    CompatibilityLevel.parse(get(COMPATIBILITY));
+    listenerUri();
+  }
+
+  public static RegistryConfig load(Path file) throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      p.load(in);
+    }
+    return new RegistryConfig(p);
+  }
+
+  public String get(String key) {
+    return values.get(key);
+  }
+
+  public int getInt(String key) {
+    try {
+      return Integer.parseInt(get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Config " + key + "=" + get(key) + " is not an integer");
+    }
+  }
+
+  public long getLong(String key) {
+    try {
+      return Long.parseLong(get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Config " + key + "=" + get(key) + " is not an integer");
+    }
+  }
+
+  /** Keys passed through to the Kafka clients: {@code kafkastore.<client key>} that are not ours. */
+  public Map<String, Object> kafkaOverrides() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      if (e.getKey().startsWith("kafkastore.") && DEFINITIONS.stream().noneMatch(d -> d.key().equals(e.getKey()))) {
+        out.put(e.getKey().substring("kafkastore.".length()), e.getValue());
+      }
+    }
+    return out;
+  }
+
+  public URI listenerUri() {
+    String l = get(LISTENERS).split(",")[0].trim();
+    URI u = URI.create(l);
+    if (!"http".equals(u.getScheme()) || u.getHost() == null) {
+      throw new IllegalArgumentException("Config listeners=" + l + " must look like http://host:port");
+    }
+    return u;
+  }
+
+  public int port() {
+    int p = listenerUri().getPort();
+    return p < 0 ? 80 : p;
+  }
+
+  public CompatibilityLevel compatibility() {
+    return CompatibilityLevel.parse(get(COMPATIBILITY));
+  }
+
+  /** The URL other nodes forward to, given the port actually bound. */
+  public String advertisedUrl(int boundPort) {
+    String host = get(HOST_NAME);
+    if (host == null || host.isEmpty()) {
+      host = listenerUri().getHost();
+      if (host.equals("0.0.0.0")) {
+        host = "127.0.0.1";
+      }
+    }
+    return "http://" + host + ":" + boundPort;
+  }
+
+  /** The reference table for the docs. */
+  public static String markdownTable() {
+    List<String> lines = new ArrayList<>();
+    lines.add("| key | default | meaning |");
+    lines.add("|---|---|---|");
+    for (Def d : DEFINITIONS) {
+      lines.add("| `" + d.key() + "` | `" + d.defaultValue() + "` | " + d.doc() + " |");
+    }
+    return String.join("\n", lines) + "\n";
+  }
+}

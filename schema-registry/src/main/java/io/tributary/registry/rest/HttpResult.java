@@ -1,0 +1,24 @@
+package io.tributary.registry.rest;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A response: status, content type, body bytes, and for writes the log offset the answering node had
+ * applied (-1 if none), sent as {@link #OFFSET_HEADER} so that a forwarding node can wait for it.
+ */
+public record HttpResult(int status, String contentType, byte[] body, long appliedOffset) {
+  public static final String SR_JSON = "application/vnd.schemaregistry.v1+json";
+  public static final String OFFSET_HEADER = "X-Tributary-Applied-Offset";
+
+  public HttpResult(int status, String contentType, byte[] body) {
+    this(status, contentType, body, -1);
+  }
+
+  public HttpResult withAppliedOffset(long offset) {
+    return new HttpResult(status, contentType, body, offset);
+  }
+
+  public String bodyText() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,157 @@
+package io.tributary.registry.rest;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.Closeable;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Netty HTTP/1.1 server in front of {@link RestApi}. Requests are aggregated (bounded by
+ * {@code maxBodyBytes}: larger bodies get 413 with a JSON error). GETs are answered on the event loop
+ * (they read memory only); other methods run on a bounded worker pool, because writes block until the
+ * log has applied them and forwarded requests wait for the primary.
+ */
+public final class HttpServer implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  private final RestApi api;
+  private final int maxBodyBytes;
+  private final EventLoopGroup boss = new NioEventLoopGroup(1);
+  private final EventLoopGroup workers = new NioEventLoopGroup(2);
+  private final ThreadPoolExecutor pool;
+  private Channel channel;
+
+  public HttpServer(RestApi api, int maxBodyBytes, int handlerThreads, int maxQueuedRequests) {
+    this.api = api;
+    this.maxBodyBytes = maxBodyBytes;
+    AtomicInteger n = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(handlerThreads, handlerThreads, 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(maxQueuedRequests), r -> {
+          Thread t = new Thread(r, "registry-http-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /** Binds and returns the bound address (port 0 picks a free port). */
+  public InetSocketAddress start(String host, int port) throws InterruptedException {
+    ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpServerCodec(8192, 16384, 8192));
+            ch.pipeline().addLast(new Aggregator(maxBodyBytes));
+            ch.pipeline().addLast(new Handler());
+          }
+        });
+    channel = b.bind(host, port).sync().channel();
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  @Override
+  public void close() {
+    if (channel != null) {
+      channel.close().awaitUninterruptibly();
+    }
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    pool.shutdownNow();
+  }
+
+  /** Answers an oversized body with Confluent-style JSON instead of Netty's empty 413. */
+  private static final class Aggregator extends HttpObjectAggregator {
+    private final int max;
+
+    Aggregator(int maxBytes) {
+      super(maxBytes);
+      this.max = maxBytes;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      HttpResult r = RestApi.error(413, 413, "Request body too large: the limit is " + max
+          + " bytes (registry.max.request.bytes)");
+      FullHttpResponse resp = toNetty(r);
+      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+      boolean keepAlive = HttpUtil.isKeepAlive(msg);
+      byte[] body = new byte[msg.content().readableBytes()];
+      msg.content().readBytes(body);
+      RestApi.Request req = new RestApi.Request(msg.method().name(), msg.uri(),
+          msg.headers().get(HttpHeaderNames.CONTENT_TYPE), body,
+          msg.headers().contains(RestApi.FORWARDED_HEADER));
+      if (req.method().equals("GET")) {
+        // reads only touch the in-memory state and never block: answer on the event loop
+        respond(ctx, api.handle(req), keepAlive);
+        return;
+      }
+      try {
+        pool.execute(() -> respond(ctx, api.handle(req), keepAlive));
+      } catch (RejectedExecutionException e) {
+        respond(ctx, RestApi.error(503, 50002, "Too many requests queued: retry shortly"), false);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("HTTP connection error", cause);
+      ctx.close();
+    }
+  }
+
+  private static void respond(ChannelHandlerContext ctx, HttpResult r, boolean keepAlive) {
+    FullHttpResponse resp = toNetty(r);
+    if (keepAlive) {
+      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(resp);
+    } else {
+      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private static FullHttpResponse toNetty(HttpResult r) {
+    ByteBuf buf = Unpooled.wrappedBuffer(r.body());
+    FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(r.status()), buf);
+    resp.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+    resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
+    if (r.appliedOffset() >= 0) {
+      resp.headers().set(HttpResult.OFFSET_HEADER, Long.toString(r.appliedOffset()));
+    }
+    return resp;
+  }
+}

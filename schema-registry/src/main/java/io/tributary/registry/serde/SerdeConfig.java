@@ -1,0 +1,34 @@
+package io.tributary.registry.serde;
+
+import java.util.Map;
+
+/** Serde configuration keys (Confluent's names, plus {@code avro.reader.schema}). */
+public final class SerdeConfig {
+  private SerdeConfig() {}
+
+  /** Comma-separated registry URLs. Required. */
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  /** Register the record's schema when it is not yet registered (default true). */
+  public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
+  /** Serialize with the subject's latest schema instead of the record's (default false). */
+  public static final String USE_LATEST_VERSION = "use.latest.version";
+  /** Deserialize into generated SpecificRecord classes (default false). */
+  public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
+  /** A reader schema (Avro JSON) the deserializer resolves every writer schema to (not in Confluent). */
+  public static final String AVRO_READER_SCHEMA = "avro.reader.schema";
+
+  static boolean bool(Map<String, ?> configs, String key, boolean dflt) {
+    Object v = configs.get(key);
+    return v == null ? dflt : Boolean.parseBoolean(v.toString().trim());
+  }
+
+  static String string(Map<String, ?> configs, String key) {
+    Object v = configs.get(key);
+    return v == null ? null : v.toString();
+  }
+
+  /** TopicNameStrategy: {@code <topic>-key} or {@code <topic>-value}. */
+  static String subject(String topic, boolean isKey) {
+    return topic + (isKey ? "-key" : "-value");
+  }
+}
