@@ -219,7 +219,9 @@ class GroupRebalanceTest {
                 + "kill -9 (session.timeout.ms=%d); commit failures a=%d b=%d c=%d%n",
             produced.size(), read.size(), totalReads, dups.size(), cCommits, movedMs, SESSION_MS,
             a.commitFailures(), b.commitFailures(), c.commitFailures());
-        assertTrue(movedMs <= SESSION_MS + 4_000, "partitions moved " + movedMs + " ms after the kill");
+        // Session expiry (6 s after the last heartbeat) plus the survivors rejoining at their next heartbeat;
+        // the bound leaves room for a loaded 2-core machine, the figure is printed above.
+        assertTrue(movedMs <= SESSION_MS + 6_000, "partitions moved " + movedMs + " ms after the kill");
         assertEquals(2, afterKill.members().size());
       } finally {
         for (ChildConsumer m : all) {
