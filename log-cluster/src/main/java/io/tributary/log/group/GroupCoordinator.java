@@ -310,7 +310,11 @@ public final class GroupCoordinator implements GroupApis, ReplicaManager.Leaders
     });
     for (String g : names) {
       ClassicGroup.Snapshot s = snapshots.get(g);
-      ClassicGroup group = s == null ? new ClassicGroup(g, groupConfig, GroupCoordinator::uuid, now)
+      // A group known only by its offsets (simple commits) has been Empty since its last commit, not since
+      // this load: retention keeps counting across coordinator moves.
+      long emptySince = offsets.getOrDefault(g, Map.of()).values().stream()
+          .mapToLong(CommittedOffset::commitTimestampMs).max().orElse(now);
+      ClassicGroup group = s == null ? new ClassicGroup(g, groupConfig, GroupCoordinator::uuid, Math.min(emptySince, now))
           : ClassicGroup.restore(s, groupConfig, GroupCoordinator::uuid, now);
       GroupHolder h = new GroupHolder(p, group);
       h.offsets.putAll(offsets.getOrDefault(g, Map.of()));
