@@ -32,6 +32,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>Args: bootstrap group topic outputFile sessionTimeoutMs [assignor-class]
  */
 public final class GroupConsumerMain {
+  static final long PROCESSING_MS = 50;
+
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     String group = args[1];
@@ -86,6 +88,9 @@ public final class GroupConsumerMain {
           next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
         }
         w.flush();
+        // "Processing" between reading and committing: a kill -9 landing here leaves read-but-uncommitted
+        // records that the next owner reads again (the duplicates Kafka allows, which the tests count).
+        Thread.sleep(PROCESSING_MS);
         try {
           consumer.commitSync(next);
           for (Map.Entry<TopicPartition, OffsetAndMetadata> e : next.entrySet()) {
@@ -98,7 +103,7 @@ public final class GroupConsumerMain {
         }
         w.flush();
       }
-    } catch (WakeupException e) {
+    } catch (WakeupException | InterruptedException e) {
       // SIGTERM
     } finally {
       consumer.close();

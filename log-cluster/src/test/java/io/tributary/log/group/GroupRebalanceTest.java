@@ -178,6 +178,17 @@ class GroupRebalanceTest {
         });
         bg.start();
         Thread.sleep(1_500);
+        // Kill c in the middle of processing: records read and written out but not yet committed (its
+        // output ends with R lines), so the new owner reads them again: the duplicates Kafka allows.
+        boolean midBatch = false;
+        long killBy = System.currentTimeMillis() + 5_000;
+        while (!midBatch && System.currentTimeMillis() < killBy) {
+          List<String> lines = java.nio.file.Files.readAllLines(c.output);
+          midBatch = !lines.isEmpty() && lines.get(lines.size() - 1).startsWith("R ");
+          if (!midBatch) {
+            Thread.sleep(2);
+          }
+        }
         long killedAt = System.currentTimeMillis();
         c.kill9();
         ConsumerGroupDescription afterKill = awaitGroup(admin, stableWith(2), SESSION_MS + 20_000,
@@ -216,8 +227,9 @@ class GroupRebalanceTest {
         }
         System.out.printf("GroupRebalanceTest: produced %d, read %d distinct (%d reads in all), gap 0, "
                 + "duplicates %d (all after the killed member's last commit: %s); partitions moved %d ms after "
-                + "kill -9 (session.timeout.ms=%d); commit failures a=%d b=%d c=%d%n",
+                + "kill -9 (session.timeout.ms=%d, killed %s); commit failures a=%d b=%d c=%d%n",
             produced.size(), read.size(), totalReads, dups.size(), cCommits, movedMs, SESSION_MS,
+            midBatch ? "between a read and its commit" : "while idle",
             a.commitFailures(), b.commitFailures(), c.commitFailures());
         // Session expiry (6 s after the last heartbeat) plus the survivors rejoining at their next heartbeat;
         // the bound leaves room for a loaded 2-core machine, the figure is printed above.
