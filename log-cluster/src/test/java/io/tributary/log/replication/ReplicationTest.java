@@ -145,6 +145,37 @@ class ReplicationTest {
   }
 
   @Test
+  void aFollowerAnswersNotLeaderOrFollowerAndClientsRecover() throws Exception {
+    cluster.createTopic("routed", 1, 3, Map.of());
+    TopicPartitionInfo info = describe("routed", 0);
+    int follower = info.replicas().stream().mapToInt(org.apache.kafka.common.Node::id).filter(id -> id != info.leader().id()).findFirst().orElseThrow();
+    org.apache.kafka.common.message.ProduceRequestData data = new org.apache.kafka.common.message.ProduceRequestData()
+        .setAcks((short) 1).setTimeoutMs(5000);
+    org.apache.kafka.common.message.ProduceRequestData.TopicProduceData td =
+        new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName("routed");
+    td.partitionData().add(new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData().setIndex(0)
+        .setRecords(org.apache.kafka.common.record.MemoryRecords.withRecords(org.apache.kafka.common.compress.Compression.NONE,
+            new org.apache.kafka.common.record.SimpleRecord("to-a-follower".getBytes()))));
+    data.topicData().add(td);
+    try (io.tributary.log.protocol.KafkaRpcClient client = new io.tributary.log.protocol.KafkaRpcClient(
+        "127.0.0.1", cluster.broker(follower).boundPort(), "test", 10_000)) {
+      org.apache.kafka.common.requests.ProduceResponse response =
+          client.send(org.apache.kafka.common.requests.ProduceRequest.forCurrentMagic(data).build((short) 9));
+      short error = response.data().responses().iterator().next().partitionResponses().get(0).errorCode();
+      assertEquals(org.apache.kafka.common.protocol.Errors.NOT_LEADER_OR_FOLLOWER.code(), error);
+    }
+    // Every broker's metadata names the current leader, so a normal client goes straight there.
+    for (int b = 0; b < 3; b++) {
+      Properties p = cluster.producerProps();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + cluster.broker(b).boundPort());
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        producer.send(new ProducerRecord<>("routed", 0, null, ("via-" + b).getBytes())).get();
+      }
+    }
+    assertEquals(List.of("via-0", "via-1", "via-2"), readAll("routed", 1));
+  }
+
+  @Test
   void acksAllNeedsMinInsyncReplicasWhileAcksOneDoesNot() throws Exception {
     cluster.createTopic("min-isr", 1, 3, Map.of("min.insync.replicas", "2"));
     int leader = describe("min-isr", 0).leader().id();
