@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.broker.Partition;
 import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.testing.TestClients;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -96,23 +94,7 @@ class ReplicationTest {
   }
 
   private List<String> readAll(String topic, int partitions) {
-    List<String> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cluster.consumerProps())) {
-      List<TopicPartition> tps = new ArrayList<>();
-      for (int i = 0; i < partitions; i++) {
-        tps.add(new TopicPartition(topic, i));
-      }
-      consumer.assign(tps);
-      consumer.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (!tps.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp)) && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(new String(r.value()));
-        }
-      }
-    }
-    return out;
+    return TestClients.readValues(cluster.bootstrapServers(), topic, partitions, 30_000);
   }
 
   private Partition replica(int broker, String topic, int partition) {
