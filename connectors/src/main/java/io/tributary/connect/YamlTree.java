@@ -182,6 +182,8 @@ final class YamlTree {
       }
       kept.add(s);
     }
-    return kept.isEmpty() ? m.trim() : String.join(", ", kept);
+    String message = kept.isEmpty() ? m.trim() : String.join(", ", kept);
+    // "but got :" names a token: quote it so that it reads as one ("but got ':'").
+    return message.replaceAll("but got ([^<'\\s][^\\s]{0,3})$", "but got '$1'");
   }
 }

@@ -35,7 +35,7 @@ class BadPipelinesTest {
           "6: sink.type: unknown sink type 'hdfs' (expected one of: hudi, topic)")),
       Map.entry("malformed.yaml", List.of(
           "5:5: malformed YAML: while parsing a flow sequence (which started at line 4, column 10),"
-              + " expected ',' or ']', but got :")),
+              + " expected ',' or ']', but got ':'")),
       Map.entry("bad-enum-value.yaml", List.of(
           "5: source.start: unknown value 'beginning' (expected one of: earliest, latest)",
           "10: sink.table.type: unknown value 'COPY_ON_WRTE' (expected one of: COPY_ON_WRITE, MERGE_ON_READ)")),
