@@ -130,7 +130,7 @@ public final class PipelineKeys {
       def(SINK, "topic", "bootstrap.servers", Type.SERVERS, DEFAULT_BOOTSTRAP_SERVERS, "Brokers of the log cluster, host:port[,host:port...]."),
 
       def(SCHEMA, "", "registry.url", Type.HTTP_URL, DEFAULT_REGISTRY_URL, "Schema registry (Confluent API) used to decode and validate values."),
-      derived(SCHEMA, "", "subject", Type.STRING, "<topic>-value", "Subject of the value schema; absent = the source topic's (or sink topic's) name + '-value', else <name>-value."),
+      derived(SCHEMA, "", "subject", Type.STRING, "<topic>-value", "Subject of the value schema; absent = the source topic + `-value`, else the sink topic + `-value`, else the pipeline `name` + `-value`."),
 
       opt(ERRORS, "", "dead.letter.topic", Type.NAME, "Topic receiving bad records, with the reason, source topic, partition and offset in headers."),
       choice(ERRORS, "", "tolerance", "none", List.of("none", "all"), "none: the first bad record stops the pipeline; all: bad records go to dead.letter.topic (then required).")

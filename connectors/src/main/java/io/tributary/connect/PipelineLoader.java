@@ -266,8 +266,7 @@ public final class PipelineLoader {
     String unknownKey(String section, String variant, String name, String noun) {
       List<Key> known = PipelineKeys.keysOf(section, variant);
       for (Key k : PipelineKeys.KEYS) {
-        if (k.section().equals(section) && !k.variant().isEmpty() && !k.variant().equals(variant) && k.name().equals(name)
-            && PipelineKeys.find(section, variant, name) == null) {
+        if (k.section().equals(section) && !k.variant().isEmpty() && !k.variant().equals(variant) && k.name().equals(name)) {
           return "unknown key for " + noun + " type '" + variant + "' (it is a key of " + noun + " type '" + k.variant() + "')";
         }
       }

@@ -123,6 +123,20 @@ class BadPipelinesTest {
         "x.yaml:14: sink.record.key: 'a,,b' is not a field name or a comma-separated list of field names");
   }
 
+  @Test
+  void limits() {
+    assertErrors("name: a\nx: " + "[".repeat(20) + "]".repeat(20) + "\n",
+        "x.yaml:2:20: malformed YAML: nesting deeper than 16 levels at x[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]");
+    StringBuilder many = new StringBuilder("name: a\nsource:\n  type: generator\nsink:\n  type: topic\n  topic: t\ntransforms:\n");
+    for (int i = 0; i <= PipelineLoader.MAX_TRANSFORMS; i++) {
+      many.append("  - type: drop\n    fields: [f]\n");
+    }
+    assertErrors(many.toString(), "x.yaml:7: transforms: 65 transforms; at most 64 are allowed");
+    assertErrors("name: a\nsource: &s\n  type: generator\nsink: *s\n",
+        "x.yaml:4: sink: YAML aliases (*s) are not supported: write the value out",
+        "x.yaml:4: sink: expected a mapping of keys (type: ...), got 's'");
+  }
+
   private static void assertErrors(String yaml, String... expected) {
     PipelineException ex = assertThrows(PipelineException.class, () -> PipelineLoader.parse(Path.of("x.yaml"), yaml));
     assertEquals(List.of(expected), ex.errors().stream().map(Object::toString).toList());
