@@ -50,5 +50,11 @@ if [ ! -f "$cp_file" ]; then
   exit 2
 fi
 # shellcheck disable=SC2086
+if [ "${1:-}" = "registry-lookups" ]; then
+  # bench/run.sh registry-lookups [SECONDS] [CLIENT_THREADS]: GET /schemas/ids/{id} and the serdes' cached path.
+  shift
+  exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -cp "$root/bench/target/classes:$(cat "$cp_file")" \
+    io.tributary.bench.RegistryLookupBench "${1:-10}" "${2:-4}"
+fi
 exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -Dtributary.home="$root" \
   -cp "$root/bench/target/classes:$(cat "$cp_file")" io.tributary.bench.CompareWithKafka "$@"

@@ -12,10 +12,11 @@ final class Subcommands {
     cli.addSubcommand(new BrokerCommand());
     cli.addSubcommand(new ZooKeeperCommand());
     cli.addSubcommand(new RegistryCommand());
+    cli.addSubcommand(new io.tributary.connect.cli.ConnectCommand());
     cli.addSubcommand(new TopicCommand());
     cli.addSubcommand(new ProduceCommand());
     cli.addSubcommand(new ConsumeCommand());
     cli.addSubcommand(new GroupCommand());
-    // Later: registry, group, connect, spark, sql.
+    // Later: spark, sql.
   }
 }

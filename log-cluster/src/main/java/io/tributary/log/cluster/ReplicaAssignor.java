@@ -30,6 +30,9 @@ public final class ReplicaAssignor {
           + " is larger than the " + brokers.size() + " live broker(s)");
     }
     List<Integer> order = rackAlternatingOrder(brokers);
+    Map<Integer, String> rackOf = new LinkedHashMap<>();
+    brokers.forEach(b -> rackOf.put(b.id(), b.rack()));
+    int racks = (int) brokers.stream().map(BrokerInfo::rack).distinct().count();
     int n = order.size();
     int start = Math.floorMod(startIndex, n);
     SortedMap<Integer, List<Integer>> out = new TreeMap<>();
@@ -38,16 +41,27 @@ public final class ReplicaAssignor {
       // Shift followers by a per-round amount so that a broker's followers are spread too.
       int shift = 1 + ((p / n) % Math.max(1, n - 1));
       List<Integer> replicas = new ArrayList<>(replicationFactor);
+      java.util.Set<String> racksUsed = new java.util.HashSet<>();
       replicas.add(order.get(first));
-      int idx = first;
+      racksUsed.add(rackOf.get(order.get(first)));
       while (replicas.size() < replicationFactor) {
-        idx = (idx + shift) % n;
-        int candidate = order.get(idx);
-        if (!replicas.contains(candidate)) {
-          replicas.add(candidate);
-        } else {
-          shift = 1;
+        if (racksUsed.size() == racks) {
+          racksUsed.clear(); // every rack has a replica: start another round over the racks
         }
+        int chosen = -1;
+        // Walk the brokers from the shifted position; take the first one on a rack not used yet.
+        for (int k = 0; k < n && chosen < 0; k++) {
+          int candidate = order.get((first + shift + k) % n);
+          if (!replicas.contains(candidate) && !racksUsed.contains(rackOf.get(candidate))) {
+            chosen = candidate;
+          }
+        }
+        if (chosen < 0) {
+          racksUsed.clear();
+          continue;
+        }
+        replicas.add(chosen);
+        racksUsed.add(rackOf.get(chosen));
       }
       out.put(p, List.copyOf(replicas));
     }

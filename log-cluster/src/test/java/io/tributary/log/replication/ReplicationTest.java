@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.broker.Partition;
 import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.testing.TestClients;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +17,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -96,23 +94,7 @@ class ReplicationTest {
   }
 
   private List<String> readAll(String topic, int partitions) {
-    List<String> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cluster.consumerProps())) {
-      List<TopicPartition> tps = new ArrayList<>();
-      for (int i = 0; i < partitions; i++) {
-        tps.add(new TopicPartition(topic, i));
-      }
-      consumer.assign(tps);
-      consumer.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (!tps.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp)) && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          out.add(new String(r.value()));
-        }
-      }
-    }
-    return out;
+    return TestClients.readValues(cluster.bootstrapServers(), topic, partitions, 30_000);
   }
 
   private Partition replica(int broker, String topic, int partition) {
@@ -142,6 +124,37 @@ class ReplicationTest {
       assertEquals(3, describe("replicated", p).isr().size());
       assertEquals(1000, replica(describe("replicated", p).leader().id(), "replicated", p).highWatermark());
     }
+  }
+
+  @Test
+  void aFollowerAnswersNotLeaderOrFollowerAndClientsRecover() throws Exception {
+    cluster.createTopic("routed", 1, 3, Map.of());
+    TopicPartitionInfo info = describe("routed", 0);
+    int follower = info.replicas().stream().mapToInt(org.apache.kafka.common.Node::id).filter(id -> id != info.leader().id()).findFirst().orElseThrow();
+    org.apache.kafka.common.message.ProduceRequestData data = new org.apache.kafka.common.message.ProduceRequestData()
+        .setAcks((short) 1).setTimeoutMs(5000);
+    org.apache.kafka.common.message.ProduceRequestData.TopicProduceData td =
+        new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName("routed");
+    td.partitionData().add(new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData().setIndex(0)
+        .setRecords(org.apache.kafka.common.record.MemoryRecords.withRecords(org.apache.kafka.common.compress.Compression.NONE,
+            new org.apache.kafka.common.record.SimpleRecord("to-a-follower".getBytes()))));
+    data.topicData().add(td);
+    try (io.tributary.log.protocol.KafkaRpcClient client = new io.tributary.log.protocol.KafkaRpcClient(
+        "127.0.0.1", cluster.broker(follower).boundPort(), "test", 10_000)) {
+      org.apache.kafka.common.requests.ProduceResponse response =
+          client.send(org.apache.kafka.common.requests.ProduceRequest.forCurrentMagic(data).build((short) 9));
+      short error = response.data().responses().iterator().next().partitionResponses().get(0).errorCode();
+      assertEquals(org.apache.kafka.common.protocol.Errors.NOT_LEADER_OR_FOLLOWER.code(), error);
+    }
+    // Every broker's metadata names the current leader, so a normal client goes straight there.
+    for (int b = 0; b < 3; b++) {
+      Properties p = cluster.producerProps();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + cluster.broker(b).boundPort());
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        producer.send(new ProducerRecord<>("routed", 0, null, ("via-" + b).getBytes())).get();
+      }
+    }
+    assertEquals(List.of("via-0", "via-1", "via-2"), readAll("routed", 1));
   }
 
   @Test

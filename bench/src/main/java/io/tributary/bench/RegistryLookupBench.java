@@ -1,6 +1,8 @@
-package io.tributary.registry;
+package io.tributary.bench;
 
 import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.registry.RegistryConfig;
+import io.tributary.registry.RegistryServer;
 import io.tributary.registry.serde.KafkaAvroDeserializer;
 import io.tributary.registry.serde.KafkaAvroSerializer;
 import io.tributary.registry.serde.SerdeConfig;

@@ -1,0 +1,93 @@
+package io.tributary.connect;
+
+import io.tributary.connect.PipelineKeys.Key;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the pipeline key reference from {@link PipelineKeys#KEYS}, so that {@code docs/connectors.md}
+ * cannot drift from the code: {@code PipelineDocs docs/connectors.md} rewrites the generated part, and a
+ * test fails when it is out of date.
+ */
+public final class PipelineDocs {
+  public static final String BEGIN = "<!-- BEGIN GENERATED: io.tributary.connect.PipelineDocs -->";
+  public static final String END = "<!-- END GENERATED -->";
+
+  private PipelineDocs() {}
+
+  public static String render() {
+    Map<String, List<Key>> groups = new LinkedHashMap<>();
+    for (Key k : PipelineKeys.KEYS) {
+      groups.computeIfAbsent(k.section() + "\u0000" + k.variant(), g -> new ArrayList<>()).add(k);
+    }
+    StringBuilder sb = new StringBuilder().append(BEGIN).append('\n');
+    for (List<Key> keys : groups.values()) {
+      Key first = keys.get(0);
+      sb.append("\n### ").append(heading(first.section(), first.variant())).append("\n\n");
+      sb.append("| key | type | default | what it does |\n|---|---|---|---|\n");
+      for (Key k : keys) {
+        sb.append("| `").append(k.name()).append("` | ").append(type(k)).append(" | ").append(defaultOf(k))
+            .append(" | ").append(k.doc().replace("|", "\\|")).append(" |\n");
+      }
+    }
+    return sb.append('\n').append(END).toString();
+  }
+
+  private static String heading(String section, String variant) {
+    if (section.isEmpty()) {
+      return "Top level";
+    }
+    String s = section.equals(PipelineKeys.TRANSFORMS) ? "`transforms` items" : "`" + section + "`";
+    return variant.isEmpty() ? s + (section.equals(PipelineKeys.SCHEMA) || section.equals(PipelineKeys.ERRORS) ? "" : ", every type")
+        : s + " with `type: " + variant + "`";
+  }
+
+  private static String type(Key k) {
+    return switch (k.type()) {
+      case STRING -> "string";
+      case NAME -> "name";
+      case TABLE_NAME -> "table name";
+      case FIELDS -> "field(s)";
+      case FIELD_LIST -> "list of fields";
+      case INTEGER -> k.min() == Long.MIN_VALUE ? "integer" : "integer ≥ " + k.min();
+      case BOOLEAN -> "true \\| false";
+      case CHOICE -> String.join(" \\| ", k.choices());
+      case HADOOP_URI -> "URI (file://, hdfs://)";
+      case PATH_OR_URI -> "URI or local path";
+      case HTTP_URL -> "URL";
+      case SERVERS -> "host:port list";
+      case SCALAR -> "string, number or boolean";
+      case SECTION -> "mapping";
+      case LIST -> "list";
+    };
+  }
+
+  private static String defaultOf(Key k) {
+    return switch (k.presence()) {
+      case REQUIRED -> "**required**";
+      case OPTIONAL -> "(none)";
+      case DEFAULT -> "`" + k.defaultValue() + "`";
+      case DERIVED -> "`" + k.defaultValue() + "`";
+    };
+  }
+
+  /** Replaces the generated part of {@code document} (between the markers) with {@link #render()}. */
+  public static String rewrite(String document) {
+    int begin = document.indexOf(BEGIN);
+    int end = document.indexOf(END);
+    if (begin < 0 || end < 0) {
+      throw new IllegalArgumentException("the document has no " + BEGIN + " ... " + END + " section");
+    }
+    return document.substring(0, begin) + render() + document.substring(end + END.length());
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path file = Path.of(args.length > 0 ? args[0] : "docs/connectors.md");
+    Files.writeString(file, rewrite(Files.readString(file)));
+  }
+}

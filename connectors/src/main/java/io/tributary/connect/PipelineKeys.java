@@ -1,0 +1,182 @@
+package io.tributary.connect;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every key a pipeline file accepts, with its type, default and documentation: the one place where they
+ * are defined. {@link PipelineLoader} validates against it and {@link PipelineDocs} renders the reference
+ * table of docs/connectors.md from it.
+ */
+public final class PipelineKeys {
+
+  /** What a value must look like. */
+  public enum Type {
+    /** Any non-empty scalar, kept as text. */
+    STRING,
+    /** A Kafka-style name: letters, digits, '.', '_', '-' (topics, pipeline names). */
+    NAME,
+    /** A Hudi/Spark table name: a letter or '_' then letters, digits, '_'. */
+    TABLE_NAME,
+    /** One field name, or several separated by commas. */
+    FIELDS,
+    /** A YAML list of field names. */
+    FIELD_LIST,
+    /** An integer (64 bits), at least {@link Key#min()}. */
+    INTEGER,
+    BOOLEAN,
+    /** One of {@link Key#choices()}, exactly as written there. */
+    CHOICE,
+    /** A Hadoop file system URI: file:///path or hdfs://namenode:port/path. */
+    HADOOP_URI,
+    /** A Hadoop file system URI or a local directory (relative to the pipeline file's directory). */
+    PATH_OR_URI,
+    /** An http:// or https:// URL. */
+    HTTP_URL,
+    /** host:port[,host:port...]. */
+    SERVERS,
+    /** Any scalar (string, number, boolean), kept as text. */
+    SCALAR,
+    /** A nested mapping of keys (a section). */
+    SECTION,
+    /** A list of mappings (transforms). */
+    LIST
+  }
+
+  /** Whether a key must be given. */
+  public enum Presence {
+    REQUIRED,
+    /** Optional with the default {@link Key#defaultValue()}. */
+    DEFAULT,
+    /** Optional, no default: absent means "not used". */
+    OPTIONAL,
+    /** Optional; when absent the value is derived from other keys, as {@link Key#defaultValue()} says. */
+    DERIVED
+  }
+
+  /**
+   * One key.
+   *
+   * @param section "" for top-level keys, else {@code source}, {@code sink}, {@code schema},
+   *     {@code errors} or {@code transforms[]}
+   * @param variant the {@code type} value the key belongs to ("" = every type of the section)
+   * @param defaultValue for DEFAULT the default as it would be written in YAML; for DERIVED a description
+   */
+  public record Key(
+      String section, String variant, String name, Type type, Presence presence, String defaultValue,
+      long min, List<String> choices, String doc) {
+
+    public String path() {
+      return section.isEmpty() ? name : section + "." + name;
+    }
+
+    Key min(long value) {
+      return new Key(section, variant, name, type, presence, defaultValue, value, choices, doc);
+    }
+  }
+
+  public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
+  public static final String DEFAULT_REGISTRY_URL = "http://127.0.0.1:8081";
+
+  static final String SOURCE = "source";
+  static final String SINK = "sink";
+  static final String TRANSFORMS = "transforms[]";
+  static final String SCHEMA = "schema";
+  static final String ERRORS = "errors";
+
+  public static final List<String> SOURCE_TYPES = List.of("topic", "files", "generator");
+  public static final List<String> SINK_TYPES = List.of("hudi", "topic");
+  public static final List<String> TRANSFORM_TYPES = List.of("rename", "drop", "filter");
+
+  public static final List<Key> KEYS = List.of(
+      req("", "", "name", Type.NAME, "Name of the pipeline: names its consumer group, metrics and logs."),
+      req("", "", "source", Type.SECTION, "Where records come from (below)."),
+      opt("", "", "transforms", Type.LIST, "Steps applied to each record in order (below)."),
+      req("", "", "sink", Type.SECTION, "Where records go (below)."),
+      opt("", "", "schema", Type.SECTION, "Schema registry settings (below); defaults apply when absent."),
+      opt("", "", "errors", Type.SECTION, "Handling of bad records (below); defaults apply when absent."),
+
+      choice(SOURCE, "", "type", null, SOURCE_TYPES, "Kind of source."),
+      req(SOURCE, "topic", "topic", Type.NAME, "Topic to consume."),
+      def(SOURCE, "topic", "bootstrap.servers", Type.SERVERS, DEFAULT_BOOTSTRAP_SERVERS, "Brokers of the log cluster, host:port[,host:port...]."),
+      derived(SOURCE, "topic", "group", Type.STRING, "connect-<name>", "Consumer group (membership only: offsets are kept with the sink's commits)."),
+      choice(SOURCE, "topic", "start", "earliest", List.of("earliest", "latest"), "Where to start when the sink holds no committed offsets yet."),
+      req(SOURCE, "files", "path", Type.PATH_OR_URI, "Directory to read: file:///dir, hdfs://namenode:port/dir, or a local path (relative to the pipeline file)."),
+      choice(SOURCE, "files", "format", "jsonl", List.of("jsonl", "csv"), "File format: one JSON object per line, or CSV."),
+      def(SOURCE, "files", "csv.header", Type.BOOLEAN, "true", "The first line of each CSV file names the columns (format csv only)."),
+      def(SOURCE, "files", "poll.interval.ms", Type.INTEGER, "1000", "How often the directory is listed for new files.").min(1),
+      def(SOURCE, "generator", "keys", Type.INTEGER, "1000", "Distinct keys; events cycle through them, so later events update earlier ones.").min(1),
+      def(SOURCE, "generator", "rate", Type.INTEGER, "1000", "Records per second; 0 = as fast as possible.").min(0),
+      opt(SOURCE, "generator", "records", Type.INTEGER, "Total records to produce, then stop; absent = until stopped.").min(1),
+      def(SOURCE, "generator", "seed", Type.INTEGER, "42", "Random seed: the same seed gives the same events.").min(Long.MIN_VALUE),
+
+      choice(TRANSFORMS, "", "type", null, TRANSFORM_TYPES, "Kind of transform."),
+      req(TRANSFORMS, "rename", "from", Type.STRING, "Field to rename."),
+      req(TRANSFORMS, "rename", "to", Type.STRING, "Its new name."),
+      req(TRANSFORMS, "drop", "fields", Type.FIELD_LIST, "Fields to remove, as a list: [a, b]."),
+      req(TRANSFORMS, "filter", "field", Type.STRING, "Field to test; records without it do not pass."),
+      req(TRANSFORMS, "filter", "equals", Type.SCALAR, "Records pass when the field equals this value (compared as text)."),
+
+      choice(SINK, "", "type", null, SINK_TYPES, "Kind of sink."),
+      req(SINK, "hudi", "table.path", Type.HADOOP_URI, "Base path of the table: file:///path or hdfs://namenode:port/path."),
+      req(SINK, "hudi", "table.name", Type.TABLE_NAME, "Table name (Hudi's hoodie.table.name, and the name Spark SQL uses)."),
+      choice(SINK, "hudi", "table.type", "COPY_ON_WRITE", List.of("COPY_ON_WRITE", "MERGE_ON_READ"), "Hudi table type."),
+      req(SINK, "hudi", "record.key", Type.FIELDS, "Field(s) identifying a row (comma-separated for a composite key): upserts replace the row with the same key."),
+      req(SINK, "hudi", "precombine.field", Type.FIELDS, "Ordering field: of two records with the same key, the one with the larger value wins."),
+      opt(SINK, "hudi", "partition.path", Type.FIELDS, "Field(s) whose values name the partition directories; absent = a non-partitioned table."),
+      def(SINK, "hudi", "commit.interval.ms", Type.INTEGER, "5000", "Commit at least this often (when records are buffered).").min(1),
+      def(SINK, "hudi", "commit.records", Type.INTEGER, "100000", "Commit as soon as this many records are buffered.").min(1),
+      req(SINK, "topic", "topic", Type.NAME, "Topic to produce to (idempotent producer, acks=all)."),
+      def(SINK, "topic", "bootstrap.servers", Type.SERVERS, DEFAULT_BOOTSTRAP_SERVERS, "Brokers of the log cluster, host:port[,host:port...]."),
+
+      def(SCHEMA, "", "registry.url", Type.HTTP_URL, DEFAULT_REGISTRY_URL, "Schema registry (Confluent API) used to decode and validate values."),
+      derived(SCHEMA, "", "subject", Type.STRING, "<topic>-value", "Subject of the value schema; absent = the source topic + `-value`, else the sink topic + `-value`, else the pipeline `name` + `-value`."),
+
+      opt(ERRORS, "", "dead.letter.topic", Type.NAME, "Topic receiving bad records, with the reason, source topic, partition and offset in headers."),
+      choice(ERRORS, "", "tolerance", "none", List.of("none", "all"), "none: the first bad record stops the pipeline; all: bad records go to dead.letter.topic (then required).")
+  );
+
+  private PipelineKeys() {}
+
+  /** The keys of {@code section} that apply to {@code variant} (the common ones first). */
+  static List<Key> keysOf(String section, String variant) {
+    List<Key> out = new ArrayList<>();
+    for (Key k : KEYS) {
+      if (k.section().equals(section) && (k.variant().isEmpty() || k.variant().equals(variant))) {
+        out.add(k);
+      }
+    }
+    return out;
+  }
+
+  /** The key {@code section.name} of {@code variant} (or common), or null. */
+  static Key find(String section, String variant, String name) {
+    for (Key k : keysOf(section, variant)) {
+      if (k.name().equals(name)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  private static Key req(String section, String variant, String name, Type type, String doc) {
+    return new Key(section, variant, name, type, Presence.REQUIRED, null, 0, List.of(), doc);
+  }
+
+  private static Key opt(String section, String variant, String name, Type type, String doc) {
+    return new Key(section, variant, name, type, Presence.OPTIONAL, null, 0, List.of(), doc);
+  }
+
+  private static Key def(String section, String variant, String name, Type type, String value, String doc) {
+    return new Key(section, variant, name, type, Presence.DEFAULT, value, 0, List.of(), doc);
+  }
+
+  private static Key derived(String section, String variant, String name, Type type, String how, String doc) {
+    return new Key(section, variant, name, type, Presence.DERIVED, how, 0, List.of(), doc);
+  }
+
+  private static Key choice(String section, String variant, String name, String value, List<String> choices, String doc) {
+    return new Key(section, variant, name, Type.CHOICE, value == null ? Presence.REQUIRED : Presence.DEFAULT,
+        value, 0, choices, doc);
+  }
+}

@@ -1,0 +1,28 @@
+package io.tributary.connect;
+
+import java.net.URI;
+import java.util.OptionalLong;
+
+/** Where a pipeline's records come from ({@code source.type}). */
+public sealed interface Source {
+
+  /** Where a {@code topic} source starts when its sink holds no committed offsets yet. */
+  enum StartPosition { EARLIEST, LATEST }
+
+  /** Format of the files a {@code files} source reads. */
+  enum FileFormat { JSONL, CSV }
+
+  /** {@code type: topic}: records consumed from a topic of the log cluster. */
+  record Topic(String topic, String bootstrapServers, String group, StartPosition start) implements Source {}
+
+  /** {@code type: files}: JSON-lines or CSV files of a directory (local or on a Hadoop file system). */
+  record Files(URI path, FileFormat format, boolean csvHeader, long pollIntervalMs) implements Source {}
+
+  /**
+   * {@code type: generator}: synthetic keyed events with updates.
+   *
+   * @param ratePerSecond records per second, 0 = as fast as possible
+   * @param records total records to produce, empty = until stopped
+   */
+  record Generator(long keys, long ratePerSecond, OptionalLong records, long seed) implements Source {}
+}
