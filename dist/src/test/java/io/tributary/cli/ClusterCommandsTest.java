@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -144,7 +143,6 @@ class ClusterCommandsTest {
   }
 
   @Test
-  @Disabled("needs the group coordinator in the broker (FindCoordinator, JoinGroup, OffsetCommit): enable when it lands")
   void consumeWithGroupCommitsWhatWasPrinted() {
     assertEquals(0, cli("topic", "create", "grouped", "-p", "1").code());
     assertEquals(0, cli("produce", "grouped", "--value", "1", "--value", "2", "--value", "3").code());
