@@ -70,6 +70,7 @@ class CoordinatorFailoverTest {
         for (BrokerProcess b : brokers) {
           b.awaitReady(Duration.ofSeconds(60));
         }
+        BrokerProcess.awaitAllRegistered(brokers, Duration.ofSeconds(30));
         String bootstrap = brokers.stream().map(BrokerProcess::bootstrap).collect(Collectors.joining(","));
         try (Admin admin = admin(bootstrap)) {
           admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3))).all().get(30, TimeUnit.SECONDS);

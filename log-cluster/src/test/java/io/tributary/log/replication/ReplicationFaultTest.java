@@ -70,6 +70,7 @@ class ReplicationFaultTest {
     for (BrokerProcess b : brokers) {
       b.awaitReady(Duration.ofSeconds(60));
     }
+    BrokerProcess.awaitAllRegistered(brokers, Duration.ofSeconds(30));
   }
 
   @AfterEach

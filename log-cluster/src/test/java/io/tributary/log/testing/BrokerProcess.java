@@ -307,4 +307,31 @@ public final class BrokerProcess implements AutoCloseable {
       return "(no log: " + e.getMessage() + ")";
     }
   }
+
+  /**
+   * Waits until every broker's own metadata lists all of {@code brokers} (registrations reach each
+   * broker's ZooKeeper cache asynchronously), asking each broker directly.
+   */
+  public static void awaitAllRegistered(List<BrokerProcess> brokers, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (BrokerProcess b : brokers) {
+      while (true) {
+        try (io.tributary.log.protocol.KafkaRpcClient client =
+                 new io.tributary.log.protocol.KafkaRpcClient("127.0.0.1", b.port(), "await-registered", 5000)) {
+          org.apache.kafka.common.requests.MetadataResponse md = client.send(
+              new org.apache.kafka.common.requests.MetadataRequest.Builder(
+                  new org.apache.kafka.common.message.MetadataRequestData().setTopics(List.of())).build((short) 12));
+          if (md.data().brokers().size() >= brokers.size()) {
+            break;
+          }
+        } catch (IOException e) {
+          // not answering yet
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("broker " + b.brokerId() + " does not see all " + brokers.size() + " brokers in time");
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
 }

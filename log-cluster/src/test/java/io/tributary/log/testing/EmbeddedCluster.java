@@ -50,6 +50,7 @@ public final class EmbeddedCluster implements AutoCloseable {
         cluster.brokers.add(null);
         cluster.startBroker(id);
       }
+      cluster.awaitBrokersSeeEachOther();
     } catch (Exception e) {
       cluster.close();
       throw e;
@@ -73,6 +74,20 @@ public final class EmbeddedCluster implements AutoCloseable {
     ports.put(id, broker.boundPort());
     brokers.set(id, broker);
     return broker;
+  }
+
+  /** Waits until every running broker's metadata lists every running broker (registration is asynchronous). */
+  public void awaitBrokersSeeEachOther() throws InterruptedException {
+    long running = brokers.stream().filter(java.util.Objects::nonNull).count();
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (brokers.stream().filter(java.util.Objects::nonNull)
+          .allMatch(b -> b.replicaManager().image().liveBrokers().size() == running)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("brokers did not all see each other in ZooKeeper within 30 s");
   }
 
   /** Stops broker {@code id} cleanly. */

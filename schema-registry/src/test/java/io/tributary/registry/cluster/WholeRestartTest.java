@@ -43,6 +43,7 @@ class WholeRestartTest {
       for (BrokerProcess b : brokers) {
         b.awaitReady(READY);
       }
+      BrokerProcess.awaitAllRegistered(brokers, READY);
       Map<String, String> conf = new HashMap<>();
       conf.put(RegistryConfig.LISTENERS, "http://127.0.0.1:0");
       conf.put(RegistryConfig.BOOTSTRAP, brokers.stream().map(BrokerProcess::bootstrap).collect(Collectors.joining(",")));
@@ -81,6 +82,7 @@ class WholeRestartTest {
       for (BrokerProcess b : brokers) {
         b.awaitReady(READY);
       }
+      BrokerProcess.awaitAllRegistered(brokers, READY);
       try (RegistryProcess r2 = RegistryProcess.start(dir.resolve("registry-2"), conf)) {
         Http h = new Http(r2.url());
         for (Map.Entry<Integer, String> e : ids.entrySet()) {
