@@ -88,6 +88,8 @@ public final class HttpServer implements Closeable {
 
   /** Answers an oversized body with Confluent-style JSON instead of Netty's empty 413. */
   private static final class Aggregator extends HttpObjectAggregator {
+    /** How long a connection that sent an oversized body may stay open for the client to read the 413. */
+    static final long OVERSIZED_CLOSE_DELAY_MS = 5_000;
     private final int max;
 
     Aggregator(int maxBytes) {
@@ -101,7 +103,13 @@ public final class HttpServer implements Closeable {
           + " bytes (registry.max.request.bytes)");
       FullHttpResponse resp = toNetty(r);
       resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+      // Closing now, while the client is still sending the body, resets the connection and can lose
+      // the 413 on its way. The aggregator discards the rest of the body; the client closes after
+      // reading "Connection: close", and we close anyway after a grace period.
+      ctx.writeAndFlush(resp);
+      ctx.executor().schedule(() -> {
+        ctx.close();
+      }, OVERSIZED_CLOSE_DELAY_MS, TimeUnit.MILLISECONDS);
     }
   }
 
