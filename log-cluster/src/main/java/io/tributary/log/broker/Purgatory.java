@@ -40,7 +40,10 @@ final class Purgatory implements AutoCloseable {
     private final BooleanSupplier tryComplete;
     private final Runnable forceComplete;
     private final Collection<TopicPartition> partitions;
-    private boolean done;
+    private volatile boolean done;
+    /** Set while parked: cleared exactly once when it leaves, so the parked count stays exact. */
+    private final java.util.concurrent.atomic.AtomicBoolean parked = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile java.util.concurrent.ScheduledFuture<?> timeout;
 
     Waiter(Collection<TopicPartition> partitions, BooleanSupplier tryComplete, Runnable forceComplete) {
       this.partitions = partitions;
@@ -65,15 +68,19 @@ final class Purgatory implements AutoCloseable {
     }
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger parkedCount = new java.util.concurrent.atomic.AtomicInteger();
+
   int size() {
-    return waiters.values().stream().mapToInt(Set::size).sum();
+    return parkedCount.get();
   }
 
   /** Parks a waiter; returns false (the caller answers at once) when the purgatory is full. */
   boolean park(Waiter waiter, long maxWaitMs) {
-    if (size() >= MAX_WAITING) {
+    if (parkedCount.incrementAndGet() > MAX_WAITING) {
+      parkedCount.decrementAndGet();
       return false;
     }
+    waiter.parked.set(true);
     for (TopicPartition tp : waiter.partitions) {
       waiters.computeIfAbsent(tp, k -> ConcurrentHashMap.newKeySet()).add(waiter);
     }
@@ -82,10 +89,13 @@ final class Purgatory implements AutoCloseable {
       remove(waiter);
       return true;
     }
-    timer.schedule(() -> {
+    waiter.timeout = timer.schedule(() -> {
       waiter.expire();
       remove(waiter);
     }, maxWaitMs, TimeUnit.MILLISECONDS);
+    if (waiter.done) {
+      waiter.timeout.cancel(false); // completed (and removed) while the timer was being set
+    }
     return true;
   }
 
@@ -103,6 +113,14 @@ final class Purgatory implements AutoCloseable {
   }
 
   private void remove(Waiter w) {
+    if (!w.parked.compareAndSet(true, false)) {
+      return;
+    }
+    parkedCount.decrementAndGet();
+    var timeout = w.timeout;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
     for (TopicPartition tp : w.partitions) {
       Set<Waiter> set = waiters.get(tp);
       if (set != null) {
