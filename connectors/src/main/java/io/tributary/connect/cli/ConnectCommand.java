@@ -128,9 +128,12 @@ public final class ConnectCommand implements Runnable {
         err.println(line);
         err.flush();
       }, 5000);
+      java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
       Thread hook = new Thread(() -> {
         try {
+          // SIGTERM / Ctrl-C: stop, let run() flush, and let the summary be printed before the JVM exits
           runner.stopAndWait(30_000);
+          reported.await(5, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -146,6 +149,7 @@ public final class ConnectCommand implements Runnable {
       } finally {
         out.flush();
         err.flush();
+        reported.countDown();
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {

@@ -93,6 +93,11 @@ public final class PipelineRunner implements AutoCloseable {
     this.registryUrl = registryUrlSetIn(pipeline) ? Optional.of(pipeline.schema().registryUrl().toString())
         : Optional.empty();
     this.producerOverrides = Map.copyOf(producerOverrides);
+    if (registryUrl.isPresent() && !pipeline.schema().subject().equals(sink.topic() + "-value")) {
+      throw new NotRunnableException(pipeline.file() + ": schema.subject '" + pipeline.schema().subject()
+          + "' is not supported yet: values are registered under '" + sink.topic()
+          + "-value' (TopicNameStrategy); remove schema.subject");
+    }
   }
 
   /** Throws {@link NotRunnableException} naming what is missing when the pipeline cannot run yet. */
