@@ -98,6 +98,22 @@ public final class PipelineRunner implements AutoCloseable {
           + "' is not supported yet: values are registered under '" + sink.topic()
           + "-value' (TopicNameStrategy); remove schema.subject");
     }
+    if (registryUrl.isPresent()) {
+      checkAvroFieldNames(pipeline, source);
+    }
+  }
+
+  /** Fails before producing anything when renames would give a field a name Avro does not accept. */
+  static void checkAvroFieldNames(Pipeline p, Source.Generator g) {
+    Map<String, Object> sample = new GeneratorSource(g.keys(), OptionalLong.empty(), g.seed(), () -> 0L).next();
+    // the fields a record can have after the renames and drops (filters only decide whether it is written)
+    new Transforms(p.transforms().stream().filter(t -> !(t instanceof io.tributary.connect.Transform.Filter))
+        .toList()).apply(sample);
+    try {
+      RecordSerializer.schemaFor("GeneratedRecord", sample);
+    } catch (IllegalArgumentException e) {
+      throw new NotRunnableException(p.file() + ": " + e.getMessage());
+    }
   }
 
   /** Throws {@link NotRunnableException} naming what is missing when the pipeline cannot run yet. */

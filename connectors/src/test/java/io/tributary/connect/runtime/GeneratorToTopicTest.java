@@ -226,6 +226,15 @@ class GeneratorToTopicTest {
     Result r = cli("run", "examples/topic-to-hudi-cow-local.yaml");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("the hudi sink is not built yet (issue 6)"), r.err());
+    Path dash = pipeline("dash", "orders-dash", true, """
+        transforms:
+          - type: rename
+            from: amount
+            to: order-total
+        """);
+    Result d = cli("run", dash.toString());
+    assertEquals(1, d.code());
+    assertTrue(d.err().startsWith(dash + ": field 'order-total' is not a valid Avro field name"), d.err());
     Result bad = cli("run", "src/test/resources/bad-pipelines/negative-number.yaml");
     assertEquals(1, bad.code());
     assertTrue(bad.err().startsWith(
