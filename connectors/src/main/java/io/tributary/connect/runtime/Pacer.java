@@ -35,14 +35,18 @@ public final class Pacer {
     return Math.max(1, (long) Math.ceil((1.0 - tokens) * 1e9 / rate));
   }
 
-  /** Blocks until a token is taken. */
-  public void acquire() throws InterruptedException {
+  /**
+   * Blocks until a token is taken (true) or {@code stop} says to give up (false); waits in steps of at most
+   * 50 ms so that a stop is seen quickly.
+   */
+  public boolean acquire(java.util.function.BooleanSupplier stop) {
     long d;
     while ((d = delayNanos()) > 0) {
-      java.util.concurrent.locks.LockSupport.parkNanos(d);
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
+      if (stop.getAsBoolean()) {
+        return false;
       }
+      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(d, 50_000_000L));
     }
+    return true;
   }
 }

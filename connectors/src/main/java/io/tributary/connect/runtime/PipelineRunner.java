@@ -76,7 +76,6 @@ public final class PipelineRunner implements AutoCloseable {
   private final CountDownLatch finished = new CountDownLatch(1);
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private volatile boolean stopping;
-  private volatile Thread runner;
   private long progressIntervalMs = 5000;
   private Consumer<String> progress = LOG::info;
 
@@ -169,10 +168,6 @@ public final class PipelineRunner implements AutoCloseable {
   /** Asks {@link #run()} to stop after the current record; it then flushes and returns. */
   public void stop() {
     stopping = true;
-    Thread t = runner;
-    if (t != null) {
-      t.interrupt();
-    }
   }
 
   /** Stops and waits up to {@code timeoutMs} for {@link #run()} to have flushed and returned. */
@@ -188,7 +183,6 @@ public final class PipelineRunner implements AutoCloseable {
 
   /** Runs to the end ({@code records}, {@code maxRecords}) or until stopped. Returns the metrics. */
   public Metrics run() {
-    runner = Thread.currentThread();
     try {
       Properties props = new Properties();
       props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers());
@@ -207,7 +201,6 @@ public final class PipelineRunner implements AutoCloseable {
         try {
           loop(producer, serializer);
         } finally {
-          Thread.interrupted(); // a stop() during the loop must not break the flush
           producer.flush();
         }
       }
@@ -219,7 +212,6 @@ public final class PipelineRunner implements AutoCloseable {
       }
       return metrics;
     } finally {
-      runner = null;
       finished.countDown();
     }
   }
@@ -231,9 +223,7 @@ public final class PipelineRunner implements AutoCloseable {
     long limit = maxRecords.orElse(Long.MAX_VALUE);
     long nextProgress = System.currentTimeMillis() + progressIntervalMs;
     while (!stopping && sendFailure.get() == null && gen.hasNext() && gen.produced() < limit) {
-      try {
-        pacer.acquire();
-      } catch (InterruptedException e) {
+      if (!pacer.acquire(() -> stopping)) {
         break;
       }
       Map<String, Object> record = gen.next();
