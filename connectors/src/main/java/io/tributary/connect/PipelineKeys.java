@@ -129,7 +129,7 @@ public final class PipelineKeys {
       req(SINK, "topic", "topic", Type.NAME, "Topic to produce to (idempotent producer, acks=all)."),
       def(SINK, "topic", "bootstrap.servers", Type.SERVERS, DEFAULT_BOOTSTRAP_SERVERS, "Brokers of the log cluster, host:port[,host:port...]."),
 
-      def(SCHEMA, "", "registry.url", Type.HTTP_URL, DEFAULT_REGISTRY_URL, "Schema registry (Confluent API) used to decode and validate values."),
+      def(SCHEMA, "", "registry.url", Type.HTTP_URL, DEFAULT_REGISTRY_URL, "Schema registry (Confluent API) used to decode and validate values; a topic sink writes Avro only when this key is in the file, else JSON."),
       derived(SCHEMA, "", "subject", Type.STRING, "<topic>-value", "Subject of the value schema; absent = the source topic + `-value`, else the sink topic + `-value`, else the pipeline `name` + `-value`."),
 
       opt(ERRORS, "", "dead.letter.topic", Type.NAME, "Topic receiving bad records, with the reason, source topic, partition and offset in headers."),
