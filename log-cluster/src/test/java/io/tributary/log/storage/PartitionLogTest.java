@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,28 +31,14 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.SimpleRecord;
 import org.apache.kafka.common.record.TimestampType;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class PartitionLogTest {
+class PartitionLogTest extends PartitionLogFixture {
   static final TopicPartition TP = new TopicPartition("orders", 3);
   static final Uuid ID = Uuid.randomUuid();
 
-  @TempDir Path tmp;
-  final ManualTime time = new ManualTime(1_700_000_000_000L);
-  PartitionLog log;
-
-  PartitionLog open(Map<String, String> overrides) throws IOException {
-    log = PartitionLog.open(tmp.resolve("orders-3"), TP, ID, LogConfig.fromMap(overrides), time);
-    return log;
-  }
-
-  @AfterEach
-  void tearDown() throws IOException {
-    if (log != null) {
-      log.close();
-    }
+  PartitionLogTest() {
+    super(TP, ID);
   }
 
   @Test

@@ -6,33 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TruncationAndEpochTest {
+class TruncationAndEpochTest extends PartitionLogFixture {
   static final TopicPartition TP = new TopicPartition("t", 2);
   static final Uuid ID = Uuid.randomUuid();
-  @TempDir Path tmp;
-  final ManualTime time = new ManualTime(1_700_000_000_000L);
-  PartitionLog log;
-
-  PartitionLog open(Map<String, String> overrides) throws IOException {
-    log = PartitionLog.open(tmp.resolve("t-2"), TP, ID, LogConfig.fromMap(overrides), time);
-    return log;
-  }
-
-  @AfterEach
-  void tearDown() throws IOException {
-    if (log != null) {
-      log.close();
-    }
+  TruncationAndEpochTest() {
+    super(TP, ID);
   }
 
   @Test
