@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -39,30 +37,6 @@ final class GroupCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  abstract static class AdminCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Mixin Kafka.BootstrapOption cluster = new Kafka.BootstrapOption();
-
-    PrintWriter out() {
-      return spec.commandLine().getOut();
-    }
-
-    <T> T get(org.apache.kafka.common.KafkaFuture<T> f, String what) {
-      return Kafka.get(f, cluster.bootstrap, cluster.requestTimeoutMs, what);
-    }
-
-    @Override
-    public Integer call() throws Exception {
-      try (Admin admin = Kafka.connectedAdmin(cluster.bootstrap, cluster.requestTimeoutMs)) {
-        int code = run(admin);
-        out().flush();
-        return code;
-      }
-    }
-
-    abstract int run(Admin admin) throws Exception;
-  }
 
   @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List consumer groups.")
   static final class ListGroups extends AdminCommand {

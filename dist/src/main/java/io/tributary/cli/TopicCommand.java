@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,31 +41,6 @@ final class TopicCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Shared by the topic subcommands: bootstrap option, output, an Admin that reached the cluster. */
-  abstract static class AdminCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Mixin Kafka.BootstrapOption cluster = new Kafka.BootstrapOption();
-
-    PrintWriter out() {
-      return spec.commandLine().getOut();
-    }
-
-    <T> T get(org.apache.kafka.common.KafkaFuture<T> f, String what) {
-      return Kafka.get(f, cluster.bootstrap, cluster.requestTimeoutMs, what);
-    }
-
-    @Override
-    public Integer call() throws Exception {
-      try (Admin admin = Kafka.connectedAdmin(cluster.bootstrap, cluster.requestTimeoutMs)) {
-        int code = run(admin);
-        out().flush();
-        return code;
-      }
-    }
-
-    abstract int run(Admin admin) throws Exception;
-  }
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a topic.")
   static final class Create extends AdminCommand {
