@@ -42,7 +42,8 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * {@code bench/run.sh connect-hudi}: topic -> Hudi upserts, Tributary's connector against Spark Structured
  * Streaming (Kafka source + Hudi bundle, {@code format("hudi")}, local[2]) on the same topic with the same table
- * settings, in one run on one in-process broker and registry.
+ * settings, in one run on one broker and registry (in the orchestrating JVM); each side runs in a fresh child JVM
+ * of its own, one after the other.
  *
  * <p>Phase 1 fills a topic with {@code --events} generator events over {@code --keys} keys (Avro through the
  * registry). Throughput: each side upserts that backlog from the beginning into its own table, in batches of at
@@ -67,16 +68,33 @@ public final class ConnectHudiBench {
   private final String only;
   private final Path dir;
   private final PrintStream out = System.out;
-  private EmbeddedCluster cluster;
-  private RegistryServer registry;
+  private final Args args;
+  private String bootstrap;
+  private String registryUrl;
 
-  record Result(String name, long records, double seconds, LatencyStats latency, String detail) {
+  /** One side's figures; crosses from the child JVM to the parent as one RESULT line. */
+  record Result(String name, long records, double seconds, double p50Ms, double p99Ms, long samples, String detail) {
+    Result(String name, long records, double seconds, LatencyStats latency, String detail) {
+      this(name, records, seconds, latency.percentileMs(50), latency.percentileMs(99), latency.count(), detail);
+    }
+
     double recordsPerSecond() {
       return records / seconds;
+    }
+
+    String line() {
+      return "RESULT " + name + " " + records + " " + seconds + " " + p50Ms + " " + p99Ms + " " + samples + " " + detail;
+    }
+
+    static Result parse(String line) {
+      String[] f = line.split(" ", 8);
+      return new Result(f[1], Long.parseLong(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+          Double.parseDouble(f[5]), Long.parseLong(f[6]), f[7]);
     }
   }
 
   ConnectHudiBench(Args a) throws Exception {
+    args = a;
     events = a.longValue("events", 1_000_000);
     keys = a.longValue("keys", Math.max(1, events / 10));
     partitions = a.intValue("partitions", 4);
@@ -93,7 +111,7 @@ public final class ConnectHudiBench {
     Args a;
     try {
       a = new Args(argv, List.of("help"), List.of("events", "keys", "partitions", "batch", "latency-events",
-          "latency-rate", "commit-interval-ms", "table-type", "only", "dir"));
+          "latency-rate", "commit-interval-ms", "table-type", "only", "dir", "side", "bootstrap", "registry"));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
@@ -114,28 +132,107 @@ public final class ConnectHudiBench {
           "  --dir D                 working directory (default a new temporary one)"));
       return;
     }
-    new ConnectHudiBench(a).run();
+    ConnectHudiBench bench = new ConnectHudiBench(a);
+    if (a.has("side")) {
+      bench.runSide(a.string("side", null), a.string("bootstrap", null), a.string("registry", null));
+    } else {
+      bench.run();
+    }
     System.exit(0); // Spark and Hudi leave non-daemon threads behind
   }
 
+  /**
+   * The orchestrating JVM: the broker, the registry and the backlog here; each side in a fresh child JVM of its
+   * own (no JIT warmed by the other, no Spark in the connector's heap), one after the other; then Spark reads both
+   * tables back.
+   */
   void run() throws Exception {
     out.printf("connect-hudi benchmark: %,d events over %,d keys, %d partitions, %s, batches of at most %,d, "
         + "freshness phase %,d events at %,d/s; working directory %s%n", events, keys, partitions, tableType, batch,
         latencyEvents, latencyRate, dir);
-    cluster = EmbeddedCluster.start(1, dir.resolve("cluster"));
-    registry = new RegistryServer(new RegistryConfig(Map.of(RegistryConfig.LISTENERS, "http://127.0.0.1:0",
-        RegistryConfig.BOOTSTRAP, cluster.bootstrapServers(), RegistryConfig.TOPIC_RF, "1"))).start();
-    try {
+    try (EmbeddedCluster cluster = EmbeddedCluster.start(1, dir.resolve("cluster"));
+         RegistryServer registry = new RegistryServer(new RegistryConfig(Map.of(RegistryConfig.LISTENERS,
+             "http://127.0.0.1:0", RegistryConfig.BOOTSTRAP, cluster.bootstrapServers(), RegistryConfig.TOPIC_RF,
+             "1"))).start()) {
+      bootstrap = cluster.bootstrapServers();
+      registryUrl = registry.url();
       cluster.createTopic(TOPIC, partitions, 1, Map.of());
       long t0 = System.nanoTime();
       fillBacklog();
       out.printf("backlog: %,d events produced in %.1f s%n", events, (System.nanoTime() - t0) / 1e9);
-      Result connector = only.equals("spark") ? null : connector();
-      Result spark = only.equals("connector") ? null : spark(connector == null ? 0 : latencyEvents);
+      Result connector = only.equals("spark") ? null : child("connector");
+      Result spark = only.equals("connector") ? null : child("spark");
+      if (connector != null) {
+        checkTable(dir.resolve("lake/connector").toUri().toString(), "connector");
+      }
+      if (spark != null) {
+        checkTable(dir.resolve("lake/spark").toUri().toString(), "spark");
+      }
       report(connector, spark);
-    } finally {
-      registry.close();
-      cluster.close();
+    }
+  }
+
+  /** Runs one side in a child JVM (same classpath and flags), echoing its output; returns its RESULT line. */
+  private Result child(String side) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(ConnectHudiBench.class.getName());
+    for (String name : List.of("events", "keys", "batch", "latency-events", "latency-rate", "commit-interval-ms",
+        "table-type")) {
+      if (args.has(name)) {
+        cmd.add("--" + name);
+        cmd.add(args.string(name, null));
+      }
+    }
+    cmd.addAll(List.of("--side", side, "--bootstrap", bootstrap, "--registry", registryUrl, "--dir", dir.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Result result = null;
+    try (java.io.BufferedReader r = new java.io.BufferedReader(
+        new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.startsWith("RESULT ")) {
+          result = Result.parse(line);
+        } else if (!line.startsWith("SLF4J") && !line.startsWith("Partition to insert buckets")
+            && !line.startsWith("UpdateLocations mapped to buckets")) { // Hudi prints these to stdout
+          out.println("  [" + side + " jvm] " + line);
+        }
+      }
+    }
+    int code = p.waitFor();
+    if (code != 0 || result == null) {
+      throw new IllegalStateException(side + " side failed (exit " + code + ")");
+    }
+    return result;
+  }
+
+  /** A child JVM: one side against the broker and registry of the parent. */
+  void runSide(String side, String bootstrap, String registryUrl) throws Exception {
+    this.bootstrap = bootstrap;
+    this.registryUrl = registryUrl;
+    long backlog = topicEnd();
+    Result r = switch (side) {
+      case "connector" -> connector(backlog);
+      case "spark" -> spark(backlog);
+      default -> throw new IllegalArgumentException("--side connector|spark, not " + side);
+    };
+    out.println(r.line());
+  }
+
+  /** Records in the topic now (the backlog a side starts with). */
+  private long topicEnd() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bootstrap);
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
+             new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.TopicPartition> tps = c.partitionsFor(TOPIC).stream()
+          .map(i -> new org.apache.kafka.common.TopicPartition(TOPIC, i.partition())).toList();
+      return c.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum();
     }
   }
 
@@ -155,7 +252,7 @@ public final class ConnectHudiBench {
           bootstrap.servers: %s
         schema:
           registry.url: %s
-        """.formatted(keys, events, TOPIC, cluster.bootstrapServers(), registry.url()));
+        """.formatted(keys, events, TOPIC, bootstrap, registryUrl));
     PipelineRunner.Metrics m = new PipelineRunner(PipelineLoader.load(file), OptionalLong.empty(),
         Map.of("batch.size", 262144, "linger.ms", 20)).run();
     if (m.acknowledged.get() != events) {
@@ -165,7 +262,7 @@ public final class ConnectHudiBench {
 
   // ---------------------------------------------------------------- the connector
 
-  private Result connector() throws Exception {
+  private Result connector(long backlog) throws Exception {
     String table = dir.resolve("lake/connector").toUri().toString();
     Path file = dir.resolve("connector.yaml");
     Files.writeString(file, """
@@ -186,7 +283,7 @@ public final class ConnectHudiBench {
           commit.records: %d
         schema:
           registry.url: %s
-        """.formatted(TOPIC, cluster.bootstrapServers(), table, tableType, commitIntervalMs, batch, registry.url()));
+        """.formatted(TOPIC, bootstrap, table, tableType, commitIntervalMs, batch, registryUrl));
     LatencyStats latency = new LatencyStats();
     AtomicLong latencyPhaseStart = new AtomicLong(Long.MAX_VALUE);
     AtomicLong commits = new AtomicLong();
@@ -214,32 +311,31 @@ public final class ConnectHudiBench {
     out.println("connector: upserting the backlog...");
     long t0 = System.nanoTime();
     runner.start();
-    await(() -> task.metrics().recordsOut() >= events || failure.get() != null, "connector backlog", failure);
+    await(() -> task.metrics().recordsOut() >= backlog || failure.get() != null, "connector backlog", failure);
     double seconds = (System.nanoTime() - t0) / 1e9;
     long backlogCommits = commits.get();
-    out.printf("connector: %,d records upserted in %.1f s (%,.0f records/s, %d commits)%n", events, seconds,
-        events / seconds, backlogCommits);
+    out.printf("connector: %,d records upserted in %.1f s (%,.0f records/s, %d commits)%n", backlog, seconds,
+        backlog / seconds, backlogCommits);
 
     out.printf("connector: freshness phase, %,d events at %,d/s...%n", latencyEvents, latencyRate);
     latencyPhaseStart.set(System.currentTimeMillis());
     producePaced(11, null);
-    long target = events + latencyEvents;
+    long target = backlog + latencyEvents;
     await(() -> task.metrics().recordsOut() >= target || failure.get() != null, "connector freshness", failure);
     task.stop();
     runner.join(120_000);
     if (failure.get() != null) {
       throw new IllegalStateException("connector failed", failure.get());
     }
-    checkTable(table, "connector");
-    return new Result("connector", events, seconds, latency, backlogCommits + " commits for the backlog");
+    return new Result("connector", backlog, seconds, latency, backlogCommits + " commits for the backlog");
   }
 
   // ---------------------------------------------------------------- Spark Structured Streaming
 
-  private Result spark(long alreadyInTopicAfterBacklog) throws Exception {
+  private Result spark(long backlog) throws Exception {
     String table = dir.resolve("lake/spark").toUri().toString();
     SparkSession spark = sparkSession();
-    String schema = new RegistryClient(registry.url()).latest(TOPIC + "-value").schema();
+    String schema = new RegistryClient(registryUrl).latest(TOPIC + "-value").schema();
     AtomicLong rowsDone = new AtomicLong();
     AtomicLong batches = new AtomicLong();
     AtomicReference<Map<Integer, Long>> endOffsets = new AtomicReference<>(new HashMap<>());
@@ -281,7 +377,7 @@ public final class ConnectHudiBench {
 
     Column body = org.apache.spark.sql.functions.expr("substring(value, 6, length(value) - 5)");
     Dataset<Row> rows = spark.readStream().format("kafka")
-        .option("kafka.bootstrap.servers", cluster.bootstrapServers())
+        .option("kafka.bootstrap.servers", bootstrap)
         .option("subscribe", TOPIC)
         .option("startingOffsets", "earliest")
         .option("maxOffsetsPerTrigger", batch)
@@ -297,21 +393,19 @@ public final class ConnectHudiBench {
         .outputMode("append")
         .trigger(Trigger.ProcessingTime(0))
         .start(table);
-    awaitSpark(() -> rowsDone.get() >= events, query, "spark backlog");
+    awaitSpark(() -> rowsDone.get() >= backlog, query, "spark backlog");
     double seconds = (System.nanoTime() - t0) / 1e9;
     long backlogBatches = batches.get();
-    out.printf("spark: %,d records upserted in %.1f s (%,.0f records/s, %d micro-batches)%n", events, seconds,
-        events / seconds, backlogBatches);
-    long caughtUp = events + alreadyInTopicAfterBacklog;
-    awaitSpark(() -> rowsDone.get() >= caughtUp, query, "spark catching up");
+    out.printf("spark: %,d records upserted in %.1f s (%,.0f records/s, %d micro-batches)%n", backlog, seconds,
+        backlog / seconds, backlogBatches);
+    long caughtUp = backlog;
 
     out.printf("spark: freshness phase, %,d events at %,d/s...%n", latencyEvents, latencyRate);
     producePaced(13, produceTimes);
     long target = caughtUp + latencyEvents;
     awaitSpark(() -> rowsDone.get() >= target, query, "spark freshness");
     query.stop();
-    checkTable(table, "spark");
-    return new Result("spark", events, seconds, latency, backlogBatches + " micro-batches for the backlog");
+    return new Result("spark", backlog, seconds, latency, backlogBatches + " micro-batches for the backlog");
   }
 
   private Map<String, String> hudiOptions(String name) {
@@ -365,14 +459,14 @@ public final class ConnectHudiBench {
    */
   private void producePaced(long seed, Map<Long, Long> times) throws Exception {
     Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
     GeneratorSource gen = new GeneratorSource(keys, OptionalLong.of(latencyEvents), seed, System::currentTimeMillis);
     Pacer pacer = new Pacer(latencyRate, System::nanoTime);
     AtomicReference<Exception> failed = new AtomicReference<>();
-    try (RecordSerializer serializer = RecordSerializer.avro(registry.url());
+    try (RecordSerializer serializer = RecordSerializer.avro(registryUrl);
          KafkaProducer<byte[], byte[]> producer =
              new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       while (gen.hasNext()) {
@@ -460,12 +554,12 @@ public final class ConnectHudiBench {
     out.printf("  %-10s %14s %12s %16s %16s %10s  %s%n", "", "records/s", "seconds", "freshness p50 ms",
         "freshness p99 ms", "samples", "");
     for (Result r : all) {
-      out.printf("  %-10s %,14.0f %12.1f %16.0f %16.0f %,10d  %s%n", r.name(), r.recordsPerSecond(), r.seconds(),
-          r.latency().percentileMs(50), r.latency().percentileMs(99), r.latency().count(), r.detail());
+      out.printf("  %-10s %,14.0f %12.1f %16.0f %16.0f %,10d  %,d records; %s%n", r.name(), r.recordsPerSecond(),
+          r.seconds(), r.p50Ms(), r.p99Ms(), r.samples(), r.records(), r.detail());
     }
     if (c != null && s != null) {
       out.printf("  throughput ratio connector/spark: %.2fx; freshness p50 ratio spark/connector: %.2fx%n",
-          c.recordsPerSecond() / s.recordsPerSecond(), s.latency().percentileMs(50) / c.latency().percentileMs(50));
+          c.recordsPerSecond() / s.recordsPerSecond(), s.p50Ms() / c.p50Ms());
     }
   }
 }
