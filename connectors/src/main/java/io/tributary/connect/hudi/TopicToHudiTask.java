@@ -170,8 +170,8 @@ public final class TopicToHudiTask implements PipelineTask {
     checkFields(schema.get());
     KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer(registry);
     deserializer.configure(Map.of(), false);
-    ValueConverter converter = new ValueConverter(registry, deserializer, pipeline.transforms(), schema.get(), sink.recordKey(),
-        sink.precombineField());
+    ValueConverter converter = new ValueConverter(registry, deserializer, pipeline.transforms(), schema.get(),
+        sink.recordKey(), sink.precombineField());
     boolean deadLettering = pipeline.errors().tolerance() == Pipeline.Tolerance.ALL;
     try (HudiTable table = HudiTable.open(sink, schema.get(), conf);
          KafkaConsumer<byte[], byte[]> consumer = newConsumer();
