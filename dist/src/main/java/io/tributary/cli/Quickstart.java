@@ -80,7 +80,7 @@ final class Quickstart implements AutoCloseable {
 
     createTopics(bootstrap);
 
-    String lakeUri = work.resolve("lake").toUri().toString();
+    String lakeUri = Files.createDirectories(work.resolve("lake")).toUri().toString();
     if (settings.hdfs()) {
       step("starting HDFS (a NameNode and a DataNode in this process)");
       EmbeddedHdfs hdfs = resources.add(EmbeddedHdfs.start(work.resolve("hdfs")));
