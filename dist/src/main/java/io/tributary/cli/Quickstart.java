@@ -10,6 +10,7 @@ import io.tributary.log.broker.Broker;
 import io.tributary.log.broker.BrokerConfig;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
+import io.tributary.spark.jobs.JobTotals;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ final class Quickstart implements AutoCloseable {
   static final String TABLE = "events";
   static final int BROKERS = 3;
   static final int PARTITIONS = 3;
-  static final int STEPS = 8;
+  static final int STEPS = 9;
   static final long PROGRESS_INTERVAL_MS = 2000;
   /** How long the lake may lag behind the generator's last event before the quickstart gives up. */
   static final long CATCH_UP_TIMEOUT_MS = 180_000;
@@ -62,7 +63,7 @@ final class Quickstart implements AutoCloseable {
     QuickstartFiles.emptyDirectory(work);
 
     step("starting ZooKeeper");
-    EmbeddedZooKeeper zk = resources.add(EmbeddedZooKeeper.start("127.0.0.1", 0, work.resolve("zookeeper")));
+    EmbeddedZooKeeper zk = resources.add(EmbeddedZooKeeper.start("127.0.0.1", port(2181), work.resolve("zookeeper")));
     detail("ZooKeeper on " + zk.connectString());
 
     step("starting " + BROKERS + " brokers");
@@ -71,7 +72,7 @@ final class Quickstart implements AutoCloseable {
 
     step("starting the schema registry");
     RegistryServer registry = resources.add(new RegistryServer(new RegistryConfig(Map.of(
-        RegistryConfig.LISTENERS, "http://127.0.0.1:0",
+        RegistryConfig.LISTENERS, "http://127.0.0.1:" + port(8081),
         RegistryConfig.BOOTSTRAP, bootstrap,
         RegistryConfig.TOPIC_RF, Integer.toString(BROKERS),
         RegistryConfig.ZK_CONNECT, zk.connectString()))));
@@ -93,22 +94,91 @@ final class Quickstart implements AutoCloseable {
     Pipeline connector = load(QuickstartFiles.writeLakePipeline(pipelines, bootstrap, registry.url(), lakeUri));
     Running gen = start(PipelineTasks.create(generator, Map.of()));
     Running sink = start(PipelineTasks.create(connector, Map.of()));
-    detail(pipelines.resolve(generator.file().getFileName()) + ": " + settings.events() + " events over "
-        + settings.keys() + " keys" + (settings.rate() > 0 ? " at " + settings.rate() + "/s" : ""));
+    detail(generator.file() + ": " + settings.events() + " events over " + settings.keys() + " keys"
+        + (settings.rate() > 0 ? " at " + settings.rate() + "/s" : ""));
     detail(connector.file() + ": upserts into " + lakeUri + TABLE);
 
-    step("waiting until every event is in the lake");
+    step("starting Spark (local[2]) while events flow");
+    QuickstartSpark spark = resources.add(QuickstartSpark.start(work));
+    Path aggregateJob = QuickstartSpark.writeAggregateJob(work.resolve("jobs"), bootstrap, registry.url(), lakeUri);
+    awaitGenerated(gen, sink);
+
+    step("running the Spark aggregate job over the topic (" + work.relativize(aggregateJob) + ")");
+    JobTotals windows = spark.aggregate(aggregateJob, out);
+
+    step("waiting until every event is committed to the lake");
     awaitCaughtUp(gen, sink);
+    if (!settings.keepRunning()) {
+      sink.stopAndJoin();
+    }
+    QuickstartFiles.writeCatalog(work.resolve("catalog"), lakeUri + TABLE, lakeUri + QuickstartSpark.WINDOW_TABLE);
 
-    step("stopping the connector (it commits what it holds)");
-    sink.stopAndJoin();
+    step("querying the lake with Spark SQL");
+    spark.register(TABLE, lakeUri + TABLE);
+    spark.register(QuickstartSpark.WINDOW_TABLE, lakeUri + QuickstartSpark.WINDOW_TABLE);
+    detail(QuickstartSpark.QUERY);
+    List<List<String>> result = spark.query(QuickstartSpark.QUERY);
+    Table table = new Table(result.get(0).toArray(String[]::new));
+    result.subList(1, result.size()).forEach(r -> table.row(r.toArray()));
+    table.print(out, "                ");
+    long rows = Long.parseLong(spark.query("SELECT COUNT(*) FROM " + TABLE).get(1).get(0));
+    long windowRows = Long.parseLong(spark.query("SELECT COUNT(*) FROM " + QuickstartSpark.WINDOW_TABLE).get(1).get(0));
+    PipelineMetrics lake = sink.task.metrics();
+    summary(work, lakeUri, gen.task.metrics(), lake, rows, windows, windowRows);
+    if (settings.keepRunning()) {
+      keepRunning(bootstrap, registry.url(), zk.connectString());
+      return;
+    }
 
-    step("stopping");
+    step("stopping everything");
     resources.close();
-    out.println();
-    out.printf("quickstart finished in %.1f s; lake and pipelines kept in %s%n",
-        (System.nanoTime() - startNanos) / 1e9, work);
+    out.printf("%nquickstart finished in %.1f s%n", (System.nanoTime() - startNanos) / 1e9);
     out.flush();
+  }
+
+  private void summary(Path work, String lakeUri, PipelineMetrics gen, PipelineMetrics lake, long rows,
+      JobTotals windows, long windowRows) {
+    out.println();
+    out.printf("summary: %,d events produced for %,d keys; %,d upserted into %s%s (%,d rows, one per key)%s;%n",
+        gen.recordsOut(), settings.keys(), lake.recordsOut(), lakeUri, TABLE, rows,
+        lake.deadLettered() > 0 ? ", " + lake.deadLettered() + " dead-lettered" : "");
+    out.printf("         %,d events counted by the aggregate job into %,d window rows of %s%s (%,d quarantined)%n",
+        windows.written(), windowRows, lakeUri, QuickstartSpark.WINDOW_TABLE, windows.quarantinedTotal());
+    if (rows != settings.keys() && gen.recordsOut() >= settings.keys()) {
+      throw new CliException("the lake table holds " + rows + " rows, expected one per key (" + settings.keys() + ")");
+    }
+    String dir = displayPath(work);
+    out.println();
+    out.println("explore further:");
+    out.println("  ./tributary sql --catalog " + dir + "/catalog \"SELECT key, seq, status, amount FROM events"
+        + " ORDER BY seq DESC LIMIT 5\"");
+    out.println("  ./tributary sql --catalog " + dir + "/catalog \"SELECT * FROM " + QuickstartSpark.WINDOW_TABLE
+        + " ORDER BY window_start LIMIT 5\"");
+    out.println("  notebooks/run.sh                      # the notebooks, run headlessly (docs/notebooks.md)");
+    out.println("  ./tributary quickstart --keep-running # the same, left running on 127.0.0.1:9092 and :8081");
+    out.println("  pipelines and jobs it ran: " + dir + "/pipelines, " + dir + "/jobs");
+    out.flush();
+  }
+
+  /** The working directory as the user would type it: relative to the current directory when inside it. */
+  private static String displayPath(Path work) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return work.startsWith(cwd) ? cwd.relativize(work).toString() : work.toString();
+  }
+
+  private void keepRunning(String bootstrap, String registryUrl, String zkConnect) throws InterruptedException {
+    out.println();
+    out.println("still running (Ctrl-C stops everything): brokers " + bootstrap + ", registry " + registryUrl
+        + ", ZooKeeper " + zkConnect + "; the connector keeps upserting what is produced to " + TOPIC);
+    out.flush();
+    while (!resources.closed()) {
+      Thread.sleep(500);
+    }
+  }
+
+  /** The usual port with --keep-running (so that clients and notebooks find it), else any free one. */
+  private int port(int usual) {
+    return settings.keepRunning() ? usual : 0;
   }
 
   private String startBrokers(String zkConnect, Path work) {
@@ -116,7 +186,7 @@ final class Quickstart implements AutoCloseable {
     for (int i = 0; i < BROKERS; i++) {
       Map<String, String> cfg = new LinkedHashMap<>();
       cfg.put("broker.id", Integer.toString(i));
-      cfg.put("listeners", "PLAINTEXT://127.0.0.1:0");
+      cfg.put("listeners", "PLAINTEXT://127.0.0.1:" + port(9092 + i));
       cfg.put("log.dirs", work.resolve("broker-" + i).toString());
       cfg.put("zookeeper.connect", zkConnect);
       cfg.put("offsets.topic.replication.factor", Integer.toString(BROKERS));
@@ -207,6 +277,25 @@ final class Quickstart implements AutoCloseable {
     return r;
   }
 
+  /** Prints progress until the generator has produced (and the brokers acknowledged) every event. */
+  private void awaitGenerated(Running gen, Running sink) throws InterruptedException {
+    while (gen.thread.isAlive()) {
+      gen.checkHealthy();
+      sink.checkHealthy();
+      progress(gen, sink);
+      gen.thread.join(PROGRESS_INTERVAL_MS);
+    }
+    gen.checkHealthy();
+  }
+
+  private void progress(Running gen, Running sink) {
+    PipelineMetrics g = gen.task.metrics();
+    PipelineMetrics s = sink.task.metrics();
+    detail(String.format("produced %,d · committed to the lake (queryable) %,d%s%s", g.recordsOut(), s.recordsOut(),
+        s.deadLettered() > 0 ? " · dead-lettered " + s.deadLettered() : "",
+        s.lag().isPresent() ? " · connector lag " + s.lag().getAsLong() : ""));
+  }
+
   /** Prints progress until the generator is done and the lake has committed every event it produced. */
   private void awaitCaughtUp(Running gen, Running sink) throws InterruptedException {
     long deadline = Long.MAX_VALUE;
@@ -217,9 +306,7 @@ final class Quickstart implements AutoCloseable {
       PipelineMetrics s = sink.task.metrics();
       boolean generated = !gen.thread.isAlive();
       long accounted = s.recordsOut() + s.deadLettered() + s.droppedByFilter();
-      detail(String.format("produced %,d · in the lake %,d (committed)%s%s", g.recordsOut(), s.recordsOut(),
-          s.deadLettered() > 0 ? " · dead-lettered " + s.deadLettered() : "",
-          s.lag().isPresent() ? " · lag " + s.lag().getAsLong() : ""));
+      progress(gen, sink);
       if (generated && accounted >= g.recordsOut()) {
         return;
       }
@@ -235,12 +322,13 @@ final class Quickstart implements AutoCloseable {
   }
 
   private void step(String what) {
-    out.printf("[%d/%d] %s%n", ++step, STEPS + (settings.hdfs() ? 1 : 0), what);
+    out.printf("[%d/%d] %5.1f s  %s%n", ++step, STEPS + (settings.hdfs() ? 1 : 0),
+        (System.nanoTime() - startNanos) / 1e9, what);
     out.flush();
   }
 
   private void detail(String what) {
-    out.println("      " + what);
+    out.println("                " + what);
     out.flush();
   }
 

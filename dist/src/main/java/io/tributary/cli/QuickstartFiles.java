@@ -63,6 +63,13 @@ final class QuickstartFiles {
             Quickstart.DEAD_LETTER_TOPIC));
   }
 
+  /** Table definitions for {@code tributary sql --catalog DIR}: one file per table, name -> location. */
+  static void writeCatalog(Path dir, String eventsUri, String windowsUri) throws IOException {
+    write(dir.resolve("events.yaml"), "# the connector's table: one row per key, the latest event\npath: " + eventsUri + "\n");
+    write(dir.resolve(QuickstartSpark.WINDOW_TABLE + ".yaml"),
+        "# the aggregate job's table: events per region and 1-second window\npath: " + windowsUri + "\n");
+  }
+
   private static Path write(Path file, String text) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, text);
