@@ -105,6 +105,11 @@ public final class ConnectCommand implements Runnable {
         description = "stop after N generated records (even if the pipeline's records is larger or absent)")
     Long maxRecords;
 
+    @CommandLine.Option(names = "--exit-at-end",
+        description = "topic sources: stop (committing what is held) once the end of every partition is reached,"
+            + " like kcat -e; for scripts and first tries")
+    boolean exitAtEnd;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -172,6 +177,9 @@ public final class ConnectCommand implements Runnable {
         }
       }, "connect-run-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
+      if (exitAtEnd) {
+        stopAtEnd(task);
+      }
       try {
         task.run();
         out.println(summary.get());
@@ -191,6 +199,29 @@ public final class ConnectCommand implements Runnable {
         }
       }
     }
+  }
+
+  /**
+   * Stops {@code task} once it has read everything its source holds (lag 0): stopping makes it commit what it
+   * holds, so when {@code run()} returns the sink has every record that was there.
+   */
+  static void stopAtEnd(PipelineTask task) {
+    Thread watcher = new Thread(() -> {
+      try {
+        while (true) {
+          java.util.OptionalLong lag = task.metrics().lag();
+          if (lag.isPresent() && lag.getAsLong() == 0) {
+            task.stop();
+            return;
+          }
+          Thread.sleep(500);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "exit-at-end");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   /** Runs the command on its own (the {@code tributary} launcher registers {@link ConnectCommand} instead). */
