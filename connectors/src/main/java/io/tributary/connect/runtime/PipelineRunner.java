@@ -51,6 +51,14 @@ public final class PipelineRunner implements AutoCloseable {
     public final AtomicLong acknowledged = new AtomicLong();
     /** Records whose send failed. */
     public final AtomicLong failed = new AtomicLong();
+    /** Wall-clock time of the last acknowledgement, 0 = none yet. */
+    final AtomicLong lastAckMillis = new AtomicLong();
+
+    /** Wall-clock time of the last acknowledgement, empty if none yet. */
+    public OptionalLong lastAckMillis() {
+      long t = lastAckMillis.get();
+      return t == 0 ? OptionalLong.empty() : OptionalLong.of(t);
+    }
 
     @Override
     public String toString() {
@@ -153,6 +161,11 @@ public final class PipelineRunner implements AutoCloseable {
     return metrics;
   }
 
+  /** The pipeline's name. */
+  public String pipelineName() {
+    return pipeline.name();
+  }
+
   /** Whether values are written in Avro (a registry is set), else JSON. */
   public boolean avro() {
     return registryUrl.isPresent();
@@ -237,6 +250,7 @@ public final class PipelineRunner implements AutoCloseable {
       producer.send(new ProducerRecord<>(sink.topic(), key, value), (md, e) -> {
         if (e == null) {
           metrics.acknowledged.incrementAndGet();
+          metrics.lastAckMillis.set(System.currentTimeMillis());
         } else {
           metrics.failed.incrementAndGet();
           sendFailure.compareAndSet(null, e);
