@@ -4,7 +4,11 @@ import io.tributary.connect.Pipeline;
 import io.tributary.connect.PipelineException;
 import io.tributary.connect.PipelineLoader;
 import io.tributary.connect.ValidationError;
+import io.tributary.connect.Source;
+import io.tributary.connect.hudi.TopicToHudiTask;
 import io.tributary.connect.runtime.PipelineRunner;
+import io.tributary.connect.runtime.PipelineTask;
+import io.tributary.connect.runtime.PipelineTasks;
 import io.tributary.connect.worker.WorkerCommands;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -12,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,8 +26,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tributary connect ...}: pipeline commands: {@code validate}, and {@code run} (a generator source into
- * a topic sink today); {@code worker} and {@code status} come with the rest of the connector runtime.
+ * {@code tributary connect ...}: pipeline commands: {@code validate}, and {@code run} (generator -> topic,
+ * topic -> hudi); {@code worker} and {@code status} come with the rest of the connector runtime.
  */
 @Command(
     name = "connect",
@@ -77,15 +84,17 @@ public final class ConnectCommand implements Runnable {
   }
 
   /**
-   * {@code connect run FILE [--max-records N]}: validates, then runs the pipeline standalone until its
-   * {@code records} (or N) are produced and acknowledged, or it is interrupted (SIGTERM, Ctrl-C: it flushes
-   * first). Exit 0 when done, 1 when invalid, not runnable yet, or a send failed.
+   * {@code connect run FILE [--max-records N]}: validates, then runs the pipeline standalone: a generator until
+   * its {@code records} (or N) are produced and acknowledged; a topic -> hudi pipeline until stopped. SIGTERM or
+   * Ctrl-C stops it cleanly (a producer flushes, a Hudi sink commits what it holds). Exit 0 when done or
+   * stopped, 1 when invalid, not runnable, or failed (a send, a commit, a rejected record with
+   * errors.tolerance none), 2 for a bad option.
    */
   @Command(
       name = "run",
       mixinStandardHelpOptions = true,
       description = {
-        "Run a pipeline standalone (today: a generator source into a topic sink, with transforms).",
+        "Run a pipeline standalone: generator -> topic, or topic -> hudi (until Ctrl-C / SIGTERM).",
         "Validates first (errors with file, line and key; exit 1); prints a one-line summary at the end."
       })
   static final class Run implements Callable<Integer> {
@@ -117,38 +126,63 @@ public final class ConnectCommand implements Runnable {
         err.flush();
         return 1;
       }
-      PipelineRunner runner;
+      PipelineTask task;
+      Supplier<String> summary;
       try {
-        runner = new PipelineRunner(p, maxRecords == null ? OptionalLong.empty() : OptionalLong.of(maxRecords),
-            Map.of());
+        if (p.source() instanceof Source.Generator) {
+          PipelineRunner runner = new PipelineRunner(p,
+              maxRecords == null ? OptionalLong.empty() : OptionalLong.of(maxRecords), Map.of());
+          runner.progress(line -> {
+            err.println(line);
+            err.flush();
+          }, 5000);
+          task = new PipelineTasks.GeneratorToTopicTask(runner);
+          summary = runner::summary;
+        } else {
+          if (maxRecords != null) {
+            err.println("--max-records applies to generator sources only");
+            err.flush();
+            return 2;
+          }
+          task = PipelineTasks.create(p, Map.of());
+          if (task instanceof TopicToHudiTask hudi) {
+            hudi.progress(line -> {
+              err.println(line);
+              err.flush();
+            }, 5000);
+            summary = hudi::summary;
+          } else {
+            PipelineTask t = task;
+            summary = () -> "pipeline " + t.name() + ": " + t.metrics();
+          }
+        }
       } catch (PipelineRunner.NotRunnableException e) {
         err.println(e.getMessage());
         err.flush();
         return 1;
       }
-      runner.progress(line -> {
-        err.println(line);
-        err.flush();
-      }, 5000);
-      java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
+      CountDownLatch finished = new CountDownLatch(1);
+      CountDownLatch reported = new CountDownLatch(1);
       Thread hook = new Thread(() -> {
         try {
-          // SIGTERM / Ctrl-C: stop, let run() flush, and let the summary be printed before the JVM exits
-          runner.stopAndWait(30_000);
-          reported.await(5, java.util.concurrent.TimeUnit.SECONDS);
+          // SIGTERM / Ctrl-C: stop, let run() flush or commit what it holds, and let the summary be printed
+          task.stop();
+          finished.await(60, TimeUnit.SECONDS);
+          reported.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }, "connect-run-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
-        runner.run();
-        out.println(runner.summary());
+        task.run();
+        out.println(summary.get());
         return 0;
-      } catch (RuntimeException e) {
-        err.println(e.getMessage());
+      } catch (Exception e) {
+        err.println(e.getMessage() == null ? e.toString() : e.getMessage());
         return 1;
       } finally {
+        finished.countDown();
         out.flush();
         err.flush();
         reported.countDown();

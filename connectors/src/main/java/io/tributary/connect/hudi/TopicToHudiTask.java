@@ -1,15 +1,495 @@
 package io.tributary.connect.hudi;
 
 import io.tributary.connect.Pipeline;
+import io.tributary.connect.Sink;
+import io.tributary.connect.Source;
+import io.tributary.connect.runtime.PipelineMetrics;
 import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.connect.runtime.PipelineTask;
+import io.tributary.registry.serde.KafkaAvroDeserializer;
+import io.tributary.registry.serde.RegistryClient;
+import io.tributary.registry.serde.SerdeConfig;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.avro.Schema;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
+import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A topic source upserted into a Hudi table, exactly once (being built: issue 6). */
-public final class TopicToHudiTask {
-  private TopicToHudiTask() {}
+/**
+ * A {@code topic} source upserted into a {@code hudi} sink, exactly once.
+ *
+ * <p>The consumer is assigned every partition of the topic (no group membership: the table, not the group,
+ * owns the position). On start the position is the checkpoint of the table's last completed commit (see
+ * {@link KafkaCheckpoint}), else {@code source.start}. Each value is decoded, transformed and validated
+ * ({@link ValueConverter}); rows are buffered and upserted in one Hudi commit whose metadata holds the next
+ * offset of every partition, so data and position land together or not at all. Bad records go to the
+ * dead-letter topic (acknowledged before the commit that moves past them) or, with {@code errors.tolerance:
+ * none}, stop the pipeline after committing the rows before them. After each commit the offsets are also
+ * committed to {@code source.group}, for {@code group describe}'s lag; that copy is informational.
+ */
+public final class TopicToHudiTask implements PipelineTask {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicToHudiTask.class);
+  /** Client overrides with this prefix go (without it) to the Hadoop configuration, e.g. hadoop.dfs.replication. */
+  public static final String HADOOP_PREFIX = "hadoop.";
+  static final long REGISTRY_RETRY_MS = 60_000;
 
-  public static PipelineTask create(Pipeline pipeline, Map<String, Object> clientOverrides) {
-    throw new PipelineRunner.NotRunnableException(pipeline.file() + ": the hudi sink is not built yet (issue 6)");
+  /** Told of each completed commit: when it completed and the source timestamps of the records in it. */
+  public interface CommitListener {
+    void committed(String instant, long completedMillis, long[] recordTimestamps);
+  }
+
+  private final Pipeline pipeline;
+  private final Source.Topic source;
+  private final Sink.Hudi sink;
+  private final Map<String, Object> overrides;
+  private final AtomicLong recordsIn = new AtomicLong();
+  private final AtomicLong recordsOut = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong filtered = new AtomicLong();
+  private final AtomicLong commits = new AtomicLong();
+  private volatile long lag = -1;
+  private volatile long lastCommitMillis;
+  private volatile String lastInstant = "";
+  private volatile boolean stopping;
+  private long progressIntervalMs = 5000;
+  private Consumer<String> progress = LOG::info;
+  private CommitListener listener;
+
+  private TopicToHudiTask(Pipeline pipeline, Map<String, Object> overrides) {
+    this.pipeline = pipeline;
+    this.source = (Source.Topic) pipeline.source();
+    this.sink = (Sink.Hudi) pipeline.sink();
+    this.overrides = Map.copyOf(overrides);
+  }
+
+  /** The task of a topic -> hudi pipeline; throws {@link PipelineRunner.NotRunnableException} naming what is wrong. */
+  public static TopicToHudiTask create(Pipeline pipeline, Map<String, Object> clientOverrides) {
+    if (!(pipeline.source() instanceof Source.Topic) || !(pipeline.sink() instanceof Sink.Hudi sink)) {
+      throw new PipelineRunner.NotRunnableException(pipeline.file() + ": not a topic -> hudi pipeline");
+    }
+    if (KeyMaker.fields(sink.precombineField()).size() != 1) {
+      throw new PipelineRunner.NotRunnableException(pipeline.file() + ": sink.precombine.field '"
+          + sink.precombineField() + "': the hudi sink orders by one field; name one");
+    }
+    if (pipeline.errors().tolerance() == Pipeline.Tolerance.ALL && pipeline.errors().deadLetterTopic().isEmpty()) {
+      throw new PipelineRunner.NotRunnableException(pipeline.file() + ": errors.tolerance 'all' needs "
+          + "errors.dead.letter.topic");
+    }
+    return new TopicToHudiTask(pipeline, clientOverrides);
+  }
+
+  /** Where progress lines go (default: the log, every 5 s). */
+  public TopicToHudiTask progress(Consumer<String> sink, long intervalMs) {
+    this.progress = sink;
+    this.progressIntervalMs = intervalMs;
+    return this;
+  }
+
+  /** Told of every commit (benchmarks measure freshness with it). */
+  public TopicToHudiTask onCommit(CommitListener listener) {
+    this.listener = listener;
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return pipeline.name();
+  }
+
+  @Override
+  public void stop() {
+    stopping = true;
+  }
+
+  @Override
+  public PipelineMetrics metrics() {
+    long l = lag;
+    long c = lastCommitMillis;
+    return new PipelineMetrics(recordsIn.get(), recordsOut.get(), deadLettered.get(), filtered.get(),
+        l < 0 ? OptionalLong.empty() : OptionalLong.of(l), c == 0 ? OptionalLong.empty() : OptionalLong.of(c));
+  }
+
+  /** One line: counts, lag and the last commit. */
+  public String summary() {
+    PipelineMetrics m = metrics();
+    return "pipeline " + pipeline.name() + ": topic " + source.topic() + " -> hudi " + sink.tablePath() + ": "
+        + m.recordsIn() + " records in, " + m.recordsOut() + " upserted in " + commits.get() + " commits, "
+        + m.deadLettered() + " dead-lettered, " + m.droppedByFilter() + " dropped by filter, lag "
+        + (m.lag().isPresent() ? m.lag().getAsLong() : "unknown")
+        + (m.lastCommitMillis().isPresent() ? ", last commit " + lastInstant + " at "
+            + Instant.ofEpochMilli(m.lastCommitMillis().getAsLong()) : ", no commit yet")
+        + (stopping ? " (stopped)" : "");
+  }
+
+  /** Hadoop settings: the defaults of the classpath's *-site.xml, plus the hadoop.* overrides. */
+  Configuration hadoopConf() {
+    Configuration conf = new Configuration();
+    overrides.forEach((k, v) -> {
+      if (k.startsWith(HADOOP_PREFIX)) {
+        conf.set(k.substring(HADOOP_PREFIX.length()), String.valueOf(v));
+      }
+    });
+    return conf;
+  }
+
+  @Override
+  public void run() throws Exception {
+    Configuration conf = hadoopConf();
+    String registryUrl = pipeline.schema().registryUrl().toString();
+    Optional<Schema> schema = tableSchema(new RegistryClient(registryUrl), conf);
+    if (schema.isEmpty()) {
+      return; // stopped while waiting for a schema
+    }
+    checkFields(schema.get());
+    KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer();
+    deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+    ValueConverter converter = new ValueConverter(deserializer, pipeline.transforms(), schema.get(), sink.recordKey(),
+        sink.precombineField());
+    boolean deadLettering = pipeline.errors().tolerance() == Pipeline.Tolerance.ALL;
+    try (HudiTable table = HudiTable.open(sink, schema.get(), conf);
+         KafkaConsumer<byte[], byte[]> consumer = newConsumer();
+         DeadLetters dlq = deadLettering ? new DeadLetters(pipeline.errors().deadLetterTopic().get(),
+             source.bootstrapServers(), pipeline.name(), overrides) : null) {
+      LOG.info("pipeline {}: topic {} at {} -> hudi {} table {} at {} ({} rows per commit at most, every {} ms)",
+          pipeline.name(), source.topic(), source.bootstrapServers(), sink.tableType(), sink.tableName(),
+          sink.tablePath(), sink.commitRecords(), sink.commitIntervalMs());
+      new Loop(table, consumer, dlq, converter, new KeyMaker(sink)).run();
+    } finally {
+      deserializer.close();
+      LOG.info(summary());
+    }
+  }
+
+  /** The table's schema: the subject's latest value schema after the transforms, else the table's own. */
+  private Optional<Schema> tableSchema(RegistryClient registry, Configuration conf) throws Exception {
+    String subject = pipeline.schema().subject();
+    long failingSince = 0;
+    boolean toldWaiting = false;
+    while (!stopping) {
+      try {
+        Schema values = new Schema.Parser().parse(registry.latest(subject).schema());
+        try {
+          return Optional.of(TableSchemas.afterTransforms(values, pipeline.transforms()));
+        } catch (IllegalArgumentException e) {
+          throw new PipelineRunner.NotRunnableException(pipeline.file() + ": schema.subject '" + subject + "': "
+              + e.getMessage());
+        }
+      } catch (RegistryClient.RegistryClientException e) {
+        if (e.status() != 404) {
+          throw new IOException("pipeline " + pipeline.name() + ": the schema registry answered: " + e.getMessage(), e);
+        }
+        Optional<Schema> existing = HudiTable.existingSchema(sink, conf);
+        if (existing.isPresent()) {
+          LOG.warn("pipeline {}: subject '{}' is not in the registry; using the table's schema", pipeline.name(),
+              subject);
+          return existing;
+        }
+        if (!toldWaiting) {
+          LOG.info("pipeline {}: waiting for subject '{}' to be registered (the table is created with its schema)",
+              pipeline.name(), subject);
+          toldWaiting = true;
+        }
+      } catch (IOException e) {
+        long now = System.currentTimeMillis();
+        failingSince = failingSince == 0 ? now : failingSince;
+        if (now - failingSince > REGISTRY_RETRY_MS) {
+          throw new IOException("pipeline " + pipeline.name() + ": the schema registry at "
+              + pipeline.schema().registryUrl() + " is unreachable: " + e.getMessage(), e);
+        }
+        LOG.warn("pipeline {}: schema registry unreachable, retrying: {}", pipeline.name(), e.getMessage());
+      }
+      Thread.sleep(1000);
+    }
+    return Optional.empty();
+  }
+
+  private void checkFields(Schema schema) {
+    List<String> problems = new ArrayList<>();
+    for (String[] key : new String[][] {
+        {"sink.record.key", sink.recordKey()}, {"sink.precombine.field", sink.precombineField()},
+        {"sink.partition.path", sink.partitionPath().orElse("")}}) {
+      List<String> missing = TableSchemas.missingFields(schema, key[1]);
+      if (!missing.isEmpty()) {
+        problems.add(key[0] + " names " + missing + ", not fields of the values (after transforms)");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PipelineRunner.NotRunnableException(pipeline.file() + ": " + String.join("; ", problems)
+          + "; the fields are " + schema.getFields().stream().map(Schema.Field::name).toList());
+    }
+  }
+
+  private KafkaConsumer<byte[], byte[]> newConsumer() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, source.bootstrapServers());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "connect-" + pipeline.name());
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, (int) Math.min(sink.commitRecords(), 5000));
+    overrides.forEach((k, v) -> {
+      if (ConsumerConfig.configNames().contains(k)) {
+        props.put(k, v);
+      }
+    });
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, source.group());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // the table's checkpoint, or source.start, decides where to read; never a silent reset
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The consuming loop of one run; all its state is confined to the run thread. */
+  private final class Loop {
+    private final HudiTable table;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final DeadLetters dlq;
+    private final ValueConverter converter;
+    private final KeyMaker keys;
+    private final TreeMap<Integer, Long> next = new TreeMap<>();
+    private final List<HoodieRecord<DefaultHoodieRecordPayload>> rows = new ArrayList<>();
+    private long[] timestamps = new long[1024];
+    private long consumedSinceCommit;
+    private long deadLetteredSinceCommit;
+    private List<TopicPartition> partitions;
+    private CommitPolicy policy;
+
+    Loop(HudiTable table, KafkaConsumer<byte[], byte[]> consumer, DeadLetters dlq, ValueConverter converter,
+        KeyMaker keys) {
+      this.table = table;
+      this.consumer = consumer;
+      this.dlq = dlq;
+      this.converter = converter;
+      this.keys = keys;
+    }
+
+    void run() throws Exception {
+      partitions = awaitPartitions();
+      if (partitions == null) {
+        return;
+      }
+      seek(table.lastCheckpoint());
+      policy = new CommitPolicy(sink.commitIntervalMs(), sink.commitRecords(), System.currentTimeMillis());
+      long nextProgress = System.currentTimeMillis() + progressIntervalMs;
+      while (!stopping) {
+        ConsumerRecords<byte[], byte[]> batch;
+        try {
+          long wait = Math.max(1, Math.min(200, policy.msUntilInterval(System.currentTimeMillis())));
+          batch = consumer.poll(Duration.ofMillis(wait));
+        } catch (OffsetOutOfRangeException e) {
+          throw new IllegalStateException("pipeline " + pipeline.name() + ": the table's position "
+              + e.offsetOutOfRangePartitions() + " is no longer in the topic (deleted by retention, or the topic was "
+              + "recreated); the records in between are lost to this table", e);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+          if (!take(r)) {
+            return;
+          }
+          if (rows.size() >= sink.commitRecords()) {
+            commit();
+          }
+        }
+        updateLag();
+        long now = System.currentTimeMillis();
+        if (policy.due(rows.size(), consumedSinceCommit, now)) {
+          commit();
+        }
+        if (now >= nextProgress) {
+          progress.accept(summary());
+          nextProgress = System.currentTimeMillis() + progressIntervalMs; // a commit may have taken a while
+        }
+      }
+      if (consumedSinceCommit > 0) {
+        commit(); // a clean stop commits what it holds
+      }
+    }
+
+    /** Handles one record; false when it stopped the pipeline (tolerance none) after committing what was before. */
+    private boolean take(ConsumerRecord<byte[], byte[]> r) {
+      recordsIn.incrementAndGet();
+      ValueConverter.Outcome outcome = convert(r);
+      if (outcome instanceof ValueConverter.Row row) {
+        if (rows.size() == timestamps.length) {
+          timestamps = java.util.Arrays.copyOf(timestamps, timestamps.length * 2);
+        }
+        timestamps[rows.size()] = r.timestamp();
+        rows.add(keys.record(row.value()));
+      } else if (outcome instanceof ValueConverter.Filtered) {
+        filtered.incrementAndGet();
+      } else if (outcome instanceof ValueConverter.Rejected rejected) {
+        Rejection why = rejected.rejection();
+        if (dlq == null) {
+          if (consumedSinceCommit > 0) {
+            commit();
+          }
+          throw new InvalidRecordException("pipeline " + pipeline.name() + ": the record at topic " + r.topic()
+              + " partition " + r.partition() + " offset " + r.offset() + " is rejected: " + why
+              + " (errors.tolerance is none: the pipeline stops; the records before it are committed)", why.cause());
+        }
+        dlq.send(r, why);
+        deadLetteredSinceCommit++;
+        LOG.debug("pipeline {}: {}-{}@{} dead-lettered: {}", pipeline.name(), r.topic(), r.partition(), r.offset(), why);
+      }
+      next.put(r.partition(), r.offset() + 1);
+      consumedSinceCommit++;
+      return true;
+    }
+
+    /** Converts, retrying while the registry is unreachable (an outage is not the record's fault). */
+    private ValueConverter.Outcome convert(ConsumerRecord<byte[], byte[]> r) {
+      long failingSince = 0;
+      while (true) {
+        try {
+          return converter.convert(r.topic(), r.value());
+        } catch (ValueConverter.RegistryUnavailableException e) {
+          long now = System.currentTimeMillis();
+          failingSince = failingSince == 0 ? now : failingSince;
+          if (now - failingSince > REGISTRY_RETRY_MS || stopping) {
+            throw new IllegalStateException("pipeline " + pipeline.name() + " stopped at topic " + r.topic()
+                + " partition " + r.partition() + " offset " + r.offset() + ": " + e.getMessage(), e);
+          }
+          LOG.warn("pipeline {}: {}; retrying", pipeline.name(), e.getMessage());
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ie);
+          }
+        }
+      }
+    }
+
+    private void commit() {
+      if (dlq != null) {
+        dlq.flush(); // dead letters acknowledged before the commit moves past their offsets
+      }
+      KafkaCheckpoint checkpoint = KafkaCheckpoint.of(source.topic(), next);
+      long started = System.currentTimeMillis();
+      HudiTable.CommitResult result = table.upsert(rows, checkpoint);
+      long done = System.currentTimeMillis();
+      recordsOut.addAndGet(rows.size());
+      deadLettered.addAndGet(deadLetteredSinceCommit);
+      commits.incrementAndGet();
+      lastInstant = result.instant();
+      lastCommitMillis = done;
+      LOG.info("pipeline {}: commit {}: {} rows ({} inserts, {} updates after combining), {} dead-lettered, {} ms; {}",
+          pipeline.name(), result.instant(), rows.size(), result.inserts(), result.updates(), deadLetteredSinceCommit,
+          done - started, checkpoint.format());
+      if (listener != null) {
+        listener.committed(result.instant(), done, java.util.Arrays.copyOf(timestamps, rows.size()));
+      }
+      rows.clear();
+      consumedSinceCommit = 0;
+      deadLetteredSinceCommit = 0;
+      policy.committed(done);
+      commitToGroup();
+    }
+
+    /** A copy of the position for the consumer group (lag in {@code group describe}); the table stays the truth. */
+    private void commitToGroup() {
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+      next.forEach((p, o) -> offsets.put(new TopicPartition(source.topic(), p), new OffsetAndMetadata(o)));
+      try {
+        consumer.commitSync(offsets, Duration.ofSeconds(10));
+      } catch (KafkaException e) {
+        LOG.warn("pipeline {}: offsets committed to the table but not to group {}: {}", pipeline.name(),
+            source.group(), e.toString());
+      }
+    }
+
+    private void updateLag() {
+      long sum = 0;
+      for (TopicPartition tp : partitions) {
+        OptionalLong l = consumer.currentLag(tp);
+        if (l.isEmpty()) {
+          return;
+        }
+        sum += l.getAsLong();
+      }
+      lag = sum;
+    }
+
+    /** The topic's partitions, waiting for the topic to exist; null if stopped while waiting. */
+    private List<TopicPartition> awaitPartitions() throws InterruptedException {
+      boolean told = false;
+      while (!stopping) {
+        List<PartitionInfo> infos;
+        try {
+          infos = consumer.partitionsFor(source.topic(), Duration.ofSeconds(10));
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+          infos = List.of();
+        }
+        if (infos != null && !infos.isEmpty()) {
+          return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
+              .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+        }
+        if (!told) {
+          LOG.info("pipeline {}: waiting for topic '{}' at {}", pipeline.name(), source.topic(),
+              source.bootstrapServers());
+          told = true;
+        }
+        Thread.sleep(1000);
+      }
+      return null;
+    }
+
+    private void seek(Optional<KafkaCheckpoint> checkpoint) {
+      if (checkpoint.isPresent() && !checkpoint.get().topic().equals(source.topic())) {
+        throw new PipelineRunner.NotRunnableException(pipeline.file() + ": the table at " + sink.tablePath()
+            + " was fed from topic '" + checkpoint.get().topic() + "', not '" + source.topic()
+            + "'; use another table.path");
+      }
+      consumer.assign(partitions);
+      List<TopicPartition> fresh = new ArrayList<>();
+      for (TopicPartition tp : partitions) {
+        Long at = checkpoint.map(c -> c.nextOffsets().get(tp.partition())).orElse(null);
+        if (at != null) {
+          consumer.seek(tp, at);
+        } else {
+          fresh.add(tp);
+        }
+      }
+      if (!fresh.isEmpty()) {
+        if (checkpoint.isPresent() || source.start() == Source.StartPosition.EARLIEST) {
+          consumer.seekToBeginning(fresh); // a partition added since the checkpoint is read from its start
+        } else {
+          consumer.seekToEnd(fresh);
+        }
+      }
+      for (TopicPartition tp : partitions) {
+        next.put(tp.partition(), consumer.position(tp, Duration.ofSeconds(30)));
+      }
+      LOG.info("pipeline {}: {} at {}", pipeline.name(),
+          checkpoint.isPresent() ? "resuming from the table's last commit" : "no checkpoint in the table, starting "
+              + source.start().name().toLowerCase(java.util.Locale.ROOT), KafkaCheckpoint.of(source.topic(), next).format());
+    }
+  }
+
+  /** A record was rejected and {@code errors.tolerance} is none. */
+  public static final class InvalidRecordException extends RuntimeException {
+    InvalidRecordException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

@@ -123,22 +123,17 @@ public final class PipelineRunner implements AutoCloseable {
     }
   }
 
-  /** Throws {@link NotRunnableException} naming what is missing when the pipeline cannot run yet. */
+  /**
+   * Throws {@link NotRunnableException} unless the pipeline is generator -> topic, the one this runner runs
+   * ({@link PipelineTasks#create} picks the runtime of the others).
+   */
   public static void checkRunnable(Pipeline p) {
-    if (p.sink() instanceof Sink.Hudi) {
-      throw new NotRunnableException(p.file() + ": the hudi sink is not built yet (issue 6); "
-          + "'connect run' runs a generator source into a topic sink today");
-    }
-    if (p.source() instanceof Source.Topic) {
-      throw new NotRunnableException(p.file() + ": the topic source is not built yet (issue 6); "
-          + "'connect run' runs a generator source into a topic sink today");
-    }
-    if (p.source() instanceof Source.Files) {
-      throw new NotRunnableException(p.file() + ": the files source is not built yet (issue 6); "
-          + "'connect run' runs a generator source into a topic sink today");
+    if (!(p.source() instanceof Source.Generator) || !(p.sink() instanceof Sink.Topic)) {
+      throw new NotRunnableException(p.file() + ": PipelineRunner runs a generator source into a topic sink; "
+          + "this pipeline needs PipelineTasks.create");
     }
     if (p.errors().tolerance() == Pipeline.Tolerance.ALL) {
-      LOG.warn("{}: errors.tolerance 'all' is not applied yet (issue 6): a failed send stops the pipeline",
+      LOG.warn("{}: errors.tolerance 'all' has no effect on a generator: a failed send stops the pipeline",
           p.file());
     }
   }

@@ -38,10 +38,10 @@ public final class PipelineTasks {
   }
 
   /** {@link PipelineRunner} seen as a {@link PipelineTask}. */
-  static final class GeneratorToTopicTask implements PipelineTask {
+  public static final class GeneratorToTopicTask implements PipelineTask {
     private final PipelineRunner runner;
 
-    GeneratorToTopicTask(PipelineRunner runner) {
+    public GeneratorToTopicTask(PipelineRunner runner) {
       this.runner = runner;
     }
 

@@ -222,10 +222,7 @@ class GeneratorToTopicTest {
   }
 
   @Test
-  void hudiSinkIsNotRunnableYetAndInvalidFilesFail() throws Exception {
-    Result r = cli("run", "examples/topic-to-hudi-cow-local.yaml");
-    assertEquals(1, r.code());
-    assertTrue(r.err().contains("the hudi sink is not built yet (issue 6)"), r.err());
+  void invalidFilesFail() throws Exception {
     Path dash = pipeline("dash", "orders-dash", true, """
         transforms:
           - type: rename
