@@ -205,7 +205,7 @@ public final class FilesSourceTask implements PipelineTask {
         consumerProps.put(k, v);
       }
     });
-    SourceOffsets offsets = new SourceOffsets(pipeline.name(), consumerProps);
+    SourceOffsets offsets = new SourceOffsets(pipeline.name());
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers()));
          RecordSerializer serializer = registryUrl.map(RecordSerializer::avro).orElseGet(RecordSerializer::json);
          KafkaProducer<byte[], byte[]> producer =
@@ -214,8 +214,9 @@ public final class FilesSourceTask implements PipelineTask {
       sinkPartitions = producer.partitionsFor(sink.topic()).size();
       deadLetterPartitions = deadLetterTopic.map(t -> producer.partitionsFor(t).size()).orElse(0);
       recover(offsets, consumerProps, producer);
-      LOG.info("pipeline {}: files ({}, {}) from {} -> topic {} at {} ({} values{})", pipeline.name(),
-          source.format().name().toLowerCase(java.util.Locale.ROOT), source.csvHeader() ? "header" : "no header",
+      LOG.info("pipeline {}: files ({}) from {} -> topic {} at {} ({} values{})", pipeline.name(),
+          source.format() == Source.FileFormat.JSONL ? "JSON lines"
+              : source.csvHeader() ? "CSV with a header" : "CSV without a header",
           store.describe(), sink.topic(), sink.bootstrapServers(), registryUrl.isPresent() ? "Avro" : "JSON",
           deadLetterTopic.map(t -> ", bad lines to " + t).orElse(", bad lines stop the pipeline"));
       try {
@@ -238,7 +239,16 @@ public final class FilesSourceTask implements PipelineTask {
   /** Reads the checkpoint and what was written after it; writes a fresh checkpoint before producing. */
   private void recover(SourceOffsets offsets, Properties consumerProps, Producer<byte[], byte[]> producer)
       throws Exception {
-    SourceOffsets.Checkpoint cp = offsets.load();
+    long t0 = System.nanoTime();
+    try (KafkaConsumer<byte[], byte[]> c =
+             new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      recover(c, offsets, producer, t0);
+    }
+  }
+
+  private void recover(KafkaConsumer<byte[], byte[]> c, SourceOffsets offsets, Producer<byte[], byte[]> producer,
+      long t0) throws Exception {
+    SourceOffsets.Checkpoint cp = offsets.load(c);
     List<TopicPartition> outputs = new ArrayList<>();
     for (int p = 0; p < sinkPartitions; p++) {
       outputs.add(new TopicPartition(sink.topic(), p));
@@ -248,17 +258,14 @@ public final class FilesSourceTask implements PipelineTask {
     }
     Set<TopicPartition> all = new HashSet<>(outputs);
     all.addAll(cp.endOffsets().keySet());
-    Map<TopicPartition, Long> ends;
-    try (KafkaConsumer<byte[], byte[]> c =
-             new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      ends = new HashMap<>(c.endOffsets(all, Duration.ofMinutes(2)));
-    }
-    OutputScan.Result scan = OutputScan.scan(consumerProps, pipeline.name(), cp.endOffsets(), ends);
+    Map<TopicPartition, Long> ends = new HashMap<>(c.endOffsets(all, Duration.ofMinutes(2)));
+    OutputScan.Result scan = OutputScan.scan(c, pipeline.name(), cp.endOffsets(), ends);
     progress.putAll(cp.files());
     scan.found().forEach((file, found) -> progress.merge(file, found, FileProgress::merge));
-    LOG.info("pipeline {}: recovered {} file positions from {}{}", pipeline.name(), cp.files().size(),
+    LOG.info("pipeline {}: recovered {} file positions from {}{} in {} ms", pipeline.name(), cp.files().size(),
         SourceOffsets.TOPIC, scan.records() == 0 ? ""
-            : "; " + scan.records() + " records written after the last checkpoint found in the output topics");
+            : "; " + scan.records() + " records written after the last checkpoint found in the output topics",
+        (System.nanoTime() - t0) / 1_000_000);
     // From now on, anything this pipeline writes lands after these offsets.
     checkpointEnd = new HashMap<>();
     for (TopicPartition tp : outputs) {

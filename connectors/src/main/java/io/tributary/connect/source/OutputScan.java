@@ -6,11 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads what a files source wrote after its last checkpoint: every record of the pipeline (by the
@@ -27,10 +25,11 @@ final class OutputScan {
   private OutputScan() {}
 
   /**
+   * @param c a consumer without a group, assigned to the output partitions for the time
    * @param from where to start in each partition (the last checkpoint's end offsets)
    * @param to where to stop (end offsets read just before)
    */
-  static Result scan(Properties consumerProps, String pipeline, Map<TopicPartition, Long> from,
+  static Result scan(KafkaConsumer<byte[], byte[]> c, String pipeline, Map<TopicPartition, Long> from,
       Map<TopicPartition, Long> to) {
     Map<String, FileProgress> found = new HashMap<>();
     long records = 0;
@@ -44,8 +43,7 @@ final class OutputScan {
     if (tps.isEmpty()) {
       return new Result(found, 0);
     }
-    try (KafkaConsumer<byte[], byte[]> c =
-             new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    {
       c.assign(tps);
       for (TopicPartition tp : tps) {
         c.seek(tp, from.get(tp));

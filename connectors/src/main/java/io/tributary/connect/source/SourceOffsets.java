@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The positions of files sources, kept in the log cluster in the compacted topic {@value #TOPIC} (one
@@ -54,11 +52,9 @@ final class SourceOffsets {
   }
 
   private final String pipeline;
-  private final Properties consumerProps;
 
-  SourceOffsets(String pipeline, Properties consumerProps) {
+  SourceOffsets(String pipeline) {
     this.pipeline = pipeline;
-    this.consumerProps = consumerProps;
   }
 
   /** Creates the topic (compacted, one partition, up to three replicas) unless it exists. */
@@ -85,14 +81,13 @@ final class SourceOffsets {
     return pipelineKey() + "/file/" + file;
   }
 
-  /** Reads the whole topic and keeps the latest value of this pipeline's keys. */
-  Checkpoint load() {
+  /** Reads the whole topic with {@code c} (assigned to it for the time) and keeps this pipeline's latest values. */
+  Checkpoint load(KafkaConsumer<byte[], byte[]> c) {
     String filePrefix = pipelineKey() + "/file/";
     Map<String, FileProgress> files = new HashMap<>();
     Map<TopicPartition, Long> offsets = new HashMap<>();
     TopicPartition tp = new TopicPartition(TOPIC, 0);
-    try (KafkaConsumer<byte[], byte[]> c =
-             new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
       long end = c.endOffsets(List.of(tp)).get(tp);
