@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FilesSourceCrashTest {
   static final int FILES = 3;
-  static final int LINES = 60_000;
+  static final int LINES = 40_000;
   static final int BAD_EVERY = 997;
   @TempDir Path dir;
 

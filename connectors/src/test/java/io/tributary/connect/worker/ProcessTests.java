@@ -32,14 +32,19 @@ final class ProcessTests {
   }
 
   static Path workerConfig(Path dir, String id, String zookeeper, String pipelines) throws Exception {
+    return workerConfig(dir, id, zookeeper, pipelines, 3000);
+  }
+
+  static Path workerConfig(Path dir, String id, String zookeeper, String pipelines, long sessionTimeoutMs)
+      throws Exception {
     Path f = dir.resolve(id + ".properties");
     Files.writeString(f, """
         worker.id=%s
         zookeeper.connect=%s
-        zookeeper.session.timeout.ms=3000
+        zookeeper.session.timeout.ms=%d
         status.interval.ms=500
         work.dir=%s
-        """.formatted(id, zookeeper, dir.resolve("work-" + id)) + (pipelines == null ? "" : "pipelines=" + pipelines + "\n"));
+        """.formatted(id, zookeeper, sessionTimeoutMs, dir.resolve("work-" + id)) + (pipelines == null ? "" : "pipelines=" + pipelines + "\n"));
     return f;
   }
 
