@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.util.List;
 
 /** The directory a files source reads: its files (name and size) and their bytes from an offset. */
-interface FileStore {
+interface FileStore extends java.io.Closeable {
 
   /** A file of the directory. */
   record Entry(String name, long size) {}
@@ -23,6 +23,9 @@ interface FileStore {
 
   /** The directory, for messages. */
   String describe();
+
+  @Override
+  default void close() throws IOException {}
 
   /** Whether a file name is one the source reads. */
   static boolean visible(String name) {

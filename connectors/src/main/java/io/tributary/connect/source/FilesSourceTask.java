@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -71,6 +72,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FilesSourceTask implements PipelineTask {
   private static final Logger LOG = LoggerFactory.getLogger(FilesSourceTask.class);
+  /** Client overrides starting with this go to the Hadoop configuration (without it), as for the Hudi sink. */
+  public static final String HADOOP_PREFIX = "hadoop.";
   /** A line longer than this is bad (it could not be produced as one record). */
   static final int MAX_LINE_BYTES = 512 * 1024;
   /** Flush and checkpoint at least this often while producing. */
@@ -126,7 +129,8 @@ public final class FilesSourceTask implements PipelineTask {
   /**
    * The task for a {@code files -> topic} pipeline.
    *
-   * @param clientOverrides extra producer/consumer settings (tests); idempotence and acks=all stay on
+   * @param clientOverrides extra producer/consumer settings (tests), and Hadoop settings prefixed {@code hadoop.};
+   *     idempotence and acks=all stay on
    * @throws NotRunnableException when the pipeline is not files -> topic or its directory cannot be read here
    */
   public static FilesSourceTask create(Pipeline pipeline, Map<String, Object> clientOverrides) {
@@ -140,11 +144,23 @@ public final class FilesSourceTask implements PipelineTask {
     if (pipeline.errors().deadLetterTopic().map(topic.topic()::equals).orElse(false)) {
       throw new NotRunnableException(pipeline.file() + ": errors.dead.letter.topic must differ from sink.topic");
     }
-    if (!"file".equals(files.path().getScheme())) {
-      throw new NotRunnableException(pipeline.file() + ": source.path " + files.path() + ": only local directories "
-          + "(file:// or a path) are read today; Hadoop file systems are not on the connectors' classpath yet");
+    FileStore store;
+    if ("file".equals(files.path().getScheme())) {
+      store = new LocalFileStore(Path.of(files.path()));
+    } else {
+      Configuration conf = new Configuration();
+      clientOverrides.forEach((k, v) -> {
+        if (k.startsWith(HADOOP_PREFIX)) {
+          conf.set(k.substring(HADOOP_PREFIX.length()), String.valueOf(v));
+        }
+      });
+      try {
+        store = new HadoopFileStore(files.path(), conf);
+      } catch (IOException e) {
+        throw new NotRunnableException(pipeline.file() + ": source.path " + files.path() + ": " + e.getMessage());
+      }
     }
-    return new FilesSourceTask(pipeline, new LocalFileStore(Path.of(files.path())), clientOverrides);
+    return new FilesSourceTask(pipeline, store, clientOverrides);
   }
 
   /** Whether the file itself sets {@code schema.registry.url}: values are Avro only then (as generator -> topic). */
@@ -232,6 +248,8 @@ public final class FilesSourceTask implements PipelineTask {
         }
       }
       LOG.info("pipeline {}: stopped; {}", pipeline.name(), metrics());
+    } finally {
+      store.close();
     }
     throwIfSendFailed();
   }
