@@ -372,8 +372,13 @@ public final class FilesSourceTask implements PipelineTask {
               value = null;
               parsed = new LineParser.Bad(e.getMessage());
             } catch (RuntimeException e) {
-              throw new IllegalStateException("pipeline " + pipeline.name() + ": " + f.name() + " line "
-                  + line.number() + ": cannot serialize the record: " + e.getMessage(), e);
+              String refusal = registryRefusal(e);
+              if (refusal == null) {
+                throw new IllegalStateException("pipeline " + pipeline.name() + ": " + f.name() + " line "
+                    + line.number() + ": cannot serialize the record: " + e.getMessage(), e);
+              }
+              value = null;
+              parsed = new LineParser.Bad(refusal);
             }
             if (value != null) {
               if (p.alreadyWritten(line.number(), true)) {
@@ -409,6 +414,20 @@ public final class FilesSourceTask implements PipelineTask {
         }
       }
     }
+  }
+
+  /**
+   * Why the registry refused the record's schema (incompatible with the subject's, or invalid: HTTP 409/422),
+   * which makes the line bad; null when the registry could not be asked (that stops the pipeline instead).
+   */
+  static String registryRefusal(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof io.tributary.registry.serde.RegistryClient.RegistryClientException r
+          && (r.status() == 409 || r.status() == 422)) {
+        return "the schema registry refused the record's schema: " + r.getMessage();
+      }
+    }
+    return null;
   }
 
   /** A CSV file read from its middle: its first non-blank line (header or first row) fixes the columns. */

@@ -5,7 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,17 +27,19 @@ import org.slf4j.LoggerFactory;
 final class AssignmentLeader implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(AssignmentLeader.class);
 
+  static final long TICK_MS = 2000;
+
   private final CuratorFramework zk;
   private final String workerId;
   private final LeaderLatch latch;
-  private final ExecutorService executor;
+  private final ScheduledExecutorService executor;
   private final AtomicBoolean pending = new AtomicBoolean();
 
   AssignmentLeader(CuratorFramework zk, String workerId) {
     this.zk = zk;
     this.workerId = workerId;
     this.latch = new LeaderLatch(zk, ClusterLayout.LEADER, workerId);
-    this.executor = Executors.newSingleThreadExecutor(r -> {
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "connect-leader-" + workerId);
       t.setDaemon(true);
       return t;
@@ -58,6 +60,8 @@ final class AssignmentLeader implements Closeable {
       }
     });
     latch.start();
+    // a write that failed (connection loss) is retried even if nothing else changes
+    executor.scheduleWithFixedDelay(this::changed, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
   }
 
   boolean isLeader() {
@@ -66,7 +70,7 @@ final class AssignmentLeader implements Closeable {
 
   /** Workers or pipelines changed: recompute (coalesced; runs on the leader's thread). */
   void changed() {
-    if (pending.compareAndSet(false, true)) {
+    if (!executor.isShutdown() && pending.compareAndSet(false, true)) {
       executor.execute(() -> {
         pending.set(false);
         try {

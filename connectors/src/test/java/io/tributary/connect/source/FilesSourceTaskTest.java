@@ -178,6 +178,40 @@ class FilesSourceTaskTest {
   }
 
   @Test
+  void avroValuesThroughTheRegistryAndRecordsItRefusesAreDeadLettered() throws Exception {
+    try (io.tributary.registry.RegistryServer registry = new io.tributary.registry.RegistryServer(
+        new io.tributary.registry.RegistryConfig(Map.of(io.tributary.registry.RegistryConfig.LISTENERS,
+            "http://127.0.0.1:0", io.tributary.registry.RegistryConfig.BOOTSTRAP, cluster.bootstrapServers(),
+            io.tributary.registry.RegistryConfig.TOPIC_RF, "1"))).start()) {
+      Path in = dir.resolve("avro");
+      drop(in, "a.jsonl", """
+          {"id": "1", "n": 1}
+          {"id": "2", "n": 2}
+          {"id": "3", "n": 3, "extra": "x"}
+          {"id": "4", "nested": {"a": 1}}
+          {"id": "5", "n": 5}
+          """);
+      FilesSourceTask task = FilesSourceTask.create(pipeline("avro", in, "jsonl", "avro-out",
+          "errors:\n  tolerance: all\n  dead.letter.topic: avro-dlq\nschema:\n  registry.url: " + registry.url()
+              + "\n"), Map.of());
+      CompletableFuture<Void> running = runAsync(task);
+      await("3 out, 2 dead-lettered", () -> task.metrics().recordsOut() == 3 && task.metrics().deadLettered() == 2);
+      task.stop();
+      running.get(30, TimeUnit.SECONDS);
+      io.tributary.registry.serde.KafkaAvroDeserializer avro = new io.tributary.registry.serde.KafkaAvroDeserializer();
+      avro.configure(Map.of(io.tributary.registry.serde.SerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
+      assertEquals(List.of("1", "2", "5"), topic("avro-out").stream()
+          .map(r -> ((org.apache.avro.generic.GenericRecord) avro.deserialize("avro-out", r.value())).get("id").toString())
+          .toList());
+      List<String> reasons = topic("avro-dlq").stream()
+          .map(r -> header(r, SourceHeaders.LINE) + " " + header(r, SourceHeaders.ERROR_REASON)).toList();
+      assertEquals(2, reasons.size());
+      assertTrue(reasons.get(0).startsWith("3 the schema registry refused the record's schema: "), reasons.get(0));
+      assertEquals("4 field 'nested' has a value of type LinkedHashMap, which has no Avro mapping here", reasons.get(1));
+    }
+  }
+
+  @Test
   void withToleranceNoneTheFirstBadLineStopsThePipelineNamingFileAndLine() throws Exception {
     Path in = dir.resolve("strict");
     drop(in, "s.jsonl", jsonLines("s", 1, 3) + "{\"id\": \n" + jsonLines("t", 5, 6));
