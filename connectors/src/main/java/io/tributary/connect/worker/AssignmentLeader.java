@@ -71,17 +71,23 @@ final class AssignmentLeader implements Closeable {
   /** Workers or pipelines changed: recompute (coalesced; runs on the leader's thread). */
   void changed() {
     if (!executor.isShutdown() && pending.compareAndSet(false, true)) {
-      executor.execute(() -> {
+      try {
+        executor.execute(this::recompute);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
         pending.set(false);
-        try {
-          if (latch.hasLeadership()) {
-            reassign();
-          }
-        } catch (Exception e) {
-          LOG.warn("worker {}: could not write the assignment (retried on the next change or tick): {}", workerId,
-              e.toString());
-        }
-      });
+      }
+    }
+  }
+
+  private void recompute() {
+    pending.set(false);
+    try {
+      if (latch.hasLeadership()) {
+        reassign();
+      }
+    } catch (Exception e) {
+      LOG.warn("worker {}: could not write the assignment (retried on the next change or tick): {}", workerId,
+          e.toString());
     }
   }
 

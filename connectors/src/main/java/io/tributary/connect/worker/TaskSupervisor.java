@@ -147,8 +147,10 @@ final class TaskSupervisor implements Closeable {
   }
 
   private void wake() {
-    if (!loop.isShutdown()) {
+    try {
       loop.execute(this::reconcileSafely);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // the worker is closing
     }
   }
 
