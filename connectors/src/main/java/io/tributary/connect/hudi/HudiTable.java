@@ -177,8 +177,17 @@ public final class HudiTable implements AutoCloseable {
             .withInlineCompaction(sink.tableType() == Sink.TableType.MERGE_ON_READ)
             .withMaxNumDeltaCommitsBeforeCompaction(DELTA_COMMITS_PER_COMPACTION)
             .build())
-        .withMetadataConfig(HoodieMetadataConfig.newBuilder().enable(true).build());
+        // the metadata table lists files (no directory listings on HDFS); column and partition statistics
+        // would cost every commit a pass over its rows, for data skipping a streaming sink's readers rarely use
+        .withMetadataConfig(HoodieMetadataConfig.newBuilder().enable(true).fromProperties(metadataProps()).build());
     return b.build();
+  }
+
+  private static java.util.Properties metadataProps() {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("hoodie.metadata.index.column.stats.enable", "false");
+    p.setProperty("hoodie.metadata.index.partition.stats.enable", "false");
+    return p;
   }
 
   private static HoodieTableMetaClient metaClient(String basePath, StorageConfiguration<?> conf) {
@@ -201,7 +210,19 @@ public final class HudiTable implements AutoCloseable {
    * back the active timeline as Hudi's streamer does.
    */
   public Optional<KafkaCheckpoint> lastCheckpoint() throws IOException {
-    HoodieTableMetaClient meta = metaClient(sink.tablePath().toString(), storageConf);
+    return lastCheckpoint(sink, storageConf);
+  }
+
+  /** {@link #lastCheckpoint()} without opening a writer: safe while another process writes the table. */
+  public static Optional<KafkaCheckpoint> readLastCheckpoint(Sink.Hudi sink, Configuration hadoopConf)
+      throws IOException {
+    return exists(sink, hadoopConf) ? lastCheckpoint(sink, HadoopFSUtils.getStorageConf(hadoopConf))
+        : Optional.empty();
+  }
+
+  private static Optional<KafkaCheckpoint> lastCheckpoint(Sink.Hudi sink, StorageConfiguration<?> conf)
+      throws IOException {
+    HoodieTableMetaClient meta = metaClient(sink.tablePath().toString(), conf);
     HoodieTimeline commits = meta.getActiveTimeline().getCommitsTimeline().filterCompletedInstants();
     List<HoodieInstant> newestFirst = commits.getReverseOrderedInstants().toList();
     for (HoodieInstant instant : newestFirst) {

@@ -8,7 +8,6 @@ import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.registry.serde.KafkaAvroDeserializer;
 import io.tributary.registry.serde.RegistryClient;
-import io.tributary.registry.serde.SerdeConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -148,6 +147,9 @@ public final class TopicToHudiTask implements PipelineTask {
   /** Hadoop settings: the defaults of the classpath's *-site.xml, plus the hadoop.* overrides. */
   Configuration hadoopConf() {
     Configuration conf = new Configuration();
+    // Hadoop closes every cached FileSystem in a shutdown hook; on SIGTERM that would pull the file system
+    // from under the final commit this task makes while stopping
+    conf.setBoolean("fs.automatic.close", false);
     overrides.forEach((k, v) -> {
       if (k.startsWith(HADOOP_PREFIX)) {
         conf.set(k.substring(HADOOP_PREFIX.length()), String.valueOf(v));
@@ -160,14 +162,15 @@ public final class TopicToHudiTask implements PipelineTask {
   public void run() throws Exception {
     Configuration conf = hadoopConf();
     String registryUrl = pipeline.schema().registryUrl().toString();
-    Optional<Schema> schema = tableSchema(new RegistryClient(registryUrl), conf);
+    RegistryClient registry = new RegistryClient(registryUrl, Duration.ofSeconds(10));
+    Optional<Schema> schema = tableSchema(registry, conf);
     if (schema.isEmpty()) {
       return; // stopped while waiting for a schema
     }
     checkFields(schema.get());
-    KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer();
-    deserializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
-    ValueConverter converter = new ValueConverter(deserializer, pipeline.transforms(), schema.get(), sink.recordKey(),
+    KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer(registry);
+    deserializer.configure(Map.of(), false);
+    ValueConverter converter = new ValueConverter(registry, deserializer, pipeline.transforms(), schema.get(), sink.recordKey(),
         sink.precombineField());
     boolean deadLettering = pipeline.errors().tolerance() == Pipeline.Tolerance.ALL;
     try (HudiTable table = HudiTable.open(sink, schema.get(), conf);
@@ -178,6 +181,9 @@ public final class TopicToHudiTask implements PipelineTask {
           pipeline.name(), source.topic(), source.bootstrapServers(), sink.tableType(), sink.tableName(),
           sink.tablePath(), sink.commitRecords(), sink.commitIntervalMs());
       new Loop(table, consumer, dlq, converter, new KeyMaker(sink)).run();
+    } catch (Exception | Error e) {
+      LOG.error("pipeline {} failed", pipeline.name(), e);
+      throw e;
     } finally {
       deserializer.close();
       LOG.info(summary());

@@ -45,13 +45,16 @@ final class ValueConverter {
   private static final Filtered FILTERED = new Filtered();
 
   private final KafkaAvroDeserializer deserializer;
+  private final RegistryClient registry;
+  private final java.util.Set<Integer> knownIds = new java.util.HashSet<>();
   private final Transforms transforms;
   private final Schema tableSchema;
   private final List<String> keyFields;
   private final String precombineField;
 
-  ValueConverter(KafkaAvroDeserializer deserializer, List<Transform> transforms, Schema tableSchema,
-      String recordKey, String precombineField) {
+  ValueConverter(RegistryClient registry, KafkaAvroDeserializer deserializer, List<Transform> transforms,
+      Schema tableSchema, String recordKey, String precombineField) {
+    this.registry = registry;
     this.deserializer = deserializer;
     this.transforms = new Transforms(transforms);
     this.tableSchema = tableSchema;
@@ -68,11 +71,17 @@ final class ValueConverter {
           + (value.length == 0 ? "none" : String.format("0x%02x", value[0]))
           + ") is not in the registry's wire format (magic byte 0, 4-byte schema id, Avro)", null);
     }
+    int schemaId = ByteBuffer.wrap(value, 1, 4).getInt();
+    Outcome unknown = checkSchemaId(schemaId);
+    if (unknown != null) {
+      return unknown;
+    }
     Object decoded;
     try {
       decoded = deserializer.deserialize(topic, value);
     } catch (SerializationException e) {
-      return decodeFailure(e, ByteBuffer.wrap(value, 1, 4).getInt());
+      return rejected(Rejection.Reason.UNDECODABLE, "the Avro body does not decode with schema id " + schemaId
+          + ": " + e.getMessage(), e);
     }
     if (!(decoded instanceof GenericRecord record)) {
       return rejected(Rejection.Reason.INCOMPATIBLE_SCHEMA, "the value is a "
@@ -89,26 +98,43 @@ final class ValueConverter {
     return toRow(fields, record.getSchema());
   }
 
-  private Outcome decodeFailure(SerializationException e, int schemaId) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof RegistryClient.RegistryClientException rce) {
-        if (rce.status() == 404) {
-          return rejected(Rejection.Reason.UNKNOWN_SCHEMA_ID, "schema id " + schemaId
-              + " is not in the schema registry", e);
-        }
-        throw new RegistryUnavailableException("the schema registry failed to return schema id " + schemaId
-            + ": " + rce.getMessage(), e);
-      }
-      if (c instanceof java.io.IOException io) {
-        throw new RegistryUnavailableException("the schema registry is unreachable (schema id " + schemaId
-            + "): " + io.getMessage(), e);
-      }
+  /**
+   * Looks a schema id up once (the deserializer then caches its reader): a 404 is the record's fault, any other
+   * failure the registry's. Null when the id is known.
+   */
+  private Outcome checkSchemaId(int id) {
+    if (knownIds.contains(id)) {
+      return null;
     }
-    return rejected(Rejection.Reason.UNDECODABLE, "the Avro body does not decode with schema id " + schemaId
-        + ": " + e.getMessage(), e);
+    try {
+      registry.schemaById(id);
+      knownIds.add(id);
+      return null;
+    } catch (RegistryClient.RegistryClientException e) {
+      if (e.status() == 404) {
+        return rejected(Rejection.Reason.UNKNOWN_SCHEMA_ID, "schema id " + id + " is not in the schema registry", e);
+      }
+      throw new RegistryUnavailableException("the schema registry failed to return schema id " + id + ": "
+          + e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new RegistryUnavailableException("the schema registry is unreachable (schema id " + id + "): "
+          + e.getMessage(), e);
+    }
   }
 
   private Outcome toRow(Map<String, Object> fields, Schema writer) {
+    // the key and ordering fields first: their absence is the more precise reason
+    for (String k : keyFields) {
+      Object v = fields.get(k);
+      if (v == null || v.toString().isEmpty()) {
+        return rejected(Rejection.Reason.MISSING_RECORD_KEY, "record key field '" + k + "' is "
+            + (!fields.containsKey(k) ? "missing" : v == null ? "null" : "empty"), null);
+      }
+    }
+    if (fields.get(precombineField) == null) {
+      return rejected(Rejection.Reason.MISSING_PRECOMBINE_FIELD, "precombine field '" + precombineField + "' is "
+          + (fields.containsKey(precombineField) ? "null" : "missing"), null);
+    }
     GenericData.Record row = new GenericData.Record(tableSchema);
     for (Schema.Field f : tableSchema.getFields()) {
       Object v;
@@ -125,17 +151,6 @@ final class ValueConverter {
             + describe(v) + ", the table schema wants " + f.schema(), null);
       }
       row.put(f.pos(), v);
-    }
-    for (String k : keyFields) {
-      Object v = row.get(k);
-      if (v == null || v.toString().isEmpty()) {
-        return rejected(Rejection.Reason.MISSING_RECORD_KEY, "record key field '" + k + "' is "
-            + (v == null ? "null" : "empty"), null);
-      }
-    }
-    if (row.get(precombineField) == null) {
-      return rejected(Rejection.Reason.MISSING_PRECOMBINE_FIELD, "precombine field '" + precombineField
-          + "' is null", null);
     }
     return new Row(row);
   }
