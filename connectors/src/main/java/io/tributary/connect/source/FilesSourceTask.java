@@ -452,6 +452,8 @@ public final class FilesSourceTask implements PipelineTask {
     SourceHeaders.add(h, SourceHeaders.BYTE_OFFSET, Long.toString(line.startByte()));
     if (reason != null) {
       SourceHeaders.add(h, SourceHeaders.ERROR_REASON, reason);
+      SourceHeaders.add(h, SourceHeaders.CONNECT_CONNECTOR, pipeline.name());
+      SourceHeaders.add(h, SourceHeaders.CONNECT_MESSAGE, reason);
     }
     return h;
   }

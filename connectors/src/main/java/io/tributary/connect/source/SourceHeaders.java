@@ -21,6 +21,12 @@ public final class SourceHeaders {
   public static final String BYTE_OFFSET = "tributary.source.byte.offset";
   /** Dead-letter records only: why the line was not produced to the sink topic. */
   public static final String ERROR_REASON = "tributary.error.reason";
+  /**
+   * Dead-letter records also carry the pipeline and the reason under Kafka Connect's names, as the Hudi sink's
+   * dead letters do, so that one reader handles every dead-letter topic.
+   */
+  public static final String CONNECT_CONNECTOR = "__connect.errors.connector.name";
+  public static final String CONNECT_MESSAGE = "__connect.errors.exception.message";
 
   private SourceHeaders() {}
 

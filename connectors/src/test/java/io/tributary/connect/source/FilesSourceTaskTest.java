@@ -164,6 +164,8 @@ class FilesSourceTaskTest {
         topic("bad-out").stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList());
     List<String> dlq = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : topic("bad-dlq")) {
+      assertEquals("bad", header(r, SourceHeaders.CONNECT_CONNECTOR));
+      assertEquals(header(r, SourceHeaders.ERROR_REASON), header(r, SourceHeaders.CONNECT_MESSAGE));
       dlq.add(header(r, SourceHeaders.FILE) + ":" + header(r, SourceHeaders.LINE) + " @"
           + header(r, SourceHeaders.BYTE_OFFSET) + " " + header(r, SourceHeaders.ERROR_REASON) + " | "
           + new String(r.value(), StandardCharsets.UTF_8));
