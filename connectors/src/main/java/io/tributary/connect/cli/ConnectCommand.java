@@ -9,6 +9,7 @@ import io.tributary.connect.hudi.TopicToHudiTask;
 import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.runtime.PipelineTasks;
+import io.tributary.connect.worker.WorkerCommands;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
     name = "connect",
     mixinStandardHelpOptions = true,
     description = "YAML pipelines from a source into a Hudi table or a topic (docs/connectors.md).",
-    subcommands = {ConnectCommand.Validate.class, ConnectCommand.Run.class})
+    subcommands = {ConnectCommand.Validate.class, ConnectCommand.Run.class, WorkerCommands.Worker.class,
+        WorkerCommands.Submit.class, WorkerCommands.Remove.class, WorkerCommands.Status.class})
 public final class ConnectCommand implements Runnable {
   @Spec CommandSpec spec;
 
