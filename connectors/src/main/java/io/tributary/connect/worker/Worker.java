@@ -58,7 +58,7 @@ public final class Worker implements Closeable {
 
   /** A worker running every kind of pipeline, halting the JVM if fencing requires it. */
   public static Worker create(WorkerConfig config) {
-    return new Worker(config, WorkerTasks::create, () -> Runtime.getRuntime().halt(70));
+    return new Worker(config, p -> io.tributary.connect.runtime.PipelineTasks.create(p, java.util.Map.of()), () -> Runtime.getRuntime().halt(70));
   }
 
   public WorkerConfig config() {
