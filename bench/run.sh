@@ -3,6 +3,7 @@
 #   bench/run.sh produce-consume --records 2000000 --brokers 1
 #   bench/run.sh produce-consume --only kafka --records 500000
 #   bench/run.sh produce-consume --bootstrap 127.0.0.1:9092       # a cluster that is already running
+#   bench/run.sh connect-hudi --events 1000000 --keys 100000   # topic -> Hudi: the connector vs Spark
 #   bench/run.sh --help
 # Builds what is needed first (the bench module, the Kafka peer's jars, and Tributary's dist module),
 # then runs io.tributary.bench.CompareWithKafka. BENCH_NO_BUILD=1 skips the build;
@@ -55,6 +56,15 @@ if [ "${1:-}" = "registry-lookups" ]; then
   shift
   exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -cp "$root/bench/target/classes:$(cat "$cp_file")" \
     io.tributary.bench.RegistryLookupBench "${1:-10}" "${2:-4}"
+fi
+if [ "${1:-}" = "connect-hudi" ]; then
+  # bench/run.sh connect-hudi [--events N] [--keys K] [--batch R] [--table-type T] [--only connector|spark] ...
+  shift
+  lake_cp="$root/bench/target/classpath-lake.txt"
+  opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED -Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi"
+  # shellcheck disable=SC2086
+  exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx4g} $opens -cp "$root/bench/target/classes:$(cat "$lake_cp")" \
+    io.tributary.bench.ConnectHudiBench "$@"
 fi
 exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -Dtributary.home="$root" \
   -cp "$root/bench/target/classes:$(cat "$cp_file")" io.tributary.bench.CompareWithKafka "$@"

@@ -44,9 +44,9 @@ class ExamplesTest {
     Pipeline p = PipelineLoader.load(EXAMPLES.resolve("topic-to-hudi-cow-local.yaml"));
     assertEquals(new Source.Topic("orders", "127.0.0.1:9092", "connect-orders-lake-local", Source.StartPosition.EARLIEST),
         p.source());
-    assertEquals(List.of(new Transform.Drop(List.of("debug"))), p.transforms());
+    assertEquals(List.of(new Transform.Drop(List.of("updatedAt"))), p.transforms());
     assertEquals(new Sink.Hudi(URI.create("file:///tmp/tributary/lake/orders"), "orders", Sink.TableType.COPY_ON_WRITE,
-        "order_id", "updated_at", Optional.of("region"), 5000, 100_000), p.sink());
+        "key", "seq", Optional.of("region"), 5000, 100_000), p.sink());
     assertEquals(new Pipeline.Errors(Optional.of("orders-dlq"), Pipeline.Tolerance.ALL), p.errors());
   }
 
@@ -57,7 +57,7 @@ class ExamplesTest {
     assertEquals(URI.create("hdfs://namenode:8020/lake/paid_orders"), sink.tablePath());
     assertEquals(Sink.TableType.MERGE_ON_READ, sink.tableType());
     assertEquals(Optional.empty(), sink.partitionPath());
-    assertEquals(List.of(new Transform.Filter("status", "paid"), new Transform.Rename("amount", "amount_cents")),
+    assertEquals(List.of(new Transform.Filter("status", "PAID"), new Transform.Rename("amount", "paid_amount")),
         p.transforms());
     assertEquals("orders-lake-hdfs", ((Source.Topic) p.source()).group());
   }

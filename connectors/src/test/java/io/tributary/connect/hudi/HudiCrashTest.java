@@ -185,7 +185,7 @@ class HudiCrashTest {
           if (m.group(3) == null) {
             completed.add(m.group(1));
           } else {
-            open.add(m.group(1) + m.group(3));
+            open.add(m.group(1) + ".rollback" + m.group(3));
           }
         }
       }
