@@ -553,7 +553,12 @@ public final class ConfigLoader {
       JobConfig.Service service = null;
       if (job == JobKind.COMPACT || job == JobKind.CLEAN) {
         Section sv = s.get("service");
-        service = new JobConfig.Service(small(sv, "min.delta.commits"), small(sv, "retain.commits"));
+        if (sv.given("retain.commits") && sv.given("retain.file.versions")) {
+          error(sv.lineOf("retain.file.versions"), "service.retain.file.versions",
+              "give retain.commits or retain.file.versions, not both");
+        }
+        service = new JobConfig.Service(small(sv, "min.delta.commits"), small(sv, "retain.commits"),
+            small(sv, "retain.file.versions"));
       }
       if (!errors.isEmpty()) {
         return null;
