@@ -186,7 +186,9 @@ public final class ConfigKeys {
       def("service", "min.delta.commits", Type.INTEGER, EnumSet.of(JobKind.COMPACT), "1",
           "Compaction is planned when at least this many delta commits were made since the last one.").min(1),
       def("service", "retain.commits", Type.INTEGER, CLEAN, "10",
-          "Clean keeps the file versions needed by the last N commits (time travel reaches back that far).").min(1));
+          "Clean keeps the file versions needed by the last N commits (time travel reaches back that far).").min(1),
+      opt("service", "retain.file.versions", Type.INTEGER, CLEAN,
+          "Instead of retain.commits: keep the newest N versions of each file (Hudi's KEEP_LATEST_FILE_VERSIONS).").min(1));
 
   public static List<Key> keysOf(String section) {
     List<Key> out = new ArrayList<>();

@@ -157,6 +157,7 @@ public final class ConfigLoader {
           error(top.lineOf(name), name, "expected a mapping of keys, got " + ((Node) raw).describe());
         }
       }
+      crossChecks(sections);
       if (!errors.isEmpty()) {
         return null;
       }
@@ -534,10 +535,6 @@ public final class ConfigLoader {
         Section w = s.get("window");
         long duration = w.as("duration");
         long slide = w.given("slide") ? w.as("slide") : duration;
-        if (slide > duration) {
-          error(w.lineOf("slide"), "window.slide", "is longer than window.duration (" + slide + " ms > "
-              + duration + " ms): events between windows would be lost");
-        }
         window = new JobConfig.Window(w.as("event.time.field"),
             JobConfig.TimeUnit.valueOf(((String) w.as("event.time.unit")).toUpperCase(Locale.ROOT)), duration, slide,
             w.as("watermark.delay"), w.given("group.by") ? w.as("group.by") : List.of(),
@@ -553,13 +550,58 @@ public final class ConfigLoader {
       JobConfig.Service service = null;
       if (job == JobKind.COMPACT || job == JobKind.CLEAN) {
         Section sv = s.get("service");
-        service = new JobConfig.Service(small(sv, "min.delta.commits"), small(sv, "retain.commits"));
+        service = new JobConfig.Service(small(sv, "min.delta.commits"), small(sv, "retain.commits"),
+            small(sv, "retain.file.versions"));
       }
       if (!errors.isEmpty()) {
         return null;
       }
       return new JobConfig(file, job, name, spark, source, schema, table, quarantine, stream, window, report,
           service, Map.copyOf(keyLines));
+    }
+
+    /** Rules across keys; run even when some values were bad, so that one pass reports everything. */
+    void crossChecks(Map<String, Section> s) {
+      Section src = s.get("source");
+      if (src != null) {
+        for (String end : List.of("starting", "ending")) {
+          if (src.given(end + ".timestamp") && src.given(end + ".offsets")) {
+            error(src.lineOf(end + ".timestamp"), "source." + end + ".timestamp",
+                "give " + end + ".offsets or " + end + ".timestamp, not both");
+          }
+        }
+        Long from = src.as("starting.timestamp");
+        Long to = src.as("ending.timestamp");
+        if (from != null && to != null && from >= to) {
+          error(src.lineOf("ending.timestamp"), "source.ending.timestamp", "must be after source.starting.timestamp");
+        }
+        String topic = src.as("topic");
+        for (String k : List.of("starting.offsets", "ending.offsets")) {
+          String v = src.as(k);
+          if (topic != null && v != null && v.startsWith("{")) {
+            try {
+              JSON.readTree(v).fieldNames().forEachRemaining(t -> {
+                if (!t.equals(topic)) {
+                  error(src.lineOf(k), "source." + k, "names topic '" + t + "' but the job reads '" + topic + "'");
+                }
+              });
+            } catch (IOException e) {
+              throw new IllegalStateException("checked when converted", e);
+            }
+          }
+        }
+      }
+      Section w = s.get("window");
+      if (w != null && w.given("slide") && w.as("slide") != null && w.as("duration") != null
+          && (Long) w.as("slide") > (Long) w.as("duration")) {
+        error(w.lineOf("slide"), "window.slide", "is longer than window.duration (" + w.as("slide") + " ms > "
+            + w.as("duration") + " ms): events between windows would be lost");
+      }
+      Section sv = s.get("service");
+      if (sv != null && sv.given("retain.commits") && sv.given("retain.file.versions")) {
+        error(sv.lineOf("retain.file.versions"), "service.retain.file.versions",
+            "give retain.commits or retain.file.versions, not both");
+      }
     }
 
     /** An int-sized key of a section (0 when it does not apply to the job). */
@@ -579,32 +621,6 @@ public final class ConfigLoader {
       String topic = src.as("topic");
       boolean startTs = src.given("starting.timestamp");
       boolean endTs = src.given("ending.timestamp");
-      if (startTs && src.given("starting.offsets")) {
-        error(src.lineOf("starting.timestamp"), "source.starting.timestamp",
-            "give starting.offsets or starting.timestamp, not both");
-      }
-      if (endTs && src.given("ending.offsets")) {
-        error(src.lineOf("ending.timestamp"), "source.ending.timestamp",
-            "give ending.offsets or ending.timestamp, not both");
-      }
-      if (startTs && endTs && (Long) src.as("starting.timestamp") >= (Long) src.as("ending.timestamp")) {
-        error(src.lineOf("ending.timestamp"), "source.ending.timestamp", "must be after source.starting.timestamp");
-      }
-      for (String k : List.of("starting.offsets", "ending.offsets")) {
-        String v = src.as(k);
-        if (v != null && v.startsWith("{")) {
-          try {
-            JsonNode n = JSON.readTree(v);
-            n.fieldNames().forEachRemaining(t -> {
-              if (!t.equals(topic)) {
-                error(src.lineOf(k), "source." + k, "names topic '" + t + "' but the job reads '" + topic + "'");
-              }
-            });
-          } catch (IOException e) {
-            throw new IllegalStateException("checked above", e);
-          }
-        }
-      }
       return new JobConfig.Source(topic, src.as("bootstrap.servers"), src.as("starting.offsets"),
           job == JobKind.BATCH_REPORT ? src.as("ending.offsets") : null,
           startTs ? OptionalLong.of(src.as("starting.timestamp")) : OptionalLong.empty(),

@@ -49,5 +49,6 @@ public record JobConfig(Path file, JobKind job, String name, Map<String, String>
   public record Report(String id, List<String> groupBy, List<String> measures, List<String> countDistinct,
       boolean print) implements Serializable {}
 
-  public record Service(int minDeltaCommits, int retainCommits) implements Serializable {}
+  /** {@code retainFileVersions} 0: clean by commits retained. */
+  public record Service(int minDeltaCommits, int retainCommits, int retainFileVersions) implements Serializable {}
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * A YAML document read into a tree whose nodes remember their line, so that every validation error can name
  * it. Built from the {@link YAMLParser}'s tokens because Jackson's own tree model forgets locations.
  */
-final class YamlTree {
+public final class YamlTree {
   /** Deepest nesting accepted (a job file needs 3: root, section, options map). */
   static final int MAX_DEPTH = 8;
 
@@ -24,57 +24,57 @@ final class YamlTree {
 
   private YamlTree() {}
 
-  sealed interface Node {
+  public sealed interface Node {
     int line();
 
     /** How the node reads in "expected X, got Y". */
     String describe();
   }
 
-  record Entry(String key, int line, Node value) {}
+  public record Entry(String key, int line, Node value) {}
 
-  record MapNode(int line, Map<String, Entry> entries) implements Node {
+  public record MapNode(int line, Map<String, Entry> entries) implements Node {
     @Override
     public String describe() {
       return "a mapping";
     }
   }
 
-  record ListNode(int line, List<Node> items) implements Node {
+  public record ListNode(int line, List<Node> items) implements Node {
     @Override
     public String describe() {
       return "a list";
     }
   }
 
-  enum Kind { STRING, INT, FLOAT, BOOLEAN, NULL }
+  public enum Kind { STRING, INT, FLOAT, BOOLEAN, NULL }
 
-  record Scalar(int line, String text, Kind kind) implements Node {
+  public record Scalar(int line, String text, Kind kind) implements Node {
     @Override
     public String describe() {
       return kind == Kind.NULL ? "nothing" : "'" + text + "'";
     }
 
-    boolean isNull() {
+    public boolean isNull() {
       return kind == Kind.NULL;
     }
   }
 
-  record Problem(int line, String key, String message) {}
+  public record Problem(int line, String key, String message) {}
 
-  record Document(Node root, List<Problem> problems) {}
+  public record Document(Node root, List<Problem> problems) {}
 
-  static Document read(String text) {
+  public static Document read(String text) {
     List<Problem> problems = new ArrayList<>();
     try (JsonParser p = FACTORY.createParser(text)) {
       if (p.nextToken() == null) {
-        problems.add(new Problem(1, null, "the file is empty; a job file needs at least a table section"));
+        problems.add(new Problem(1, null, "the file is empty"));
         return new Document(null, problems);
       }
       Node root = node(p, "", 0, problems);
       if (p.nextToken() != null) {
         problems.add(new Problem(line(p.currentTokenLocation()), null,
-            "a second YAML document ('---'): one job per file"));
+            "a second YAML document ('---'): one per file"));
       }
       return new Document(root, problems);
     } catch (JsonProcessingException e) {

@@ -76,6 +76,7 @@ public final class AggregateJob implements SparkJob {
         + w.watermarkDelayMs() + " ms; late events and failures: " + quarantine.path() + ")");
 
     MicroBatches.run(spark, config, (kafkaBatch, batchId) -> {
+      long startNanos = System.nanoTime();
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       Optional<Map<String, String>> state = CommitLedger.latestWith(hadoop, t.path(), CommitLedger.OFFSETS);
       Map<Integer, Long> committed = state.map(m -> OffsetsJson.parse(m.get(CommitLedger.OFFSETS), topic)).orElse(Map.of());
@@ -127,7 +128,8 @@ public final class AggregateJob implements SparkJob {
         System.out.println(config.name() + ": batch " + batchId + ": " + stats.read() + " read, " + onTime
             + " counted in " + windowsWritten + " windows, " + lateCount + " late, " + stats.failed()
             + " failed" + (stats.failed() > 0 ? " " + stats.failedByReason() : "") + "; watermark "
-            + (newWatermark == Long.MIN_VALUE ? "none" : Instant.ofEpochMilli(newWatermark)));
+            + (newWatermark == Long.MIN_VALUE ? "none" : Instant.ofEpochMilli(newWatermark))
+            + " (" + IngestJob.millisSince(startNanos) + " ms)");
       } finally {
         if (timed != null) {
           timed.unpersist();

@@ -41,6 +41,7 @@ public final class IngestJob implements SparkJob {
         + "; quarantine: " + quarantine.path() + ")");
 
     MicroBatches.run(spark, config, (kafkaBatch, batchId) -> {
+      long startNanos = System.nanoTime();
       Map<Integer, Long> committed = CommitLedger.offsets(spark.sparkContext().hadoopConfiguration(), t.path(), topic);
       Dataset<Row> decoded = KafkaDecoding.decode(kafkaBatch.filter(KafkaDecoding.notBefore(committed)), spec)
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -63,11 +64,15 @@ public final class IngestJob implements SparkJob {
         totals.add(stats.read(), stats.decoded(), stats.decoded(), stats.failedByReason());
         System.out.println(config.name() + ": batch " + batchId + ": " + stats.read() + " read, " + stats.decoded()
             + " upserted, " + stats.failed() + " quarantined" + (stats.failed() > 0 ? " " + stats.failedByReason() : "")
-            + "; next offsets " + OffsetsJson.format(topic, next));
+            + "; next offsets " + OffsetsJson.format(topic, next) + " (" + millisSince(startNanos) + " ms)");
       } finally {
         decoded.unpersist();
       }
     });
     return totals;
+  }
+
+  static long millisSince(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
   }
 }

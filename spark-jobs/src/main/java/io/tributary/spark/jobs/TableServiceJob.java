@@ -46,8 +46,12 @@ public final class TableServiceJob implements SparkJob {
       // run_clean finds a table by name only: register the path under a name of its own in this session
       String name = "tributary_service_" + Integer.toHexString(t.path().hashCode());
       spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING hudi LOCATION " + quote(t.path()));
-      result = spark.sql("CALL run_clean(table => " + quote(name) + ", retain_commits => "
-          + config.service().retainCommits() + options(options) + ")").collectAsList();
+      JobConfig.Service sv = config.service();
+      String policy = sv.retainFileVersions() > 0
+          ? "clean_policy => 'KEEP_LATEST_FILE_VERSIONS', file_versions_retained => " + sv.retainFileVersions()
+          : "clean_policy => 'KEEP_LATEST_COMMITS', retain_commits => " + sv.retainCommits();
+      result = spark.sql("CALL run_clean(table => " + quote(name) + ", " + policy + options(options) + ")")
+          .collectAsList();
       if (result.isEmpty()) {
         System.out.println(config.name() + ": clean " + t.path() + ": nothing to clean");
       }
