@@ -62,6 +62,11 @@ final class QuickstartSpark implements AutoCloseable {
           registry.url: %s
         table:
           path: %s%s
+          options:
+            # one writer, small tables: no timeline server, no column/partition statistics to maintain
+            hoodie.embed.timeline.server: "false"
+            hoodie.metadata.index.column.stats.enable: "false"
+            hoodie.metadata.index.partition.stats.enable: "false"
         stream:
           trigger: available-now
         window:
