@@ -266,7 +266,28 @@ public final class TopicToHudiTask implements PipelineTask {
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** The consuming loop of one run; all its state is confined to the run thread. */
+  /** Rows read since the last hand-off, with the position after them: what one Hudi commit will hold. */
+  private static final class Batch {
+    final List<HoodieRecord<DefaultHoodieRecordPayload>> rows = new ArrayList<>();
+    long[] timestamps = new long[1024];
+    long consumed;
+    long deadLettered;
+    KafkaCheckpoint checkpoint;
+
+    void add(HoodieRecord<DefaultHoodieRecordPayload> row, long timestamp) {
+      if (rows.size() == timestamps.length) {
+        timestamps = java.util.Arrays.copyOf(timestamps, timestamps.length * 2);
+      }
+      timestamps[rows.size()] = timestamp;
+      rows.add(row);
+    }
+  }
+
+  /**
+   * The consuming loop of one run. The consumer, the batch being filled and the position are confined to the
+   * run thread; a batch handed off is upserted on the committer thread while the next one fills, at most one
+   * at a time, and its completion is taken back on the run thread (metrics, group offsets) in order.
+   */
   private final class Loop {
     private final HudiTable table;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -274,10 +295,11 @@ public final class TopicToHudiTask implements PipelineTask {
     private final ValueConverter converter;
     private final KeyMaker keys;
     private final TreeMap<Integer, Long> next = new TreeMap<>();
-    private final List<HoodieRecord<DefaultHoodieRecordPayload>> rows = new ArrayList<>();
-    private long[] timestamps = new long[1024];
-    private long consumedSinceCommit;
-    private long deadLetteredSinceCommit;
+    private final java.util.concurrent.ExecutorService committer;
+    private Batch filling = new Batch();
+    private Batch writing;
+    private java.util.concurrent.Future<HudiTable.CommitResult> inFlight;
+    private long handedOffAt;
     private List<TopicPartition> partitions;
     private CommitPolicy policy;
 
@@ -288,78 +310,97 @@ public final class TopicToHudiTask implements PipelineTask {
       this.dlq = dlq;
       this.converter = converter;
       this.keys = keys;
+      this.committer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hudi-commit-" + pipeline.name());
+        t.setDaemon(true);
+        return t;
+      });
     }
 
     void run() throws Exception {
-      partitions = awaitPartitions();
-      if (partitions == null) {
-        return;
+      try {
+        partitions = awaitPartitions();
+        if (partitions == null) {
+          return;
+        }
+        seek(table.lastCheckpoint());
+        policy = new CommitPolicy(sink.commitIntervalMs(), sink.commitRecords(), System.currentTimeMillis());
+        consume();
+        if (filling.consumed > 0) {
+          handOff(); // a clean stop commits what it holds
+        }
+        finishInFlight(true);
+      } finally {
+        if (inFlight != null) {
+          // failing for another reason: let the write finish (or fail) before the table is closed under it
+          try {
+            inFlight.get(5, java.util.concurrent.TimeUnit.MINUTES);
+          } catch (Exception ignored) {
+            // the run is failing already; an unfinished instant is rolled back at the next start
+          }
+        }
+        committer.shutdownNow();
       }
-      seek(table.lastCheckpoint());
-      policy = new CommitPolicy(sink.commitIntervalMs(), sink.commitRecords(), System.currentTimeMillis());
+    }
+
+    private void consume() throws Exception {
       long nextProgress = System.currentTimeMillis() + progressIntervalMs;
       while (!stopping) {
-        ConsumerRecords<byte[], byte[]> batch;
+        ConsumerRecords<byte[], byte[]> records;
         try {
           long wait = Math.max(1, Math.min(200, policy.msUntilInterval(System.currentTimeMillis())));
-          batch = consumer.poll(Duration.ofMillis(wait));
+          records = consumer.poll(Duration.ofMillis(wait));
         } catch (OffsetOutOfRangeException e) {
           throw new IllegalStateException("pipeline " + pipeline.name() + ": the table's position "
               + e.offsetOutOfRangePartitions() + " is no longer in the topic (deleted by retention, or the topic was "
               + "recreated); the records in between are lost to this table", e);
         }
-        for (ConsumerRecord<byte[], byte[]> r : batch) {
-          if (!take(r)) {
-            return;
-          }
-          if (rows.size() >= sink.commitRecords()) {
-            commit();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+          take(r);
+          if (filling.rows.size() >= sink.commitRecords()) {
+            finishInFlight(true); // a full batch waits for the one being written: memory stays bounded
+            handOff();
           }
         }
         updateLag();
+        finishInFlight(false);
         long now = System.currentTimeMillis();
-        if (policy.due(rows.size(), consumedSinceCommit, now)) {
-          commit();
+        if (inFlight == null && policy.due(filling.rows.size(), filling.consumed, now)) {
+          handOff();
         }
         if (now >= nextProgress) {
           progress.accept(summary());
-          nextProgress = System.currentTimeMillis() + progressIntervalMs; // a commit may have taken a while
+          nextProgress = System.currentTimeMillis() + progressIntervalMs;
         }
-      }
-      if (consumedSinceCommit > 0) {
-        commit(); // a clean stop commits what it holds
       }
     }
 
-    /** Handles one record; false when it stopped the pipeline (tolerance none) after committing what was before. */
-    private boolean take(ConsumerRecord<byte[], byte[]> r) {
+    /** Handles one record; with errors.tolerance none a rejected one commits what came before it, then throws. */
+    private void take(ConsumerRecord<byte[], byte[]> r) throws Exception {
       recordsIn.incrementAndGet();
       ValueConverter.Outcome outcome = convert(r);
       if (outcome instanceof ValueConverter.Row row) {
-        if (rows.size() == timestamps.length) {
-          timestamps = java.util.Arrays.copyOf(timestamps, timestamps.length * 2);
-        }
-        timestamps[rows.size()] = r.timestamp();
-        rows.add(keys.record(row.value()));
+        filling.add(keys.record(row.value()), r.timestamp());
       } else if (outcome instanceof ValueConverter.Filtered) {
         filtered.incrementAndGet();
       } else if (outcome instanceof ValueConverter.Rejected rejected) {
         Rejection why = rejected.rejection();
         if (dlq == null) {
-          if (consumedSinceCommit > 0) {
-            commit();
+          if (filling.consumed > 0) {
+            finishInFlight(true);
+            handOff();
           }
+          finishInFlight(true);
           throw new InvalidRecordException("pipeline " + pipeline.name() + ": the record at topic " + r.topic()
               + " partition " + r.partition() + " offset " + r.offset() + " is rejected: " + why
               + " (errors.tolerance is none: the pipeline stops; the records before it are committed)", why.cause());
         }
         dlq.send(r, why);
-        deadLetteredSinceCommit++;
+        filling.deadLettered++;
         LOG.debug("pipeline {}: {}-{}@{} dead-lettered: {}", pipeline.name(), r.topic(), r.partition(), r.offset(), why);
       }
       next.put(r.partition(), r.offset() + 1);
-      consumedSinceCommit++;
-      return true;
+      filling.consumed++;
     }
 
     /** Converts, retrying while the registry is unreachable (an outage is not the record's fault). */
@@ -386,36 +427,59 @@ public final class TopicToHudiTask implements PipelineTask {
       }
     }
 
-    private void commit() {
+    /**
+     * Hands the filling batch to the committer (none may be in flight). Its dead letters are acknowledged first,
+     * so the commit that moves past their offsets never precedes them.
+     */
+    private void handOff() {
       if (dlq != null) {
-        dlq.flush(); // dead letters acknowledged before the commit moves past their offsets
+        dlq.flush();
       }
-      KafkaCheckpoint checkpoint = KafkaCheckpoint.of(source.topic(), next);
-      long started = System.currentTimeMillis();
-      HudiTable.CommitResult result = table.upsert(rows, checkpoint);
+      Batch b = filling;
+      b.checkpoint = KafkaCheckpoint.of(source.topic(), next);
+      filling = new Batch();
+      writing = b;
+      handedOffAt = System.currentTimeMillis();
+      inFlight = committer.submit(() -> table.upsert(b.rows, b.checkpoint));
+      policy.committed(handedOffAt); // the next interval counts from here: commits follow each other
+    }
+
+    /** Takes back a finished commit (waiting for it if {@code block}); rethrows its failure. */
+    private void finishInFlight(boolean block) throws Exception {
+      if (inFlight == null || (!block && !inFlight.isDone())) {
+        return;
+      }
+      HudiTable.CommitResult result;
+      try {
+        result = inFlight.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause();
+        throw cause instanceof Exception ex ? ex : new IllegalStateException(cause);
+      } finally {
+        inFlight = null;
+      }
+      Batch b = writing;
+      writing = null;
       long done = System.currentTimeMillis();
-      recordsOut.addAndGet(rows.size());
-      deadLettered.addAndGet(deadLetteredSinceCommit);
+      recordsOut.addAndGet(b.rows.size());
+      deadLettered.addAndGet(b.deadLettered);
       commits.incrementAndGet();
       lastInstant = result.instant();
       lastCommitMillis = done;
       LOG.info("pipeline {}: commit {}: {} rows ({} inserts, {} updates after combining), {} dead-lettered, {} ms; {}",
-          pipeline.name(), result.instant(), rows.size(), result.inserts(), result.updates(), deadLetteredSinceCommit,
-          done - started, checkpoint.format());
+          pipeline.name(), result.instant(), b.rows.size(), result.inserts(), result.updates(), b.deadLettered,
+          done - handedOffAt, b.checkpoint.format());
       if (listener != null) {
-        listener.committed(result.instant(), done, java.util.Arrays.copyOf(timestamps, rows.size()));
+        listener.committed(result.instant(), done, java.util.Arrays.copyOf(b.timestamps, b.rows.size()));
       }
-      rows.clear();
-      consumedSinceCommit = 0;
-      deadLetteredSinceCommit = 0;
-      policy.committed(done);
-      commitToGroup();
+      commitToGroup(b.checkpoint);
     }
 
     /** A copy of the position for the consumer group (lag in {@code group describe}); the table stays the truth. */
-    private void commitToGroup() {
+    private void commitToGroup(KafkaCheckpoint checkpoint) {
       Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-      next.forEach((p, o) -> offsets.put(new TopicPartition(source.topic(), p), new OffsetAndMetadata(o)));
+      checkpoint.nextOffsets().forEach((p, o) ->
+          offsets.put(new TopicPartition(source.topic(), p), new OffsetAndMetadata(o)));
       try {
         consumer.commitSync(offsets, Duration.ofSeconds(10));
       } catch (KafkaException e) {
