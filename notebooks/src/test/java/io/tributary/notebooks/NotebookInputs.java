@@ -102,6 +102,16 @@ public final class NotebookInputs implements AutoCloseable {
     return events.size();
   }
 
+  /** Commits on the table's timeline. */
+  public int commits() {
+    return COMMIT_ENDS.length;
+  }
+
+  /** 10-minute windows of event time the events fall in (the span starts on the hour). */
+  public int tenMinuteWindows() {
+    return (int) (SPAN_MILLIS / 600_000);
+  }
+
   /** Rows of the table's latest snapshot: one per key. */
   public int snapshotRows() {
     return KEYS;
@@ -222,9 +232,22 @@ public final class NotebookInputs implements AutoCloseable {
     cluster.close();
   }
 
-  /** Makes the inputs under the given directory and keeps them until killed (to develop the notebooks). */
+  /**
+   * Makes the inputs under the given directory (default {@code target/notebook-inputs}) and keeps them until
+   * killed, printing the variables to export: to develop the notebooks ({@code mvn -pl notebooks test-compile
+   * exec:exec@inputs}).
+   */
   public static void main(String[] args) throws Exception {
-    Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/notebook-inputs"));
+    Path dir = Path.of(args.length > 0 ? args[0] : "target/notebook-inputs");
+    if (Files.isDirectory(dir)) {
+      try (var entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          System.err.println(dir + " is not empty (inputs of an earlier run?): remove it or name another directory");
+          System.exit(2);
+        }
+      }
+    }
+    Files.createDirectories(dir);
     NotebookInputs inputs = create(dir);
     inputs.environment().forEach((k, v) -> System.out.println("export " + k + "=" + v));
     System.out.flush();
