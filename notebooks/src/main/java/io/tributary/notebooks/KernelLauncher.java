@@ -33,9 +33,15 @@ public final class KernelLauncher {
         Transform.fromJson(Files.readString(Path.of(args[0])), ConnectionProperties.class);
     RapaioKernel kernel = new RapaioKernel();
     Channels channels = new Channels(connection);
-    Field handlers = Channels.class.getDeclaredField("handlers");
-    handlers.setAccessible(true);
-    handlers.set(channels, new ConcurrentHashMap<>());
+    try {
+      Field handlers = Channels.class.getDeclaredField("handlers");
+      handlers.setAccessible(true);
+      handlers.set(channels, new ConcurrentHashMap<>());
+    } catch (NoSuchFieldException | ClassCastException | IllegalArgumentException e) {
+      // another version of the kernel than the one pinned in the parent pom: start it as it is
+      System.err.println("KernelLauncher: cannot pre-fill Channels.handlers (" + e
+          + "); this kernel version may lose its first requests (written for rapaio-jupyter-kernel 3.0.1)");
+    }
     channels.connect(kernel);
     channels.joinUntilClose();
   }
