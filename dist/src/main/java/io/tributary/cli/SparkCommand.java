@@ -165,7 +165,8 @@ final class SparkCommand implements Runnable {
     @Option(names = "--memory", description = "Memory offered to executors (e.g. 2g; default: all but 1 GB).")
     String memory;
 
-    @Option(names = "--webui-port", defaultValue = "8081", description = "Web UI port (default: ${DEFAULT-VALUE}).")
+    // Not Spark's usual 8081: that is the schema registry's port (Confluent's convention) on a local cluster.
+    @Option(names = "--webui-port", defaultValue = "8082", description = "Web UI port (default: ${DEFAULT-VALUE}).")
     int webuiPort;
 
     @Option(names = "--spark-home", paramLabel = "DIR",
