@@ -7,7 +7,8 @@
 #
 # Fails when a cell raises an error, and when an executed notebook has no chart (no image/png output).
 # Executed copies land in notebooks/target/executed/. Inputs come from TRIBUTARY_LAKE,
-# TRIBUTARY_BOOTSTRAP, TRIBUTARY_REGISTRY and TRIBUTARY_TOPIC (defaults: the quickstart's).
+# TRIBUTARY_BOOTSTRAP, TRIBUTARY_REGISTRY and TRIBUTARY_TOPIC; the defaults are the quickstart's
+# (./tributary quickstart --keep-running): its lake in .local/quickstart/lake, 127.0.0.1:9092, :8081, events.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,6 +28,9 @@ if [ ! -s "$classpath_file" ]; then
   echo "  mvn -pl notebooks -am install -DskipTests" >&2
   exit 2
 fi
+# The quickstart's lake, wherever this is run from (the notebooks' own default is relative to notebooks/).
+export TRIBUTARY_LAKE=${TRIBUTARY_LAKE:-file://$(cd "$here/.." && pwd)/.local/quickstart/lake}
+
 java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
 java_bin=$(command -v "$java_bin") || { echo "run.sh: java not found" >&2; exit 2; }
 
@@ -59,7 +63,8 @@ argv = [java, "-Xmx1536m", "-Djava.awt.headless=true",
         "-Djava.util.logging.config.file=" + config_dir + "/logging.properties",
         "-Dlog4j2.configurationFile=" + config_dir + "/log4j2.xml",
         ] + extra_opts + [  # last, so that they override the above
-        # KernelLauncher: the kernel's MainApp without its start-up race (see its javadoc)
+        # target/classes first: KernelLauncher (the kernel's MainApp without its start-up race) and LoopThread,
+        # which replaces the kernel's own (a thread that could exit before it started: see its javadoc)
         "-cp", launcher_classes + ":" + classpath, "io.tributary.notebooks.KernelLauncher", "{connection_file}"]
 spec = {"argv": argv, "display_name": "Java (Tributary: Spark, Hudi, XChart)", "language": "java",
         "interrupt_mode": "message",
@@ -79,9 +84,8 @@ fi
 
 # 2. Execute each notebook; nbconvert exits non-zero on the first cell error.
 #
-# A start of this kernel sometimes never answers: its shell socket is connected but no request reaches it
-# (about one start in six on a busy 2-core machine; the kernel's other start-up race is handled by
-# KernelLauncher). Such a start is retried; cell errors are not.
+# The kernel's known start-up races are worked around (KernelLauncher, and this module's LoopThread); a start
+# that still does not answer within startup_timeout is retried, as a safety net. Cell errors are not retried.
 startup_timeout=60
 attempts=3
 notebooks=()

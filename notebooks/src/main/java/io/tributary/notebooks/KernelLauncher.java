@@ -10,16 +10,19 @@ import org.rapaio.jupyter.kernel.core.RapaioKernel;
 import org.rapaio.jupyter.kernel.core.Transform;
 
 /**
- * Starts rapaio-jupyter-kernel (3.0.1) as its {@code MainApp} does, without its start-up race.
+ * Starts rapaio-jupyter-kernel (3.0.1) as its {@code MainApp} does, without the race on its table of handlers.
  *
  * <p>{@code Channels.connect} starts the shell channel's thread before it creates its table of message
  * handlers. A {@code kernel_info_request} that arrives in between (Jupyter sends one every second from the
  * start) makes that thread die of a NullPointerException, and the kernel never answers ("Kernel didn't respond
- * in 120 seconds"); on a busy machine this happened to one start in three. With an empty table in place
- * beforehand, an early request is only logged as unhandled and Jupyter's next one is answered.
+ * in 120 seconds"); 7 starts in 19 on this busy machine received such a request. With an empty table in place
+ * beforehand, an early request is only logged as unhandled and Jupyter's next one is answered. (The kernel's other
+ * start-up race is fixed by this module's {@link org.rapaio.jupyter.kernel.channels.LoopThread}.)
  *
  * <p>Logging: {@code MainApp} loads a {@code logging.properties} that sets java.util.logging's root level to
  * FINEST; here the JVM's own {@code -Djava.util.logging.config.file} applies (see {@code notebooks/run.sh}).
+ * Hudi's copy of JOL prints warnings to {@code System.out} on first use, which would land in whichever cell first
+ * touches Hudi; it is used once here, before any cell, so they go to the kernel's own output instead.
  */
 public final class KernelLauncher {
   private KernelLauncher() {}
@@ -29,6 +32,7 @@ public final class KernelLauncher {
       System.err.println("usage: KernelLauncher <connection file>");
       System.exit(2);
     }
+    initialiseHudiObjectSizer();
     ConnectionProperties connection =
         Transform.fromJson(Files.readString(Path.of(args[0])), ConnectionProperties.class);
     RapaioKernel kernel = new RapaioKernel();
@@ -44,5 +48,13 @@ public final class KernelLauncher {
     }
     channels.connect(kernel);
     channels.joinUntilClose();
+  }
+
+  private static void initialiseHudiObjectSizer() {
+    try {
+      Class.forName("org.apache.hudi.org.openjdk.jol.vm.VM").getMethod("current").invoke(null);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      // no Hudi bundle on the classpath, or another version of it: nothing to move out of the cells
+    }
   }
 }

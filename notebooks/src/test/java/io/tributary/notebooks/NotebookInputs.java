@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -107,9 +108,16 @@ public final class NotebookInputs implements AutoCloseable {
     return COMMIT_ENDS.length;
   }
 
-  /** 10-minute windows of event time the events fall in (the span starts on the hour). */
-  public int tenMinuteWindows() {
-    return (int) (SPAN_MILLIS / 600_000);
+  /** Tumbling windows of {@code windowMillis} (aligned on the epoch, as Spark's) that events fall in. */
+  public int windowsOfTopic(long windowMillis) {
+    return (int) events.stream().map(e -> e.updatedAt() / windowMillis).distinct().count();
+  }
+
+  /** Tumbling windows of {@code windowMillis} that the latest version of each key falls in. */
+  public int windowsOfSnapshot(long windowMillis) {
+    Map<String, Long> latest = new HashMap<>();
+    events.forEach(e -> latest.merge(e.key(), e.updatedAt(), Math::max));
+    return (int) latest.values().stream().map(t -> t / windowMillis).distinct().count();
   }
 
   /** Rows of the table's latest snapshot: one per key. */

@@ -79,13 +79,18 @@ class NotebooksTest {
       assertEquals(inputs.rowsChangedAfterFirstCommit(),
           number(lake, "incremental since the first commit \\(completed \\d+\\): (\\d+) rows"),
           "incremental query from the first commit");
+      long lakeWindow = number(lake, "windows of [^(]+\\((\\d+) ms\\)");
+      assertEquals(inputs.windowsOfSnapshot(lakeWindow), number(lake, "ms\\): (\\d+) windows"), "windows of the chart");
+      assertEquals(inputs.snapshotRows(), number(lake, "ms\\): \\d+ windows, (\\d+) keys"), "keys in the chart");
 
       String topic = ExecutedNotebook.read(module.resolve("target/executed/topic-analysis.ipynb")).stdout.toString();
       assertEquals(inputs.topicRecords(), number(topic, "topic " + NotebookInputs.TOPIC + ": (\\d+) records"), "records read");
       assertEquals(0, number(topic, "records not in Confluent's wire format: (\\d+)"), "malformed records");
       assertEquals(inputs.topicRecords(), number(topic, "decoded: (\\d+) events"), "events decoded");
       assertEquals(inputs.snapshotRows(), number(topic, "decoded: \\d+ events, (\\d+) keys"), "keys decoded");
-      assertEquals(inputs.tenMinuteWindows(), number(topic, "10-minute windows: (\\d+)"), "windows of event time");
+      long topicWindow = number(topic, "windows of [^(]+\\((\\d+) ms\\)");
+      assertEquals(inputs.windowsOfTopic(topicWindow), number(topic, "ms\\): (\\d+) windows"), "windows of event time");
+      assertEquals(inputs.topicRecords(), number(topic, "ms\\): \\d+ windows, (\\d+) events"), "events in windows");
     }
     System.out.printf("NotebooksTest took %d s%n", secondsSince(started));
   }
