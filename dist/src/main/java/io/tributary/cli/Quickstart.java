@@ -154,8 +154,8 @@ final class Quickstart implements AutoCloseable {
         + " ORDER BY seq DESC LIMIT 5\"");
     out.println("  ./tributary sql --catalog " + dir + "/catalog \"SELECT * FROM " + QuickstartSpark.WINDOW_TABLE
         + " ORDER BY window_start LIMIT 5\"");
-    out.println("  notebooks/run.sh                      # the notebooks, run headlessly (docs/notebooks.md)");
-    out.println("  ./tributary quickstart --keep-running # the same, left running on 127.0.0.1:9092 and :8081");
+    out.println("  ./tributary quickstart --keep-running # the same, left running on 127.0.0.1:9092 and :8081; then:");
+    out.println("  notebooks/run.sh                      # the notebooks over its lake and topic (docs/notebooks.md)");
     out.println("  pipelines and jobs it ran: " + dir + "/pipelines, " + dir + "/jobs");
     out.flush();
   }
