@@ -15,6 +15,7 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     int code;
     try {
+      QuietJol.init();
       code = commandLine().execute(args);
     } catch (Throwable t) { // an Error escaping a command must still end the process (non-daemon threads)
       System.err.println("error: " + Errors.message(t));

@@ -17,6 +17,7 @@ final class Subcommands {
     cli.addSubcommand(new ProduceCommand());
     cli.addSubcommand(new ConsumeCommand());
     cli.addSubcommand(new GroupCommand());
-    // Later: spark, sql.
+    cli.addSubcommand(new SparkCommand());
+    cli.addSubcommand(new SqlCommand());
   }
 }

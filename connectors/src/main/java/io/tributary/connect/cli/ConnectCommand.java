@@ -9,6 +9,7 @@ import io.tributary.connect.hudi.TopicToHudiTask;
 import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.runtime.PipelineTasks;
+import io.tributary.connect.worker.WorkerCommands;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
     name = "connect",
     mixinStandardHelpOptions = true,
     description = "YAML pipelines from a source into a Hudi table or a topic (docs/connectors.md).",
-    subcommands = {ConnectCommand.Validate.class, ConnectCommand.Run.class})
+    subcommands = {ConnectCommand.Validate.class, ConnectCommand.Run.class, WorkerCommands.Worker.class,
+        WorkerCommands.Submit.class, WorkerCommands.Remove.class, WorkerCommands.Status.class})
 public final class ConnectCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -105,6 +107,11 @@ public final class ConnectCommand implements Runnable {
         description = "stop after N generated records (even if the pipeline's records is larger or absent)")
     Long maxRecords;
 
+    @CommandLine.Option(names = "--exit-at-end",
+        description = "topic sources: stop (committing what is held) once the end of every partition is reached,"
+            + " like kcat -e; for scripts and first tries")
+    boolean exitAtEnd;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -172,6 +179,9 @@ public final class ConnectCommand implements Runnable {
         }
       }, "connect-run-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
+      if (exitAtEnd) {
+        stopAtEnd(task);
+      }
       try {
         task.run();
         out.println(summary.get());
@@ -191,6 +201,29 @@ public final class ConnectCommand implements Runnable {
         }
       }
     }
+  }
+
+  /**
+   * Stops {@code task} once it has read everything its source holds (lag 0): stopping makes it commit what it
+   * holds, so when {@code run()} returns the sink has every record that was there.
+   */
+  static void stopAtEnd(PipelineTask task) {
+    Thread watcher = new Thread(() -> {
+      try {
+        while (true) {
+          java.util.OptionalLong lag = task.metrics().lag();
+          if (lag.isPresent() && lag.getAsLong() == 0) {
+            task.stop();
+            return;
+          }
+          Thread.sleep(500);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "exit-at-end");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   /** Runs the command on its own (the {@code tributary} launcher registers {@link ConnectCommand} instead). */

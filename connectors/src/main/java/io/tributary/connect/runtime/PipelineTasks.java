@@ -26,8 +26,8 @@ public final class PipelineTasks {
     if (source instanceof Source.Topic && sink instanceof Sink.Hudi) {
       return io.tributary.connect.hudi.TopicToHudiTask.create(pipeline, clientOverrides);
     }
-    if (source instanceof Source.Files) {
-      throw new PipelineRunner.NotRunnableException("files source: built by the workers change");
+    if (source instanceof Source.Files && sink instanceof Sink.Topic) {
+      return io.tributary.connect.source.FilesSourceTask.create(pipeline, clientOverrides);
     }
     throw new PipelineRunner.NotRunnableException(pipeline.file() + ": a " + typeName(source) + " source into a "
         + typeName(sink) + " sink cannot run: supported are generator -> topic, topic -> hudi, files -> topic");

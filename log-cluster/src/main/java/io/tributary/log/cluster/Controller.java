@@ -155,6 +155,11 @@ public final class Controller implements AutoCloseable {
       log.info("{}: leader {} -> {}, epoch {} -> {}, ISR {} -> {} ({})", tp, current.leader(), next.leader(),
           current.leaderEpoch(), next.leaderEpoch(), current.isr(), next.isr(), why);
     } catch (Exception e) {
+      if (!active) {
+        // Closing (the broker is stopping): the next controller redoes this write.
+        log.debug("controller closing; did not write the state of {}: {}", tp, e.toString());
+        return;
+      }
       log.warn("controller could not write the state of {}: {}", tp, e.toString());
     }
   }

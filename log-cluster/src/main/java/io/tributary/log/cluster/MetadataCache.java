@@ -81,10 +81,14 @@ public final class MetadataCache implements AutoCloseable {
 
   private void scheduleRebuild() {
     if (rebuildPending.compareAndSet(false, true)) {
-      rebuilder.execute(() -> {
-        rebuildPending.set(false);
-        rebuild();
-      });
+      try {
+        rebuilder.execute(() -> {
+          rebuildPending.set(false);
+          rebuild();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        // ZooKeeper events still arrive while the cache is closing; there is nobody left to rebuild for.
+      }
     }
   }
 
