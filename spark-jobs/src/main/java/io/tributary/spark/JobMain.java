@@ -16,6 +16,8 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
  * 1 the job failed, 2 bad arguments or job file.
  */
 public final class JobMain {
+  static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+
   private JobMain() {}
 
   public static void main(String[] args) {
@@ -60,6 +62,10 @@ public final class JobMain {
     }
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
+    if (!config.spark().containsKey(SHUFFLE_PARTITIONS) && !spark.sparkContext().getConf().contains(SHUFFLE_PARTITIONS)) {
+      // Spark's 200 shuffle partitions make every small micro-batch schedule hundreds of tasks: one per core
+      spark.conf().set(SHUFFLE_PARTITIONS, Integer.toString(Math.max(2, spark.sparkContext().defaultParallelism())));
+    }
     try {
       Jobs.run(spark, config);
       return 0;
