@@ -55,6 +55,7 @@ public final class JobMain {
       System.err.println("error: " + e.getMessage());
       return 2;
     }
+    quietLogging();
     SparkSession.Builder builder = LakeSession.configure(SparkSession.builder().appName(config.name()));
     config.spark().forEach(builder::config);
     if (!new org.apache.spark.SparkConf().contains("spark.master")) {
@@ -83,6 +84,15 @@ public final class JobMain {
       return 1;
     } finally {
       spark.stop();
+    }
+  }
+
+  /** Warnings every run prints and nobody can act on, kept off the job's console. */
+  public static void quietLogging() {
+    for (String logger : new String[] {"org.apache.hadoop.util.NativeCodeLoader", "org.apache.spark.util.Utils",
+        "org.apache.spark.sql.execution.streaming.ResolveWriteToStream", "org.apache.hudi.common.table.HoodieTableConfig",
+        "org.apache.hudi.com.fasterxml.jackson.module.afterburner", "org.apache.hudi.config.HoodiePayloadConfig"}) {
+      org.apache.logging.log4j.core.config.Configurator.setLevel(logger, org.apache.logging.log4j.Level.ERROR);
     }
   }
 
