@@ -5,6 +5,7 @@
 #   bench/run.sh produce-consume --bootstrap 127.0.0.1:9092       # a cluster that is already running
 #   bench/run.sh connect-hudi --events 1000000 --keys 100000   # topic -> Hudi: the connector vs Spark
 #   bench/run.sh --help
+#   bench/run.sh spark-ingest [--records 200000] [--keys 10000] [--batch 50000] [--lean]   # the ingest Spark job
 # Builds what is needed first (the bench module, the Kafka peer's jars, and Tributary's dist module),
 # then runs io.tributary.bench.CompareWithKafka. BENCH_NO_BUILD=1 skips the build;
 # BENCH_JAVA_OPTS sets the workload JVM's flags (default -Xms1g -Xmx1g).
@@ -33,6 +34,21 @@ quiet_mvn() {
     return 1
   fi
 }
+
+# The ingest Spark job's records/s (bench/spark-ingest: its own Maven project, with Spark and Hudi).
+if [ "${1:-}" = "spark-ingest" ]; then
+  shift
+  if [ -z "${BENCH_NO_BUILD:-}" ]; then
+    echo "bench: building spark-jobs (mvn -DskipTests install -pl spark-jobs -am) and bench/spark-ingest..." >&2
+    quiet_mvn -DskipTests install -pl spark-jobs -am
+    quiet_mvn -DskipTests -f bench/spark-ingest/pom.xml package
+  fi
+  opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED -Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi"
+  # shellcheck disable=SC2086
+  exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx2g} $opens -Dlog4j2.configurationFile="$root/bench/spark-ingest/src/main/resources/log4j2.xml" \
+    -cp "$root/bench/spark-ingest/target/classes:$(cat "$root/bench/spark-ingest/target/classpath.txt")" \
+    io.tributary.bench.spark.IngestBench "$@"
+fi
 
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
   echo "bench: building the bench module and the Kafka peer (mvn -DskipTests install -pl bench -am)..." >&2

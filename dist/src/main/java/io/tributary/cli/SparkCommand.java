@@ -109,6 +109,7 @@ final class SparkCommand implements Runnable {
         return 0;
       }
       // SparkSubmit runs JobMain in this thread; JobMain exits the JVM with its code when the job fails.
+      io.tributary.spark.JobMain.quietLogging();
       org.apache.spark.deploy.SparkSubmit.main(args.toArray(String[]::new));
       return 0;
     }

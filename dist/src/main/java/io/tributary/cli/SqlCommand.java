@@ -90,6 +90,17 @@ final class SqlCommand implements Callable<Integer> {
       throw new CliException(e.getMessage(), 2);
     }
     quietLogging();
+    // Libraries print to System.out (Hudi's object sizing prints JOL warnings): keep stdout for the result
+    java.io.PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try {
+      return run(byName);
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
+  private int run(Map<String, TableRef> byName) {
     SparkSession spark = LakeSession.configure(SparkSession.builder().master(master).appName("tributary sql")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")

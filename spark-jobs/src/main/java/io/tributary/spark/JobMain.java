@@ -16,6 +16,8 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
  * 1 the job failed, 2 bad arguments or job file.
  */
 public final class JobMain {
+  static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+
   private JobMain() {}
 
   public static void main(String[] args) {
@@ -53,6 +55,7 @@ public final class JobMain {
       System.err.println("error: " + e.getMessage());
       return 2;
     }
+    quietLogging();
     SparkSession.Builder builder = LakeSession.configure(SparkSession.builder().appName(config.name()));
     config.spark().forEach(builder::config);
     if (!new org.apache.spark.SparkConf().contains("spark.master")) {
@@ -60,6 +63,10 @@ public final class JobMain {
     }
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
+    if (!config.spark().containsKey(SHUFFLE_PARTITIONS) && !spark.sparkContext().getConf().contains(SHUFFLE_PARTITIONS)) {
+      // Spark's 200 shuffle partitions make every small micro-batch schedule hundreds of tasks: one per core
+      spark.conf().set(SHUFFLE_PARTITIONS, Integer.toString(Math.max(2, spark.sparkContext().defaultParallelism())));
+    }
     try {
       Jobs.run(spark, config);
       return 0;
@@ -77,6 +84,15 @@ public final class JobMain {
       return 1;
     } finally {
       spark.stop();
+    }
+  }
+
+  /** Warnings every run prints and nobody can act on, kept off the job's console. */
+  public static void quietLogging() {
+    for (String logger : new String[] {"org.apache.hadoop.util.NativeCodeLoader", "org.apache.spark.util.Utils",
+        "org.apache.spark.sql.execution.streaming.ResolveWriteToStream", "org.apache.hudi.common.table.HoodieTableConfig",
+        "org.apache.hudi.com.fasterxml.jackson.module.afterburner", "org.apache.hudi.config.HoodiePayloadConfig"}) {
+      org.apache.logging.log4j.core.config.Configurator.setLevel(logger, org.apache.logging.log4j.Level.ERROR);
     }
   }
 

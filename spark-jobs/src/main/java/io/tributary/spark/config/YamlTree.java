@@ -146,17 +146,18 @@ public final class YamlTree {
     return loc == null ? 1 : Math.max(1, loc.getLineNr());
   }
 
-  /** SnakeYAML's messages repeat the location and quote the text over several lines: keep the first line. */
+  /** SnakeYAML's messages repeat the location and quote the text over several lines: keep the sentences. */
   private static String firstLine(String message) {
     if (message == null) {
       return "unreadable";
     }
+    List<String> kept = new ArrayList<>();
     for (String part : message.split("\n")) {
       String s = part.trim();
-      if (!s.isEmpty() && !s.startsWith("in '") && !s.startsWith("at [")) {
-        return s;
+      if (!s.isEmpty() && !s.startsWith("in '") && !s.startsWith("at [") && !s.equals("^") && !part.startsWith("    ")) {
+        kept.add(s);
       }
     }
-    return message.trim();
+    return kept.isEmpty() ? message.trim() : String.join(", ", kept);
   }
 }

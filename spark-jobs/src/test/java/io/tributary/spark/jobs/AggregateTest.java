@@ -68,7 +68,7 @@ class AggregateTest {
         source:
           topic: %s
           bootstrap.servers: %s
-          max.offsets.per.trigger: 30
+          max.offsets.per.trigger: 100
         schema:
           registry.url: %s
         table:
