@@ -422,15 +422,21 @@ public final class ConnectHudiBench {
     o.put("hoodie.write.record.merge.mode", "EVENT_TIME_ORDERING");
     o.put("hoodie.index.type", "SIMPLE");
     o.put("hoodie.clean.commits.retained", "5");
+    o.put("hoodie.clean.max.commits", "5");
     o.put("hoodie.cleaner.policy.failed.writes", "EAGER");
     o.put("hoodie.metadata.enable", "true");
     o.put("hoodie.metadata.index.column.stats.enable", "false");
     o.put("hoodie.metadata.index.partition.stats.enable", "false");
     o.put("hoodie.embed.timeline.server", "false");
     o.put("hoodie.write.markers.type", "DIRECT");
-    o.put("hoodie.compact.inline", Boolean.toString(tableType.equals("MERGE_ON_READ")));
+    // MERGE_ON_READ: compaction scheduled every 5 delta commits and executed asynchronously (the connector does the
+    // same; it is also the Spark streaming sink's default), updates to log files (no small-file rewrites)
+    o.put("hoodie.compact.inline", "false");
     o.put("hoodie.compact.inline.max.delta.commits", "5");
-    o.put("hoodie.datasource.compaction.async.enable", "false");
+    o.put("hoodie.datasource.compaction.async.enable", Boolean.toString(tableType.equals("MERGE_ON_READ")));
+    if (tableType.equals("MERGE_ON_READ")) {
+      o.put("hoodie.parquet.small.file.limit", "0");
+    }
     o.put("hoodie.upsert.shuffle.parallelism", "2");
     o.put("hoodie.insert.shuffle.parallelism", "2");
     return o;

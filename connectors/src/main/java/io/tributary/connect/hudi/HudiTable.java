@@ -51,8 +51,12 @@ import org.slf4j.LoggerFactory;
  *   <li>Merging: event-time ordering on the precombine field, in a batch and against the table.</li>
  *   <li>Failed writes: rolled back eagerly at the next commit's start (single writer), so an instant left
  *       inflight by a crash never becomes visible.</li>
- *   <li>Cleaner keeps the files of the last {@value #CLEANER_COMMITS_RETAINED} commits; archival on Hudi's
- *       defaults; MERGE_ON_READ compacts inline every {@value #DELTA_COMMITS_PER_COMPACTION} delta commits.</li>
+ *   <li>Cleaner keeps the files of the last {@value #CLEANER_COMMITS_RETAINED} commits and runs every as many
+ *       commits; archival on Hudi's defaults.</li>
+ *   <li>MERGE_ON_READ: the writer schedules a compaction every {@value #DELTA_COMMITS_PER_COMPACTION}
+ *       delta commits and a second client in this process executes it in the background (one at a time, the
+ *       two clients serialised on the metadata table by an in-process lock); a compaction left unfinished by a
+ *       crash is rolled back and redone. Updates always go to log files (no small-file rewrites).</li>
  *   <li>No embedded timeline server and direct markers: one process writes, and a crash leaves nothing but
  *       files under the table path to clean up.</li>
  * </ul>
@@ -74,6 +78,10 @@ public final class HudiTable implements AutoCloseable {
   private final StorageConfiguration<Configuration> storageConf;
   private final HoodieWriteConfig writeConfig;
   private final HoodieJavaWriteClient<DefaultHoodieRecordPayload> client;
+  /** MERGE_ON_READ: a second client that executes the compactions the writer schedules, off the ingest path. */
+  private final HoodieJavaWriteClient<DefaultHoodieRecordPayload> compactor;
+  private final java.util.concurrent.ExecutorService compactions;
+  private java.util.concurrent.Future<?> compacting;
 
   /** What a commit wrote. */
   public record CommitResult(String instant, long recordsWritten, long inserts, long updates) {}
@@ -84,6 +92,17 @@ public final class HudiTable implements AutoCloseable {
     this.storageConf = HadoopFSUtils.getStorageConf(hadoopConf);
     this.writeConfig = writeConfig(sink, schema);
     this.client = new HoodieJavaWriteClient<>(new HoodieJavaEngineContext(storageConf), writeConfig);
+    if (sink.tableType() == Sink.TableType.MERGE_ON_READ) {
+      this.compactor = new HoodieJavaWriteClient<>(new HoodieJavaEngineContext(storageConf), writeConfig);
+      this.compactions = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hudi-compaction-" + sink.tableName());
+        t.setDaemon(true);
+        return t;
+      });
+    } else {
+      this.compactor = null;
+      this.compactions = null;
+    }
   }
 
   /**
@@ -170,16 +189,36 @@ public final class HudiTable implements AutoCloseable {
             .withAutoClean(true)
             .withCleanerPolicy(HoodieCleaningPolicy.KEEP_LATEST_COMMITS)
             .retainCommits(CLEANER_COMMITS_RETAINED)
+            // a clean is planned every few commits, not after each: each plan costs a pass over the timeline
+            .withMaxCommitsBeforeCleaning(CLEANER_COMMITS_RETAINED)
             .withFailedWritesCleaningPolicy(HoodieFailedWritesCleaningPolicy.EAGER)
             .build())
         .withArchivalConfig(HoodieArchivalConfig.newBuilder().build())
-        .withCompactionConfig(HoodieCompactionConfig.newBuilder()
-            .withInlineCompaction(sink.tableType() == Sink.TableType.MERGE_ON_READ)
-            .withMaxNumDeltaCommitsBeforeCompaction(DELTA_COMMITS_PER_COMPACTION)
-            .build())
+        // the writer and the compactor (two clients of this process) both commit to the metadata table
+        .withLockConfig(org.apache.hudi.config.HoodieLockConfig.newBuilder()
+            .withLockProvider(org.apache.hudi.client.transaction.lock.InProcessLockProvider.class).build())
+        .withCompactionConfig(compactionConfig(sink))
         // the metadata table lists files (no directory listings on HDFS); column and partition statistics
         // would cost every commit a pass over its rows, for data skipping a streaming sink's readers rarely use
         .withMetadataConfig(HoodieMetadataConfig.newBuilder().enable(true).fromProperties(metadataProps()).build());
+    return b.build();
+  }
+
+  private static HoodieCompactionConfig compactionConfig(Sink.Hudi sink) {
+    boolean mor = sink.tableType() == Sink.TableType.MERGE_ON_READ;
+    // the writer only schedules compactions (a plan on the timeline); another client executes them while
+    // ingestion goes on, as Hudi's own streaming writers do: a compaction rewrites the table and would otherwise
+    // stop ingestion for as long
+    HoodieCompactionConfig.Builder b = HoodieCompactionConfig.newBuilder()
+        .withInlineCompaction(false)
+        .withScheduleInlineCompaction(mor)
+        .withMaxNumDeltaCommitsBeforeCompaction(DELTA_COMMITS_PER_COMPACTION);
+    if (mor) {
+      // Hudi otherwise merges the updates of a base file under the small-file limit (100 MB) into a new base
+      // file, copy-on-write style: every commit would rewrite a young table. Updates go to log files instead;
+      // compaction folds them in.
+      b.compactionSmallFileSize(0);
+    }
     return b.build();
   }
 
@@ -273,7 +312,36 @@ public final class HudiTable implements AutoCloseable {
     if (!ok) {
       throw new IllegalStateException("Hudi commit of instant " + instant + " to " + sink.tablePath() + " failed");
     }
+    compactInBackground();
     return new CommitResult(instant, written, inserts, updates);
+  }
+
+  /**
+   * MERGE_ON_READ: executes the oldest pending compaction (scheduled by the writer's commits, or left by a crash)
+   * on the compaction thread, unless one runs already. A failed compaction is logged and retried later: the
+   * table stays correct without it, only its log files grow.
+   */
+  private void compactInBackground() {
+    if (compactor == null || (compacting != null && !compacting.isDone())) {
+      return;
+    }
+    HoodieTableMetaClient meta = metaClient(sink.tablePath().toString(), storageConf);
+    Option<HoodieInstant> pending = meta.getActiveTimeline().filterPendingCompactionTimeline().firstInstant();
+    if (pending.isEmpty()) {
+      return;
+    }
+    String instant = pending.get().requestedTime();
+    compacting = compactions.submit(() -> {
+      long t0 = System.currentTimeMillis();
+      try {
+        compactor.compact(instant, true);
+        LOG.info("Hudi table {}: compaction {} done in {} ms", sink.tableName(), instant,
+            System.currentTimeMillis() - t0);
+      } catch (RuntimeException e) {
+        LOG.warn("Hudi table {}: compaction {} failed; it is retried after a later commit", sink.tableName(),
+            instant, e);
+      }
+    });
   }
 
   private static void pauseBeforeCommitIfTesting(String instant) {
@@ -304,8 +372,22 @@ public final class HudiTable implements AutoCloseable {
     return schema;
   }
 
+  /** Waits for a running compaction (a clean stop lets it finish), then closes the clients. */
   @Override
   public void close() {
-    client.close();
+    try {
+      if (compacting != null) {
+        compacting.get(10, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } catch (Exception e) {
+      LOG.warn("Hudi table {}: compaction not finished at close ({}); the next start redoes it", sink.tableName(),
+          e.toString());
+    } finally {
+      if (compactions != null) {
+        compactions.shutdownNow();
+        compactor.close();
+      }
+      client.close();
+    }
   }
 }
