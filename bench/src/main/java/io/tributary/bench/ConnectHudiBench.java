@@ -65,6 +65,7 @@ public final class ConnectHudiBench {
   private final long latencyRate;
   private final long commitIntervalMs;
   private final String tableType;
+  private final boolean metadataTable;
   private final String only;
   private final Path dir;
   private final PrintStream out = System.out;
@@ -103,6 +104,7 @@ public final class ConnectHudiBench {
     latencyRate = a.longValue("latency-rate", 2_000);
     commitIntervalMs = a.longValue("commit-interval-ms", 1000);
     tableType = a.string("table-type", "COPY_ON_WRITE");
+    metadataTable = Boolean.parseBoolean(a.string("metadata-table", "false"));
     only = a.string("only", "both");
     dir = a.has("dir") ? Path.of(a.string("dir", null)) : Files.createTempDirectory("connect-hudi-bench");
   }
@@ -111,7 +113,8 @@ public final class ConnectHudiBench {
     Args a;
     try {
       a = new Args(argv, List.of("help"), List.of("events", "keys", "partitions", "batch", "latency-events",
-          "latency-rate", "commit-interval-ms", "table-type", "only", "dir", "side", "bootstrap", "registry"));
+          "latency-rate", "commit-interval-ms", "table-type", "metadata-table", "only", "dir", "side", "bootstrap",
+          "registry"));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
@@ -128,6 +131,8 @@ public final class ConnectHudiBench {
           "  --latency-events M      events produced for the freshness phase (default 50000)",
           "  --latency-rate X        their rate, events/s (default 2000)",
           "  --table-type T          COPY_ON_WRITE (default) or MERGE_ON_READ",
+          "  --metadata-table B      both tables keep Hudi's metadata table (default false: the sink's",
+          "                          metadata.enable: false, Spark's hoodie.metadata.enable=false)",
           "  --only connector|spark  run one side only",
           "  --dir D                 working directory (default a new temporary one)"));
       return;
@@ -147,9 +152,9 @@ public final class ConnectHudiBench {
    * tables back.
    */
   void run() throws Exception {
-    out.printf("connect-hudi benchmark: %,d events over %,d keys, %d partitions, %s, batches of at most %,d, "
-        + "freshness phase %,d events at %,d/s; working directory %s%n", events, keys, partitions, tableType, batch,
-        latencyEvents, latencyRate, dir);
+    out.printf("connect-hudi benchmark: %,d events over %,d keys, %d partitions, %s, metadata table %s, batches of at "
+        + "most %,d, freshness phase %,d events at %,d/s; working directory %s%n", events, keys, partitions, tableType,
+        metadataTable ? "on" : "off", batch, latencyEvents, latencyRate, dir);
     try (EmbeddedCluster cluster = EmbeddedCluster.start(1, dir.resolve("cluster"));
          RegistryServer registry = new RegistryServer(new RegistryConfig(Map.of(RegistryConfig.LISTENERS,
              "http://127.0.0.1:0", RegistryConfig.BOOTSTRAP, cluster.bootstrapServers(), RegistryConfig.TOPIC_RF,
@@ -181,7 +186,7 @@ public final class ConnectHudiBench {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ConnectHudiBench.class.getName());
     for (String name : List.of("events", "keys", "batch", "latency-events", "latency-rate", "commit-interval-ms",
-        "table-type")) {
+        "table-type", "metadata-table")) {
       if (args.has(name)) {
         cmd.add("--" + name);
         cmd.add(args.string(name, null));
@@ -281,9 +286,10 @@ public final class ConnectHudiBench {
           precombine.field: seq
           commit.interval.ms: %d
           commit.records: %d
+          metadata.enable: %s
         schema:
           registry.url: %s
-        """.formatted(TOPIC, bootstrap, table, tableType, commitIntervalMs, batch, registryUrl));
+        """.formatted(TOPIC, bootstrap, table, tableType, commitIntervalMs, batch, metadataTable, registryUrl));
     LatencyStats latency = new LatencyStats();
     AtomicLong latencyPhaseStart = new AtomicLong(Long.MAX_VALUE);
     AtomicLong commits = new AtomicLong();
@@ -424,7 +430,7 @@ public final class ConnectHudiBench {
     o.put("hoodie.clean.commits.retained", "5");
     o.put("hoodie.clean.max.commits", "5");
     o.put("hoodie.cleaner.policy.failed.writes", "EAGER");
-    o.put("hoodie.metadata.enable", "true");
+    o.put("hoodie.metadata.enable", Boolean.toString(metadataTable));
     o.put("hoodie.metadata.index.column.stats.enable", "false");
     o.put("hoodie.metadata.index.partition.stats.enable", "false");
     o.put("hoodie.embed.timeline.server", "false");
@@ -437,6 +443,7 @@ public final class ConnectHudiBench {
     if (tableType.equals("MERGE_ON_READ")) {
       o.put("hoodie.parquet.small.file.limit", "0");
     }
+    o.put("hoodie.parquet.compression.codec", "snappy");
     o.put("hoodie.upsert.shuffle.parallelism", "2");
     o.put("hoodie.insert.shuffle.parallelism", "2");
     return o;

@@ -518,7 +518,8 @@ public final class PipelineLoader {
         case "hudi" -> new Sink.Hudi((URI) snk.get("table.path"), (String) snk.get("table.name"),
             Sink.TableType.valueOf((String) snk.get("table.type")), (String) snk.get("record.key"),
             (String) snk.get("precombine.field"), Optional.ofNullable((String) snk.get("partition.path")),
-            (Long) snk.get("commit.interval.ms"), (Long) snk.get("commit.records"));
+            (Long) snk.get("commit.interval.ms"), (Long) snk.get("commit.records"),
+            (Boolean) snk.get("metadata.enable"));
         case "topic" -> new Sink.Topic((String) snk.get("topic"), (String) snk.get("bootstrap.servers"));
         default -> throw new IllegalStateException("unchecked sink type " + snk.variant());
       };

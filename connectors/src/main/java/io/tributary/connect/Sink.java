@@ -14,6 +14,7 @@ public sealed interface Sink {
    * {@code commitIntervalMs} has passed or {@code commitRecords} records are buffered, whichever is first.
    *
    * @param recordKey one field, or several separated by commas (a composite key)
+   * @param metadataTable whether the table keeps Hudi's metadata table (file listings)
    */
   record Hudi(
       URI tablePath,
@@ -23,7 +24,8 @@ public sealed interface Sink {
       String precombineField,
       Optional<String> partitionPath,
       long commitIntervalMs,
-      long commitRecords)
+      long commitRecords,
+      boolean metadataTable)
       implements Sink {}
 
   /** {@code type: topic}: records produced to a topic of the log cluster (source connectors). */

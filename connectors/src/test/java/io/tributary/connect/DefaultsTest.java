@@ -37,7 +37,7 @@ class DefaultsTest {
         """);
     assertEquals(new Source.Topic("orders", "127.0.0.1:9092", "connect-orders", Source.StartPosition.EARLIEST), p.source());
     assertEquals(new Sink.Hudi(URI.create("file:///tmp/lake/orders"), "orders", Sink.TableType.COPY_ON_WRITE, "id", "ts",
-        Optional.empty(), 5000, 100_000), p.sink());
+        Optional.empty(), 5000, 100_000, true), p.sink());
     assertEquals(List.of(), p.transforms());
     assertEquals(new Pipeline.Schema(URI.create("http://127.0.0.1:8081"), "orders-value"), p.schema());
     assertEquals(new Pipeline.Errors(Optional.empty(), Pipeline.Tolerance.NONE), p.errors());

@@ -46,7 +46,7 @@ class ExamplesTest {
         p.source());
     assertEquals(List.of(new Transform.Drop(List.of("updatedAt"))), p.transforms());
     assertEquals(new Sink.Hudi(URI.create("file:///tmp/tributary/lake/orders"), "orders", Sink.TableType.COPY_ON_WRITE,
-        "key", "seq", Optional.of("region"), 5000, 100_000), p.sink());
+        "key", "seq", Optional.of("region"), 5000, 100_000, true), p.sink());
     assertEquals(new Pipeline.Errors(Optional.of("orders-dlq"), Pipeline.Tolerance.ALL), p.errors());
   }
 

@@ -198,9 +198,13 @@ public final class HudiTable implements AutoCloseable {
         .withLockConfig(org.apache.hudi.config.HoodieLockConfig.newBuilder()
             .withLockProvider(org.apache.hudi.client.transaction.lock.InProcessLockProvider.class).build())
         .withCompactionConfig(compactionConfig(sink))
+        // Snappy, not Hudi's default gzip: a copy-on-write commit rewrites whole base files, and gzip spends most of
+        // that time compressing (Spark's own Parquet default is Snappy too)
+        .withStorageConfig(org.apache.hudi.common.config.HoodieStorageConfig.newBuilder()
+            .parquetCompressionCodec("snappy").build())
         // the metadata table lists files (no directory listings on HDFS); column and partition statistics
         // would cost every commit a pass over its rows, for data skipping a streaming sink's readers rarely use
-        .withMetadataConfig(HoodieMetadataConfig.newBuilder().enable(true).fromProperties(metadataProps()).build());
+        .withMetadataConfig(HoodieMetadataConfig.newBuilder().enable(sink.metadataTable()).fromProperties(metadataProps()).build());
     return b.build();
   }
 

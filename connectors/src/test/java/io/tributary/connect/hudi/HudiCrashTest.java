@@ -25,12 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Done-when 2: {@code connect run} (topic -> MERGE_ON_READ table with inline compaction, small commits) in a
- * child JVM is killed with {@code kill -9} at least six times while it ingests (default 200,000 events over
+ * Done-when 2: {@code connect run} (topic -> MERGE_ON_READ table, compactions in the background, small commits)
+ * in a child JVM is killed with {@code kill -9} at least seven times while it ingests (default 200,000 events over
  * 20,000 keys; {@code -Dtributary.crash.events=1000000} for the full size): at random moments, between the files
  * of a batch being written and its commit (the sink pauses there while a flag file exists), during the commit
  * (the pause released, then a random few ms), and during the rollback a restart does of what the previous kill
- * left inflight. It is restarted after each kill; the last run ingests the rest and stops on SIGTERM. Spark then
+ * left inflight, and while a compaction is being executed. It is restarted after each kill; the last run ingests the rest and stops on SIGTERM. Spark then
  * reads exactly one row per key, the one with the largest seq.
  */
 class HudiCrashTest {
@@ -74,6 +74,7 @@ class HudiCrashTest {
     killBetweenWriteAndCommit();
     boolean caughtRollback = killDuringRollback();
     killDuringCommit(random);
+    killDuringCompaction();
     killAtRandomMoment(random);
     killAtRandomMoment(random);
 
@@ -89,7 +90,7 @@ class HudiCrashTest {
     kills.forEach(k -> System.out.println("FIGURE crash " + k));
     System.out.println("FIGURE crash: " + kills.size() + " kills -9, " + runs + " runs; rollback caught in flight: "
         + caughtRollback);
-    assertTrue(kills.size() >= 6, kills.toString());
+    assertTrue(kills.size() >= 7, kills.toString());
     assertTrue(kills.stream().filter(k -> k.contains("random moment")).count() >= 3, kills.toString());
 
     List<Row> rows = SparkReader.read(tablePath).select("key", "seq", "status", "amount").collectAsList();
@@ -103,6 +104,11 @@ class HudiCrashTest {
       assertEquals(e.get("status"), r.getString(2), r.getString(0));
       assertEquals((Double) e.get("amount"), r.getDouble(3), 0.0, r.getString(0));
     }
+    HoodieTableMetaClient meta = HoodieTableMetaClient.builder()
+        .setConf(HadoopFSUtils.getStorageConf(new Configuration())).setBasePath(sink.tablePath().toString()).build();
+    int compactions = meta.getActiveTimeline().getCommitTimeline().filterCompletedInstants().countInstants();
+    System.out.println("FIGURE crash: " + compactions + " compactions completed in the active timeline");
+    assertTrue(compactions >= 1, "no compaction completed");
     System.out.println("FIGURE crash: Spark reads " + rows.size() + " rows, one per key, each with the largest seq");
   }
 
@@ -211,6 +217,46 @@ class HudiCrashTest {
         + " -> " + committedRecords() + " records, " + pending());
   }
 
+  /**
+   * Waits until a compaction is being executed (its instant inflight on the data timeline: the background
+   * compactor rewrites base files while the writer goes on), then kills; the next start redoes it.
+   */
+  private void killDuringCompaction() throws Exception {
+    ConnectorProcess p = startAndAwaitProgress();
+    long t0 = System.currentTimeMillis();
+    String seen = null;
+    while (seen == null && System.currentTimeMillis() - t0 < 300_000 && p.alive()) {
+      seen = inflightCompactionFile();
+      if (seen == null) {
+        Thread.sleep(5);
+      }
+    }
+    assertTrue(seen != null && p.alive(), () -> "no compaction seen in flight: " + tail(p));
+    p.kill9();
+    String state = pending();
+    kills.add("kill #" + (kills.size() + 1) + " while compaction " + seen + " ran: table at " + committedRecords()
+        + " records, " + state);
+  }
+
+  /** The data timeline's compaction that is inflight (started, not completed), or null. */
+  private String inflightCompactionFile() {
+    String[] names = Path.of(sink.tablePath()).resolve(".hoodie/timeline").toFile().list();
+    if (names == null) {
+      return null;
+    }
+    java.util.Set<String> completed = new java.util.HashSet<>();
+    List<String> inflight = new ArrayList<>();
+    for (String n : names) {
+      if (n.endsWith(".compaction.inflight")) {
+        inflight.add(n.substring(0, n.indexOf('.')));
+      } else if (n.matches("\\d+_\\d+\\.commit")) {
+        completed.add(n.substring(0, n.indexOf('_')));
+      }
+    }
+    return inflight.stream().filter(i -> !completed.contains(i)).findFirst().map(i -> i + ".compaction.inflight")
+        .orElse(null);
+  }
+
   /** Records covered by the table's last checkpoint (read without a writer). */
   private long committedRecords() {
     try {
@@ -231,7 +277,8 @@ class HudiCrashTest {
     HoodieTableMetaClient meta = HoodieTableMetaClient.builder()
         .setConf(HadoopFSUtils.getStorageConf(new Configuration())).setBasePath(sink.tablePath().toString()).build();
     HoodieActiveTimeline t = meta.getActiveTimeline();
-    return "inflight commits " + t.getCommitsTimeline().filterInflightsAndRequested().countInstants()
+    return "inflight commits " + t.getDeltaCommitTimeline().filterInflightsAndRequested().countInstants()
+        + ", pending compactions " + t.filterPendingCompactionTimeline().countInstants()
         + ", pending rollbacks " + t.getRollbackTimeline().filterInflightsAndRequested().countInstants();
   }
 

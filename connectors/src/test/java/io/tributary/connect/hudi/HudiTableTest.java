@@ -50,7 +50,7 @@ class HudiTableTest {
 
   void roundTrip(Sink.TableType type, Optional<String> partition) throws Exception {
     URI path = dir.resolve("t").toUri();
-    Sink.Hudi sink = new Sink.Hudi(path, "orders", type, "key", "seq", partition, 1000, 1000);
+    Sink.Hudi sink = new Sink.Hudi(path, "orders", type, "key", "seq", partition, 1000, 1000, true);
     KeyMaker km = new KeyMaker(sink);
     Configuration conf = new Configuration();
     try (HudiTable t = HudiTable.open(sink, SCHEMA, conf)) {
