@@ -68,16 +68,20 @@ class IngestCrashTest {
     try (DriverProcess first = DriverProcess.start("ingest", streaming, dir.resolve("driver-1.log"))) {
       await(first, () -> commits(table) >= 1);
       produce(c, 1500, 2500);
+      // first kill: as soon as a batch's Hudi commit completes, before Spark can record the batch as done
       await(first, () -> commits(table) >= 2);
-      first.kill9(); // the backlog keeps it busy: most likely in the middle of the next batch
+      first.kill9();
       killedAt1 = commits(table);
       first.lines("crash-ingest:").forEach(l -> System.out.println("driver 1 | " + l));
     }
     long killedAt2;
+    java.util.Set<String> pendingAtKill2;
     try (DriverProcess second = DriverProcess.start("ingest", streaming, dir.resolve("driver-2.log"))) {
-      await(second, () -> commits(table) >= killedAt1 + 2);
+      // second kill: while a later batch's commit is in flight (its files half written)
+      await(second, () -> commits(table) >= killedAt1 + 1 && !pending(table).isEmpty());
       second.kill9();
       killedAt2 = commits(table);
+      pendingAtKill2 = pending(table);
       second.lines("crash-ingest:").forEach(l -> System.out.println("driver 2 | " + l));
     }
     produce(c, 2500, 4000);
@@ -96,8 +100,9 @@ class IngestCrashTest {
     try (var files = Files.list(table.resolve(".hoodie/timeline"))) {
       rollbacks = files.filter(f -> f.getFileName().toString().matches("[0-9]+_[0-9]+\\.rollback")).count();
     }
-    System.out.printf("FIGURE ingest-crash: 4000 events over %d keys; SIGKILL after commit %d and %d; %d commits in all,"
-        + " %d rollbacks of commits cut short; final offsets %s%n", KEYS, killedAt1, killedAt2, commits(table), rollbacks,
+    System.out.printf("FIGURE ingest-crash: 4000 events over %d keys; SIGKILL right after commit %d, then after commit %d"
+        + " with commit %s in flight (still pending after the kill: %s); %d commits in all, %d rollbacks; final offsets %s%n",
+        KEYS, killedAt1, killedAt2, pendingAtKill2, pendingAtKill2.isEmpty() ? "no" : "yes", commits(table), rollbacks,
         OffsetsJson.format(TOPIC, recorded));
   }
 
@@ -115,6 +120,14 @@ class IngestCrashTest {
   static long commits(Path table) {
     try {
       return Lake.completedCommits(table);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static java.util.Set<String> pending(Path table) {
+    try {
+      return Lake.pendingCommits(table);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 /** Small helpers around job files and Hudi tables for the tests. */
 public final class Lake {
   private static final Pattern COMPLETED = Pattern.compile("[0-9]+_[0-9]+\\.(commit|deltacommit)");
+  private static final Pattern PENDING = Pattern.compile("([0-9]+)\\.(commit\\.requested|inflight|commit\\.inflight)");
 
   private Lake() {}
 
@@ -41,6 +42,29 @@ public final class Lake {
     try (Stream<Path> files = Files.list(timeline)) {
       return files.filter(f -> COMPLETED.matcher(f.getFileName().toString()).matches()).count();
     }
+  }
+
+  /** Instants of write commits requested or in flight, not completed, read from the file system. */
+  public static java.util.Set<String> pendingCommits(Path table) throws IOException {
+    Path timeline = table.resolve(".hoodie").resolve("timeline");
+    java.util.Set<String> pending = new java.util.TreeSet<>();
+    java.util.Set<String> done = new java.util.HashSet<>();
+    if (!Files.isDirectory(timeline)) {
+      return pending;
+    }
+    try (Stream<Path> files = Files.list(timeline)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        java.util.regex.Matcher m = PENDING.matcher(name);
+        if (m.matches()) {
+          pending.add(m.group(1));
+        } else if (COMPLETED.matcher(name).matches()) {
+          done.add(name.substring(0, name.indexOf('_')));
+        }
+      }
+    }
+    pending.removeAll(done);
+    return pending;
   }
 
   /** Quarantined rows per reason. */
