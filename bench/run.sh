@@ -43,7 +43,7 @@ if [ "${1:-}" = "spark-ingest" ]; then
     quiet_mvn -DskipTests install -pl spark-jobs -am
     quiet_mvn -DskipTests -f bench/spark-ingest/pom.xml package
   fi
-  opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED -Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true"
+  opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED -Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true"
   # shellcheck disable=SC2086
   exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx2g} $opens -Dlog4j2.configurationFile="$root/bench/spark-ingest/src/main/resources/log4j2.xml" \
     -cp "$root/bench/spark-ingest/target/classes:$(cat "$root/bench/spark-ingest/target/classpath.txt")" \
@@ -77,7 +77,7 @@ if [ "${1:-}" = "connect-hudi" ]; then
   # bench/run.sh connect-hudi [--events N] [--keys K] [--batch R] [--table-type T] [--only connector|spark] ...
   shift
   lake_cp="$root/bench/target/classpath-lake.txt"
-  opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED -Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true"
+  opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED -Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true"
   # shellcheck disable=SC2086
   exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx4g} $opens -cp "$root/bench/target/classes:$(cat "$lake_cp")" \
     io.tributary.bench.ConnectHudiBench "$@"

@@ -130,8 +130,8 @@ public final class PipelineKeys {
       def(SINK, "hudi", "commit.records", Type.INTEGER, "100000", "Commit as soon as this many records are buffered.").min(1),
       def(SINK, "hudi", "metadata.enable", Type.BOOLEAN, "true",
           "Keep Hudi's metadata table (hoodie.metadata.enable): file listings without listing directories, for readers "
-              + "and writer. Each commit then also commits to the metadata table: false cuts a commit's time by about "
-              + "half (see docs/benchmarks.md), at the cost of directory listings."),
+              + "and writer. Each commit then also commits to the metadata table: false makes commits 2 to 3 times "
+              + "faster (benchmarks.md), at the cost of directory listings."),
       req(SINK, "topic", "topic", Type.NAME, "Topic to produce to (idempotent producer, acks=all)."),
       def(SINK, "topic", "bootstrap.servers", Type.SERVERS, DEFAULT_BOOTSTRAP_SERVERS, "Brokers of the log cluster, host:port[,host:port...]."),
 

@@ -25,7 +25,15 @@ final class ChildJvm {
       "--add-opens=java.base/java.nio=ALL-UNNAMED",
       "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
       "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi");
+      // Hudi sizes records by walking their object graph (JOL); closed packages make each step throw
+      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+      "--add-opens=java.base/java.math=ALL-UNNAMED",
+      "--add-opens=java.base/java.time=ALL-UNNAMED",
+      "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi",
+      "-Djdk.attach.allowAttachSelf=true",
+      "-Djol.skipHotspotSAAttach=true");
 
   static final String MAIN_CLASS = Main.class.getName();
 
