@@ -35,6 +35,9 @@ quiet_mvn() {
   fi
 }
 
+# The JVM flags Spark and Hudi need on Java 17: the same as the ./tributary launcher's (and ChildJvm.JAVA17_FLAGS).
+lake_jvm_flags="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED -Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true"
+
 # The ingest Spark job's records/s (bench/spark-ingest: its own Maven project, with Spark and Hudi).
 if [ "${1:-}" = "spark-ingest" ]; then
   shift
@@ -43,9 +46,8 @@ if [ "${1:-}" = "spark-ingest" ]; then
     quiet_mvn -DskipTests install -pl spark-jobs -am
     quiet_mvn -DskipTests -f bench/spark-ingest/pom.xml package
   fi
-  opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED -Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true"
   # shellcheck disable=SC2086
-  exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx2g} $opens -Dlog4j2.configurationFile="$root/bench/spark-ingest/src/main/resources/log4j2.xml" \
+  exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx2g} $lake_jvm_flags -Dlog4j2.configurationFile="$root/bench/spark-ingest/src/main/resources/log4j2.xml" \
     -cp "$root/bench/spark-ingest/target/classes:$(cat "$root/bench/spark-ingest/target/classpath.txt")" \
     io.tributary.bench.spark.IngestBench "$@"
 fi
@@ -77,9 +79,8 @@ if [ "${1:-}" = "connect-hudi" ]; then
   # bench/run.sh connect-hudi [--events N] [--keys K] [--batch R] [--table-type T] [--only connector|spark] ...
   shift
   lake_cp="$root/bench/target/classpath-lake.txt"
-  opens="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED -Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true"
   # shellcheck disable=SC2086
-  exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx4g} $opens -cp "$root/bench/target/classes:$(cat "$lake_cp")" \
+  exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx4g} $lake_jvm_flags -cp "$root/bench/target/classes:$(cat "$lake_cp")" \
     io.tributary.bench.ConnectHudiBench "$@"
 fi
 exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -Dtributary.home="$root" \
