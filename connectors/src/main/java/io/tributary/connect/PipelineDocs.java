@@ -1,9 +1,8 @@
 package io.tributary.connect;
 
+import io.tributary.config.GeneratedSection;
 import io.tributary.connect.PipelineKeys.Key;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +14,9 @@ import java.util.Map;
  * test fails when it is out of date.
  */
 public final class PipelineDocs {
-  public static final String BEGIN = "<!-- BEGIN GENERATED: io.tributary.connect.PipelineDocs -->";
-  public static final String END = "<!-- END GENERATED -->";
+  public static final String BEGIN = GeneratedSection.beginMarker(PipelineDocs.class);
+  public static final String END = GeneratedSection.END;
+  private static final GeneratedSection SECTION = new GeneratedSection(BEGIN, PipelineDocs::render);
 
   private PipelineDocs() {}
 
@@ -31,8 +31,8 @@ public final class PipelineDocs {
       sb.append("\n### ").append(heading(first.section(), first.variant())).append("\n\n");
       sb.append("| key | type | default | what it does |\n|---|---|---|---|\n");
       for (Key k : keys) {
-        sb.append("| `").append(k.name()).append("` | ").append(type(k)).append(" | ").append(defaultOf(k))
-            .append(" | ").append(k.doc().replace("|", "\\|")).append(" |\n");
+        sb.append("| `").append(k.name()).append("` | ").append(type(k)).append(" | ").append(k.defaultCell())
+            .append(" | ").append(k.docCell()).append(" |\n");
       }
     }
     return sb.append('\n').append(END).toString();
@@ -67,27 +67,12 @@ public final class PipelineDocs {
     };
   }
 
-  private static String defaultOf(Key k) {
-    return switch (k.presence()) {
-      case REQUIRED -> "**required**";
-      case OPTIONAL -> "(none)";
-      case DEFAULT -> "`" + k.defaultValue() + "`";
-      case DERIVED -> "`" + k.defaultValue() + "`";
-    };
-  }
-
   /** Replaces the generated part of {@code document} (between the markers) with {@link #render()}. */
   public static String rewrite(String document) {
-    int begin = document.indexOf(BEGIN);
-    int end = document.indexOf(END);
-    if (begin < 0 || end < 0) {
-      throw new IllegalArgumentException("the document has no " + BEGIN + " ... " + END + " section");
-    }
-    return document.substring(0, begin) + render() + document.substring(end + END.length());
+    return SECTION.rewrite(document);
   }
 
   public static void main(String[] args) throws IOException {
-    Path file = Path.of(args.length > 0 ? args[0] : "docs/connectors.md");
-    Files.writeString(file, rewrite(Files.readString(file)));
+    SECTION.rewriteFile(args, "docs/connectors.md");
   }
 }

@@ -1,5 +1,7 @@
 package io.tributary.connect;
 
+import io.tributary.config.KeySpec;
+import io.tributary.config.Presence;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,17 +45,6 @@ public final class PipelineKeys {
     LIST
   }
 
-  /** Whether a key must be given. */
-  public enum Presence {
-    REQUIRED,
-    /** Optional with the default {@link Key#defaultValue()}. */
-    DEFAULT,
-    /** Optional, no default: absent means "not used". */
-    OPTIONAL,
-    /** Optional; when absent the value is derived from other keys, as {@link Key#defaultValue()} says. */
-    DERIVED
-  }
-
   /**
    * One key.
    *
@@ -64,11 +55,7 @@ public final class PipelineKeys {
    */
   public record Key(
       String section, String variant, String name, Type type, Presence presence, String defaultValue,
-      long min, List<String> choices, String doc) {
-
-    public String path() {
-      return section.isEmpty() ? name : section + "." + name;
-    }
+      long min, List<String> choices, String doc) implements KeySpec {
 
     Key min(long value) {
       return new Key(section, variant, name, type, presence, defaultValue, value, choices, doc);

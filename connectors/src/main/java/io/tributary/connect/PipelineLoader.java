@@ -1,23 +1,20 @@
 package io.tributary.connect;
 
+import io.tributary.config.ConfigFile;
+import io.tributary.config.ConfigFile.UnreadableException;
+import io.tributary.config.DidYouMean;
+import io.tributary.config.Presence;
+import io.tributary.config.YamlTree;
+import io.tributary.config.YamlTree.Entry;
+import io.tributary.config.YamlTree.Kind;
+import io.tributary.config.YamlTree.ListNode;
+import io.tributary.config.YamlTree.MapNode;
+import io.tributary.config.YamlTree.Node;
+import io.tributary.config.YamlTree.Scalar;
+import io.tributary.config.YamlTree.Wording;
 import io.tributary.connect.PipelineKeys.Key;
-import io.tributary.connect.PipelineKeys.Presence;
 import io.tributary.connect.PipelineKeys.Type;
-import io.tributary.connect.YamlTree.Entry;
-import io.tributary.connect.YamlTree.Kind;
-import io.tributary.connect.YamlTree.ListNode;
-import io.tributary.connect.YamlTree.MapNode;
-import io.tributary.connect.YamlTree.Node;
-import io.tributary.connect.YamlTree.Scalar;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 
 /**
  * Reads a pipeline file and validates all of it before anything starts: every error is collected, each
@@ -41,10 +37,9 @@ public final class PipelineLoader {
   /** Most transforms in one pipeline. */
   public static final int MAX_TRANSFORMS = 64;
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,249}");
-  private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-  private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
-  private static final Pattern URI_WITH_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
+  private static final Wording WORDING = new Wording(
+      "the file is empty; a pipeline needs at least name, source and sink",
+      "a second YAML document ('---'): put one pipeline per file", true);
 
   private PipelineLoader() {}
 
@@ -52,19 +47,9 @@ public final class PipelineLoader {
   public static Pipeline load(Path file) throws PipelineException {
     String text;
     try {
-      long size = Files.size(file);
-      if (size > MAX_FILE_BYTES) {
-        throw fail(file, 0, "the file is " + size + " bytes; a pipeline file may have at most " + MAX_FILE_BYTES);
-      }
-      byte[] bytes = Files.readAllBytes(file);
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw fail(file, 0, "the file is not UTF-8 text");
-    } catch (IOException e) {
-      throw fail(file, 0, "cannot read the file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      text = ConfigFile.readUtf8(file, MAX_FILE_BYTES, "a pipeline file");
+    } catch (UnreadableException e) {
+      throw new PipelineException(List.of(new ValidationError(file, 0, 0, null, e.getMessage())));
     }
     return parse(file, text);
   }
@@ -81,10 +66,6 @@ public final class PipelineLoader {
     return pipeline;
   }
 
-  private static PipelineException fail(Path file, int line, String message) {
-    return new PipelineException(List.of(new ValidationError(file, line, 0, null, message)));
-  }
-
   /** The keys found in one mapping, checked and converted (absent keys with a default hold the default). */
   private record Section(MapNode node, int line, String variant, Map<String, Object> values) {
     Object get(String name) {
@@ -94,7 +75,7 @@ public final class PipelineLoader {
     /** Whether the file sets {@code name} (to a value: "key:" with nothing is not set). */
     boolean given(String name) {
       Entry e = node.entries().get(name);
-      return e != null && !isNull(e.value());
+      return e != null && !YamlTree.isNull(e.value());
     }
 
     int lineOf(String name) {
@@ -106,13 +87,13 @@ public final class PipelineLoader {
   /** One validation: the file and the errors found so far. */
   private static final class Run {
     final Path file;
-    final Path baseDir;
     final List<ValidationError> errors = new ArrayList<>();
+    final PipelineValues pipelineValues;
 
     Run(Path file) {
       this.file = file;
       Path parent = file.toAbsolutePath().getParent();
-      this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
+      this.pipelineValues = new PipelineValues(this::error, parent == null ? Path.of("").toAbsolutePath() : parent);
     }
 
     void error(int line, String key, String message) {
@@ -120,7 +101,7 @@ public final class PipelineLoader {
     }
 
     Pipeline pipeline(String text) {
-      YamlTree.Document doc = YamlTree.read(text);
+      YamlTree.Document doc = YamlTree.read(text, WORDING);
       for (YamlTree.Problem p : doc.problems()) {
         errors.add(new ValidationError(file, p.line(), p.column(), p.key(), p.message()));
       }
@@ -209,13 +190,13 @@ public final class PipelineLoader {
     String variantOf(MapNode node, int line, String section, String path, String noun) {
       Key typeKey = PipelineKeys.find(section, "", "type");
       Entry e = node.entries().get("type");
-      if (e == null || isNull(e.value())) {
+      if (e == null || YamlTree.isNull(e.value())) {
         error(e == null ? line : e.line(), path + ".type",
             e == null ? "required key is missing (one of: " + String.join(", ", typeKey.choices()) + ")"
                 : "required key has no value (one of: " + String.join(", ", typeKey.choices()) + ")");
         return null;
       }
-      Object v = convert(typeKey, e.value(), path + ".type", noun);
+      Object v = pipelineValues.convert(typeKey, e.value(), path + ".type", noun);
       return v == null ? null : (String) v;
     }
 
@@ -233,7 +214,7 @@ public final class PipelineLoader {
           error(e.line(), keyPath, unknownKey(section, variant, e.key(), noun));
           continue;
         }
-        if (isNull(e.value())) {
+        if (YamlTree.isNull(e.value())) {
           if (key.presence() == Presence.REQUIRED) {
             error(e.line(), keyPath, "required key has no value");
           }
@@ -243,21 +224,21 @@ public final class PipelineLoader {
           values.put(key.name(), e.value());
           continue;
         }
-        Object v = convert(key, e.value(), keyPath, noun);
+        Object v = pipelineValues.convert(key, e.value(), keyPath, noun);
         if (v != null) {
           values.put(key.name(), v);
         }
       }
       for (Key key : PipelineKeys.keysOf(section, variant)) {
         Entry given = node.entries().get(key.name());
-        if (given != null && (!isNull(given.value()) || key.presence() == Presence.REQUIRED)) {
+        if (given != null && (!YamlTree.isNull(given.value()) || key.presence() == Presence.REQUIRED)) {
           continue; // checked above (a required key with no value is reported there)
         }
         String keyPath = path.isEmpty() ? key.name() : path + "." + key.name();
         if (key.presence() == Presence.REQUIRED) {
           error(line, keyPath, "required key is missing");
         } else if (key.presence() == Presence.DEFAULT) {
-          values.put(key.name(), convert(key, new Scalar(line, key.defaultValue(), Kind.STRING), keyPath, noun));
+          values.put(key.name(), pipelineValues.convert(key, new Scalar(line, key.defaultValue(), Kind.STRING), keyPath, noun));
         }
       }
       return new Section(node, line, variant, values);
@@ -270,188 +251,7 @@ public final class PipelineLoader {
           return "unknown key for " + noun + " type '" + variant + "' (it is a key of " + noun + " type '" + k.variant() + "')";
         }
       }
-      for (Key k : known) {
-        if (k.name().startsWith(name + ".")) {
-          return "unknown key (did you mean '" + k.name() + "'? keys are written flat, not nested)";
-        }
-      }
-      String best = null;
-      int bestDistance = Integer.MAX_VALUE;
-      for (Key k : known) {
-        int d = distance(name.toLowerCase(Locale.ROOT), k.name());
-        if (d < bestDistance) {
-          best = k.name();
-          bestDistance = d;
-        }
-      }
-      if (best != null && bestDistance <= Math.max(2, best.length() / 3)) {
-        return "unknown key (did you mean '" + best + "'?)";
-      }
-      List<String> names = new ArrayList<>();
-      known.forEach(k -> names.add(k.name()));
-      return "unknown key (expected one of: " + String.join(", ", names) + ")";
-    }
-
-    // ---- values ----
-
-    /** The value of {@code node} as {@code key}'s type, or null with the error recorded. */
-    Object convert(Key key, Node node, String path, String noun) {
-      int line = node.line();
-      if (key.type() == Type.FIELD_LIST) {
-        return fieldList(node, path);
-      }
-      if (!(node instanceof Scalar s)) {
-        error(line, path, "expected " + expected(key) + ", got " + node.describe());
-        return null;
-      }
-      String text = s.text().trim();
-      switch (key.type()) {
-        case STRING:
-        case SCALAR:
-          if (text.isEmpty()) {
-            error(line, path, "must not be empty");
-            return null;
-          }
-          return text;
-        case NAME:
-          if (!NAME.matcher(text).matches() || text.equals(".") || text.equals("..")) {
-            error(line, path, "'" + text + "' is not a valid name (letters, digits, '.', '_', '-'; at most 249 characters)");
-            return null;
-          }
-          return text;
-        case TABLE_NAME:
-          if (!TABLE_NAME.matcher(text).matches()) {
-            error(line, path, "'" + text + "' is not a valid table name (a letter or '_', then letters, digits, '_')");
-            return null;
-          }
-          return text;
-        case FIELDS: {
-          List<String> fields = new ArrayList<>();
-          for (String f : text.split(",", -1)) {
-            String t = f.trim();
-            if (t.isEmpty() || t.chars().anyMatch(Character::isWhitespace)) {
-              error(line, path, "'" + text + "' is not a field name or a comma-separated list of field names");
-              return null;
-            }
-            fields.add(t);
-          }
-          return String.join(",", fields);
-        }
-        case INTEGER: {
-          long v;
-          if ((s.kind() != Kind.INT && s.kind() != Kind.STRING) || !INTEGER.matcher(text).matches()) {
-            error(line, path, "expected an integer, got " + s.describe());
-            return null;
-          }
-          try {
-            v = Long.parseLong(text);
-          } catch (NumberFormatException e) {
-            error(line, path, "expected an integer, got " + s.describe() + " (out of range)");
-            return null;
-          }
-          if (v < key.min()) {
-            error(line, path, "must be at least " + key.min() + ", got " + v);
-            return null;
-          }
-          return v;
-        }
-        case BOOLEAN:
-          if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(text);
-          }
-          error(line, path, "expected true or false, got " + s.describe());
-          return null;
-        case CHOICE:
-          if (key.choices().contains(text)) {
-            return text;
-          }
-          String what = key.name().equals("type") ? "unknown " + noun + " type" : "unknown value";
-          error(line, path, what + " '" + text + "' (expected one of: " + String.join(", ", key.choices()) + ")");
-          return null;
-        case HADOOP_URI:
-          return hadoopUri(text, line, path);
-        case PATH_OR_URI:
-          if (URI_WITH_SCHEME.matcher(text).matches() && !looksLikeWindowsDrive(text)) {
-            return hadoopUri(text, line, path);
-          }
-          try {
-            return baseDir.resolve(text).normalize().toUri();
-          } catch (InvalidPathException e) {
-            error(line, path, "'" + text + "' is not a valid local path (" + e.getReason() + ")");
-            return null;
-          }
-        case HTTP_URL:
-          try {
-            URI u = new URI(text);
-            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
-              return u;
-            }
-          } catch (URISyntaxException e) {
-            // reported below
-          }
-          error(line, path, "'" + text + "' is not an http:// or https:// URL (e.g. " + PipelineKeys.DEFAULT_REGISTRY_URL + ")");
-          return null;
-        case SERVERS:
-          for (String server : text.split(",", -1)) {
-            if (!isHostPort(server.trim())) {
-              error(line, path, "'" + text + "' is not a list of host:port (e.g. " + PipelineKeys.DEFAULT_BOOTSTRAP_SERVERS + ")");
-              return null;
-            }
-          }
-          return text.replace(" ", "");
-        default:
-          throw new IllegalStateException("no conversion for " + key.type() + " of " + key.path());
-      }
-    }
-
-    List<String> fieldList(Node node, String path) {
-      if (!(node instanceof ListNode list)) {
-        error(node.line(), path, "expected a list of field names (e.g. [a, b]), got " + node.describe());
-        return null;
-      }
-      if (list.items().isEmpty()) {
-        error(node.line(), path, "must name at least one field");
-        return null;
-      }
-      List<String> out = new ArrayList<>();
-      for (Node item : list.items()) {
-        if (!(item instanceof Scalar s) || s.kind() == Kind.NULL || s.text().isBlank()) {
-          error(item.line(), path, "expected a field name, got " + item.describe());
-          return null;
-        }
-        out.add(s.text().trim());
-      }
-      return out;
-    }
-
-    URI hadoopUri(String text, int line, String path) {
-      String invalid = "'" + text + "' is not a valid URI for a Hadoop file system (use file:// or hdfs://)";
-      URI u;
-      try {
-        u = new URI(text);
-      } catch (URISyntaxException e) {
-        error(line, path, invalid);
-        return null;
-      }
-      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("file") && !scheme.equals("hdfs")) {
-        error(line, path, invalid);
-        return null;
-      }
-      if (u.getQuery() != null || u.getFragment() != null) {
-        error(line, path, "'" + text + "' must not have a query (?) or fragment (#)");
-        return null;
-      }
-      if (scheme.equals("file") && u.getAuthority() != null) {
-        error(line, path, "'" + text + "' names the host '" + u.getAuthority()
-            + "'; a local path needs three slashes, as in 'file:///" + u.getAuthority() + (u.getPath() == null ? "" : u.getPath()) + "'");
-        return null;
-      }
-      if (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/") || !u.getPath().startsWith("/")) {
-        error(line, path, "'" + text + "' has no absolute path (e.g. file:///tmp/lake/orders or hdfs://namenode:8020/lake/orders)");
-        return null;
-      }
-      return u.normalize();
+      return DidYouMean.unknownKey(name, known.stream().map(Key::name).toList());
     }
 
     // ---- rules across keys ----
@@ -538,58 +338,5 @@ public final class PipelineLoader {
           Pipeline.Tolerance.valueOf(((String) err.get("tolerance")).toUpperCase(Locale.ROOT)));
       return new Pipeline(file, name, source, transforms, sink, schema, errors);
     }
-  }
-
-  private static boolean isNull(Node node) {
-    return node instanceof Scalar s && s.kind() == Kind.NULL;
-  }
-
-  private static boolean looksLikeWindowsDrive(String text) {
-    return text.length() >= 2 && Character.isLetter(text.charAt(0)) && text.charAt(1) == ':';
-  }
-
-  private static boolean isHostPort(String s) {
-    int colon = s.lastIndexOf(':');
-    if (colon <= 0 || colon == s.length() - 1) {
-      return false;
-    }
-    String port = s.substring(colon + 1);
-    if (!port.chars().allMatch(Character::isDigit) || port.length() > 5) {
-      return false;
-    }
-    int p = Integer.parseInt(port);
-    return p >= 1 && p <= 65535 && s.substring(0, colon).chars().noneMatch(Character::isWhitespace);
-  }
-
-  private static String expected(Key key) {
-    return switch (key.type()) {
-      case INTEGER -> "an integer";
-      case BOOLEAN -> "true or false";
-      case CHOICE -> "one of: " + String.join(", ", key.choices());
-      case HADOOP_URI, PATH_OR_URI, HTTP_URL -> "a URI";
-      case SERVERS -> "host:port[,host:port...]";
-      case FIELDS -> "a field name";
-      default -> "a single value";
-    };
-  }
-
-  /** Levenshtein distance, for "did you mean" suggestions (key names are short). */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

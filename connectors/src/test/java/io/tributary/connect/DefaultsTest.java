@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tributary.config.Presence;
 import io.tributary.connect.PipelineKeys.Key;
-import io.tributary.connect.PipelineKeys.Presence;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashSet;

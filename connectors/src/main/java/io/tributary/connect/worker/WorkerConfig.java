@@ -1,5 +1,7 @@
 package io.tributary.connect.worker;
 
+import io.tributary.config.DidYouMean;
+import io.tributary.config.DidYouMean.Match;
 import io.tributary.connect.PipelineException;
 import io.tributary.connect.ValidationError;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,8 @@ public record WorkerConfig(
       List.of(WORKER_ID, ZOOKEEPER_CONNECT, CLUSTER_NAME, PIPELINES, SESSION_TIMEOUT, STATUS_INTERVAL, WORK_DIR);
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  /** The most edits a misspelt key may have for a suggestion. */
+  private static final int MAX_SUGGESTION_DISTANCE = 3;
 
   /** Reads and checks {@code file}. */
   public static WorkerConfig load(Path file) throws PipelineException {
@@ -72,13 +77,13 @@ public record WorkerConfig(
     }
     Map<String, Integer> lines = keyLines(text);
     List<ValidationError> errors = new ArrayList<>();
+    List<String> known = KEYS.stream().map(Key::name).toList();
     for (String key : props.stringPropertyNames()) {
-      if (KEYS.stream().noneMatch(k -> k.name().equals(key))) {
-        String near = KEYS.stream().map(Key::name)
-            .min(java.util.Comparator.comparingInt(k -> distance(k, key))).orElseThrow();
+      if (!known.contains(key)) {
+        Match near = DidYouMean.nearest(key, known).orElseThrow();
         errors.add(new ValidationError(file, lines.getOrDefault(key, 0), 0, key, "unknown key"
-            + (distance(near, key) <= 3 ? " (did you mean '" + near + "'?)" : "; known keys: "
-                + String.join(", ", KEYS.stream().map(Key::name).toList()))));
+            + (near.distance() <= MAX_SUGGESTION_DISTANCE ? " (did you mean '" + near.name() + "'?)"
+                : "; known keys: " + String.join(", ", known))));
       }
     }
     Path base = file.toAbsolutePath().getParent();
@@ -116,7 +121,7 @@ public record WorkerConfig(
     Path workDir = dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "tributary-connect-" + id)
         : base.resolve(dir).normalize();
     if (!errors.isEmpty()) {
-      errors.sort(java.util.Comparator.comparingInt(ValidationError::line));
+      errors.sort(Comparator.comparingInt(ValidationError::line));
       throw new PipelineException(errors);
     }
     return new WorkerConfig(id, zk, cluster, List.copyOf(pipelines), session, status, workDir);
@@ -163,23 +168,5 @@ public record WorkerConfig(
     } catch (IOException e) {
       return "worker";
     }
-  }
-
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

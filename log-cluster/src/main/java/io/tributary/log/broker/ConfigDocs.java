@@ -1,9 +1,8 @@
 package io.tributary.log.broker;
 
+import io.tributary.config.GeneratedSection;
 import io.tributary.log.storage.LogConfig;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Renders the broker and topic configuration reference from the typed config classes, so that
@@ -11,8 +10,9 @@ import java.nio.file.Path;
  * rewrites the generated part, and a test fails when it is out of date.
  */
 public final class ConfigDocs {
-  public static final String BEGIN = "<!-- BEGIN GENERATED: io.tributary.log.broker.ConfigDocs -->";
-  public static final String END = "<!-- END GENERATED -->";
+  public static final String BEGIN = GeneratedSection.beginMarker(ConfigDocs.class);
+  public static final String END = GeneratedSection.END;
+  private static final GeneratedSection SECTION = new GeneratedSection(BEGIN, ConfigDocs::render);
 
   private ConfigDocs() {}
 
@@ -39,18 +39,12 @@ public final class ConfigDocs {
     return "| `" + name + "` | `" + (def == null || def.isEmpty() ? "" : def) + "` | " + doc.replace("|", "\\|") + " |\n";
   }
 
-  /** Replaces the generated part of {@code file} (between the markers) with {@link #render()}. */
+  /** Replaces the generated part of {@code document} (between the markers) with {@link #render()}. */
   public static String rewrite(String document) {
-    int begin = document.indexOf(BEGIN);
-    int end = document.indexOf(END);
-    if (begin < 0 || end < 0) {
-      throw new IllegalArgumentException("the document has no " + BEGIN + " ... " + END + " section");
-    }
-    return document.substring(0, begin) + render() + document.substring(end + END.length());
+    return SECTION.rewrite(document);
   }
 
   public static void main(String[] args) throws IOException {
-    Path file = Path.of(args.length > 0 ? args[0] : "docs/configuration.md");
-    Files.writeString(file, rewrite(Files.readString(file)));
+    SECTION.rewriteFile(args, "docs/configuration.md");
   }
 }

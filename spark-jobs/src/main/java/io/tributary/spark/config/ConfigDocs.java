@@ -1,9 +1,8 @@
 package io.tributary.spark.config;
 
+import io.tributary.config.GeneratedSection;
 import io.tributary.spark.config.ConfigKeys.Key;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -14,8 +13,9 @@ import java.util.stream.Collectors;
  * and a test fails when it is out of date.
  */
 public final class ConfigDocs {
-  public static final String BEGIN = "<!-- BEGIN GENERATED: io.tributary.spark.config.ConfigDocs -->";
-  public static final String END = "<!-- END GENERATED -->";
+  public static final String BEGIN = GeneratedSection.beginMarker(ConfigDocs.class);
+  public static final String END = GeneratedSection.END;
+  private static final GeneratedSection SECTION = new GeneratedSection(BEGIN, ConfigDocs::render);
 
   private ConfigDocs() {}
 
@@ -29,7 +29,7 @@ public final class ConfigDocs {
       sb.append("| key | jobs | type | default | what it does |\n|---|---|---|---|---|\n");
       for (Key k : ConfigKeys.keysOf(section)) {
         sb.append("| `").append(k.name()).append("` | ").append(jobs(k)).append(" | ").append(type(k))
-            .append(" | ").append(defaultOf(k)).append(" | ").append(k.doc().replace("|", "\\|")).append(" |\n");
+            .append(" | ").append(k.defaultCell()).append(" | ").append(k.docCell()).append(" |\n");
       }
     }
     return sb.append('\n').append(END).toString();
@@ -63,26 +63,12 @@ public final class ConfigDocs {
     };
   }
 
-  private static String defaultOf(Key k) {
-    return switch (k.presence()) {
-      case REQUIRED -> "**required**";
-      case OPTIONAL -> "(none)";
-      case DEFAULT, DERIVED -> "`" + k.defaultValue() + "`";
-    };
-  }
-
   /** Replaces the generated part of {@code document} with {@link #render()}. */
   public static String rewrite(String document) {
-    int begin = document.indexOf(BEGIN);
-    int end = document.indexOf(END);
-    if (begin < 0 || end < 0) {
-      throw new IllegalArgumentException("the document has no " + BEGIN + " ... " + END + " section");
-    }
-    return document.substring(0, begin) + render() + document.substring(end + END.length());
+    return SECTION.rewrite(document);
   }
 
   public static void main(String[] args) throws IOException {
-    Path file = Path.of(args.length > 0 ? args[0] : "docs/spark-jobs.md");
-    Files.writeString(file, rewrite(Files.readString(file)));
+    SECTION.rewriteFile(args, "docs/spark-jobs.md");
   }
 }

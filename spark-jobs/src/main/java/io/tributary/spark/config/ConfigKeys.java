@@ -1,5 +1,7 @@
 package io.tributary.spark.config;
 
+import io.tributary.config.KeySpec;
+import io.tributary.config.Presence;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -48,16 +50,6 @@ public final class ConfigKeys {
     SECTION
   }
 
-  public enum Presence {
-    REQUIRED,
-    /** Optional with the default {@link Key#defaultValue()}. */
-    DEFAULT,
-    /** Optional without a default: absent means "not used". */
-    OPTIONAL,
-    /** Optional; when absent it is derived from other keys as {@link Key#defaultValue()} says. */
-    DERIVED
-  }
-
   /**
    * One key.
    *
@@ -65,11 +57,7 @@ public final class ConfigKeys {
    * @param defaultValue the default as written in YAML (DEFAULT) or how it is derived (DERIVED)
    */
   public record Key(String section, String name, Type type, Presence presence, String defaultValue, long min,
-      List<String> choices, Set<JobKind> jobs, String doc) {
-    public String path() {
-      return section.isEmpty() ? name : section + "." + name;
-    }
-
+      List<String> choices, Set<JobKind> jobs, String doc) implements KeySpec {
     Key min(long value) {
       return new Key(section, name, type, presence, defaultValue, value, choices, jobs, doc);
     }

@@ -1,30 +1,23 @@
 package io.tributary.spark.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.config.ConfigFile;
+import io.tributary.config.ConfigFile.UnreadableException;
+import io.tributary.config.DidYouMean;
+import io.tributary.config.Presence;
+import io.tributary.config.YamlTree;
+import io.tributary.config.YamlTree.Entry;
+import io.tributary.config.YamlTree.Kind;
+import io.tributary.config.YamlTree.MapNode;
+import io.tributary.config.YamlTree.Node;
+import io.tributary.config.YamlTree.Scalar;
+import io.tributary.config.YamlTree.Wording;
 import io.tributary.spark.config.ConfigKeys.Key;
-import io.tributary.spark.config.ConfigKeys.Presence;
 import io.tributary.spark.config.ConfigKeys.Type;
-import io.tributary.spark.config.YamlTree.Entry;
-import io.tributary.spark.config.YamlTree.ListNode;
-import io.tributary.spark.config.YamlTree.MapNode;
-import io.tributary.spark.config.YamlTree.Node;
-import io.tributary.spark.config.YamlTree.Scalar;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +25,6 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -44,12 +36,9 @@ public final class ConfigLoader {
   /** Largest job file read (a job file is a few dozen lines). */
   public static final long MAX_FILE_BYTES = 256 * 1024;
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,249}");
-  private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-  private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]{1,19}");
-  private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-  private static final Pattern URI_WITH_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** How job files (and the table files of {@code spark sql}) name problems of the whole document. */
+  public static final Wording WORDING =
+      new Wording("the file is empty", "a second YAML document ('---'): one per file", false);
 
   private ConfigLoader() {}
 
@@ -57,18 +46,9 @@ public final class ConfigLoader {
   public static JobConfig load(JobKind job, Path file) throws ConfigException {
     String text;
     try {
-      long size = Files.size(file);
-      if (size > MAX_FILE_BYTES) {
-        throw fail(file, "the file is " + size + " bytes; a job file may have at most " + MAX_FILE_BYTES);
-      }
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-    } catch (CharacterCodingException e) {
-      throw fail(file, "the file is not UTF-8 text");
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw fail(file, "no such file");
-    } catch (IOException e) {
-      throw fail(file, "cannot read the file (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+      text = ConfigFile.readUtf8(file, MAX_FILE_BYTES, "a job file");
+    } catch (UnreadableException e) {
+      throw fail(file, e.getCause() instanceof NoSuchFileException ? "no such file" : e.getMessage());
     }
     return parse(job, file, text);
   }
@@ -112,15 +92,15 @@ public final class ConfigLoader {
   private static final class Run {
     final JobKind job;
     final Path file;
-    final Path baseDir;
     final List<ConfigError> errors = new ArrayList<>();
     final Map<String, Integer> keyLines = new TreeMap<>();
+    final JobValues jobValues;
 
     Run(JobKind job, Path file) {
       this.job = job;
       this.file = file;
       Path parent = file.toAbsolutePath().getParent();
-      this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
+      this.jobValues = new JobValues(this::error, parent == null ? Path.of("").toAbsolutePath() : parent);
     }
 
     void error(int line, String key, String message) {
@@ -128,7 +108,7 @@ public final class ConfigLoader {
     }
 
     JobConfig config(String text) {
-      YamlTree.Document doc = YamlTree.read(text);
+      YamlTree.Document doc = YamlTree.read(text, WORDING);
       doc.problems().forEach(p -> error(p.line(), p.key(), p.message()));
       if (doc.root() == null) {
         return null;
@@ -192,7 +172,7 @@ public final class ConfigLoader {
           values.put(key.name(), e.value());
           continue;
         }
-        Object v = convert(key, e.value(), path);
+        Object v = jobValues.convert(key, e.value(), path);
         if (v != null) {
           values.put(key.name(), v);
         }
@@ -206,7 +186,7 @@ public final class ConfigLoader {
         if (key.presence() == Presence.REQUIRED && !givenEmpty) {
           error(line, path, "required key is missing" + (key.type() == Type.SECTION ? " (a section)" : ""));
         } else if (key.presence() == Presence.DEFAULT) {
-          values.put(key.name(), convert(key, new Scalar(line, key.defaultValue(), YamlTree.Kind.STRING), path));
+          values.put(key.name(), jobValues.convert(key, new Scalar(line, key.defaultValue(), Kind.STRING), path));
         }
       }
       return new Section(section, line, values, lines);
@@ -219,267 +199,7 @@ public final class ConfigLoader {
         }
       }
       List<Key> known = ConfigKeys.keysOf(section).stream().filter(k -> k.jobs().contains(job)).toList();
-      for (Key k : known) {
-        if (k.name().startsWith(name + ".")) {
-          return "unknown key (did you mean '" + k.name() + "'? keys are written flat, not nested)";
-        }
-      }
-      String best = null;
-      int bestDistance = Integer.MAX_VALUE;
-      for (Key k : known) {
-        int d = distance(name.toLowerCase(Locale.ROOT), k.name());
-        if (d < bestDistance) {
-          best = k.name();
-          bestDistance = d;
-        }
-      }
-      if (best != null && bestDistance <= Math.max(2, best.length() / 3)) {
-        return "unknown key (did you mean '" + best + "'?)";
-      }
-      return "unknown key" + (known.isEmpty() ? "" : " (expected one of: "
-          + known.stream().map(Key::name).collect(Collectors.joining(", ")) + ")");
-    }
-
-    // ---- values ----
-
-    Object convert(Key key, Node node, String path) {
-      int line = node.line();
-      if (key.type() == Type.FIELDS && node instanceof ListNode list) {
-        return fieldList(list, path);
-      }
-      if (key.type() == Type.MAP) {
-        return map(node, path);
-      }
-      if (!(node instanceof Scalar s)) {
-        error(line, path, "expected " + expected(key) + ", got " + node.describe());
-        return null;
-      }
-      String text = s.text().trim();
-      switch (key.type()) {
-        case STRING:
-          if (text.isEmpty()) {
-            error(line, path, "must not be empty");
-            return null;
-          }
-          return text;
-        case NAME:
-          if (!NAME.matcher(text).matches() || text.equals(".") || text.equals("..")) {
-            error(line, path, "'" + text + "' is not a valid name (letters, digits, '.', '_', '-')");
-            return null;
-          }
-          return text;
-        case TABLE_NAME:
-          if (!TABLE_NAME.matcher(text).matches()) {
-            error(line, path, "'" + text + "' is not a valid table name (a letter or '_', then letters, digits, '_')");
-            return null;
-          }
-          return text;
-        case FIELDS: {
-          List<String> fields = new ArrayList<>();
-          for (String f : text.split(",", -1)) {
-            if (!FIELD.matcher(f.trim()).matches()) {
-              error(line, path, "'" + text + "' is not a field name or a comma-separated list of field names");
-              return null;
-            }
-            fields.add(f.trim());
-          }
-          return List.copyOf(fields);
-        }
-        case INTEGER: {
-          if (!INTEGER.matcher(text).matches()) {
-            error(line, path, "expected an integer, got " + s.describe());
-            return null;
-          }
-          long v;
-          try {
-            v = Long.parseLong(text);
-          } catch (NumberFormatException e) {
-            error(line, path, "expected an integer, got " + s.describe() + " (out of range)");
-            return null;
-          }
-          if (v < key.min()) {
-            error(line, path, "must be at least " + key.min() + ", got " + v);
-            return null;
-          }
-          return v;
-        }
-        case BOOLEAN:
-          if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(text);
-          }
-          error(line, path, "expected true or false, got " + s.describe());
-          return null;
-        case CHOICE:
-          if (key.choices().contains(text)) {
-            return text;
-          }
-          error(line, path, "unknown value '" + text + "' (expected one of: " + String.join(", ", key.choices()) + ")");
-          return null;
-        case PATH_OR_URI:
-          return pathOrUri(text, line, path);
-        case HTTP_URL:
-          for (String u : text.split(",", -1)) {
-            if (!isHttpUrl(u.trim())) {
-              error(line, path, "'" + text + "' is not an http:// or https:// URL (e.g. "
-                  + ConfigKeys.DEFAULT_REGISTRY_URL + ")");
-              return null;
-            }
-          }
-          return text.replace(" ", "");
-        case SERVERS:
-          for (String server : text.split(",", -1)) {
-            if (!isHostPort(server.trim())) {
-              error(line, path, "'" + text + "' is not a list of host:port (e.g. " + ConfigKeys.DEFAULT_BOOTSTRAP_SERVERS + ")");
-              return null;
-            }
-          }
-          return text.replace(" ", "");
-        case OFFSETS:
-          return offsets(key, text, line, path);
-        case TIMESTAMP:
-          if (INTEGER.matcher(text).matches()) {
-            long ms = Long.parseLong(text);
-            if (ms >= 0) {
-              return ms;
-            }
-          } else {
-            try {
-              return Instant.parse(text).toEpochMilli();
-            } catch (DateTimeParseException e) {
-              // reported below
-            }
-          }
-          error(line, path, "'" + text + "' is not a timestamp (milliseconds since the epoch, or ISO-8601 such as 2024-05-01T12:00:00Z)");
-          return null;
-        case DURATION: {
-          long ms;
-          try {
-            ms = Durations.parseMs(text);
-          } catch (ArithmeticException e) {
-            ms = -1;
-          }
-          if (ms <= 0) {
-            error(line, path, "'" + text + "' is not a duration above zero (e.g. 500ms, 10s, 5m, 1h, 1d)");
-            return null;
-          }
-          return ms;
-        }
-        case VERSION:
-          if (text.equals("latest")) {
-            return -1;
-          }
-          if (INTEGER.matcher(text).matches() && text.length() < 10 && Integer.parseInt(text) >= 1) {
-            return Integer.parseInt(text);
-          }
-          error(line, path, "expected 'latest' or a version number (1, 2, ...), got " + s.describe());
-          return null;
-        default:
-          throw new IllegalStateException("no conversion for " + key.type() + " of " + key.path());
-      }
-    }
-
-    List<String> fieldList(ListNode list, String path) {
-      if (list.items().isEmpty()) {
-        error(list.line(), path, "must name at least one field");
-        return null;
-      }
-      List<String> out = new ArrayList<>();
-      for (Node item : list.items()) {
-        if (!(item instanceof Scalar s) || !FIELD.matcher(s.text().trim()).matches()) {
-          error(item.line(), path, "expected a field name, got " + item.describe());
-          return null;
-        }
-        out.add(s.text().trim());
-      }
-      return List.copyOf(out);
-    }
-
-    Map<String, String> map(Node node, String path) {
-      if (!(node instanceof MapNode m)) {
-        error(node.line(), path, "expected a mapping of names to values, got " + node.describe());
-        return null;
-      }
-      Map<String, String> out = new LinkedHashMap<>();
-      for (Entry e : m.entries().values()) {
-        if (!(e.value() instanceof Scalar s) || s.isNull()) {
-          error(e.line(), path + "." + e.key(), "expected a value (text, number or boolean), got " + e.value().describe());
-          continue;
-        }
-        out.put(e.key(), s.text());
-      }
-      return out;
-    }
-
-    Object offsets(Key key, String text, int line, String path) {
-      if (text.equals("earliest") || text.equals("latest")) {
-        if (key.name().equals("ending.offsets") && text.equals("earliest")) {
-          error(line, path, "'earliest' cannot end a batch (use latest or JSON offsets)");
-          return null;
-        }
-        return text;
-      }
-      String usage = "expected earliest, latest or JSON offsets per partition such as {\"orders\":{\"0\":42,\"1\":-2}}";
-      JsonNode n;
-      try {
-        n = JSON.readTree(text);
-      } catch (IOException e) {
-        error(line, path, "'" + text + "' is not valid: " + usage);
-        return null;
-      }
-      if (n == null || !n.isObject() || n.size() == 0) {
-        error(line, path, usage);
-        return null;
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> topics = n.fields(); topics.hasNext(); ) {
-        Map.Entry<String, JsonNode> t = topics.next();
-        if (!t.getValue().isObject() || t.getValue().size() == 0) {
-          error(line, path, "topic '" + t.getKey() + "': " + usage);
-          return null;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> parts = t.getValue().fields(); parts.hasNext(); ) {
-          Map.Entry<String, JsonNode> p = parts.next();
-          if (!p.getKey().matches("[0-9]{1,9}") || !p.getValue().canConvertToLong() || !p.getValue().isIntegralNumber()
-              || p.getValue().asLong() < -2) {
-            error(line, path, "topic '" + t.getKey() + "' partition '" + p.getKey()
-                + "': partitions are numbers and offsets are integers >= -2 (-2 earliest, -1 latest)");
-            return null;
-          }
-        }
-      }
-      return n.toString();
-    }
-
-    String pathOrUri(String text, int line, String path) {
-      if (URI_WITH_SCHEME.matcher(text).matches() && !(text.length() > 1 && text.charAt(1) == ':')) {
-        URI u;
-        try {
-          u = new URI(text);
-        } catch (URISyntaxException e) {
-          error(line, path, "'" + text + "' is not a valid URI");
-          return null;
-        }
-        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("file") && u.getAuthority() != null) {
-          error(line, path, "'" + text + "' names the host '" + u.getAuthority()
-              + "'; a local path needs three slashes, as in file:///" + u.getAuthority() + u.getPath());
-          return null;
-        }
-        if (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/")) {
-          error(line, path, "'" + text + "' has no path (e.g. file:///tmp/lake/orders or hdfs://namenode:8020/lake/orders)");
-          return null;
-        }
-        if (u.getQuery() != null || u.getFragment() != null) {
-          error(line, path, "'" + text + "' must not have a query (?) or fragment (#)");
-          return null;
-        }
-        return stripSlash(u.normalize().toString());
-      }
-      try {
-        return stripSlash(baseDir.resolve(text).normalize().toUri().toString());
-      } catch (InvalidPathException e) {
-        error(line, path, "'" + text + "' is not a valid local path (" + e.getReason() + ")");
-        return null;
-      }
+      return DidYouMean.unknownKey(name, known.stream().map(Key::name).toList());
     }
 
     // ---- the typed model (only built when there are no errors) ----
@@ -490,7 +210,7 @@ public final class ConfigLoader {
 
       Section tb = s.get("table");
       String tablePath = tb.as("path");
-      String tableName = tb.given("name") ? tb.as("name") : tableNameOf(tablePath);
+      String tableName = tb.given("name") ? tb.as("name") : JobValues.tableNameOf(tablePath);
       if (tableName == null) {
         error(tb.lineOf("path"), "table.name", "cannot derive a table name from '" + tablePath
             + "' (letters, digits and '_' only): set table.name");
@@ -580,7 +300,7 @@ public final class ConfigLoader {
           String v = src.as(k);
           if (topic != null && v != null && v.startsWith("{")) {
             try {
-              JSON.readTree(v).fieldNames().forEachRemaining(t -> {
+              JobValues.JSON.readTree(v).fieldNames().forEachRemaining(t -> {
                 if (!t.equals(topic)) {
                   error(src.lineOf(k), "source." + k, "names topic '" + t + "' but the job reads '" + topic + "'");
                 }
@@ -628,70 +348,5 @@ public final class ConfigLoader {
           src.given("max.offsets.per.trigger") ? OptionalLong.of(src.as("max.offsets.per.trigger")) : OptionalLong.empty(),
           src.given("options") ? src.as("options") : Map.of());
     }
-  }
-
-  /** The last segment of a table path as a table name, or null when it cannot be one. */
-  static String tableNameOf(String path) {
-    String p = stripSlash(path);
-    String last = p.substring(p.lastIndexOf('/') + 1).replace('-', '_').replace('.', '_');
-    return TABLE_NAME.matcher(last).matches() ? last : null;
-  }
-
-  private static String stripSlash(String s) {
-    return s.endsWith("/") && s.length() > 1 && !s.endsWith(":///") ? s.substring(0, s.length() - 1) : s;
-  }
-
-  private static boolean isHttpUrl(String s) {
-    try {
-      URI u = new URI(s);
-      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
-    } catch (URISyntaxException e) {
-      return false;
-    }
-  }
-
-  private static boolean isHostPort(String s) {
-    int colon = s.lastIndexOf(':');
-    if (colon <= 0 || colon == s.length() - 1) {
-      return false;
-    }
-    String port = s.substring(colon + 1);
-    if (!port.chars().allMatch(Character::isDigit) || port.length() > 5) {
-      return false;
-    }
-    int p = Integer.parseInt(port);
-    return p >= 1 && p <= 65535 && s.substring(0, colon).chars().noneMatch(Character::isWhitespace);
-  }
-
-  private static String expected(Key key) {
-    return switch (key.type()) {
-      case INTEGER -> "an integer";
-      case BOOLEAN -> "true or false";
-      case CHOICE -> "one of: " + String.join(", ", key.choices());
-      case FIELDS -> "a field name, a comma-separated list or a YAML list";
-      case DURATION -> "a duration (10s, 5m)";
-      case TIMESTAMP -> "a timestamp";
-      default -> "a single value";
-    };
-  }
-
-  /** Levenshtein distance, for "did you mean" (key names are short). */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

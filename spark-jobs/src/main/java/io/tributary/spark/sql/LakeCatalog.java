@@ -1,9 +1,10 @@
 package io.tributary.spark.sql;
 
 import io.tributary.spark.JobException;
-import io.tributary.spark.config.YamlTree;
-import io.tributary.spark.config.YamlTree.MapNode;
-import io.tributary.spark.config.YamlTree.Scalar;
+import io.tributary.config.YamlTree;
+import io.tributary.config.YamlTree.MapNode;
+import io.tributary.config.YamlTree.Scalar;
+import io.tributary.spark.config.ConfigLoader;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -72,7 +73,7 @@ public final class LakeCatalog {
     } catch (IOException e) {
       throw new JobException(file + ": cannot read (" + e.getMessage() + ")", e);
     }
-    YamlTree.Document doc = YamlTree.read(text);
+    YamlTree.Document doc = YamlTree.read(text, ConfigLoader.WORDING);
     if (!doc.problems().isEmpty()) {
       YamlTree.Problem p = doc.problems().get(0);
       throw new JobException(file + ":" + p.line() + ": " + (p.key() == null ? "" : p.key() + ": ") + p.message());
