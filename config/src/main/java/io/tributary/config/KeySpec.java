@@ -37,12 +37,12 @@ public interface KeySpec {
     return switch (presence()) {
       case REQUIRED -> "**required**";
       case OPTIONAL -> "(none)";
-      case DEFAULT, DERIVED -> "`" + defaultValue() + "`";
+      case DEFAULT, DERIVED -> MarkdownTable.code(defaultValue());
     };
   }
 
-  /** The "what it does" cell of a reference table ('|' would end the cell). */
+  /** The "what it does" cell of a reference table. */
   default String docCell() {
-    return doc().replace("|", "\\|");
+    return MarkdownTable.escape(doc());
   }
 }

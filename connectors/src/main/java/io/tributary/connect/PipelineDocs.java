@@ -1,6 +1,7 @@
 package io.tributary.connect;
 
 import io.tributary.config.GeneratedSection;
+import io.tributary.config.MarkdownTable;
 import io.tributary.connect.PipelineKeys.Key;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,10 +30,9 @@ public final class PipelineDocs {
     for (List<Key> keys : groups.values()) {
       Key first = keys.get(0);
       sb.append("\n### ").append(heading(first.section(), first.variant())).append("\n\n");
-      sb.append("| key | type | default | what it does |\n|---|---|---|---|\n");
+      sb.append(MarkdownTable.header("key", "type", "default", "what it does"));
       for (Key k : keys) {
-        sb.append("| `").append(k.name()).append("` | ").append(type(k)).append(" | ").append(k.defaultCell())
-            .append(" | ").append(k.docCell()).append(" |\n");
+        sb.append(MarkdownTable.row(MarkdownTable.code(k.name()), type(k), k.defaultCell(), k.docCell()));
       }
     }
     return sb.append('\n').append(END).toString();

@@ -1,6 +1,7 @@
 package io.tributary.log.broker;
 
 import io.tributary.config.GeneratedSection;
+import io.tributary.config.MarkdownTable;
 import io.tributary.log.storage.LogConfig;
 import java.io.IOException;
 
@@ -19,7 +20,7 @@ public final class ConfigDocs {
   public static String render() {
     StringBuilder sb = new StringBuilder();
     sb.append(BEGIN).append("\n\n### Broker (`server.properties`)\n\n");
-    sb.append("| key | default | what it does |\n|---|---|---|\n");
+    sb.append(MarkdownTable.header("key", "default", "what it does"));
     for (BrokerConfig.Key k : BrokerConfig.KEYS) {
       sb.append(row(k.name(), k.defaultValue(), k.doc()));
     }
@@ -27,7 +28,7 @@ public final class ConfigDocs {
         .append("(`log.retention.ms`, `log.segment.bytes`, `log.cleanup.policy`, `log.flush.interval.messages`, ")
         .append("`log.roll.ms`, `message.max.bytes`).\n");
     sb.append("\n### Topic (CreateTopics configs, `topic alter-config`)\n\n");
-    sb.append("| key | default | what it does |\n|---|---|---|\n");
+    sb.append(MarkdownTable.header("key", "default", "what it does"));
     for (LogConfig.Key k : LogConfig.KEYS.values()) {
       sb.append(row(k.name(), k.defaultValue(), k.doc()));
     }
@@ -36,7 +37,7 @@ public final class ConfigDocs {
   }
 
   private static String row(String name, String def, String doc) {
-    return "| `" + name + "` | `" + (def == null || def.isEmpty() ? "" : def) + "` | " + doc.replace("|", "\\|") + " |\n";
+    return MarkdownTable.row(MarkdownTable.code(name), MarkdownTable.code(def == null ? "" : def), MarkdownTable.escape(doc));
   }
 
   /** Replaces the generated part of {@code document} (between the markers) with {@link #render()}. */

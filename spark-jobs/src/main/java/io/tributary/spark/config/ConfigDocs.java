@@ -1,6 +1,7 @@
 package io.tributary.spark.config;
 
 import io.tributary.config.GeneratedSection;
+import io.tributary.config.MarkdownTable;
 import io.tributary.spark.config.ConfigKeys.Key;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -26,10 +27,9 @@ public final class ConfigDocs {
     sections.addAll(ConfigKeys.SECTIONS);
     for (String section : sections) {
       sb.append("\n### ").append(section.isEmpty() ? "Top level" : "`" + section + "`").append("\n\n");
-      sb.append("| key | jobs | type | default | what it does |\n|---|---|---|---|---|\n");
+      sb.append(MarkdownTable.header("key", "jobs", "type", "default", "what it does"));
       for (Key k : ConfigKeys.keysOf(section)) {
-        sb.append("| `").append(k.name()).append("` | ").append(jobs(k)).append(" | ").append(type(k))
-            .append(" | ").append(k.defaultCell()).append(" | ").append(k.docCell()).append(" |\n");
+        sb.append(MarkdownTable.row(MarkdownTable.code(k.name()), jobs(k), type(k), k.defaultCell(), k.docCell()));
       }
     }
     return sb.append('\n').append(END).toString();
