@@ -56,11 +56,4 @@ class KafkaAvroDeserializerTest {
     deserializer.configure(Map.of(), false);
     assertNull(deserializer.deserialize("orders", null));
   }
-
-  @Test
-  void theRegistryUrlIsRequired() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new KafkaAvroDeserializer().configure(Map.of(), false));
-    assertEquals("schema.registry.url is required", e.getMessage());
-  }
 }

@@ -59,11 +59,4 @@ class KafkaAvroSerializerTest {
     serializer.configure(Map.of(), false);
     assertNull(serializer.serialize("orders", null));
   }
-
-  @Test
-  void theRegistryUrlIsRequired() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new KafkaAvroSerializer().configure(Map.of(), false));
-    assertEquals("schema.registry.url is required", e.getMessage());
-  }
 }

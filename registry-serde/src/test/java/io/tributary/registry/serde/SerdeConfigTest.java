@@ -1,14 +1,30 @@
 package io.tributary.registry.serde;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** How the serdes read their configuration: TopicNameStrategy subjects and boolean flags. */
+/** How the serdes read their configuration: the registry URL, TopicNameStrategy subjects and boolean flags. */
 class SerdeConfigTest {
+
+  @Test
+  void bothSerdesRequireTheRegistryUrl() {
+    Serializer<Object> serializer = new KafkaAvroSerializer();
+    Deserializer<Object> deserializer = new KafkaAvroDeserializer();
+    for (Runnable configure : List.<Runnable>of(
+        () -> serializer.configure(Map.of(), false), () -> deserializer.configure(Map.of(), false))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, configure::run);
+      assertEquals("schema.registry.url is required", e.getMessage());
+    }
+  }
 
   @ParameterizedTest
   @CsvSource({
