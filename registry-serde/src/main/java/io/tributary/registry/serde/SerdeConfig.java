@@ -27,6 +27,15 @@ public final class SerdeConfig {
     return v == null ? null : v.toString();
   }
 
+  /** The client of the registries that {@link #SCHEMA_REGISTRY_URL} names; both serdes require it. */
+  static RegistryClient client(Map<String, ?> configs) {
+    String url = string(configs, SCHEMA_REGISTRY_URL);
+    if (url == null) {
+      throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is required");
+    }
+    return new RegistryClient(url);
+  }
+
   /** TopicNameStrategy: {@code <topic>-key} or {@code <topic>-value}. */
   static String subject(String topic, boolean isKey) {
     return topic + (isKey ? "-key" : "-value");

@@ -35,11 +35,7 @@ public class KafkaAvroDeserializer implements Deserializer<Object> {
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
     if (client == null) {
-      String url = SerdeConfig.string(configs, SerdeConfig.SCHEMA_REGISTRY_URL);
-      if (url == null) {
-        throw new IllegalArgumentException(SerdeConfig.SCHEMA_REGISTRY_URL + " is required");
-      }
-      client = new RegistryClient(url);
+      client = SerdeConfig.client(configs);
     }
     specific = SerdeConfig.bool(configs, SerdeConfig.SPECIFIC_AVRO_READER, false);
     Object reader = configs.get(SerdeConfig.AVRO_READER_SCHEMA);

@@ -46,11 +46,7 @@ public class KafkaAvroSerializer implements Serializer<Object> {
   public void configure(Map<String, ?> configs, boolean isKey) {
     this.isKey = isKey;
     if (client == null) {
-      String url = SerdeConfig.string(configs, SerdeConfig.SCHEMA_REGISTRY_URL);
-      if (url == null) {
-        throw new IllegalArgumentException(SerdeConfig.SCHEMA_REGISTRY_URL + " is required");
-      }
-      client = new RegistryClient(url);
+      client = SerdeConfig.client(configs);
     }
     autoRegister = SerdeConfig.bool(configs, SerdeConfig.AUTO_REGISTER_SCHEMAS, true);
     useLatest = SerdeConfig.bool(configs, SerdeConfig.USE_LATEST_VERSION, false);
