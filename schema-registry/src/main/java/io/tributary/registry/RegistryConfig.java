@@ -1,11 +1,11 @@
 package io.tributary.registry;
 
+import io.tributary.config.MarkdownTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,12 +140,11 @@ public final class RegistryConfig {
 
   /** The reference table for the docs. */
   public static String markdownTable() {
-    List<String> lines = new ArrayList<>();
-    lines.add("| key | default | meaning |");
-    lines.add("|---|---|---|");
+    StringBuilder table = new StringBuilder(MarkdownTable.header("key", "default", "meaning"));
     for (Def d : DEFINITIONS) {
-      lines.add("| `" + d.key() + "` | `" + d.defaultValue() + "` | " + d.doc() + " |");
+      table.append(MarkdownTable.row(
+          MarkdownTable.code(d.key()), MarkdownTable.code(d.defaultValue()), MarkdownTable.escape(d.doc())));
     }
-    return String.join("\n", lines) + "\n";
+    return table.toString();
   }
 }
