@@ -3,13 +3,13 @@ package io.tributary.log.storage;
 import io.tributary.log.storage.BatchValidator.Source;
 import io.tributary.log.storage.BatchValidator.ValidatedBatches;
 import io.tributary.log.storage.LogLoader.LoadedLog;
+import io.tributary.log.storage.RetentionPolicy.SegmentFacts;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +48,7 @@ public final class PartitionLog implements Closeable {
   private final ConcurrentSkipListMap<Long, Segment> segments;
   private final ProducerStateManager producers;
   private final LeaderEpochCache epochCache;
-  private final List<PendingDelete> pendingDeletes = new ArrayList<>();
+  private final DelayedSegmentDeletes delayedDeletes = new DelayedSegmentDeletes();
   private volatile long logStartOffset;
   private volatile long logEndOffset;
   private volatile long recoveryPoint;
@@ -57,8 +57,6 @@ public final class PartitionLog implements Closeable {
   private long cleanerCheckpoint;
   private volatile boolean closed;
   private volatile long highWatermark = Long.MAX_VALUE;
-
-  private record PendingDelete(Segment segment, long dueMs) {}
 
   private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LoadedLog loaded) {
     this.dir = dir;
@@ -372,12 +370,7 @@ public final class PartitionLog implements Closeable {
     List<Segment> old = new ArrayList<>(segments.values());
     segments.clear();
     for (Segment s : old) {
-      if (s.baseOffset() == offset) {
-        s.renameAllWithSuffix(Segment.DELETED_SUFFIX);
-        pendingDeletes.add(new PendingDelete(s, now + config.fileDeleteDelayMs()));
-      } else {
-        scheduleDelete(s);
-      }
+      delayedDeletes.schedule(s, now + config.fileDeleteDelayMs()); // frees the base offset for the new segment
     }
     segments.put(offset, Segment.create(dir, offset, config, now));
     logStartOffset = offset;
@@ -420,7 +413,7 @@ public final class PartitionLog implements Closeable {
     if (logEndOffset > recoveryPoint && nowMs - lastFlushMs >= config.flushMs()) {
       flush();
     }
-    processPendingDeletes(nowMs, false);
+    delayedDeletes.deleteDue(nowMs);
   }
 
   // ------------------------------------------------------------------ retention
@@ -431,44 +424,9 @@ public final class PartitionLog implements Closeable {
    */
   public synchronized int deleteExpiredSegments(long nowMs) throws IOException {
     ensureOpen();
-    int deleted = 0;
-    LogConfig cfg = config;
-    // below the log start offset (DeleteRecords)
-    while (segments.size() > 1) {
-      Map.Entry<Long, Segment> second = segments.higherEntry(segments.firstKey());
-      if (second.getKey() <= logStartOffset) {
-        deleteFirstSegment();
-        deleted++;
-      } else {
-        break;
-      }
-    }
-    if (cfg.delete()) {
-      if (cfg.retentionMs() >= 0) {
-        while (segments.size() > 1) {
-          Segment first = segments.firstEntry().getValue();
-          long largest = first.maxTimestampSoFar() > 0 ? first.maxTimestampSoFar() : lastModified(first);
-          if (nowMs - largest > cfg.retentionMs()) {
-            deleteFirstSegment();
-            deleted++;
-          } else {
-            break;
-          }
-        }
-      }
-      if (cfg.retentionBytes() >= 0) {
-        long excess = size() - cfg.retentionBytes();
-        while (segments.size() > 1) {
-          Segment first = segments.firstEntry().getValue();
-          if (excess - first.sizeInBytes() >= 0) {
-            excess -= first.sizeInBytes();
-            deleteFirstSegment();
-            deleted++;
-          } else {
-            break;
-          }
-        }
-      }
+    int deleted = RetentionPolicy.segmentsToDelete(segmentFacts(), logStartOffset, config, nowMs);
+    for (int i = 0; i < deleted; i++) {
+      deleteFirstSegment();
     }
     if (deleted > 0) {
       epochCache.truncateFromStart(logStartOffset);
@@ -476,8 +434,17 @@ public final class PartitionLog implements Closeable {
       OffsetCheckpoint.write(dir, OffsetCheckpoint.LOG_START_FILE, logStartOffset);
       LOG.info("Deleted {} segments of {}; log start offset is now {}", deleted, tp, logStartOffset);
     }
-    processPendingDeletes(nowMs, false);
+    delayedDeletes.deleteDue(nowMs);
     return deleted;
+  }
+
+  private List<SegmentFacts> segmentFacts() {
+    List<SegmentFacts> facts = new ArrayList<>();
+    for (Segment s : segments.values()) {
+      long largestTimestamp = s.maxTimestampSoFar() > 0 ? s.maxTimestampSoFar() : lastModified(s);
+      facts.add(new SegmentFacts(s.baseOffset(), largestTimestamp, s.sizeInBytes()));
+    }
+    return facts;
   }
 
   private static long lastModified(Segment s) {
@@ -513,19 +480,7 @@ public final class PartitionLog implements Closeable {
   }
 
   private void scheduleDelete(Segment s) throws IOException {
-    s.renameAllWithSuffix(Segment.DELETED_SUFFIX);
-    pendingDeletes.add(new PendingDelete(s, time.milliseconds() + config.fileDeleteDelayMs()));
-  }
-
-  private void processPendingDeletes(long nowMs, boolean all) throws IOException {
-    Iterator<PendingDelete> it = pendingDeletes.iterator();
-    while (it.hasNext()) {
-      PendingDelete p = it.next();
-      if (all || nowMs >= p.dueMs()) {
-        p.segment().deleteFiles();
-        it.remove();
-      }
-    }
+    delayedDeletes.schedule(s, time.milliseconds() + config.fileDeleteDelayMs());
   }
 
   // ------------------------------------------------------------------ compaction support (LogCleaner)
@@ -586,7 +541,7 @@ public final class PartitionLog implements Closeable {
     }
     fresh.onBecomeInactive(); // indexes are not fsynced: after a crash they are checked and rebuilt if torn
     segments.put(base, fresh);
-    pendingDeletes.add(new PendingDelete(old, time.milliseconds() + config.fileDeleteDelayMs()));
+    delayedDeletes.scheduleRenamed(old, time.milliseconds() + config.fileDeleteDelayMs());
   }
 
   // ------------------------------------------------------------------ config, epochs, producers
@@ -647,7 +602,7 @@ public final class PartitionLog implements Closeable {
     producers.takeSnapshot(logEndOffset, true);
     RecoveryCheckpoint.write(dir, logEndOffset);
     closed = true;
-    processPendingDeletes(0, true);
+    delayedDeletes.deleteAll();
     for (Segment s : segments.values()) {
       s.close();
     }
@@ -660,9 +615,7 @@ public final class PartitionLog implements Closeable {
     for (Segment s : segments.values()) {
       s.close();
     }
-    for (PendingDelete p : pendingDeletes) {
-      p.segment().close();
-    }
+    delayedDeletes.closeAll();
   }
 
   /** Topic deletion: closes the log and removes its directory. */
@@ -671,10 +624,7 @@ public final class PartitionLog implements Closeable {
     for (Segment s : segments.values()) {
       s.close();
     }
-    for (PendingDelete p : pendingDeletes) {
-      p.segment().close();
-    }
-    pendingDeletes.clear();
+    delayedDeletes.closeAll();
     segments.clear();
     if (Files.exists(dir)) {
       try (Stream<Path> walk = Files.walk(dir)) {
