@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InconsistentTopicIdException;
@@ -32,7 +31,7 @@ final class LogLoader {
    * A loaded partition: its segments by base offset (never empty), its per-partition state and offsets.
    * Everything below {@code logEndOffset} is on disk and fsynced, so it is also the recovery point.
    */
-  record LoadedLog(ConcurrentSkipListMap<Long, Segment> segments, ProducerStateManager producers, LeaderEpochCache epochCache,
+  record LoadedLog(LogSegments segments, ProducerStateManager producers, LeaderEpochCache epochCache,
       long logStartOffset, long logEndOffset, long cleanerCheckpoint, long loadedAtMs) {}
 
   private final Path dir;
@@ -75,25 +74,25 @@ final class LogLoader {
     long checkpointedRecovery = RecoveryCheckpoint.read(dir);
     TreeSet<Long> bases = segmentBasesAfterCleanup();
     long now = time.milliseconds();
-    ConcurrentSkipListMap<Long, Segment> segments = openSegments(bases, clean ? null : floorOrFirst(bases, checkpointedRecovery), now);
+    LogSegments segments = openSegments(bases, clean ? null : floorOrFirst(bases, checkpointedRecovery), now);
     long startCheckpoint = OffsetCheckpoint.read(dir, OffsetCheckpoint.LOG_START_FILE);
     if (segments.isEmpty()) {
-      segments.put(startCheckpoint, Segment.create(dir, startCheckpoint, config, now));
+      segments.add(Segment.create(dir, startCheckpoint, config, now));
     }
-    long logEndOffset = segments.lastEntry().getValue().nextOffset();
-    long logStartOffset = Math.min(Math.max(startCheckpoint, segments.firstKey()), logEndOffset);
+    long logEndOffset = segments.active().nextOffset();
+    long logStartOffset = Math.min(Math.max(startCheckpoint, segments.firstBaseOffset()), logEndOffset);
     long cleanerCheckpoint = OffsetCheckpoint.read(dir, OffsetCheckpoint.CLEANER_FILE);
     epochCache.truncateFromEnd(logEndOffset);
     epochCache.truncateFromStart(logStartOffset);
-    rebuildProducerState(producers, segments.values(), logEndOffset);
+    rebuildProducerState(producers, segments.all(), logEndOffset);
     if (!clean) {
-      for (Segment s : segments.values()) {
+      for (Segment s : segments.all()) {
         s.flush();
       }
     }
     RecoveryCheckpoint.write(dir, logEndOffset);
     RecoveryCheckpoint.clearCleanShutdown(dir);
-    LOG.info("Loaded {} from {}: {} segments, log start {}, log end {}, {} producers ({})", tp, dir, segments.size(),
+    LOG.info("Loaded {} from {}: {} segments, log start {}, log end {}, {} producers ({})", tp, dir, segments.count(),
         logStartOffset, logEndOffset, producers.producerCount(), bases.isEmpty() ? "new log" : clean ? "clean shutdown" : "recovered after unclean shutdown");
     return new LoadedLog(segments, producers, epochCache, logStartOffset, logEndOffset, cleanerCheckpoint, now);
   }
@@ -128,8 +127,8 @@ final class LogLoader {
    * Opens the segments in offset order; those from {@code recoverFromBase} on (null: none) are validated batch
    * by batch. Once one had to be truncated, the later ones cannot follow it and are deleted.
    */
-  private ConcurrentSkipListMap<Long, Segment> openSegments(TreeSet<Long> bases, Long recoverFromBase, long now) throws IOException {
-    ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+  private LogSegments openSegments(TreeSet<Long> bases, Long recoverFromBase, long now) throws IOException {
+    LogSegments segments = new LogSegments();
     boolean truncatedTail = false;
     for (long base : bases) {
       if (truncatedTail) {
@@ -146,7 +145,7 @@ final class LogLoader {
       } else {
         truncated = seg.loadClean();
       }
-      segments.put(base, seg);
+      segments.add(seg);
       if (truncated > 0) {
         truncatedTail = true;
       }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -32,10 +31,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The log of one partition: a directory of segments plus its checkpoints (see the package files
  * {@link Segment}, {@link ProducerStateManager}, {@link LeaderEpochCache}, {@link RecoveryCheckpoint},
- * {@link PartitionMetadata}). Appends, truncation, retention and compaction swaps are serialised on this
- * object; reads run concurrently and see only whole appended batches (the segment file size grows after
- * the bytes are written). Removed segments are renamed {@code .deleted} and closed after
- * {@code file.delete.delay.ms}, so slices handed to in-flight fetches stay readable.
+ * {@link OffsetCheckpoint}, {@link PartitionMetadata}). Appends, truncation, retention and compaction swaps are
+ * serialised on this object; reads run concurrently and see only whole appended batches (the segment file size
+ * grows after the bytes are written). Removed segments are renamed {@code .deleted} and closed after
+ * {@code file.delete.delay.ms} ({@link DelayedSegmentDeletes}), so slices handed to in-flight fetches stay readable.
+ *
+ * <p>This class is the log core: offsets, appends, reads, rolls, truncation, flushes, retention and the
+ * compaction swap. A request's batches are checked by {@link BatchValidator} before anything is written;
+ * {@link LogLoader} opens and recovers the directory; {@link LogSegments} holds the segments;
+ * {@link RetentionPolicy} decides which of them retention deletes.
  */
 public final class PartitionLog implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
@@ -45,7 +49,7 @@ public final class PartitionLog implements Closeable {
   private final Uuid topicId;
   private final Time time;
   private volatile LogConfig config;
-  private final ConcurrentSkipListMap<Long, Segment> segments;
+  private final LogSegments segments;
   private final ProducerStateManager producers;
   private final LeaderEpochCache epochCache;
   private final DelayedSegmentDeletes delayedDeletes = new DelayedSegmentDeletes();
@@ -109,11 +113,7 @@ public final class PartitionLog implements Closeable {
 
   /** Bytes of all segments. */
   public long size() {
-    long total = 0;
-    for (Segment s : segments.values()) {
-      total += s.sizeInBytes();
-    }
-    return total;
+    return segments.sizeInBytes();
   }
 
   long recoveryPoint() {
@@ -121,11 +121,11 @@ public final class PartitionLog implements Closeable {
   }
 
   List<Long> segmentBaseOffsets() {
-    return new ArrayList<>(segments.keySet());
+    return segments.baseOffsets();
   }
 
   List<Segment> segmentList() {
-    return new ArrayList<>(segments.values());
+    return new ArrayList<>(segments.all());
   }
 
   Time time() {
@@ -222,7 +222,7 @@ public final class PartitionLog implements Closeable {
   }
 
   private Segment maybeRoll(int size, long firstOffset, long lastOffset, long now) throws IOException {
-    Segment active = segments.lastEntry().getValue();
+    Segment active = segments.active();
     LogConfig cfg = config;
     boolean full = active.sizeInBytes() > 0 && (long) active.sizeInBytes() + size > cfg.segmentBytes();
     boolean old = active.sizeInBytes() > 0 && now - active.createdMs() > cfg.segmentMs();
@@ -236,14 +236,14 @@ public final class PartitionLog implements Closeable {
 
   /** Starts a new active segment at newBase; the previous one gets its final time-index entry and a producer snapshot is taken. */
   private Segment roll(long newBase, long now) throws IOException {
-    Segment prev = segments.lastEntry().getValue();
+    Segment prev = segments.active();
     if (prev.sizeInBytes() == 0 && prev.baseOffset() == newBase) {
       return prev;
     }
     prev.onBecomeInactive();
     producers.takeSnapshot(logEndOffset, false);
     Segment seg = Segment.create(dir, newBase, config, now);
-    segments.put(newBase, seg);
+    segments.add(seg);
     if (prev.sizeInBytes() == 0) { // an empty previous segment is useless
       segments.remove(prev.baseOffset());
       prev.deleteFiles();
@@ -276,25 +276,8 @@ public final class PartitionLog implements Closeable {
       throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for " + tp + ": the log holds offsets ["
           + start + ", " + end + ")");
     }
-    Map.Entry<Long, Segment> e = segments.floorEntry(startOffset);
-    if (e == null) {
-      e = segments.firstEntry();
-    }
-    while (e != null) {
-      Segment seg = e.getValue();
-      if (seg.baseOffset() >= maxOffsetExclusive) {
-        break;
-      }
-      FileRecords r = seg.read(startOffset, maxBytes, maxOffsetExclusive, minOneBatch);
-      if (r != null) {
-        return new LogReadResult(r, logStartOffset, logEndOffset);
-      }
-      if (seg.positionOf(startOffset) >= 0) {
-        break; // the next batch is there but excluded by maxBytes or maxOffsetExclusive
-      }
-      e = segments.higherEntry(e.getKey());
-    }
-    return new LogReadResult(MemoryRecords.EMPTY, logStartOffset, logEndOffset);
+    FileRecords r = segments.read(startOffset, maxBytes, maxOffsetExclusive, minOneBatch);
+    return new LogReadResult(r != null ? r : MemoryRecords.EMPTY, logStartOffset, logEndOffset);
   }
 
   /**
@@ -310,16 +293,7 @@ public final class PartitionLog implements Closeable {
       return Optional.of(new FileRecords.TimestampAndOffset(RecordBatch.NO_TIMESTAMP, logEndOffset,
           epoch.isPresent() ? Optional.of(epoch.getAsInt()) : Optional.empty()));
     }
-    for (Segment seg : segments.values()) {
-      if (seg.nextOffset() <= logStartOffset) {
-        continue;
-      }
-      FileRecords.TimestampAndOffset r = seg.findOffsetByTimestamp(timestampMs, logStartOffset);
-      if (r != null) {
-        return Optional.of(r);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(segments.findOffsetByTimestamp(timestampMs, logStartOffset));
   }
 
   // ------------------------------------------------------------------ truncation
@@ -333,17 +307,17 @@ public final class PartitionLog implements Closeable {
     if (offset < 0) {
       throw new IllegalArgumentException("Cannot truncate " + tp + " to negative offset " + offset);
     }
-    if (offset <= logStartOffset && offset <= segments.firstKey()) {
+    if (offset <= logStartOffset && offset <= segments.firstBaseOffset()) {
       truncateFullyAndStartAt(offset);
       return;
     }
     LOG.info("Truncating {} to offset {} (log end was {})", tp, offset, logEndOffset);
-    for (Long base : new ArrayList<>(segments.tailMap(offset, false).keySet())) {
-      if (segments.size() > 1) {
+    for (long base : segments.baseOffsetsAbove(offset)) {
+      if (segments.count() > 1) {
         scheduleDelete(segments.remove(base));
       }
     }
-    Segment active = segments.lastEntry().getValue();
+    Segment active = segments.active();
     active.truncateTo(offset);
     logEndOffset = active.nextOffset();
     if (logStartOffset > logEndOffset) {
@@ -352,7 +326,7 @@ public final class PartitionLog implements Closeable {
     }
     epochCache.truncateFromEnd(logEndOffset);
     producers.deleteSnapshotsAbove(logEndOffset);
-    LogLoader.rebuildProducerState(producers, segments.values(), logEndOffset);
+    LogLoader.rebuildProducerState(producers, segments.all(), logEndOffset);
     if (cleanerCheckpoint > logEndOffset) {
       cleanerCheckpoint = logEndOffset;
       OffsetCheckpoint.write(dir, OffsetCheckpoint.CLEANER_FILE, cleanerCheckpoint);
@@ -367,12 +341,10 @@ public final class PartitionLog implements Closeable {
     ensureOpen();
     LOG.info("Truncating {} fully and starting at offset {}", tp, offset);
     long now = time.milliseconds();
-    List<Segment> old = new ArrayList<>(segments.values());
-    segments.clear();
-    for (Segment s : old) {
+    for (Segment s : segments.removeAll()) {
       delayedDeletes.schedule(s, now + config.fileDeleteDelayMs()); // frees the base offset for the new segment
     }
-    segments.put(offset, Segment.create(dir, offset, config, now));
+    segments.add(Segment.create(dir, offset, config, now));
     logStartOffset = offset;
     logEndOffset = offset;
     epochCache.clear();
@@ -394,8 +366,7 @@ public final class PartitionLog implements Closeable {
     }
     long target = logEndOffset;
     if (target > recoveryPoint || unflushedMessages > 0) {
-      Long fromBase = segments.floorKey(recoveryPoint);
-      for (Segment s : (fromBase == null ? segments : segments.tailMap(fromBase, true)).values()) {
+      for (Segment s : segments.from(recoveryPoint)) {
         s.flush();
       }
       recoveryPoint = target;
@@ -440,7 +411,7 @@ public final class PartitionLog implements Closeable {
 
   private List<SegmentFacts> segmentFacts() {
     List<SegmentFacts> facts = new ArrayList<>();
-    for (Segment s : segments.values()) {
+    for (Segment s : segments.all()) {
       long largestTimestamp = s.maxTimestampSoFar() > 0 ? s.maxTimestampSoFar() : lastModified(s);
       facts.add(new SegmentFacts(s.baseOffset(), largestTimestamp, s.sizeInBytes()));
     }
@@ -456,8 +427,8 @@ public final class PartitionLog implements Closeable {
   }
 
   private void deleteFirstSegment() throws IOException {
-    Segment first = segments.pollFirstEntry().getValue();
-    logStartOffset = Math.max(logStartOffset, segments.firstKey());
+    Segment first = segments.removeFirst();
+    logStartOffset = Math.max(logStartOffset, segments.firstBaseOffset());
     scheduleDelete(first);
   }
 
@@ -509,19 +480,7 @@ public final class PartitionLog implements Closeable {
 
   /** Dirty bytes (inactive segments at or above the cleaner checkpoint) over all inactive bytes. */
   synchronized double dirtyRatio() {
-    long total = 0;
-    long dirty = 0;
-    Segment active = segments.lastEntry().getValue();
-    for (Segment s : segments.values()) {
-      if (s == active) {
-        break;
-      }
-      total += s.sizeInBytes();
-      if (s.nextOffset() > cleanerCheckpoint) {
-        dirty += s.sizeInBytes();
-      }
-    }
-    return total == 0 ? 0 : (double) dirty / total;
+    return segments.dirtyRatio(cleanerCheckpoint);
   }
 
   /** Replaces segment {@code base} with the cleaned file {@code swapFile} ({@code <base>.log.swap}). */
@@ -540,7 +499,7 @@ public final class PartitionLog implements Closeable {
       throw new IllegalStateException("Cleaned segment " + fresh.logPath() + " of " + tp + " failed validation");
     }
     fresh.onBecomeInactive(); // indexes are not fsynced: after a crash they are checked and rebuilt if torn
-    segments.put(base, fresh);
+    segments.add(fresh);
     delayedDeletes.scheduleRenamed(old, time.milliseconds() + config.fileDeleteDelayMs());
   }
 
@@ -595,7 +554,7 @@ public final class PartitionLog implements Closeable {
     if (closed) {
       return;
     }
-    Segment active = segments.lastEntry().getValue();
+    Segment active = segments.active();
     active.onBecomeInactive();
     flush();
     active.flush(); // the final time-index entry
@@ -603,29 +562,23 @@ public final class PartitionLog implements Closeable {
     RecoveryCheckpoint.write(dir, logEndOffset);
     closed = true;
     delayedDeletes.deleteAll();
-    for (Segment s : segments.values()) {
-      s.close();
-    }
+    segments.closeAll();
     RecoveryCheckpoint.markCleanShutdown(dir);
   }
 
   /** Simulates a process kill for tests: closes the files without flush, snapshot or clean-shutdown marker. */
   synchronized void closeUncleanlyForTests() throws IOException {
     closed = true;
-    for (Segment s : segments.values()) {
-      s.close();
-    }
+    segments.closeAll();
     delayedDeletes.closeAll();
   }
 
   /** Topic deletion: closes the log and removes its directory. */
   public synchronized void deleteFiles() throws IOException {
     closed = true;
-    for (Segment s : segments.values()) {
-      s.close();
-    }
+    segments.closeAll();
     delayedDeletes.closeAll();
-    segments.clear();
+    segments.removeAll();
     if (Files.exists(dir)) {
       try (Stream<Path> walk = Files.walk(dir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

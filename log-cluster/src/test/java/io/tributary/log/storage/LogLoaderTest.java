@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,9 +52,7 @@ class LogLoaderTest {
   @AfterEach
   void closeSegments() throws IOException {
     if (loaded != null) {
-      for (Segment s : loaded.segments().values()) {
-        s.close();
-      }
+      loaded.segments().closeAll();
     }
   }
 
@@ -100,7 +97,7 @@ class LogLoaderTest {
     Files.createDirectories(dir());
     writeText(dir().resolve(OffsetCheckpoint.LOG_START_FILE), "0\n500\n");
     load();
-    assertEquals(List.of(500L), new ArrayList<>(loaded.segments().keySet()));
+    assertEquals(List.of(500L), loaded.segments().baseOffsets());
     assertEquals(500, loaded.logStartOffset());
     assertEquals(500, loaded.logEndOffset());
     assertEquals(500, RecoveryCheckpoint.read(dir()));
@@ -123,7 +120,7 @@ class LogLoaderTest {
     for (Path p : leftovers) {
       assertFalse(Files.exists(p), p.toString());
     }
-    assertEquals(bases, new ArrayList<>(loaded.segments().keySet()));
+    assertEquals(bases, loaded.segments().baseOffsets());
     assertEquals(60, loaded.logEndOffset());
     assertFalse(RecoveryCheckpoint.cleanShutdown(dir()), "a crash from now on must recover");
   }
@@ -152,7 +149,7 @@ class LogLoaderTest {
     load();
     assertEquals(logEnd, loaded.logEndOffset());
     List<Long> expectedBases = keepCheckpoint ? bases : List.of(bases.get(0));
-    assertEquals(expectedBases, new ArrayList<>(loaded.segments().keySet()));
+    assertEquals(expectedBases, loaded.segments().baseOffsets());
     for (long base : bases.subList(1, bases.size())) {
       assertEquals(keepCheckpoint, Files.exists(Segment.logFile(dir(), base)), "segment " + base);
     }
