@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -100,7 +101,7 @@ abstract class AbstractIndex implements AutoCloseable {
   }
 
   void renameTo(Path target) throws IOException {
-    Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
     file = target;
   }
 

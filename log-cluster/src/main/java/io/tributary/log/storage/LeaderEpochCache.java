@@ -1,6 +1,7 @@
 package io.tributary.log.storage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ final class LeaderEpochCache {
     try {
       CheckpointFile.write(file, sb.toString());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("Cannot write leader epoch checkpoint " + file, e);
+      throw new UncheckedIOException("Cannot write leader epoch checkpoint " + file, e);
     }
   }
 

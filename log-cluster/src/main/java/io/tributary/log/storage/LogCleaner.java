@@ -104,7 +104,7 @@ public final class LogCleaner {
           in.flip();
         }
         if (in.remaining() != size) {
-          throw new java.io.IOException("Short read of " + s.logPath() + ": " + in.remaining() + " of " + size + " bytes");
+          throw new IOException("Short read of " + s.logPath() + ": " + in.remaining() + " of " + size + " bytes");
         }
         MemoryRecords records = MemoryRecords.readableRecords(in);
         long[] dropped = {0};

@@ -3,11 +3,16 @@ package io.tributary.log.storage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -25,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +50,7 @@ public final class LogManager implements Closeable {
   private final Time time;
   private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Map<String, String>> overrides = new ConcurrentHashMap<>();
-  private final List<java.nio.channels.FileChannel> lockChannels = new ArrayList<>();
+  private final List<FileChannel> lockChannels = new ArrayList<>();
   private ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
@@ -96,12 +102,12 @@ public final class LogManager implements Closeable {
   }
 
   private void lock(Path logDir) throws IOException {
-    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(logDir.resolve(".lock"),
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-    java.nio.channels.FileLock lock;
+    FileChannel ch = FileChannel.open(logDir.resolve(".lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
     try {
       lock = ch.tryLock();
-    } catch (java.nio.channels.OverlappingFileLockException e) {
+    } catch (OverlappingFileLockException e) {
       lock = null;
     }
     if (lock == null) {
@@ -247,7 +253,7 @@ public final class LogManager implements Closeable {
         if (first == null) {
           first = e;
         }
-      } catch (org.apache.kafka.common.errors.KafkaStorageException e) {
+      } catch (KafkaStorageException e) {
         LOG.debug("Skipping closed log {}", l.topicPartition());
       }
     }
@@ -289,7 +295,7 @@ public final class LogManager implements Closeable {
       }
     }
     logs.clear();
-    for (java.nio.channels.FileChannel ch : lockChannels) {
+    for (FileChannel ch : lockChannels) {
       ch.close(); // releases the lock
     }
     lockChannels.clear();
@@ -319,7 +325,7 @@ public final class LogManager implements Closeable {
   private static void writeOverrides(Path dir, Map<String, String> o) throws IOException {
     Properties p = new Properties();
     p.putAll(o);
-    java.io.StringWriter sw = new java.io.StringWriter();
+    StringWriter sw = new StringWriter();
     try (Writer w = sw) {
       p.store(w, "topic configuration overrides");
     }

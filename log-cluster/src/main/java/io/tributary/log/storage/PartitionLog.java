@@ -1,38 +1,29 @@
 package io.tributary.log.storage;
 
+import io.tributary.log.storage.BatchValidator.Source;
+import io.tributary.log.storage.BatchValidator.ValidatedBatches;
+import io.tributary.log.storage.LogLoader.LoadedLog;
+import io.tributary.log.storage.RetentionPolicy.SegmentFacts;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
-import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.CorruptRecordException;
-import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.record.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.FileRecords;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
-import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.utils.BufferSupplier;
-import org.apache.kafka.common.utils.CloseableIterator;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,25 +31,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The log of one partition: a directory of segments plus its checkpoints (see the package files
  * {@link Segment}, {@link ProducerStateManager}, {@link LeaderEpochCache}, {@link RecoveryCheckpoint},
- * {@link PartitionMetadata}). Appends, truncation, retention and compaction swaps are serialised on this
- * object; reads run concurrently and see only whole appended batches (the segment file size grows after
- * the bytes are written). Removed segments are renamed {@code .deleted} and closed after
- * {@code file.delete.delay.ms}, so slices handed to in-flight fetches stay readable.
+ * {@link OffsetCheckpoint}, {@link PartitionMetadata}). Appends, truncation, retention and compaction swaps are
+ * serialised on this object; reads run concurrently and see only whole appended batches (the segment file size
+ * grows after the bytes are written). Removed segments are renamed {@code .deleted} and closed after
+ * {@code file.delete.delay.ms} ({@link DelayedSegmentDeletes}), so slices handed to in-flight fetches stay readable.
+ *
+ * <p>This class is the log core: offsets, appends, reads, rolls, truncation, flushes, retention and the
+ * compaction swap. A request's batches are checked by {@link BatchValidator} before anything is written;
+ * {@link LogLoader} opens and recovers the directory; {@link LogSegments} holds the segments;
+ * {@link RetentionPolicy} decides which of them retention deletes.
  */
 public final class PartitionLog implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
-  static final String LOG_START_FILE = "log-start-offset-checkpoint";
-  static final String CLEANER_FILE = "cleaner-offset-checkpoint";
 
   private final Path dir;
   private final TopicPartition tp;
   private final Uuid topicId;
   private final Time time;
   private volatile LogConfig config;
-  private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+  private final LogSegments segments;
   private final ProducerStateManager producers;
   private final LeaderEpochCache epochCache;
-  private final List<PendingDelete> pendingDeletes = new ArrayList<>();
+  private final DelayedSegmentDeletes delayedDeletes = new DelayedSegmentDeletes();
   private volatile long logStartOffset;
   private volatile long logEndOffset;
   private volatile long recoveryPoint;
@@ -68,149 +62,27 @@ public final class PartitionLog implements Closeable {
   private volatile boolean closed;
   private volatile long highWatermark = Long.MAX_VALUE;
 
-  private record PendingDelete(Segment segment, long dueMs) {}
-
-  private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time) {
+  private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LoadedLog loaded) {
     this.dir = dir;
     this.tp = tp;
     this.topicId = topicId;
     this.config = config;
     this.time = time;
-    this.producers = new ProducerStateManager(dir, tp);
-    this.epochCache = new LeaderEpochCache(dir);
+    this.segments = loaded.segments();
+    this.producers = loaded.producers();
+    this.epochCache = loaded.epochCache();
+    this.logStartOffset = loaded.logStartOffset();
+    this.logEndOffset = loaded.logEndOffset();
+    this.recoveryPoint = loaded.logEndOffset();
+    this.cleanerCheckpoint = loaded.cleanerCheckpoint();
+    this.lastFlushMs = loaded.loadedAtMs();
   }
 
   /** Opens (creating if absent) the partition directory, loads segments and recovers after an unclean stop. */
   public static PartitionLog open(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time) throws IOException {
-    Files.createDirectories(dir);
-    Optional<Uuid> stored = PartitionMetadata.read(dir);
-    if (stored.isPresent() && topicId != null && !topicId.equals(Uuid.ZERO_UUID) && !stored.get().equals(topicId)) {
-      throw new InconsistentTopicIdException("Partition directory " + dir + " belongs to topic id " + stored.get() + ", not " + topicId
-          + "; delete the directory (or the old topic) first");
-    }
-    Uuid id = topicId == null || topicId.equals(Uuid.ZERO_UUID) ? stored.orElse(Uuid.ZERO_UUID) : topicId;
-    if (stored.isEmpty() && !id.equals(Uuid.ZERO_UUID)) {
-      PartitionMetadata.write(dir, id);
-    }
-    PartitionLog log = new PartitionLog(dir, tp, id, config, time);
-    log.load();
-    return log;
-  }
-
-  // ------------------------------------------------------------------ loading and recovery
-
-  private void load() throws IOException {
-    boolean clean = RecoveryCheckpoint.cleanShutdown(dir);
-    long checkpointedRecovery = RecoveryCheckpoint.read(dir);
-    TreeSet<Long> bases = new TreeSet<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.endsWith(Segment.DELETED_SUFFIX) || name.endsWith(Segment.CLEANED_SUFFIX) || name.endsWith(".tmp")) {
-          Files.deleteIfExists(p);
-        } else if (name.endsWith(Segment.LOG_SUFFIX + Segment.SWAP_SUFFIX)) {
-          long base = parseBase(name);
-          LOG.warn("Completing an interrupted compaction swap of {} in {}", Segment.fileName(base), dir);
-          Files.deleteIfExists(Segment.indexFile(dir, base));
-          Files.deleteIfExists(Segment.timeIndexFile(dir, base));
-          Segment.moveReplacing(p, Segment.logFile(dir, base));
-          bases.add(base);
-        } else if (name.endsWith(Segment.LOG_SUFFIX)) {
-          bases.add(parseBase(name));
-        }
-      }
-    }
-    long now = time.milliseconds();
-    Long recoverFromBase = clean ? null : Optional.ofNullable(floorOrFirst(bases, checkpointedRecovery)).orElse(null);
-    boolean truncatedTail = false;
-    for (long base : bases) {
-      if (truncatedTail) {
-        LOG.warn("Deleting segment {} of {}: it follows a truncated corrupt segment", Segment.logFile(dir, base), tp);
-        Files.deleteIfExists(Segment.logFile(dir, base));
-        Files.deleteIfExists(Segment.indexFile(dir, base));
-        Files.deleteIfExists(Segment.timeIndexFile(dir, base));
-        continue;
-      }
-      Segment seg = Segment.open(dir, base, config, now);
-      long truncated;
-      if (recoverFromBase != null && base >= recoverFromBase) {
-        truncated = seg.recover();
-      } else {
-        truncated = seg.loadClean();
-      }
-      segments.put(base, seg);
-      if (truncated > 0) {
-        truncatedTail = true;
-      }
-    }
-    long startCheckpoint = readOffsetFile(LOG_START_FILE);
-    if (segments.isEmpty()) {
-      segments.put(startCheckpoint, Segment.create(dir, startCheckpoint, config, now));
-    }
-    logEndOffset = segments.lastEntry().getValue().nextOffset();
-    logStartOffset = Math.min(Math.max(startCheckpoint, segments.firstKey()), logEndOffset);
-    cleanerCheckpoint = readOffsetFile(CLEANER_FILE);
-    epochCache.truncateFromEnd(logEndOffset);
-    epochCache.truncateFromStart(logStartOffset);
-    rebuildProducerState();
-    if (!clean) {
-      for (Segment s : segments.values()) {
-        s.flush();
-      }
-    }
-    recoveryPoint = logEndOffset;
-    RecoveryCheckpoint.write(dir, recoveryPoint);
-    RecoveryCheckpoint.clearCleanShutdown(dir);
-    lastFlushMs = now;
-    LOG.info("Loaded {} from {}: {} segments, log start {}, log end {}, {} producers ({})", tp, dir, segments.size(),
-        logStartOffset, logEndOffset, producers.producerCount(), bases.isEmpty() ? "new log" : clean ? "clean shutdown" : "recovered after unclean shutdown");
-  }
-
-  private static Long floorOrFirst(TreeSet<Long> bases, long offset) {
-    Long f = bases.floor(offset);
-    return f != null ? f : (bases.isEmpty() ? null : bases.first());
-  }
-
-  private static long parseBase(String name) throws IOException {
-    try {
-      return Long.parseLong(name.substring(0, name.indexOf('.')));
-    } catch (RuntimeException e) {
-      throw new IOException("Unexpected file name " + name + " in a partition directory", e);
-    }
-  }
-
-  private long readOffsetFile(String name) {
-    Path f = dir.resolve(name);
-    if (!Files.exists(f)) {
-      return 0;
-    }
-    try {
-      List<String> lines = CheckpointFile.readLines(f);
-      return Long.parseLong(lines.get(1).trim());
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Checkpoint {} is unreadable ({}); using 0", f, e.toString());
-      return 0;
-    }
-  }
-
-  private void writeOffsetFile(String name, long offset) throws IOException {
-    CheckpointFile.write(dir.resolve(name), "0\n" + offset + "\n");
-  }
-
-  /** Producer state = newest snapshot at or below LEO + replay of the batches after it. */
-  private void rebuildProducerState() throws IOException {
-    long snapshotOffset = producers.loadLatestSnapshot(logEndOffset);
-    long from = Math.max(snapshotOffset, 0);
-    for (Segment seg : segments.values()) {
-      if (seg.nextOffset() <= from) {
-        continue;
-      }
-      for (FileChannelRecordBatch batch : seg.records().batches()) {
-        if (batch.lastOffset() >= from) {
-          producers.replay(batch);
-        }
-      }
-    }
+    Uuid id = LogLoader.resolveTopicId(dir, topicId);
+    LoadedLog loaded = new LogLoader(dir, tp, config, time).load();
+    return new PartitionLog(dir, tp, id, config, time, loaded);
   }
 
   // ------------------------------------------------------------------ accessors
@@ -241,11 +113,7 @@ public final class PartitionLog implements Closeable {
 
   /** Bytes of all segments. */
   public long size() {
-    long total = 0;
-    for (Segment s : segments.values()) {
-      total += s.sizeInBytes();
-    }
-    return total;
+    return segments.sizeInBytes();
   }
 
   long recoveryPoint() {
@@ -253,11 +121,11 @@ public final class PartitionLog implements Closeable {
   }
 
   List<Long> segmentBaseOffsets() {
-    return new ArrayList<>(segments.keySet());
+    return segments.baseOffsets();
   }
 
   List<Segment> segmentList() {
-    return new ArrayList<>(segments.values());
+    return new ArrayList<>(segments.all());
   }
 
   Time time() {
@@ -265,101 +133,6 @@ public final class PartitionLog implements Closeable {
   }
 
   // ------------------------------------------------------------------ appends
-
-  /** What validation found in a request. */
-  private record Validated(List<MutableRecordBatch> batches, int recordCount) {}
-
-  private String where() {
-    return tp + " (log end offset " + logEndOffset + ")";
-  }
-
-  /**
-   * Checks every batch of a request before anything is written: magic 2, size fields, CRC, record count,
-   * records iterable, size limit, keys for compacted topics. A leader (producer) batch must hold exactly
-   * lastOffsetDelta+1 records with sequential offsets; a follower batch may come from a compacted leader
-   * log, so it may hold fewer (offsets strictly increasing within the batch), or none when it is the empty
-   * batch that compaction keeps to remember a producer's last sequence.
-   */
-  private Validated validate(MemoryRecords records, boolean fromLeaderLog) {
-    if (records == null || records.buffer().remaining() == 0) {
-      throw new InvalidRecordException("Empty produce request for " + where());
-    }
-    LogConfig cfg = config;
-    List<MutableRecordBatch> batches = new ArrayList<>();
-    int total = 0;
-    int recordCount = 0;
-    Iterator<MutableRecordBatch> it = records.batches().iterator();
-    while (true) {
-      MutableRecordBatch batch;
-      try {
-        if (!it.hasNext()) {
-          break;
-        }
-        batch = it.next();
-      } catch (CorruptRecordException e) {
-        throw new CorruptRecordException("Corrupt batch at request position " + total + " for " + where() + ": " + e.getMessage());
-      }
-      long offsetForErrors = logEndOffset + recordCount;
-      if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
-        throw new InvalidRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " uses magic v" + batch.magic()
-            + "; magic v0/v1 not supported, upgrade the client (message format v2 is required)");
-      }
-      int size = batch.sizeInBytes();
-      if (size > cfg.maxMessageBytes()) {
-        throw new RecordTooLargeException("Record batch of " + size + " bytes for " + tp + " at offset " + offsetForErrors
-            + " exceeds max.message.bytes=" + cfg.maxMessageBytes());
-      }
-      try {
-        batch.ensureValid();
-      } catch (CorruptRecordException e) {
-        throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " is corrupt: " + e.getMessage());
-      }
-      long delta = batch.lastOffset() - batch.baseOffset();
-      Integer count = batch.countOrNull();
-      boolean countOk = count != null && delta >= 0
-          && (fromLeaderLog ? count <= delta + 1 && (count > 0 || batch.hasProducerId()) : count == delta + 1);
-      if (!countOk) {
-        throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " declares " + count
-            + " records but a last offset delta of " + delta);
-      }
-      int seen = 0;
-      try (CloseableIterator<Record> recs = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
-        while (recs.hasNext()) {
-          Record r = recs.next();
-          boolean offsetOk = fromLeaderLog ? r.offset() >= batch.baseOffset() + seen && r.offset() <= batch.lastOffset()
-              : r.offset() == batch.baseOffset() + seen;
-          if (!offsetOk) {
-            throw new InvalidRecordException("Record " + seen + " of a batch for " + tp + " at offset " + offsetForErrors
-                + " has a non-sequential offset delta");
-          }
-          if (cfg.compact() && !r.hasKey() && !batch.isControlBatch()) {
-            throw new InvalidRecordException("Record for " + tp + " at offset " + (offsetForErrors + seen)
-                + " has no key: compacted topic requires keyed records");
-          }
-          seen++;
-        }
-      } catch (InvalidRecordException e) {
-        throw e;
-      } catch (KafkaException | IllegalStateException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
-        throw new CorruptRecordException("Records of a batch for " + tp + " at offset " + offsetForErrors + " cannot be read: " + e);
-      }
-      if (seen != count) {
-        throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " declares " + count
-            + " records but holds " + seen);
-      }
-      total += size;
-      recordCount += count;
-      batches.add(batch);
-    }
-    if (total != records.buffer().remaining()) {
-      throw new CorruptRecordException("Produce request for " + tp + " has " + (records.buffer().remaining() - total)
-          + " trailing bytes that are not a whole record batch (at offset " + (logEndOffset + recordCount) + ")");
-    }
-    if (batches.isEmpty()) {
-      throw new InvalidRecordException("Produce request for " + where() + " holds no record batch");
-    }
-    return new Validated(batches, recordCount);
-  }
 
   /** The same bytes as a MemoryRecords whose buffer starts at position 0 (sizeInBytes() is the buffer's limit). */
   private static MemoryRecords fromPositionZero(MemoryRecords records) {
@@ -373,7 +146,7 @@ public final class PartitionLog implements Closeable {
   public synchronized AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch) throws IOException {
     ensureOpen();
     records = fromPositionZero(records);
-    Validated v = validate(records, false);
+    ValidatedBatches v = BatchValidator.forConfig(tp, config).validate(records, logEndOffset, Source.PRODUCER);
     long now = time.milliseconds();
     boolean logAppendTime = config.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
     ProducerStateManager.Staged staged = producers.stage();
@@ -413,7 +186,7 @@ public final class PartitionLog implements Closeable {
   public synchronized AppendResult appendAsFollower(MemoryRecords records) throws IOException {
     ensureOpen();
     records = fromPositionZero(records);
-    Validated v = validate(records, true);
+    ValidatedBatches v = BatchValidator.forConfig(tp, config).validate(records, logEndOffset, Source.LEADER_LOG);
     long now = time.milliseconds();
     long expected = logEndOffset;
     ProducerStateManager.Staged staged = producers.stage();
@@ -449,7 +222,7 @@ public final class PartitionLog implements Closeable {
   }
 
   private Segment maybeRoll(int size, long firstOffset, long lastOffset, long now) throws IOException {
-    Segment active = segments.lastEntry().getValue();
+    Segment active = segments.active();
     LogConfig cfg = config;
     boolean full = active.sizeInBytes() > 0 && (long) active.sizeInBytes() + size > cfg.segmentBytes();
     boolean old = active.sizeInBytes() > 0 && now - active.createdMs() > cfg.segmentMs();
@@ -463,14 +236,14 @@ public final class PartitionLog implements Closeable {
 
   /** Starts a new active segment at newBase; the previous one gets its final time-index entry and a producer snapshot is taken. */
   private Segment roll(long newBase, long now) throws IOException {
-    Segment prev = segments.lastEntry().getValue();
+    Segment prev = segments.active();
     if (prev.sizeInBytes() == 0 && prev.baseOffset() == newBase) {
       return prev;
     }
     prev.onBecomeInactive();
     producers.takeSnapshot(logEndOffset, false);
     Segment seg = Segment.create(dir, newBase, config, now);
-    segments.put(newBase, seg);
+    segments.add(seg);
     if (prev.sizeInBytes() == 0) { // an empty previous segment is useless
       segments.remove(prev.baseOffset());
       prev.deleteFiles();
@@ -503,25 +276,8 @@ public final class PartitionLog implements Closeable {
       throw new OffsetOutOfRangeException("Offset " + startOffset + " is out of range for " + tp + ": the log holds offsets ["
           + start + ", " + end + ")");
     }
-    Map.Entry<Long, Segment> e = segments.floorEntry(startOffset);
-    if (e == null) {
-      e = segments.firstEntry();
-    }
-    while (e != null) {
-      Segment seg = e.getValue();
-      if (seg.baseOffset() >= maxOffsetExclusive) {
-        break;
-      }
-      FileRecords r = seg.read(startOffset, maxBytes, maxOffsetExclusive, minOneBatch);
-      if (r != null) {
-        return new LogReadResult(r, logStartOffset, logEndOffset);
-      }
-      if (seg.positionOf(startOffset) >= 0) {
-        break; // the next batch is there but excluded by maxBytes or maxOffsetExclusive
-      }
-      e = segments.higherEntry(e.getKey());
-    }
-    return new LogReadResult(MemoryRecords.EMPTY, logStartOffset, logEndOffset);
+    FileRecords r = segments.read(startOffset, maxBytes, maxOffsetExclusive, minOneBatch);
+    return new LogReadResult(r != null ? r : MemoryRecords.EMPTY, logStartOffset, logEndOffset);
   }
 
   /**
@@ -537,16 +293,7 @@ public final class PartitionLog implements Closeable {
       return Optional.of(new FileRecords.TimestampAndOffset(RecordBatch.NO_TIMESTAMP, logEndOffset,
           epoch.isPresent() ? Optional.of(epoch.getAsInt()) : Optional.empty()));
     }
-    for (Segment seg : segments.values()) {
-      if (seg.nextOffset() <= logStartOffset) {
-        continue;
-      }
-      FileRecords.TimestampAndOffset r = seg.findOffsetByTimestamp(timestampMs, logStartOffset);
-      if (r != null) {
-        return Optional.of(r);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(segments.findOffsetByTimestamp(timestampMs, logStartOffset));
   }
 
   // ------------------------------------------------------------------ truncation
@@ -560,29 +307,29 @@ public final class PartitionLog implements Closeable {
     if (offset < 0) {
       throw new IllegalArgumentException("Cannot truncate " + tp + " to negative offset " + offset);
     }
-    if (offset <= logStartOffset && offset <= segments.firstKey()) {
+    if (offset <= logStartOffset && offset <= segments.firstBaseOffset()) {
       truncateFullyAndStartAt(offset);
       return;
     }
     LOG.info("Truncating {} to offset {} (log end was {})", tp, offset, logEndOffset);
-    for (Long base : new ArrayList<>(segments.tailMap(offset, false).keySet())) {
-      if (segments.size() > 1) {
+    for (long base : segments.baseOffsetsAbove(offset)) {
+      if (segments.count() > 1) {
         scheduleDelete(segments.remove(base));
       }
     }
-    Segment active = segments.lastEntry().getValue();
+    Segment active = segments.active();
     active.truncateTo(offset);
     logEndOffset = active.nextOffset();
     if (logStartOffset > logEndOffset) {
       logStartOffset = logEndOffset;
-      writeOffsetFile(LOG_START_FILE, logStartOffset);
+      OffsetCheckpoint.write(dir, OffsetCheckpoint.LOG_START_FILE, logStartOffset);
     }
     epochCache.truncateFromEnd(logEndOffset);
     producers.deleteSnapshotsAbove(logEndOffset);
-    rebuildProducerState();
+    LogLoader.rebuildProducerState(producers, segments.all(), logEndOffset);
     if (cleanerCheckpoint > logEndOffset) {
       cleanerCheckpoint = logEndOffset;
-      writeOffsetFile(CLEANER_FILE, cleanerCheckpoint);
+      OffsetCheckpoint.write(dir, OffsetCheckpoint.CLEANER_FILE, cleanerCheckpoint);
     }
     recoveryPoint = Math.min(recoveryPoint, logEndOffset);
     active.flush();
@@ -594,17 +341,10 @@ public final class PartitionLog implements Closeable {
     ensureOpen();
     LOG.info("Truncating {} fully and starting at offset {}", tp, offset);
     long now = time.milliseconds();
-    List<Segment> old = new ArrayList<>(segments.values());
-    segments.clear();
-    for (Segment s : old) {
-      if (s.baseOffset() == offset) {
-        s.renameAllWithSuffix(Segment.DELETED_SUFFIX);
-        pendingDeletes.add(new PendingDelete(s, now + config.fileDeleteDelayMs()));
-      } else {
-        scheduleDelete(s);
-      }
+    for (Segment s : segments.removeAll()) {
+      delayedDeletes.schedule(s, now + config.fileDeleteDelayMs()); // frees the base offset for the new segment
     }
-    segments.put(offset, Segment.create(dir, offset, config, now));
+    segments.add(Segment.create(dir, offset, config, now));
     logStartOffset = offset;
     logEndOffset = offset;
     epochCache.clear();
@@ -612,8 +352,8 @@ public final class PartitionLog implements Closeable {
     producers.deleteSnapshotsAbove(-1);
     recoveryPoint = offset;
     cleanerCheckpoint = offset;
-    writeOffsetFile(LOG_START_FILE, offset);
-    writeOffsetFile(CLEANER_FILE, offset);
+    OffsetCheckpoint.write(dir, OffsetCheckpoint.LOG_START_FILE, offset);
+    OffsetCheckpoint.write(dir, OffsetCheckpoint.CLEANER_FILE, offset);
     RecoveryCheckpoint.write(dir, offset);
   }
 
@@ -626,8 +366,7 @@ public final class PartitionLog implements Closeable {
     }
     long target = logEndOffset;
     if (target > recoveryPoint || unflushedMessages > 0) {
-      Long fromBase = segments.floorKey(recoveryPoint);
-      for (Segment s : (fromBase == null ? segments : segments.tailMap(fromBase, true)).values()) {
+      for (Segment s : segments.from(recoveryPoint)) {
         s.flush();
       }
       recoveryPoint = target;
@@ -645,7 +384,7 @@ public final class PartitionLog implements Closeable {
     if (logEndOffset > recoveryPoint && nowMs - lastFlushMs >= config.flushMs()) {
       flush();
     }
-    processPendingDeletes(nowMs, false);
+    delayedDeletes.deleteDue(nowMs);
   }
 
   // ------------------------------------------------------------------ retention
@@ -656,53 +395,27 @@ public final class PartitionLog implements Closeable {
    */
   public synchronized int deleteExpiredSegments(long nowMs) throws IOException {
     ensureOpen();
-    int deleted = 0;
-    LogConfig cfg = config;
-    // below the log start offset (DeleteRecords)
-    while (segments.size() > 1) {
-      Map.Entry<Long, Segment> second = segments.higherEntry(segments.firstKey());
-      if (second.getKey() <= logStartOffset) {
-        deleteFirstSegment();
-        deleted++;
-      } else {
-        break;
-      }
-    }
-    if (cfg.delete()) {
-      if (cfg.retentionMs() >= 0) {
-        while (segments.size() > 1) {
-          Segment first = segments.firstEntry().getValue();
-          long largest = first.maxTimestampSoFar() > 0 ? first.maxTimestampSoFar() : lastModified(first);
-          if (nowMs - largest > cfg.retentionMs()) {
-            deleteFirstSegment();
-            deleted++;
-          } else {
-            break;
-          }
-        }
-      }
-      if (cfg.retentionBytes() >= 0) {
-        long excess = size() - cfg.retentionBytes();
-        while (segments.size() > 1) {
-          Segment first = segments.firstEntry().getValue();
-          if (excess - first.sizeInBytes() >= 0) {
-            excess -= first.sizeInBytes();
-            deleteFirstSegment();
-            deleted++;
-          } else {
-            break;
-          }
-        }
-      }
+    int deleted = RetentionPolicy.segmentsToDelete(segmentFacts(), logStartOffset, config, nowMs);
+    for (int i = 0; i < deleted; i++) {
+      deleteFirstSegment();
     }
     if (deleted > 0) {
       epochCache.truncateFromStart(logStartOffset);
       producers.deleteSnapshotsBelow(logStartOffset);
-      writeOffsetFile(LOG_START_FILE, logStartOffset);
+      OffsetCheckpoint.write(dir, OffsetCheckpoint.LOG_START_FILE, logStartOffset);
       LOG.info("Deleted {} segments of {}; log start offset is now {}", deleted, tp, logStartOffset);
     }
-    processPendingDeletes(nowMs, false);
+    delayedDeletes.deleteDue(nowMs);
     return deleted;
+  }
+
+  private List<SegmentFacts> segmentFacts() {
+    List<SegmentFacts> facts = new ArrayList<>();
+    for (Segment s : segments.all()) {
+      long largestTimestamp = s.maxTimestampSoFar() > 0 ? s.maxTimestampSoFar() : lastModified(s);
+      facts.add(new SegmentFacts(s.baseOffset(), largestTimestamp, s.sizeInBytes()));
+    }
+    return facts;
   }
 
   private static long lastModified(Segment s) {
@@ -714,8 +427,8 @@ public final class PartitionLog implements Closeable {
   }
 
   private void deleteFirstSegment() throws IOException {
-    Segment first = segments.pollFirstEntry().getValue();
-    logStartOffset = Math.max(logStartOffset, segments.firstKey());
+    Segment first = segments.removeFirst();
+    logStartOffset = Math.max(logStartOffset, segments.firstBaseOffset());
     scheduleDelete(first);
   }
 
@@ -731,26 +444,14 @@ public final class PartitionLog implements Closeable {
     logStartOffset = offset;
     epochCache.truncateFromStart(offset);
     try {
-      writeOffsetFile(LOG_START_FILE, offset);
+      OffsetCheckpoint.write(dir, OffsetCheckpoint.LOG_START_FILE, offset);
     } catch (IOException e) {
       throw new KafkaStorageException("Cannot write the log start offset of " + tp + " in " + dir, e);
     }
   }
 
   private void scheduleDelete(Segment s) throws IOException {
-    s.renameAllWithSuffix(Segment.DELETED_SUFFIX);
-    pendingDeletes.add(new PendingDelete(s, time.milliseconds() + config.fileDeleteDelayMs()));
-  }
-
-  private void processPendingDeletes(long nowMs, boolean all) throws IOException {
-    Iterator<PendingDelete> it = pendingDeletes.iterator();
-    while (it.hasNext()) {
-      PendingDelete p = it.next();
-      if (all || nowMs >= p.dueMs()) {
-        p.segment().deleteFiles();
-        it.remove();
-      }
-    }
+    delayedDeletes.schedule(s, time.milliseconds() + config.fileDeleteDelayMs());
   }
 
   // ------------------------------------------------------------------ compaction support (LogCleaner)
@@ -774,24 +475,12 @@ public final class PartitionLog implements Closeable {
 
   synchronized void setCleanerCheckpoint(long offset) throws IOException {
     cleanerCheckpoint = offset;
-    writeOffsetFile(CLEANER_FILE, offset);
+    OffsetCheckpoint.write(dir, OffsetCheckpoint.CLEANER_FILE, offset);
   }
 
   /** Dirty bytes (inactive segments at or above the cleaner checkpoint) over all inactive bytes. */
   synchronized double dirtyRatio() {
-    long total = 0;
-    long dirty = 0;
-    Segment active = segments.lastEntry().getValue();
-    for (Segment s : segments.values()) {
-      if (s == active) {
-        break;
-      }
-      total += s.sizeInBytes();
-      if (s.nextOffset() > cleanerCheckpoint) {
-        dirty += s.sizeInBytes();
-      }
-    }
-    return total == 0 ? 0 : (double) dirty / total;
+    return segments.dirtyRatio(cleanerCheckpoint);
   }
 
   /** Replaces segment {@code base} with the cleaned file {@code swapFile} ({@code <base>.log.swap}). */
@@ -810,8 +499,8 @@ public final class PartitionLog implements Closeable {
       throw new IllegalStateException("Cleaned segment " + fresh.logPath() + " of " + tp + " failed validation");
     }
     fresh.onBecomeInactive(); // indexes are not fsynced: after a crash they are checked and rebuilt if torn
-    segments.put(base, fresh);
-    pendingDeletes.add(new PendingDelete(old, time.milliseconds() + config.fileDeleteDelayMs()));
+    segments.add(fresh);
+    delayedDeletes.scheduleRenamed(old, time.milliseconds() + config.fileDeleteDelayMs());
   }
 
   // ------------------------------------------------------------------ config, epochs, producers
@@ -865,42 +554,31 @@ public final class PartitionLog implements Closeable {
     if (closed) {
       return;
     }
-    Segment active = segments.lastEntry().getValue();
+    Segment active = segments.active();
     active.onBecomeInactive();
     flush();
     active.flush(); // the final time-index entry
     producers.takeSnapshot(logEndOffset, true);
     RecoveryCheckpoint.write(dir, logEndOffset);
     closed = true;
-    processPendingDeletes(0, true);
-    for (Segment s : segments.values()) {
-      s.close();
-    }
+    delayedDeletes.deleteAll();
+    segments.closeAll();
     RecoveryCheckpoint.markCleanShutdown(dir);
   }
 
   /** Simulates a process kill for tests: closes the files without flush, snapshot or clean-shutdown marker. */
   synchronized void closeUncleanlyForTests() throws IOException {
     closed = true;
-    for (Segment s : segments.values()) {
-      s.close();
-    }
-    for (PendingDelete p : pendingDeletes) {
-      p.segment().close();
-    }
+    segments.closeAll();
+    delayedDeletes.closeAll();
   }
 
   /** Topic deletion: closes the log and removes its directory. */
   public synchronized void deleteFiles() throws IOException {
     closed = true;
-    for (Segment s : segments.values()) {
-      s.close();
-    }
-    for (PendingDelete p : pendingDeletes) {
-      p.segment().close();
-    }
-    pendingDeletes.clear();
-    segments.clear();
+    segments.closeAll();
+    delayedDeletes.closeAll();
+    segments.removeAll();
     if (Files.exists(dir)) {
       try (Stream<Path> walk = Files.walk(dir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {

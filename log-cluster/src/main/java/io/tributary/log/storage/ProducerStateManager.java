@@ -2,6 +2,7 @@ package io.tributary.log.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -266,7 +267,7 @@ final class ProducerStateManager {
     buf.flip();
     Path target = snapshotFile(dir, offset);
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (var ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       while (buf.hasRemaining()) {
         ch.write(buf);
       }

@@ -18,7 +18,7 @@
  *   <tr><td>{@code recovery-point-offset-checkpoint}, {@code .clean-shutdown}</td>
  *       <td>{@link io.tributary.log.storage.RecoveryCheckpoint}</td><td>where recovery starts; clean-close marker</td></tr>
  *   <tr><td>{@code log-start-offset-checkpoint}, {@code cleaner-offset-checkpoint}</td>
- *       <td>{@link io.tributary.log.storage.PartitionLog}</td><td>log start (DeleteRecords, retention); compaction progress</td></tr>
+ *       <td>{@link io.tributary.log.storage.OffsetCheckpoint}</td><td>log start (DeleteRecords, retention); compaction progress</td></tr>
  *   <tr><td>{@code partition.metadata}</td><td>{@link io.tributary.log.storage.PartitionMetadata}</td><td>topic id</td></tr>
  *   <tr><td>{@code topic-overrides.properties}</td><td>{@link io.tributary.log.storage.LogManager}</td>
  *       <td>topic config overrides, so a restart loads the log with its config</td></tr>

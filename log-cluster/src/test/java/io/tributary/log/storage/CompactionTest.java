@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -14,12 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.nio.ByteBuffer;
-import org.apache.kafka.common.record.MemoryRecords;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.FileRecords;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -195,7 +196,7 @@ class CompactionTest {
       while (next < log.logEndOffset()) {
         LogReadResult r = log.read(next, 1000, Long.MAX_VALUE, true);
         ByteBuffer copy = ByteBuffer.allocate(r.records().sizeInBytes());
-        ((org.apache.kafka.common.record.FileRecords) r.records()).readInto(copy, 0);
+        ((FileRecords) r.records()).readInto(copy, 0);
         MemoryRecords mr = MemoryRecords.readableRecords(copy);
         follower.appendAsFollower(mr);
         for (RecordBatch b : mr.batches()) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -141,7 +142,7 @@ class IdempotenceTest {
     // and without any snapshot at all (full replay)
     log.closeUncleanlyForTests();
     for (Path p : new ProducerStateManager(tmp.resolve("payments-0"), TP).listSnapshots().values()) {
-      java.nio.file.Files.delete(p);
+      Files.delete(p);
     }
     log = reopen(false, Map.of("segment.bytes", "300"));
     assertTrue(log.appendAsLeader(idempotent(11, (short) 3, 20, 2, 1L), 0).duplicate());

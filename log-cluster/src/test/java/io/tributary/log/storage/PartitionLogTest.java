@@ -18,6 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -277,10 +280,10 @@ class PartitionLogTest extends PartitionLogFixture {
   @Test
   void readsRunConcurrentlyWithAppends() throws Exception {
     open(Map.of("segment.bytes", "4000", "index.interval.bytes", "100"));
-    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicBoolean done = new AtomicBoolean();
     Thread reader = new Thread(() -> {
-      java.util.Random rnd = new java.util.Random(1);
+      Random rnd = new Random(1);
       try {
         while (!done.get()) {
           long end = log.logEndOffset();

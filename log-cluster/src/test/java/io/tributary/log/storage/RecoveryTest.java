@@ -12,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -106,7 +107,7 @@ class RecoveryTest {
     log.close();
     log = null;
     byte[] junk = new byte[100];
-    java.util.Arrays.fill(junk, (byte) 0x7f);
+    Arrays.fill(junk, (byte) 0x7f);
     appendBytes(file, junk);
     open(Map.of());
     assertEquals(10, log.logEndOffset());
@@ -217,7 +218,7 @@ class RecoveryTest {
     fr.close();
     byte[] all = Files.readAllBytes(seg0);
     Path swap = dir().resolve(seg0.getFileName() + ".swap");
-    Files.write(swap, java.util.Arrays.copyOf(all, firstSize));
+    Files.write(swap, Arrays.copyOf(all, firstSize));
     Files.write(dir().resolve(seg0.getFileName() + ".cleaned"), new byte[] {1, 2, 3});
     open(Map.of("segment.bytes", "300"));
     assertFalse(Files.exists(swap));

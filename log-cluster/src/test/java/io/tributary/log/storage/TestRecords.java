@@ -1,5 +1,6 @@
 package io.tributary.log.storage;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ final class TestRecords {
   }
 
   /** Every record of the log from its start to its end, reading segment after segment as a consumer would. */
-  static List<Rec> readAll(PartitionLog log) throws java.io.IOException {
+  static List<Rec> readAll(PartitionLog log) throws IOException {
     List<Rec> out = new ArrayList<>();
     long next = log.logStartOffset();
     while (next < log.logEndOffset()) {
