@@ -27,6 +27,12 @@ import org.apache.kafka.common.protocol.Errors;
  * CompletingRebalance (every member rejoined, or the rebalance timeout passed and the missing ones were
  * removed; the generation is bumped and the leader gets the member list) → Stable (the leader's
  * SyncGroup brought the assignments). Removing the last member makes it Empty; delete/expiry makes it Dead.
+ *
+ * <p>Why one file of ~800 lines: every transition reads and writes the same member table, the parked
+ * request tokens and the phase deadlines together (a join can fence a static member, void a generation's
+ * assignments and complete the join in one step), so a split would pass all of that state between classes
+ * without making either half testable on its own. The member record ({@link GroupMember}), the effects
+ * ({@link GroupEffect}) and the durable form's encoding ({@link OffsetsTopicFormat}) already live apart.
  */
 public final class ClassicGroup {
 
