@@ -12,8 +12,6 @@ import io.tributary.log.group.OffsetManager.CommitRequest;
 import io.tributary.log.group.OffsetManager.Fetched;
 import io.tributary.log.group.OffsetManager.LoadedGroup;
 import io.tributary.log.group.OffsetsTopicFormat.CommittedOffset;
-import io.tributary.log.storage.LogReadResult;
-import io.tributary.log.storage.PartitionLog;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -32,8 +30,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.record.Record;
-import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +53,6 @@ import org.slf4j.LoggerFactory;
 final class GroupActor {
   private static final Logger log = LoggerFactory.getLogger(GroupActor.class);
   static final long TICK_MS = 100;
-  /** Bytes read from an offsets partition per step of a load. */
-  static final int LOAD_READ_MAX_BYTES = 1 << 20;
   /** How long {@link #close} waits for the groups to be unloaded. */
   static final long CLOSE_TIMEOUT_MS = 5_000;
 
@@ -195,36 +189,10 @@ final class GroupActor {
   /** Replays offsets partition {@code p} from its log start to its log end into groups and offsets. */
   private void load(int p, int epoch) throws Exception {
     TopicPartition tp = new TopicPartition(OffsetsTopicFormat.TOPIC, p);
-    PartitionLog plog = host.log(tp);
     long start = time.milliseconds();
-    long offset = plog.logStartOffset();
-    long end = plog.logEndOffset();
-    OffsetManager.Replay replay = new OffsetManager.Replay();
-    int records = 0;
-    while (offset < end) {
-      LogReadResult r = plog.read(offset, LOAD_READ_MAX_BYTES, end, true);
-      long next = offset;
-      for (RecordBatch batch : r.records().batches()) {
-        for (Record rec : batch) {
-          if (rec.offset() < offset || rec.offset() >= end) {
-            continue;
-          }
-          records++;
-          OffsetsTopicFormat.Entry e = OffsetsTopicFormat.decode(rec);
-          if (e instanceof OffsetsTopicFormat.Unknown unknown) {
-            log.warn("{} offset {}: skipping record ({})", tp, rec.offset(), unknown.reason());
-          }
-          replay.apply(e);
-        }
-        next = Math.max(next, batch.nextOffset());
-      }
-      if (next <= offset) {
-        break; // nothing readable (should not happen below the log end)
-      }
-      offset = next;
-    }
+    OffsetsLoader.Loaded read = OffsetsLoader.read(tp, host.log(tp));
     long now = time.milliseconds();
-    List<LoadedGroup> loaded = replay.groups(now);
+    List<LoadedGroup> loaded = read.replay().groups(now);
     for (LoadedGroup g : loaded) {
       ClassicGroup group = g.snapshot() == null
           ? new ClassicGroup(g.groupId(), config.groups(), GroupActor::uuid, g.emptySinceMs())
@@ -234,7 +202,7 @@ final class GroupActor {
     }
     owned.put(p, epoch);
     log.info("broker {} loaded {} at leader epoch {}: {} records up to offset {}, {} groups, in {} ms",
-        config.brokerId(), tp, epoch, records, end, loaded.size(), time.milliseconds() - start);
+        config.brokerId(), tp, epoch, read.records(), read.endOffset(), loaded.size(), time.milliseconds() - start);
   }
 
   /** Drops the groups of partition {@code p}: parked requests are told NOT_COORDINATOR and find the new one. */
