@@ -25,7 +25,7 @@ import org.apache.kafka.common.utils.Time;
  * {@link GroupApis}. The dependency points down only: group/ knows nothing of broker/.
  */
 final class GroupCoordinatorWiring {
-  /** Kafka's {@code group.max.size} default: members (and pending member ids) per group. */
+  /** The most members (and pending member ids) a group may hold; fixed (Kafka's {@code group.max.size} is a key). */
   static final int GROUP_MAX_SIZE = 1_000;
 
   private GroupCoordinatorWiring() {}
