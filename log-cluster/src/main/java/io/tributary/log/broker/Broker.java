@@ -85,7 +85,7 @@ public final class Broker implements AutoCloseable {
 
     TopicAdmin topics = new TopicAdmin(store, metadata, topicDefaults);
     // The group coordinator (consumer groups, committed offsets): created here once it exists.
-    groups = new io.tributary.log.group.GroupCoordinator(config, replicas, topics, Time.SYSTEM).start();
+    groups = GroupCoordinatorWiring.start(config, replicas, topics, Time.SYSTEM);
     ApiVersionTable versions = KafkaApis.versionTable(groups);
     KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store), groups);
     server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.socketRequestMaxBytes(),

@@ -27,6 +27,13 @@ import org.apache.kafka.common.protocol.Errors;
  * CompletingRebalance (every member rejoined, or the rebalance timeout passed and the missing ones were
  * removed; the generation is bumped and the leader gets the member list) → Stable (the leader's
  * SyncGroup brought the assignments). Removing the last member makes it Empty; delete/expiry makes it Dead.
+ *
+ * <p>Why one file of ~800 lines: every transition reads and writes the same member table, the parked
+ * request tokens and the phase deadlines together (a join can fence a static member, void a generation's
+ * assignments and complete the join in one step), so a split would pass all of that state between classes
+ * without making either half testable on its own. The member record ({@link GroupMember}), the effects
+ * ({@link GroupEffect}), the protocol vote ({@link ProtocolVote}) and the durable form's encoding
+ * ({@link OffsetsTopicFormat}) live apart.
  */
 public final class ClassicGroup {
 
@@ -420,37 +427,21 @@ public final class ClassicGroup {
     return new JoinResult(Errors.NONE, generationId, protocolType, protocolName, leaderId, m.memberId, list, false);
   }
 
-  /**
-   * The protocol every member supports that most members list first among those (Kafka's vote); a
-   * tie goes to the leader's order of preference.
-   */
-  String selectProtocol() {
-    GroupMember leader = members.get(leaderId);
-    List<String> candidates = new ArrayList<>();
-    for (String p : leader.protocols.keySet()) {
-      if (members.values().stream().allMatch(m -> m.protocols.containsKey(p))) {
-        candidates.add(p);
-      }
-    }
-    if (candidates.isEmpty()) {
+  /** The group's protocol for the new generation ({@link ProtocolVote}); members were checked at join. */
+  private String selectProtocol() {
+    String selected = ProtocolVote.select(members.get(leaderId).protocols.keySet(), memberProtocolOrders());
+    if (selected == null) {
       throw new IllegalStateException("group " + groupId + ": members share no protocol (checked at join)");
     }
-    Map<String, Integer> votes = new HashMap<>();
+    return selected;
+  }
+
+  private List<Collection<String>> memberProtocolOrders() {
+    List<Collection<String>> orders = new ArrayList<>();
     for (GroupMember m : members.values()) {
-      for (String p : m.protocols.keySet()) {
-        if (candidates.contains(p)) {
-          votes.merge(p, 1, Integer::sum);
-          break;
-        }
-      }
+      orders.add(m.protocols.keySet());
     }
-    String best = candidates.get(0);
-    for (String p : candidates) {
-      if (votes.getOrDefault(p, 0) > votes.getOrDefault(best, 0)) {
-        best = p;
-      }
-    }
-    return best;
+    return orders;
   }
 
   private boolean supportsProtocols(String type, Map<String, byte[]> protocols) {
@@ -460,15 +451,7 @@ public final class ClassicGroup {
     if (members.isEmpty()) {
       return true;
     }
-    if (!type.equals(protocolType)) {
-      return false;
-    }
-    for (String p : protocols.keySet()) {
-      if (members.values().stream().allMatch(m -> m.protocols.containsKey(p))) {
-        return true;
-      }
-    }
-    return false;
+    return type.equals(protocolType) && ProtocolVote.sharesOne(protocols.keySet(), memberProtocolOrders());
   }
 
   private boolean isFull() {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,7 +60,7 @@ class OffsetRetentionTest {
         try (KafkaConsumer<byte[], byte[]> simple = new KafkaConsumer<>(sp)) {
           simple.assign(List.of(p0));
           simple.commitSync(Map.of(p0, new OffsetAndMetadata(5)));
-          assertEquals(5, simple.committed(java.util.Set.of(p0)).get(p0).offset());
+          assertEquals(5, simple.committed(Set.of(p0)).get(p0).offset());
         }
         long deadline = System.currentTimeMillis() + 10_000;
         while (!offsets(admin, "ephemeral").isEmpty() || listed(admin, "ephemeral")) {

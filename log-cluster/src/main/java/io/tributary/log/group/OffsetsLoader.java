@@ -1,0 +1,56 @@
+package io.tributary.log.group;
+
+import io.tributary.log.storage.LogReadResult;
+import io.tributary.log.storage.PartitionLog;
+import java.io.IOException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.Record;
+import org.apache.kafka.common.record.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one offsets partition from its log start to the log end it had when the read began (what a new
+ * coordinator loads), decoding every record into an {@link OffsetManager.Replay}. The I/O half of a load;
+ * the replay decides.
+ */
+final class OffsetsLoader {
+  private static final Logger log = LoggerFactory.getLogger(OffsetsLoader.class);
+  /** Bytes read from the log per step. */
+  static final int READ_MAX_BYTES = 1 << 20;
+
+  private OffsetsLoader() {}
+
+  /** What a read found: the replay, how many records it decoded and the offset it read up to (exclusive). */
+  record Loaded(OffsetManager.Replay replay, int records, long endOffset) {}
+
+  static Loaded read(TopicPartition tp, PartitionLog plog) throws IOException {
+    long offset = plog.logStartOffset();
+    long end = plog.logEndOffset();
+    OffsetManager.Replay replay = new OffsetManager.Replay();
+    int records = 0;
+    while (offset < end) {
+      LogReadResult r = plog.read(offset, READ_MAX_BYTES, end, true);
+      long next = offset;
+      for (RecordBatch batch : r.records().batches()) {
+        for (Record rec : batch) {
+          if (rec.offset() < offset || rec.offset() >= end) {
+            continue;
+          }
+          records++;
+          OffsetsTopicFormat.Entry e = OffsetsTopicFormat.decode(rec);
+          if (e instanceof OffsetsTopicFormat.Unknown unknown) {
+            log.warn("{} offset {}: skipping record ({})", tp, rec.offset(), unknown.reason());
+          }
+          replay.apply(e);
+        }
+        next = Math.max(next, batch.nextOffset());
+      }
+      if (next <= offset) {
+        break; // nothing readable (should not happen below the log end)
+      }
+      offset = next;
+    }
+    return new Loaded(replay, records, end);
+  }
+}
