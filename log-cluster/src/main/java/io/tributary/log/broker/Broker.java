@@ -5,6 +5,7 @@ import io.tributary.log.cluster.ClusterStore;
 import io.tributary.log.cluster.Controller;
 import io.tributary.log.cluster.MetadataCache;
 import io.tributary.log.cluster.ZkPaths;
+import io.tributary.log.group.GroupCoordinator;
 import io.tributary.log.network.KafkaServer;
 import io.tributary.log.protocol.ApiVersionTable;
 import io.tributary.log.protocol.RequestDecoder;
@@ -85,11 +86,11 @@ public final class Broker implements AutoCloseable {
 
     TopicAdmin topics = new TopicAdmin(store, metadata, topicDefaults);
     // The group coordinator (consumer groups, committed offsets): created here once it exists.
-    groups = new io.tributary.log.group.GroupCoordinator(config, replicas, topics, Time.SYSTEM).start();
+    groups = new GroupCoordinator(config, replicas, topics, Time.SYSTEM).start();
     ApiVersionTable versions = KafkaApis.versionTable(groups);
     KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store), groups);
     server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.socketRequestMaxBytes(),
-        config.networkThreads(), new RequestDecoder(versions), apis);
+        config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), new RequestDecoder(versions), apis);
     server.start();
 
     registration = new BrokerInfo(config.brokerId(), config.advertisedHost(), config.advertisedPort(server.boundPort()), config.rack());
