@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
@@ -105,6 +107,15 @@ public final class KafkaApis implements RequestHandler {
           return produce.handle(request);
         case FETCH:
           return fetch.handle(request);
+        // These wait for this broker's metadata to show a change: they answer when it does.
+        case METADATA:
+          return metadata(request);
+        case CREATE_TOPICS:
+          return createTopics(request);
+        case DELETE_TOPICS:
+          return deleteTopics(request);
+        case INCREMENTAL_ALTER_CONFIGS:
+          return alterConfigs(request);
         default:
           if (groups != null && groups.apis().contains(request.apiKey())) {
             return groups.handle(request);
@@ -124,20 +135,12 @@ public final class KafkaApis implements RequestHandler {
     switch (request.apiKey()) {
       case API_VERSIONS:
         return new ApiVersionsResponseData().setApiKeys(versions.toCollection());
-      case METADATA:
-        return metadata(request);
       case LIST_OFFSETS:
         return listOffsets(request);
       case INIT_PRODUCER_ID:
         return initProducerId(request);
-      case CREATE_TOPICS:
-        return createTopics(request);
-      case DELETE_TOPICS:
-        return deleteTopics(request);
       case DESCRIBE_CONFIGS:
         return describeConfigs(request);
-      case INCREMENTAL_ALTER_CONFIGS:
-        return alterConfigs(request);
       case DESCRIBE_CLUSTER:
         return describeCluster(request);
       case OFFSET_FOR_LEADER_EPOCH:
@@ -149,7 +152,7 @@ public final class KafkaApis implements RequestHandler {
 
   // ---- Metadata ---------------------------------------------------------------------------------
 
-  private ApiMessage metadata(KafkaRequest request) {
+  private CompletableFuture<ApiMessage> metadata(KafkaRequest request) {
     MetadataRequestData data = request.data();
     short v = request.version();
     ClusterImage image = replicas.image();
@@ -167,6 +170,23 @@ public final class KafkaApis implements RequestHandler {
       }
     }
     boolean autoCreate = config.autoCreateTopics() && (v < 4 || data.allowAutoTopicCreation());
+    List<CompletableFuture<Void>> creating = new ArrayList<>();
+    if (!all && autoCreate) {
+      for (String name : names) {
+        if (!image.topics().containsKey(name) && !Topic.isInternal(name)) {
+          creating.add(autoCreate(name));
+        }
+      }
+    }
+    if (creating.isEmpty()) {
+      return CompletableFuture.completedFuture(metadata(v, names, autoCreate));
+    }
+    return CompletableFuture.allOf(creating.toArray(CompletableFuture[]::new)).thenApply(created -> metadata(v, names, autoCreate));
+  }
+
+  /** The Metadata response for {@code names} from the current image (after any auto-creation finished). */
+  private MetadataResponseData metadata(short v, List<String> names, boolean autoCreate) {
+    ClusterImage image = replicas.image();
     MetadataResponseData response = new MetadataResponseData();
     for (BrokerInfo b : sortedBrokers(image)) {
       MetadataResponseData.MetadataResponseBroker mb = new MetadataResponseData.MetadataResponseBroker()
@@ -185,10 +205,6 @@ public final class KafkaApis implements RequestHandler {
     for (String name : names) {
       MetadataResponseData.MetadataResponseTopic mt = new MetadataResponseData.MetadataResponseTopic().setName(name);
       TopicInfo topic = image.topics().get(name);
-      if (topic == null && !all && autoCreate && !Topic.isInternal(name)) {
-        topic = autoCreate(name);
-        image = replicas.image();
-      }
       if (topic == null) {
         mt.setErrorCode((autoCreate && isValidName(name) ? Errors.LEADER_NOT_AVAILABLE : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
         if (!isValidName(name)) {
@@ -243,20 +259,25 @@ public final class KafkaApis implements RequestHandler {
     }
   }
 
-  private TopicInfo autoCreate(String name) {
+  /** Creates a topic a client asked Metadata for; completes (never fails) once it is created or failed. */
+  private CompletableFuture<Void> autoCreate(String name) {
     if (!isValidName(name)) {
-      return null;
+      return CompletableFuture.completedFuture(null);
     }
     int live = replicas.image().liveBrokers().size();
     int rf = Math.max(1, Math.min(config.defaultReplicationFactor(), live));
-    try {
-      return topics.create(new TopicAdmin.NewTopic(name, config.numPartitions(), rf, new TreeMap<>(), Map.of()), false);
-    } catch (TopicExistsException e) {
-      return replicas.image().topics().get(name);
-    } catch (Exception e) {
-      log.warn("auto-creation of topic '{}' failed: {}", name, e.getMessage());
-      return null;
-    }
+    return topics.createAsync(new TopicAdmin.NewTopic(name, config.numPartitions(), rf, new TreeMap<>(), Map.of()), false)
+        .handle((created, error) -> {
+          Throwable cause = error == null ? null : unwrap(error);
+          if (cause != null && !(cause instanceof TopicExistsException)) {
+            log.warn("auto-creation of topic '{}' failed: {}", name, cause.getMessage());
+          }
+          return null;
+        });
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   private static List<BrokerInfo> sortedBrokers(ClusterImage image) {
@@ -359,12 +380,15 @@ public final class KafkaApis implements RequestHandler {
 
   // ---- Topic admin ------------------------------------------------------------------------------
 
-  private ApiMessage createTopics(KafkaRequest request) {
+  private CompletableFuture<ApiMessage> createTopics(KafkaRequest request) {
     CreateTopicsRequestData data = request.data();
     short v = request.version();
     CreateTopicsResponseData response = new CreateTopicsResponseData();
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (CreateTopicsRequestData.CreatableTopic t : data.topics()) {
       CreateTopicsResponseData.CreatableTopicResult result = new CreateTopicsResponseData.CreatableTopicResult().setName(t.name());
+      response.topics().add(result);
+      CompletableFuture<TopicInfo> creation;
       try {
         Map<String, String> configs = new LinkedHashMap<>();
         for (CreateTopicsRequestData.CreatableTopicConfig c : t.configs()) {
@@ -379,37 +403,54 @@ public final class KafkaApis implements RequestHandler {
         }
         int partitions = t.numPartitions() == -1 ? config.numPartitions() : t.numPartitions();
         int rf = t.replicationFactor() == -1 ? config.defaultReplicationFactor() : t.replicationFactor();
-        TopicInfo created = topics.create(new TopicAdmin.NewTopic(t.name(), partitions, rf, assignment, configs), data.validateOnly());
-        if (v >= 5) {
-          result.setNumPartitions(created.partitionCount())
-              .setReplicationFactor((short) created.replicas().get(0).size());
-          LogConfig effective = topics.effectiveConfig(created);
-          for (Map.Entry<String, String> e : effective.toMap().entrySet()) {
-            result.configs().add(new CreateTopicsResponseData.CreatableTopicConfigs()
-                .setName(e.getKey()).setValue(e.getValue())
-                .setConfigSource(configSource(created, effective, e.getKey()))
-                .setReadOnly(false).setIsSensitive(false));
+        creation = topics.createAsync(new TopicAdmin.NewTopic(t.name(), partitions, rf, assignment, configs), data.validateOnly());
+      } catch (Exception e) {
+        creation = CompletableFuture.failedFuture(e);
+      }
+      pending.add(creation.handle((created, error) -> {
+        Throwable failure = error == null ? null : unwrap(error);
+        if (failure == null) {
+          try {
+            describeCreated(result, created, v);
+          } catch (RuntimeException e) {
+            failure = e;
           }
         }
-        if (v >= 7) {
-          result.setTopicId(created.id());
+        if (failure != null) {
+          Errors code = failure instanceof ConfigException ? Errors.INVALID_CONFIG : Errors.forException(failure);
+          if (code == Errors.UNKNOWN_SERVER_ERROR) {
+            log.error("CreateTopics '{}' failed", t.name(), failure);
+          }
+          result.setErrorCode(code.code());
+          if (v >= 1) {
+            result.setErrorMessage(failure.getMessage());
+          }
         }
-      } catch (Exception e) {
-        Errors error = e instanceof ConfigException ? Errors.INVALID_CONFIG : Errors.forException(e);
-        if (error == Errors.UNKNOWN_SERVER_ERROR) {
-          log.error("CreateTopics '{}' failed", t.name(), e);
-        }
-        result.setErrorCode(error.code());
-        if (v >= 1) {
-          result.setErrorMessage(e.getMessage());
-        }
-      }
-      response.topics().add(result);
+        return null;
+      }));
     }
-    return response;
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> response);
   }
 
-  private ApiMessage deleteTopics(KafkaRequest request) {
+  /** Fills the part of a CreateTopics result that describes the topic created. */
+  private void describeCreated(CreateTopicsResponseData.CreatableTopicResult result, TopicInfo created, short v) {
+    if (v >= 5) {
+      result.setNumPartitions(created.partitionCount())
+          .setReplicationFactor((short) created.replicas().get(0).size());
+      LogConfig effective = topics.effectiveConfig(created);
+      for (Map.Entry<String, String> e : effective.toMap().entrySet()) {
+        result.configs().add(new CreateTopicsResponseData.CreatableTopicConfigs()
+            .setName(e.getKey()).setValue(e.getValue())
+            .setConfigSource(configSource(created, effective, e.getKey()))
+            .setReadOnly(false).setIsSensitive(false));
+      }
+    }
+    if (v >= 7) {
+      result.setTopicId(created.id());
+    }
+  }
+
+  private CompletableFuture<ApiMessage> deleteTopics(KafkaRequest request) {
     DeleteTopicsRequestData data = request.data();
     short v = request.version();
     ClusterImage image = replicas.image();
@@ -427,27 +468,30 @@ public final class KafkaApis implements RequestHandler {
       data.topicNames().forEach(n -> targets.add(new String[] {n, null}));
     }
     DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (String[] target : targets) {
       DeleteTopicsResponseData.DeletableTopicResult r = new DeleteTopicsResponseData.DeletableTopicResult().setName(target[0]);
       if (v >= 6) {
         TopicInfo info = target[0] == null ? null : image.topics().get(target[0]);
         r.setTopicId(target[1] != null ? Uuid.fromString(target[1]) : info == null ? Uuid.ZERO_UUID : info.id());
       }
-      try {
-        if (target[0] == null) {
-          r.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
-        } else {
-          topics.delete(target[0]);
-        }
-      } catch (Exception e) {
-        r.setErrorCode(Errors.forException(e).code());
-        if (v >= 5) {
-          r.setErrorMessage(e.getMessage());
-        }
-      }
       response.responses().add(r);
+      if (target[0] == null) {
+        r.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+        continue;
+      }
+      pending.add(topics.delete(target[0]).handle((deleted, error) -> {
+        if (error != null) {
+          Throwable e = unwrap(error);
+          r.setErrorCode(Errors.forException(e).code());
+          if (v >= 5) {
+            r.setErrorMessage(e.getMessage());
+          }
+        }
+        return null;
+      }));
     }
-    return response;
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> response);
   }
 
   private ApiMessage describeConfigs(KafkaRequest request) {
@@ -459,7 +503,7 @@ public final class KafkaApis implements RequestHandler {
           .setResourceType(res.resourceType()).setResourceName(res.resourceName());
       ConfigResource.Type type = ConfigResource.Type.forId(res.resourceType());
       Map<String, String> values;
-      java.util.function.Function<String, Byte> source;
+      Function<String, Byte> source;
       if (type == ConfigResource.Type.TOPIC) {
         TopicInfo topic = replicas.image().topics().get(res.resourceName());
         if (topic == null) {
@@ -512,12 +556,15 @@ public final class KafkaApis implements RequestHandler {
     return DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG.id();
   }
 
-  private ApiMessage alterConfigs(KafkaRequest request) {
+  private CompletableFuture<ApiMessage> alterConfigs(KafkaRequest request) {
     IncrementalAlterConfigsRequestData data = request.data();
     IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (IncrementalAlterConfigsRequestData.AlterConfigsResource res : data.resources()) {
       IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse r = new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
           .setResourceType(res.resourceType()).setResourceName(res.resourceName());
+      response.responses().add(r);
+      CompletableFuture<Void> altered;
       try {
         if (ConfigResource.Type.forId(res.resourceType()) != ConfigResource.Type.TOPIC) {
           throw new InvalidRequestException("only topic configs can be altered; broker configs are static (edit the broker's file)");
@@ -534,14 +581,20 @@ public final class KafkaApis implements RequestHandler {
             default -> throw new InvalidRequestException("unknown config operation " + c.configOperation() + " for " + c.name());
           }
         }
-        topics.alterConfigs(res.resourceName(), set, delete, data.validateOnly());
+        altered = topics.alterConfigs(res.resourceName(), set, delete, data.validateOnly());
       } catch (Exception e) {
-        Errors error = e instanceof ConfigException ? Errors.INVALID_CONFIG : Errors.forException(e);
-        r.setErrorCode(error.code()).setErrorMessage(e.getMessage());
+        altered = CompletableFuture.failedFuture(e);
       }
-      response.responses().add(r);
+      pending.add(altered.handle((done, error) -> {
+        if (error != null) {
+          Throwable e = unwrap(error);
+          Errors code = e instanceof ConfigException ? Errors.INVALID_CONFIG : Errors.forException(e);
+          r.setErrorCode(code.code()).setErrorMessage(e.getMessage());
+        }
+        return null;
+      }));
     }
-    return response;
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> response);
   }
 
   /** APPEND (2) / SUBTRACT (3) on a comma-separated list value such as cleanup.policy. */
