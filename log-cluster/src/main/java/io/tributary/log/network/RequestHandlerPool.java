@@ -3,6 +3,7 @@ package io.tributary.log.network;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +66,11 @@ public final class RequestHandlerPool implements AutoCloseable {
       wakeSpaceWaiters();
       try {
         request.run();
+      } catch (RejectedExecutionException closing) {
+        // The connection's event loop has shut down (the server is closing): nobody is left to answer.
+        log.debug("answer dropped: the network threads are closing", closing);
       } catch (Throwable t) {
-        // A request's own failures are answered by the request; this is a bug or a closing event loop.
+        // A request's own failures are answered by the request: this is a bug of ours.
         log.error("request handler failed", t);
       }
     }
