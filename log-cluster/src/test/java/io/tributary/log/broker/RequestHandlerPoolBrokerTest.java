@@ -1,6 +1,9 @@
 package io.tributary.log.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.testing.EmbeddedCluster;
@@ -20,6 +23,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,12 +34,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The request-handler pool in a real broker: a parked request does not hold a handler thread, and a
- * full request queue slows clients down (network threads stop reading) without losing a request.
+ * The request-handler pool in a real broker: a parked request does not hold a handler thread, admin
+ * requests that wait for the metadata still answer, and a full request queue slows clients down
+ * (network threads stop reading) without losing a request.
  */
 class RequestHandlerPoolBrokerTest {
   /** Long enough that an answer within {@link #ANSWER_WITHIN_MS} cannot be the long poll timing out. */
@@ -78,6 +88,34 @@ class RequestHandlerPoolBrokerTest {
       } finally {
         pollThread.shutdownNow();
       }
+    }
+  }
+
+  @Test
+  void adminRequestsThatWaitForMetadataAnswerWhenItShowsTheChange() throws Exception {
+    try (EmbeddedCluster cluster = EmbeddedCluster.start(1, dir, Map.of("num.io.threads", "1"));
+         Admin admin = cluster.admin()) {
+      admin.createTopics(List.of(new NewTopic("admin-made", 2, (short) 1))).all().get(ANSWER_WITHIN_MS, TimeUnit.MILLISECONDS);
+      assertEquals(2, admin.describeTopics(List.of("admin-made")).allTopicNames().get().get("admin-made").partitions().size());
+
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "admin-made");
+      AlterConfigOp setRetention = new AlterConfigOp(new ConfigEntry("retention.ms", "60000"), AlterConfigOp.OpType.SET);
+      admin.incrementalAlterConfigs(Map.of(resource, List.of(setRetention))).all().get(ANSWER_WITHIN_MS, TimeUnit.MILLISECONDS);
+      Config described = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+      assertEquals("60000", described.get("retention.ms").value());
+
+      ExecutionException refused = assertThrows(ExecutionException.class,
+          () -> admin.createTopics(List.of(new NewTopic("admin-made", 1, (short) 1))).all().get());
+      assertInstanceOf(TopicExistsException.class, refused.getCause());
+
+      admin.deleteTopics(List.of("admin-made")).all().get(ANSWER_WITHIN_MS, TimeUnit.MILLISECONDS);
+      assertFalse(admin.listTopics().names().get().contains("admin-made"));
+
+      // Metadata for an unknown topic creates it (auto.create.topics.enable) and answers once it exists.
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(cluster.producerProps())) {
+        assertFalse(producer.partitionsFor("auto-made").isEmpty());
+      }
+      assertTrue(admin.listTopics().names().get().contains("auto-made"));
     }
   }
 
