@@ -81,11 +81,12 @@ public final class KafkaServer implements AutoCloseable {
     if (acceptor != null) {
       acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
-    if (workers != null) {
-      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    }
+    // Before the event loops: the requests being handled finish, and their answers can still be written.
     if (pool != null) {
       pool.close();
+    }
+    if (workers != null) {
+      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
   }
 }

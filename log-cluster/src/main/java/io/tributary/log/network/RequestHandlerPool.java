@@ -4,6 +4,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestHandlerPool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RequestHandlerPool.class);
+  /** How often an idle handler thread looks whether the pool is closing (it never waits longer for work that arrives). */
+  static final long IDLE_CHECK_MS = 200;
+  /** How long {@link #close} waits for the requests being handled, like the event loops' shutdown. */
+  static final long CLOSE_WAIT_MS = 5_000;
 
   private final BlockingQueue<Runnable> queue;
   /** One-shot callbacks of callers refused by a full queue; all run when a slot frees. */
@@ -59,9 +64,12 @@ public final class RequestHandlerPool implements AutoCloseable {
     while (!closed) {
       Runnable request;
       try {
-        request = queue.take();
+        request = queue.poll(IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         return;
+      }
+      if (request == null) {
+        continue;
       }
       wakeSpaceWaiters();
       try {
@@ -87,13 +95,27 @@ public final class RequestHandlerPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops taking requests and waits (up to {@link #CLOSE_WAIT_MS}) for those being handled. The threads
+   * are not interrupted: an interrupt during a disk write would close the segment's file channel.
+   */
   @Override
   public void close() {
     closed = true;
-    for (Thread t : threads) {
-      t.interrupt();
-    }
     queue.clear();
     spaceWaiters.clear();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
+    for (Thread t : threads) {
+      long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      try {
+        t.join(Math.max(leftMs, 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (t.isAlive()) {
+        log.warn("{} is still handling a request after {} ms; closing without it", t.getName(), CLOSE_WAIT_MS);
+      }
+    }
   }
 }

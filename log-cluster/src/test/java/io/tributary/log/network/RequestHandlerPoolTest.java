@@ -57,6 +57,27 @@ class RequestHandlerPoolTest {
   }
 
   @Test
+  void closeLetsTheRequestBeingHandledFinishWithoutInterruptingIt() throws Exception {
+    RequestHandlerPool pool = new RequestHandlerPool(1, 1);
+    CountDownLatch started = new CountDownLatch(1);
+    List<String> outcome = new CopyOnWriteArrayList<>();
+    assertTrue(pool.offer(() -> {
+      started.countDown();
+      try {
+        Thread.sleep(300);
+        outcome.add("finished");
+      } catch (InterruptedException e) {
+        // An interrupt during a disk write would close the segment's file channel.
+        outcome.add("interrupted");
+      }
+    }));
+    assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
+    pool.close();
+    assertEquals(List.of("finished"), outcome, "close() returns after the request, which was not interrupted");
+    assertFalse(pool.offer(() -> outcome.add("after close")), "a closed pool takes no request");
+  }
+
+  @Test
   void needsAThreadAndASlot() {
     assertThrows(IllegalArgumentException.class, () -> new RequestHandlerPool(0, 1));
     assertThrows(IllegalArgumentException.class, () -> new RequestHandlerPool(1, 0));
