@@ -85,6 +85,7 @@ class RequestHandlerPoolBrokerTest {
         } catch (ExecutionException wokenUp) {
           // expected: WakeupException
         }
+        consumer.close(Duration.ZERO); // without waiting for the parked fetch's answer
       } finally {
         pollThread.shutdownNow();
       }
@@ -122,7 +123,7 @@ class RequestHandlerPoolBrokerTest {
   @Test
   void aFullRequestQueueLosesNoRequest() throws Exception {
     int producers = 12;
-    int recordsEach = 2_000;
+    int recordsEach = 1_000;
     // One handler thread and one queue slot for 12 pipelining producers: the queue is full nearly always.
     Map<String, String> overrides = Map.of("num.io.threads", "1", "queued.max.requests", "1");
     try (EmbeddedCluster cluster = EmbeddedCluster.start(1, dir, overrides)) {
