@@ -44,6 +44,10 @@ public final class BrokerConfig {
   public static final Key SOCKET_REQUEST_MAX_BYTES =
       new Key("socket.request.max.bytes", "104857600", "Largest request frame accepted; a larger size closes the connection.");
   public static final Key NUM_NETWORK_THREADS = new Key("num.network.threads", "3", "Netty event-loop threads serving connections.");
+  public static final Key NUM_IO_THREADS = new Key("num.io.threads", "8",
+      "Request-handler threads: they serve requests (disk appends, segment rolls, reads) so that network threads only read and write.");
+  public static final Key QUEUED_MAX_REQUESTS = new Key("queued.max.requests", "500",
+      "Requests waiting for a request-handler thread; when full, network threads stop reading until a slot frees.");
   public static final Key LOG_RETENTION_CHECK_INTERVAL_MS =
       new Key("log.retention.check.interval.ms", "300000", "How often retention and compaction run.");
   public static final Key LOG_FLUSH_SCHEDULER_INTERVAL_MS =
@@ -70,7 +74,8 @@ public final class BrokerConfig {
   public static final List<Key> KEYS = List.of(
       BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS,
       ZOOKEEPER_CONNECTION_TIMEOUT_MS, BROKER_RACK, NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR,
-      AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES, NUM_NETWORK_THREADS, LOG_RETENTION_CHECK_INTERVAL_MS,
+      AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES, NUM_NETWORK_THREADS, NUM_IO_THREADS, QUEUED_MAX_REQUESTS,
+      LOG_RETENTION_CHECK_INTERVAL_MS,
       LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
       AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, REPLICA_FETCH_MAX_BYTES,
       REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS,
@@ -138,6 +143,12 @@ public final class BrokerConfig {
     }
     if (socketRequestMaxBytes() <= 0) {
       throw new ConfigException(SOCKET_REQUEST_MAX_BYTES.name(), socketRequestMaxBytes(), "must be positive");
+    }
+    if (ioThreads() <= 0) {
+      throw new ConfigException(NUM_IO_THREADS.name(), ioThreads(), "must be positive");
+    }
+    if (queuedMaxRequests() <= 0) {
+      throw new ConfigException(QUEUED_MAX_REQUESTS.name(), queuedMaxRequests(), "must be positive");
     }
   }
 
@@ -212,6 +223,14 @@ public final class BrokerConfig {
 
   public int networkThreads() {
     return intValue(NUM_NETWORK_THREADS);
+  }
+
+  public int ioThreads() {
+    return intValue(NUM_IO_THREADS);
+  }
+
+  public int queuedMaxRequests() {
+    return intValue(QUEUED_MAX_REQUESTS);
   }
 
   public long retentionCheckIntervalMs() {

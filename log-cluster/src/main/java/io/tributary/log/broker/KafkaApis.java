@@ -7,36 +7,20 @@ import io.tributary.log.cluster.TopicInfo;
 import io.tributary.log.network.RequestHandler;
 import io.tributary.log.protocol.ApiVersionTable;
 import io.tributary.log.protocol.KafkaRequest;
-import io.tributary.log.storage.LogConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.InvalidConfigurationException;
-import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
-import org.apache.kafka.common.message.CreateTopicsRequestData;
-import org.apache.kafka.common.message.CreateTopicsResponseData;
-import org.apache.kafka.common.message.DeleteTopicsRequestData;
-import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
-import org.apache.kafka.common.message.DescribeConfigsRequestData;
-import org.apache.kafka.common.message.DescribeConfigsResponseData;
-import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
-import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -48,7 +32,6 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.DescribeConfigsResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +53,7 @@ public final class KafkaApis implements RequestHandler {
   private final ProducerIdManager producerIds;
   private final ProduceHandler produce;
   private final FetchHandler fetch;
+  private final AdminApis admin;
   private final GroupApis groups;
 
   public KafkaApis(BrokerConfig config, String clusterId, ApiVersionTable versions, ReplicaManager replicas,
@@ -83,6 +67,7 @@ public final class KafkaApis implements RequestHandler {
     this.producerIds = producerIds;
     this.produce = new ProduceHandler(replicas);
     this.fetch = new FetchHandler(replicas);
+    this.admin = new AdminApis(config, replicas, topics);
   }
 
   /**
@@ -105,6 +90,15 @@ public final class KafkaApis implements RequestHandler {
           return produce.handle(request);
         case FETCH:
           return fetch.handle(request);
+        // These wait for this broker's metadata to show a change: they answer when it does.
+        case METADATA:
+          return metadata(request);
+        case CREATE_TOPICS:
+          return admin.createTopics(request);
+        case DELETE_TOPICS:
+          return admin.deleteTopics(request);
+        case INCREMENTAL_ALTER_CONFIGS:
+          return admin.alterConfigs(request);
         default:
           if (groups != null && groups.apis().contains(request.apiKey())) {
             return groups.handle(request);
@@ -124,20 +118,12 @@ public final class KafkaApis implements RequestHandler {
     switch (request.apiKey()) {
       case API_VERSIONS:
         return new ApiVersionsResponseData().setApiKeys(versions.toCollection());
-      case METADATA:
-        return metadata(request);
       case LIST_OFFSETS:
         return listOffsets(request);
       case INIT_PRODUCER_ID:
         return initProducerId(request);
-      case CREATE_TOPICS:
-        return createTopics(request);
-      case DELETE_TOPICS:
-        return deleteTopics(request);
       case DESCRIBE_CONFIGS:
-        return describeConfigs(request);
-      case INCREMENTAL_ALTER_CONFIGS:
-        return alterConfigs(request);
+        return admin.describeConfigs(request);
       case DESCRIBE_CLUSTER:
         return describeCluster(request);
       case OFFSET_FOR_LEADER_EPOCH:
@@ -149,7 +135,7 @@ public final class KafkaApis implements RequestHandler {
 
   // ---- Metadata ---------------------------------------------------------------------------------
 
-  private ApiMessage metadata(KafkaRequest request) {
+  private CompletableFuture<ApiMessage> metadata(KafkaRequest request) {
     MetadataRequestData data = request.data();
     short v = request.version();
     ClusterImage image = replicas.image();
@@ -167,6 +153,23 @@ public final class KafkaApis implements RequestHandler {
       }
     }
     boolean autoCreate = config.autoCreateTopics() && (v < 4 || data.allowAutoTopicCreation());
+    List<CompletableFuture<Void>> creating = new ArrayList<>();
+    if (!all && autoCreate) {
+      for (String name : names) {
+        if (!image.topics().containsKey(name) && !Topic.isInternal(name)) {
+          creating.add(autoCreate(name));
+        }
+      }
+    }
+    if (creating.isEmpty()) {
+      return CompletableFuture.completedFuture(metadata(v, names, autoCreate));
+    }
+    return CompletableFuture.allOf(creating.toArray(CompletableFuture[]::new)).thenApply(created -> metadata(v, names, autoCreate));
+  }
+
+  /** The Metadata response for {@code names} from the current image (after any auto-creation finished). */
+  private MetadataResponseData metadata(short v, List<String> names, boolean autoCreate) {
+    ClusterImage image = replicas.image();
     MetadataResponseData response = new MetadataResponseData();
     for (BrokerInfo b : sortedBrokers(image)) {
       MetadataResponseData.MetadataResponseBroker mb = new MetadataResponseData.MetadataResponseBroker()
@@ -185,10 +188,6 @@ public final class KafkaApis implements RequestHandler {
     for (String name : names) {
       MetadataResponseData.MetadataResponseTopic mt = new MetadataResponseData.MetadataResponseTopic().setName(name);
       TopicInfo topic = image.topics().get(name);
-      if (topic == null && !all && autoCreate && !Topic.isInternal(name)) {
-        topic = autoCreate(name);
-        image = replicas.image();
-      }
       if (topic == null) {
         mt.setErrorCode((autoCreate && isValidName(name) ? Errors.LEADER_NOT_AVAILABLE : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
         if (!isValidName(name)) {
@@ -243,20 +242,21 @@ public final class KafkaApis implements RequestHandler {
     }
   }
 
-  private TopicInfo autoCreate(String name) {
+  /** Creates a topic a client asked Metadata for; completes (never fails) once it is created or failed. */
+  private CompletableFuture<Void> autoCreate(String name) {
     if (!isValidName(name)) {
-      return null;
+      return CompletableFuture.completedFuture(null);
     }
     int live = replicas.image().liveBrokers().size();
     int rf = Math.max(1, Math.min(config.defaultReplicationFactor(), live));
-    try {
-      return topics.create(new TopicAdmin.NewTopic(name, config.numPartitions(), rf, new TreeMap<>(), Map.of()), false);
-    } catch (TopicExistsException e) {
-      return replicas.image().topics().get(name);
-    } catch (Exception e) {
-      log.warn("auto-creation of topic '{}' failed: {}", name, e.getMessage());
-      return null;
-    }
+    return topics.createAsync(new TopicAdmin.NewTopic(name, config.numPartitions(), rf, new TreeMap<>(), Map.of()), false)
+        .handle((created, error) -> {
+          Throwable cause = error == null ? null : AdminApis.unwrap(error);
+          if (cause != null && !(cause instanceof TopicExistsException)) {
+            log.warn("auto-creation of topic '{}' failed: {}", name, cause.getMessage());
+          }
+          return null;
+        });
   }
 
   private static List<BrokerInfo> sortedBrokers(ClusterImage image) {
@@ -355,215 +355,6 @@ public final class KafkaApis implements RequestHandler {
     long[] idAndEpoch = producerIds.next(request.version() >= 3 ? data.producerId() : -1,
         request.version() >= 3 ? data.producerEpoch() : (short) -1);
     return new InitProducerIdResponseData().setProducerId(idAndEpoch[0]).setProducerEpoch((short) idAndEpoch[1]);
-  }
-
-  // ---- Topic admin ------------------------------------------------------------------------------
-
-  private ApiMessage createTopics(KafkaRequest request) {
-    CreateTopicsRequestData data = request.data();
-    short v = request.version();
-    CreateTopicsResponseData response = new CreateTopicsResponseData();
-    for (CreateTopicsRequestData.CreatableTopic t : data.topics()) {
-      CreateTopicsResponseData.CreatableTopicResult result = new CreateTopicsResponseData.CreatableTopicResult().setName(t.name());
-      try {
-        Map<String, String> configs = new LinkedHashMap<>();
-        for (CreateTopicsRequestData.CreatableTopicConfig c : t.configs()) {
-          configs.put(c.name(), c.value());
-        }
-        SortedMap<Integer, List<Integer>> assignment = new TreeMap<>();
-        for (CreateTopicsRequestData.CreatableReplicaAssignment a : t.assignments()) {
-          assignment.put(a.partitionIndex(), List.copyOf(a.brokerIds()));
-        }
-        if (!assignment.isEmpty() && (t.numPartitions() != -1 || t.replicationFactor() != -1)) {
-          throw new InvalidRequestException("give either an assignment or partitions and replication factor, not both");
-        }
-        int partitions = t.numPartitions() == -1 ? config.numPartitions() : t.numPartitions();
-        int rf = t.replicationFactor() == -1 ? config.defaultReplicationFactor() : t.replicationFactor();
-        TopicInfo created = topics.create(new TopicAdmin.NewTopic(t.name(), partitions, rf, assignment, configs), data.validateOnly());
-        if (v >= 5) {
-          result.setNumPartitions(created.partitionCount())
-              .setReplicationFactor((short) created.replicas().get(0).size());
-          LogConfig effective = topics.effectiveConfig(created);
-          for (Map.Entry<String, String> e : effective.toMap().entrySet()) {
-            result.configs().add(new CreateTopicsResponseData.CreatableTopicConfigs()
-                .setName(e.getKey()).setValue(e.getValue())
-                .setConfigSource(configSource(created, effective, e.getKey()))
-                .setReadOnly(false).setIsSensitive(false));
-          }
-        }
-        if (v >= 7) {
-          result.setTopicId(created.id());
-        }
-      } catch (Exception e) {
-        Errors error = e instanceof ConfigException ? Errors.INVALID_CONFIG : Errors.forException(e);
-        if (error == Errors.UNKNOWN_SERVER_ERROR) {
-          log.error("CreateTopics '{}' failed", t.name(), e);
-        }
-        result.setErrorCode(error.code());
-        if (v >= 1) {
-          result.setErrorMessage(e.getMessage());
-        }
-      }
-      response.topics().add(result);
-    }
-    return response;
-  }
-
-  private ApiMessage deleteTopics(KafkaRequest request) {
-    DeleteTopicsRequestData data = request.data();
-    short v = request.version();
-    ClusterImage image = replicas.image();
-    List<String[]> targets = new ArrayList<>(); // {name, idString}
-    if (v >= 6) {
-      for (DeleteTopicsRequestData.DeleteTopicState s : data.topics()) {
-        if (s.name() != null) {
-          targets.add(new String[] {s.name(), null});
-        } else {
-          String name = image.topicById(s.topicId()).map(TopicInfo::name).orElse(null);
-          targets.add(new String[] {name, s.topicId().toString()});
-        }
-      }
-    } else {
-      data.topicNames().forEach(n -> targets.add(new String[] {n, null}));
-    }
-    DeleteTopicsResponseData response = new DeleteTopicsResponseData();
-    for (String[] target : targets) {
-      DeleteTopicsResponseData.DeletableTopicResult r = new DeleteTopicsResponseData.DeletableTopicResult().setName(target[0]);
-      if (v >= 6) {
-        TopicInfo info = target[0] == null ? null : image.topics().get(target[0]);
-        r.setTopicId(target[1] != null ? Uuid.fromString(target[1]) : info == null ? Uuid.ZERO_UUID : info.id());
-      }
-      try {
-        if (target[0] == null) {
-          r.setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
-        } else {
-          topics.delete(target[0]);
-        }
-      } catch (Exception e) {
-        r.setErrorCode(Errors.forException(e).code());
-        if (v >= 5) {
-          r.setErrorMessage(e.getMessage());
-        }
-      }
-      response.responses().add(r);
-    }
-    return response;
-  }
-
-  private ApiMessage describeConfigs(KafkaRequest request) {
-    DescribeConfigsRequestData data = request.data();
-    short v = request.version();
-    DescribeConfigsResponseData response = new DescribeConfigsResponseData();
-    for (DescribeConfigsRequestData.DescribeConfigsResource res : data.resources()) {
-      DescribeConfigsResponseData.DescribeConfigsResult result = new DescribeConfigsResponseData.DescribeConfigsResult()
-          .setResourceType(res.resourceType()).setResourceName(res.resourceName());
-      ConfigResource.Type type = ConfigResource.Type.forId(res.resourceType());
-      Map<String, String> values;
-      java.util.function.Function<String, Byte> source;
-      if (type == ConfigResource.Type.TOPIC) {
-        TopicInfo topic = replicas.image().topics().get(res.resourceName());
-        if (topic == null) {
-          result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setErrorMessage("topic '" + res.resourceName() + "' does not exist");
-          response.results().add(result);
-          continue;
-        }
-        LogConfig effective = topics.effectiveConfig(topic);
-        values = effective.toMap();
-        source = key -> configSource(topic, effective, key);
-      } else if (type == ConfigResource.Type.BROKER) {
-        if (!res.resourceName().isEmpty() && !res.resourceName().equals(Integer.toString(config.brokerId()))) {
-          result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("this is broker " + config.brokerId());
-          response.results().add(result);
-          continue;
-        }
-        values = config.asMap();
-        source = key -> DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG.id();
-      } else {
-        result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("config resource type " + type + " is not supported");
-        response.results().add(result);
-        continue;
-      }
-      for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
-        if (res.configurationKeys() != null && !res.configurationKeys().contains(e.getKey())) {
-          continue;
-        }
-        byte src = source.apply(e.getKey());
-        DescribeConfigsResponseData.DescribeConfigsResourceResult c = new DescribeConfigsResponseData.DescribeConfigsResourceResult()
-            .setName(e.getKey()).setValue(e.getValue()).setReadOnly(type == ConfigResource.Type.BROKER).setIsSensitive(false);
-        if (v == 0) {
-          c.setIsDefault(src == DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG.id());
-        } else {
-          c.setConfigSource(src);
-        }
-        result.configs().add(c);
-      }
-      response.results().add(result);
-    }
-    return response;
-  }
-
-  private byte configSource(TopicInfo topic, LogConfig effective, String key) {
-    if (topic.configs().containsKey(key)) {
-      return DescribeConfigsResponse.ConfigSource.TOPIC_CONFIG.id();
-    }
-    if (topics.topicDefaults().containsKey(key)) {
-      return DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG.id();
-    }
-    return DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG.id();
-  }
-
-  private ApiMessage alterConfigs(KafkaRequest request) {
-    IncrementalAlterConfigsRequestData data = request.data();
-    IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
-    for (IncrementalAlterConfigsRequestData.AlterConfigsResource res : data.resources()) {
-      IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse r = new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
-          .setResourceType(res.resourceType()).setResourceName(res.resourceName());
-      try {
-        if (ConfigResource.Type.forId(res.resourceType()) != ConfigResource.Type.TOPIC) {
-          throw new InvalidRequestException("only topic configs can be altered; broker configs are static (edit the broker's file)");
-        }
-        TopicInfo topic = replicas.image().topics().get(res.resourceName());
-        Map<String, String> current = topic == null ? Map.of() : topic.configs();
-        Map<String, String> set = new LinkedHashMap<>();
-        List<String> delete = new ArrayList<>();
-        for (IncrementalAlterConfigsRequestData.AlterableConfig c : res.configs()) {
-          switch (c.configOperation()) {
-            case 0 -> set.put(c.name(), c.value());
-            case 1 -> delete.add(c.name());
-            case 2, 3 -> set.put(c.name(), listOp(current, c));
-            default -> throw new InvalidRequestException("unknown config operation " + c.configOperation() + " for " + c.name());
-          }
-        }
-        topics.alterConfigs(res.resourceName(), set, delete, data.validateOnly());
-      } catch (Exception e) {
-        Errors error = e instanceof ConfigException ? Errors.INVALID_CONFIG : Errors.forException(e);
-        r.setErrorCode(error.code()).setErrorMessage(e.getMessage());
-      }
-      response.responses().add(r);
-    }
-    return response;
-  }
-
-  /** APPEND (2) / SUBTRACT (3) on a comma-separated list value such as cleanup.policy. */
-  private String listOp(Map<String, String> current, IncrementalAlterConfigsRequestData.AlterableConfig c) {
-    if (!c.name().equals("cleanup.policy")) {
-      throw new InvalidConfigurationException("APPEND/SUBTRACT apply only to list configs such as cleanup.policy, not " + c.name());
-    }
-    List<String> items = new ArrayList<>();
-    String base = current.getOrDefault(c.name(), topics.topicDefaults().getOrDefault(c.name(), "delete"));
-    for (String s : base.split(",")) {
-      if (!s.isBlank()) {
-        items.add(s.trim());
-      }
-    }
-    for (String s : c.value().split(",")) {
-      if (c.configOperation() == 2 && !items.contains(s.trim())) {
-        items.add(s.trim());
-      } else if (c.configOperation() == 3) {
-        items.remove(s.trim());
-      }
-    }
-    return String.join(",", items);
   }
 
   static List<Integer> sorted(List<Integer> ids) {

@@ -5,6 +5,7 @@ import io.tributary.log.storage.AppendResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidRequiredAcksException;
@@ -52,7 +53,7 @@ final class ProduceHandler {
           waits.add(replicas.awaitReplication(tp, result.lastOffset() + 1, data.timeoutMs())
               .handle((ok, error) -> {
                 if (error != null) {
-                  fail(tp, out, error instanceof java.util.concurrent.CompletionException ? error.getCause() : error, version);
+                  fail(tp, out, error instanceof CompletionException ? error.getCause() : error, version);
                 }
                 return null;
               }));

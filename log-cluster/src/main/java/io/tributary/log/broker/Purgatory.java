@@ -5,8 +5,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 
@@ -42,8 +45,8 @@ final class Purgatory implements AutoCloseable {
     private final Collection<TopicPartition> partitions;
     private volatile boolean done;
     /** Set while parked: cleared exactly once when it leaves, so the parked count stays exact. */
-    private final java.util.concurrent.atomic.AtomicBoolean parked = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile java.util.concurrent.ScheduledFuture<?> timeout;
+    private final AtomicBoolean parked = new AtomicBoolean();
+    private volatile ScheduledFuture<?> timeout;
 
     Waiter(Collection<TopicPartition> partitions, BooleanSupplier tryComplete, Runnable forceComplete) {
       this.partitions = partitions;
@@ -68,7 +71,7 @@ final class Purgatory implements AutoCloseable {
     }
   }
 
-  private final java.util.concurrent.atomic.AtomicInteger parkedCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger parkedCount = new AtomicInteger();
 
   int size() {
     return parkedCount.get();

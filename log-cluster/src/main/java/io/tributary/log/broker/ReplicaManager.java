@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
@@ -77,7 +79,7 @@ public final class ReplicaManager implements AutoCloseable {
         config.replicaSocketTimeoutMs(), new FollowerSink());
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
@@ -468,9 +470,9 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     @Override
-    public java.util.OptionalInt latestEpoch(TopicPartition tp) {
+    public OptionalInt latestEpoch(TopicPartition tp) {
       Partition p = partitions.get(tp);
-      return p == null ? java.util.OptionalInt.empty() : p.log().latestEpoch();
+      return p == null ? OptionalInt.empty() : p.log().latestEpoch();
     }
 
     @Override

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
@@ -44,73 +47,110 @@ public final class TopicAdmin {
   public record NewTopic(String name, int partitions, int replicationFactor, SortedMap<Integer, List<Integer>> assignment,
                          Map<String, String> configs) {}
 
-  /** Validates and creates a topic; returns it as stored. With {@code validateOnly} nothing is written. */
+  /**
+   * Validates and creates a topic; returns it as stored. With {@code validateOnly} nothing is written.
+   * Blocks until this broker's metadata shows the topic: for callers on threads of their own.
+   */
   public TopicInfo create(NewTopic req, boolean validateOnly) throws Exception {
-    Topic.validate(req.name());
-    // Validate the overrides on top of the broker defaults: unknown key or bad value names the key.
-    LogConfig.fromMap(topicDefaults, req.configs());
-    List<BrokerInfo> live = new ArrayList<>(metadata.image().liveBrokers());
-    live.sort(Comparator.comparingInt(BrokerInfo::id));
-    SortedMap<Integer, List<Integer>> replicas;
-    if (!req.assignment().isEmpty()) {
-      replicas = new TreeMap<>(req.assignment());
-      for (int p = 0; p < replicas.size(); p++) {
-        List<Integer> ids = replicas.get(p);
-        if (ids == null || ids.isEmpty() || ids.stream().distinct().count() != ids.size()) {
-          throw new InvalidReplicaAssignmentException("partition " + p + " of '" + req.name()
-              + "' needs a non-empty list of distinct brokers; assignments must cover partitions 0.." + (replicas.size() - 1));
-        }
-        for (int id : ids) {
-          if (metadata.image().brokers().get(id) == null) {
-            throw new InvalidReplicaAssignmentException("broker " + id + " in the assignment of '" + req.name() + "' is not live");
-          }
-        }
+    try {
+      return createAsync(req, validateOnly).get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+  /**
+   * {@link #create} for request handlers: validation and the ZooKeeper write happen before it returns,
+   * the wait for this broker's metadata does not hold the calling thread.
+   */
+  public CompletableFuture<TopicInfo> createAsync(NewTopic req, boolean validateOnly) {
+    try {
+      Topic.validate(req.name());
+      // Validate the overrides on top of the broker defaults: unknown key or bad value names the key.
+      LogConfig.fromMap(topicDefaults, req.configs());
+      SortedMap<Integer, List<Integer>> replicas = placeReplicas(req);
+      Uuid id = Uuid.randomUuid();
+      TopicInfo created = new TopicInfo(req.name(), id, replicas, new LinkedHashMap<>(req.configs()));
+      if (validateOnly) {
+        return CompletableFuture.completedFuture(created);
       }
-    } else {
+      Map<Integer, PartitionState> states = new LinkedHashMap<>();
+      replicas.forEach((p, ids) -> states.put(p, new PartitionState(ids.get(0), 0, ids, 0, 0)));
+      store.createTopic(req.name(), id, replicas, created.configs(), states);
+      // The topic znode and its partition states arrive in the cache as separate events: wait for all.
+      return metadata.whenImage(img -> img.topic(req.name()).map(t -> t.id().equals(id)).orElse(false)
+              && states.keySet().stream().allMatch(p -> img.partitions().containsKey(new TopicPartition(req.name(), p))),
+          PROPAGATION_TIMEOUT_MS).thenApply(seen -> {
+            if (!seen) {
+              throw new TimeoutException("topic '" + req.name() + "' was created but did not reach this broker's metadata within "
+                  + PROPAGATION_TIMEOUT_MS + " ms");
+            }
+            return created;
+          });
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private SortedMap<Integer, List<Integer>> placeReplicas(NewTopic req) {
+    if (req.assignment().isEmpty()) {
       if (req.partitions() <= 0) {
         throw new InvalidPartitionsException("number of partitions must be at least 1, got " + req.partitions());
       }
-      replicas = ReplicaAssignor.assign(live, req.partitions(), req.replicationFactor(), Math.abs(req.name().hashCode()));
+      List<BrokerInfo> live = new ArrayList<>(metadata.image().liveBrokers());
+      live.sort(Comparator.comparingInt(BrokerInfo::id));
+      return ReplicaAssignor.assign(live, req.partitions(), req.replicationFactor(), Math.abs(req.name().hashCode()));
     }
-    Uuid id = Uuid.randomUuid();
-    Map<String, String> configs = new LinkedHashMap<>(req.configs());
-    if (validateOnly) {
-      return new TopicInfo(req.name(), id, replicas, configs);
+    SortedMap<Integer, List<Integer>> replicas = new TreeMap<>(req.assignment());
+    for (int p = 0; p < replicas.size(); p++) {
+      List<Integer> ids = replicas.get(p);
+      if (ids == null || ids.isEmpty() || ids.stream().distinct().count() != ids.size()) {
+        throw new InvalidReplicaAssignmentException("partition " + p + " of '" + req.name()
+            + "' needs a non-empty list of distinct brokers; assignments must cover partitions 0.." + (replicas.size() - 1));
+      }
+      for (int id : ids) {
+        if (metadata.image().brokers().get(id) == null) {
+          throw new InvalidReplicaAssignmentException("broker " + id + " in the assignment of '" + req.name() + "' is not live");
+        }
+      }
     }
-    Map<Integer, PartitionState> states = new LinkedHashMap<>();
-    replicas.forEach((p, ids) -> states.put(p, new PartitionState(ids.get(0), 0, ids, 0, 0)));
-    store.createTopic(req.name(), id, replicas, configs, states);
-    // The topic znode and its partition states arrive in the cache as separate events: wait for all.
-    if (!metadata.awaitImage(img -> img.topic(req.name()).map(t -> t.id().equals(id)).orElse(false)
-        && states.keySet().stream().allMatch(p -> img.partitions().containsKey(new org.apache.kafka.common.TopicPartition(req.name(), p))),
-        PROPAGATION_TIMEOUT_MS)) {
-      throw new TimeoutException("topic '" + req.name() + "' was created but did not reach this broker's metadata within "
-          + PROPAGATION_TIMEOUT_MS + " ms");
-    }
-    return new TopicInfo(req.name(), id, replicas, configs);
+    return replicas;
   }
 
-  public void delete(String name) throws Exception {
-    if (Topic.isInternal(name)) {
-      throw new InvalidRequestException("internal topic '" + name + "' cannot be deleted");
+  /** Deletes a topic; completes once this broker's metadata no longer shows it (or after the propagation timeout). */
+  public CompletableFuture<Void> delete(String name) {
+    try {
+      if (Topic.isInternal(name)) {
+        throw new InvalidRequestException("internal topic '" + name + "' cannot be deleted");
+      }
+      store.deleteTopic(name);
+      return metadata.whenImage(img -> img.topic(name).isEmpty(), PROPAGATION_TIMEOUT_MS).thenApply(seen -> null);
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
     }
-    store.deleteTopic(name);
-    metadata.awaitImage(img -> img.topic(name).isEmpty(), PROPAGATION_TIMEOUT_MS);
   }
 
-  /** Applies SET/DELETE (APPEND/SUBTRACT for list keys) operations to a topic's overrides. */
-  public void alterConfigs(String name, Map<String, String> set, List<String> delete, boolean validateOnly) throws Exception {
-    TopicInfo topic = metadata.image().topic(name)
-        .orElseThrow(() -> new UnknownTopicOrPartitionException("topic '" + name + "' does not exist"));
-    Map<String, String> next = new LinkedHashMap<>(topic.configs());
-    delete.forEach(next::remove);
-    next.putAll(set);
-    LogConfig.fromMap(topicDefaults, next);
-    if (validateOnly) {
-      return;
+  /**
+   * Applies SET/DELETE (APPEND/SUBTRACT for list keys) operations to a topic's overrides; completes once
+   * this broker's metadata shows them (or after the propagation timeout).
+   */
+  public CompletableFuture<Void> alterConfigs(String name, Map<String, String> set, List<String> delete, boolean validateOnly) {
+    try {
+      TopicInfo topic = metadata.image().topic(name)
+          .orElseThrow(() -> new UnknownTopicOrPartitionException("topic '" + name + "' does not exist"));
+      Map<String, String> next = new LinkedHashMap<>(topic.configs());
+      delete.forEach(next::remove);
+      next.putAll(set);
+      LogConfig.fromMap(topicDefaults, next);
+      if (validateOnly) {
+        return CompletableFuture.completedFuture(null);
+      }
+      store.setTopicConfigs(name, next);
+      return metadata.whenImage(img -> img.topic(name).map(t -> t.configs().equals(next)).orElse(true), PROPAGATION_TIMEOUT_MS)
+          .thenApply(seen -> null);
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
     }
-    store.setTopicConfigs(name, next);
-    metadata.awaitImage(img -> img.topic(name).map(t -> t.configs().equals(next)).orElse(true), PROPAGATION_TIMEOUT_MS);
   }
 
   /** The effective config of a topic: broker defaults overlaid by the topic's overrides. */

@@ -1,5 +1,6 @@
 package io.tributary.log.cluster;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -190,16 +191,16 @@ public final class ClusterStore {
       long next;
       try {
         byte[] data = zk.getData().storingStatIn(stat).forPath(ZkPaths.PRODUCER_ID_BLOCK);
-        next = Long.parseLong(new String(data, java.nio.charset.StandardCharsets.UTF_8));
+        next = Long.parseLong(new String(data, StandardCharsets.UTF_8));
       } catch (KeeperException.NoNodeException e) {
         try {
-          zk.create().creatingParentsIfNeeded().forPath(ZkPaths.PRODUCER_ID_BLOCK, "0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          zk.create().creatingParentsIfNeeded().forPath(ZkPaths.PRODUCER_ID_BLOCK, "0".getBytes(StandardCharsets.UTF_8));
         } catch (KeeperException.NodeExistsException race) {
           // someone else created it
         }
         continue;
       }
-      byte[] updated = Long.toString(next + blockSize).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] updated = Long.toString(next + blockSize).getBytes(StandardCharsets.UTF_8);
       try {
         zk.setData().withVersion(stat.getVersion()).forPath(ZkPaths.PRODUCER_ID_BLOCK, updated);
         return next;

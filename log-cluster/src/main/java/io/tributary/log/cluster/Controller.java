@@ -3,6 +3,7 @@ package io.tributary.log.cluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -169,7 +170,7 @@ public final class Controller implements AutoCloseable {
     private PartitionElection() {}
 
     /** The new state after brokers came or went, or null when nothing changes. */
-    public static PartitionState onMetadataChange(PartitionState s, List<Integer> replicas, java.util.Set<Integer> live, int controllerEpoch) {
+    public static PartitionState onMetadataChange(PartitionState s, List<Integer> replicas, Set<Integer> live, int controllerEpoch) {
       boolean leaderLive = s.leader() >= 0 && live.contains(s.leader());
       List<Integer> liveIsr = new ArrayList<>();
       for (int r : replicas) {
@@ -200,7 +201,7 @@ public final class Controller implements AutoCloseable {
     }
 
     /** Leadership back to the preferred replica when it is live and in sync, or null. */
-    public static PartitionState preferredLeader(PartitionState s, List<Integer> replicas, java.util.Set<Integer> live, int controllerEpoch) {
+    public static PartitionState preferredLeader(PartitionState s, List<Integer> replicas, Set<Integer> live, int controllerEpoch) {
       int preferred = replicas.get(0);
       if (s.leader() == preferred || !live.contains(preferred) || !s.isr().contains(preferred) || s.leader() < 0) {
         return null;

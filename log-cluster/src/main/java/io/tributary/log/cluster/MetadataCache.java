@@ -3,9 +3,14 @@ package io.tributary.log.cluster;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -13,6 +18,7 @@ import java.util.function.Predicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +35,8 @@ public final class MetadataCache implements AutoCloseable {
   private final AtomicBoolean rebuildPending = new AtomicBoolean();
   private final List<Consumer<ClusterImage>> listeners = new CopyOnWriteArrayList<>();
   private volatile ClusterImage image = ClusterImage.EMPTY;
-  private final Object imageLock = new Object();
+  /** Callers waiting for an image that satisfies their condition (see {@link #whenImage}). */
+  private final Queue<ImageWaiter> imageWaiters = new ConcurrentLinkedQueue<>();
 
   public MetadataCache(CuratorFramework zk) {
     this.cache = CuratorCache.build(zk, "/");
@@ -42,8 +49,8 @@ public final class MetadataCache implements AutoCloseable {
 
   /** Starts following; returns once the initial contents are loaded. */
   public void start() throws InterruptedException {
-    java.util.concurrent.CountDownLatch initialized = new java.util.concurrent.CountDownLatch(1);
-    cache.listenable().addListener(org.apache.curator.framework.recipes.cache.CuratorCacheListener.builder()
+    CountDownLatch initialized = new CountDownLatch(1);
+    cache.listenable().addListener(CuratorCacheListener.builder()
         .forAll((type, oldData, data) -> scheduleRebuild())
         .forInitialized(() -> {
           rebuild();
@@ -64,18 +71,26 @@ public final class MetadataCache implements AutoCloseable {
     return image;
   }
 
-  /** Waits until the image satisfies {@code condition} (for read-your-writes after a ZooKeeper write). */
-  public boolean awaitImage(Predicate<ClusterImage> condition, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    synchronized (imageLock) {
-      while (!condition.test(image)) {
-        long left = deadline - System.currentTimeMillis();
-        if (left <= 0) {
-          return false;
-        }
-        imageLock.wait(left);
+  /**
+   * Completes with true once the image satisfies {@code condition} (read-your-writes after a ZooKeeper
+   * write), or with false after {@code timeoutMs}. Nothing waits on a thread meanwhile: request handlers
+   * answer when it completes, on the thread that published the image.
+   */
+  public CompletableFuture<Boolean> whenImage(Predicate<ClusterImage> condition, long timeoutMs) {
+    ImageWaiter waiter = new ImageWaiter(condition, new CompletableFuture<>());
+    waiter.seen().completeOnTimeout(false, timeoutMs, TimeUnit.MILLISECONDS);
+    imageWaiters.add(waiter);
+    // Checked after registering, so that an image published in between is not missed.
+    waiter.check(image);
+    waiter.seen().whenComplete((seen, error) -> imageWaiters.remove(waiter));
+    return waiter.seen();
+  }
+
+  private record ImageWaiter(Predicate<ClusterImage> condition, CompletableFuture<Boolean> seen) {
+    void check(ClusterImage current) {
+      if (!seen.isDone() && condition.test(current)) {
+        seen.complete(true);
       }
-      return true;
     }
   }
 
@@ -86,7 +101,7 @@ public final class MetadataCache implements AutoCloseable {
           rebuildPending.set(false);
           rebuild();
         });
-      } catch (java.util.concurrent.RejectedExecutionException closing) {
+      } catch (RejectedExecutionException closing) {
         // ZooKeeper events still arrive while the cache is closing; there is nobody left to rebuild for.
       }
     }
@@ -95,9 +110,13 @@ public final class MetadataCache implements AutoCloseable {
   private void rebuild() {
     try {
       ClusterImage next = build();
-      synchronized (imageLock) {
-        image = next;
-        imageLock.notifyAll();
+      image = next;
+      for (ImageWaiter waiter : imageWaiters) {
+        try {
+          waiter.check(next);
+        } catch (RuntimeException e) {
+          log.error("metadata waiter failed", e);
+        }
       }
       for (Consumer<ClusterImage> l : listeners) {
         try {

@@ -2,9 +2,11 @@ package io.tributary.log.cluster;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -41,7 +43,7 @@ public final class ReplicaAssignor {
       // Shift followers by a per-round amount so that a broker's followers are spread too.
       int shift = 1 + ((p / n) % Math.max(1, n - 1));
       List<Integer> replicas = new ArrayList<>(replicationFactor);
-      java.util.Set<String> racksUsed = new java.util.HashSet<>();
+      Set<String> racksUsed = new HashSet<>();
       replicas.add(order.get(first));
       racksUsed.add(rackOf.get(order.get(first)));
       while (replicas.size() < replicationFactor) {

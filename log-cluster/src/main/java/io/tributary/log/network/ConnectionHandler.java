@@ -8,9 +8,11 @@ import io.tributary.log.protocol.KafkaRequest;
 import io.tributary.log.protocol.ProtocolException;
 import io.tributary.log.protocol.RequestDecoder;
 import io.tributary.log.protocol.ResponseEncoder;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.network.Send;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -18,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection: decodes frames, hands requests to the {@link RequestHandler} in arrival order,
- * and writes responses in that same order even when some complete later (long-poll fetches, acks=all).
+ * One client connection, on its event loop: decodes frames, hands requests to the
+ * {@link RequestHandlerPool} one at a time in arrival order ({@link RequestSequencer}), and writes
+ * responses in that same order even when some complete later (long-poll fetches, acks=all). The event
+ * loop only reads, decodes, encodes and writes; the {@link RequestHandler} runs on a handler thread.
  * A frame that cannot be answered within the protocol closes the connection; nothing else is affected.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
@@ -29,12 +33,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   private final RequestDecoder decoder;
   private final RequestHandler handler;
+  private final RequestHandlerPool pool;
+  /** Response slots in arrival order: written from the head as they fill. */
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+  private final RequestSequencer<Handling> sequencer = new RequestSequencer<>();
+  private ChannelHandlerContext ctx;
   private RequestHandler.ConnectionInfo info;
+  /** A space callback is registered with the pool (it refused this connection's request). */
+  private boolean awaitingSpace;
 
-  ConnectionHandler(RequestDecoder decoder, RequestHandler handler) {
+  ConnectionHandler(RequestDecoder decoder, RequestHandler handler, RequestHandlerPool pool) {
     this.decoder = decoder;
     this.handler = handler;
+    this.pool = pool;
   }
 
   /** A response slot, filled when the handler completes. */
@@ -52,6 +63,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
     info = new RequestHandler.ConnectionInfo(ctx.channel().id().asShortText(), String.valueOf(ctx.channel().remoteAddress()));
     ctx.fireChannelActive();
   }
@@ -81,34 +93,92 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (decoded instanceof RequestDecoder.Answer answer) {
       Pending p = new Pending(answer.header(), answer.responseVersion());
       inFlight.add(p);
-      complete(ctx, p, answer.response(), null);
+      complete(p, answer.response(), null);
       return;
     }
     KafkaRequest request = ((RequestDecoder.Request) decoded).request();
     Pending pending = new Pending(request.header(), request.version());
     inFlight.add(pending);
-    CompletableFuture<ApiMessage> future;
-    try {
-      future = handler.handle(request, info);
-    } catch (RuntimeException e) {
-      future = CompletableFuture.failedFuture(e);
-    }
-    future.whenComplete((response, error) -> {
-      if (ctx.executor().inEventLoop()) {
-        complete(ctx, pending, response, error == null ? null : failure(request, error));
+    sequencer.add(new Handling(request, pending));
+    handOver();
+  }
+
+  /** Hands the next waiting request to the pool if none is there; reads only while none waits. */
+  private void handOver() {
+    Handling next;
+    while ((next = sequencer.next()) != null) {
+      if (pool.offer(next)) {
+        sequencer.handedOver();
+      } else if (!awaitingSpace) {
+        awaitingSpace = true;
+        pool.whenSpace(() -> ctx.executor().execute(() -> {
+          awaitingSpace = false;
+          handOver();
+        }));
+        // Loop to offer once more: a slot may have freed before the callback was registered.
       } else {
-        ctx.executor().execute(() -> complete(ctx, pending, response, error == null ? null : failure(request, error)));
+        break;
       }
-    });
+    }
+    boolean read = sequencer.shouldRead();
+    if (ctx.channel().config().isAutoRead() != read) {
+      ctx.channel().config().setAutoRead(read);
+    }
+  }
+
+  /** One request's turn on a handler thread. */
+  private final class Handling implements Runnable {
+    final KafkaRequest request;
+    final Pending pending;
+
+    Handling(KafkaRequest request, Pending pending) {
+      this.request = request;
+      this.pending = pending;
+    }
+
+    @Override
+    public void run() {
+      CompletableFuture<ApiMessage> future;
+      try {
+        future = handler.handle(request, info);
+      } catch (RuntimeException e) {
+        future = CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<ApiMessage> answer = future;
+      if (answer.isDone()) {
+        // The common case: one trip back to the event loop both answers and hands over the next request.
+        ctx.executor().execute(() -> {
+          sequencer.handlerReturned();
+          answer.whenComplete(this::respond);
+          handOver();
+        });
+        return;
+      }
+      ctx.executor().execute(() -> {
+        sequencer.handlerReturned();
+        handOver();
+      });
+      answer.whenComplete((response, error) -> {
+        if (ctx.executor().inEventLoop()) {
+          respond(response, error);
+        } else {
+          ctx.executor().execute(() -> respond(response, error));
+        }
+      });
+    }
+
+    private void respond(ApiMessage response, Throwable error) {
+      complete(pending, response, error == null ? null : failure(request, error));
+    }
   }
 
   private ApiMessage failure(KafkaRequest request, Throwable error) {
-    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     log.error("{} v{} from {} failed", request.apiKey(), request.version(), info.remoteAddress(), cause);
     return request.errorResponse(cause);
   }
 
-  private void complete(ChannelHandlerContext ctx, Pending pending, ApiMessage response, ApiMessage errorResponse) {
+  private void complete(Pending pending, ApiMessage response, ApiMessage errorResponse) {
     ApiMessage body = errorResponse != null ? errorResponse : response;
     pending.done = true;
     if (body != null) {
@@ -138,7 +208,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
       log.warn("closing connection from {}: {}", info == null ? "?" : info.remoteAddress(), cause.getMessage());
-    } else if (cause instanceof java.io.IOException) {
+    } else if (cause instanceof IOException) {
       log.debug("connection from {} failed: {}", info == null ? "?" : info.remoteAddress(), cause.toString());
     } else {
       log.warn("closing connection from {}", info == null ? "?" : info.remoteAddress(), cause);

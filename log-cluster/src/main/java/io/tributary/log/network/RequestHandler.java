@@ -9,8 +9,10 @@ public interface RequestHandler {
 
   /**
    * Handles one request. The future completes with the response body in the request's version, or
-   * with {@code null} when no response is sent (Produce with acks=0). Requests of one connection are
-   * handed over in arrival order on that connection's thread; responses are sent in the same order.
+   * with {@code null} when no response is sent (Produce with acks=0). Called on a request-handler thread;
+   * requests of one connection are handed over one at a time in arrival order, and responses are sent in
+   * the same order. A request that waits (acks=all, long poll, metadata propagation) returns a pending
+   * future instead of blocking: the handler thread is free again as soon as this method returns.
    */
   CompletableFuture<ApiMessage> handle(KafkaRequest request, ConnectionInfo connection);
 

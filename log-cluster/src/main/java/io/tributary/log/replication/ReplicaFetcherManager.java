@@ -3,11 +3,13 @@ package io.tributary.log.replication;
 import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.protocol.KafkaRpcClient;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
@@ -228,8 +230,8 @@ public final class ReplicaFetcherManager implements AutoCloseable {
         }
         OptionalInt lastEpoch = sink.latestEpoch(tp);
         fetchData.put(tp, new FetchRequest.PartitionData(Uuid.ZERO_UUID, leo, sink.logStartOffset(tp), fetchMaxBytes,
-            java.util.Optional.of(e.getValue().leaderEpoch),
-            lastEpoch.isPresent() ? java.util.Optional.of(lastEpoch.getAsInt()) : java.util.Optional.empty()));
+            Optional.of(e.getValue().leaderEpoch),
+            lastEpoch.isPresent() ? Optional.of(lastEpoch.getAsInt()) : Optional.empty()));
         sent.put(tp, e.getValue());
       }
       if (fetchData.isEmpty()) {
@@ -251,7 +253,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
           switch (error) {
             case NONE -> {
               Records records = FetchResponse.recordsOrFail(p);
-              MemoryRecords memory = records instanceof MemoryRecords m ? m : MemoryRecords.readableRecords(java.nio.ByteBuffer.allocate(0));
+              MemoryRecords memory = records instanceof MemoryRecords m ? m : MemoryRecords.readableRecords(ByteBuffer.allocate(0));
               sink.append(tp, memory, p.highWatermark(), p.logStartOffset());
             }
             case OFFSET_OUT_OF_RANGE -> handleOutOfRange(tp, state);
