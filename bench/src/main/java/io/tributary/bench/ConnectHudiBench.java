@@ -8,7 +8,7 @@ import io.tributary.connect.runtime.GeneratorSource;
 import io.tributary.connect.runtime.Pacer;
 import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.connect.runtime.RecordSerializer;
-import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
 import io.tributary.registry.serde.RegistryClient;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.testing.BrokerProcess;
-import io.tributary.log.testing.ZooKeeperProcess;
+import io.tributary.testkit.BrokerProcess;
+import io.tributary.testkit.ZooKeeperProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.connect.cli.ConnectCommand;
-import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
 import io.tributary.registry.serde.KafkaAvroDeserializer;
