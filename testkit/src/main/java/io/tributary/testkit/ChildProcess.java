@@ -72,6 +72,11 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM without waiting: the child starts its clean shutdown. */
+  public void sigterm() {
+    process.destroy();
+  }
+
   /** SIGTERM (a clean shutdown), SIGKILL when {@code timeout} passes; the exit code. */
   public int stop(Duration timeout) throws InterruptedException {
     if (process.isAlive()) {

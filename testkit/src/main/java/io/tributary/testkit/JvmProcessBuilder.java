@@ -37,7 +37,9 @@ public final class JvmProcessBuilder {
   private final Set<String> removedEnvironment = new LinkedHashSet<>();
   private Path workDir;
   private Path logFile;
+  private Path errorFile;
   private boolean inheritIO;
+  private boolean pipeOutput;
   private boolean detached;
   private boolean reapOnExit = true;
 
@@ -125,9 +127,21 @@ public final class JvmProcessBuilder {
     return this;
   }
 
+  /** stderr to {@code file} (truncated) apart from stdout, which then goes to the log file, also truncated. */
+  public JvmProcessBuilder errorFile(Path file) {
+    this.errorFile = file.toAbsolutePath();
+    return this;
+  }
+
   /** stdin, stdout and stderr are this JVM's (a child in the foreground); default: see {@link #logFile}. */
   public JvmProcessBuilder inheritIO() {
     this.inheritIO = true;
+    return this;
+  }
+
+  /** stdout and stderr together on a pipe the caller reads ({@code process().getInputStream()}). */
+  public JvmProcessBuilder pipeOutput() {
+    this.pipeOutput = true;
     return this;
   }
 
@@ -171,6 +185,13 @@ public final class JvmProcessBuilder {
     ProcessBuilder pb = new ProcessBuilder(command());
     if (inheritIO) {
       pb.inheritIO();
+    } else if (pipeOutput) {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectErrorStream(true);
+    } else if (logFile != null && errorFile != null) {
+      Files.createDirectories(logFile.getParent());
+      Files.createDirectories(errorFile.getParent());
+      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(logFile.toFile()).redirectError(errorFile.toFile());
     } else if (logFile != null) {
       Files.createDirectories(logFile.getParent());
       pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
