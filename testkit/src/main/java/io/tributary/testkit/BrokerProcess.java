@@ -30,15 +30,13 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  *
  * Children never outlive the test JVM (see {@link ChildProcess}).
  */
-public final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess extends RestartableChild {
   public static final String MAIN_CLASS = "io.tributary.log.broker.Broker";
   public static final String MAX_HEAP = "-Xmx512m";
-  static final Duration STOP_TIMEOUT = ChildProcess.DEFAULT_STOP_TIMEOUT;
 
   private final Path dir;
   private final Map<String, String> config;
   private final int port;
-  private ChildProcess process;
 
   /**
    * A broker whose config is {@code config} plus, unless given: {@code broker.id=0}, {@code listeners} on a
@@ -65,17 +63,13 @@ public final class BrokerProcess implements AutoCloseable {
 
   /** Writes {@code server.properties} and starts the child JVM; does not wait (see {@link #awaitReady}). */
   public synchronized BrokerProcess start() throws IOException {
-    if (process != null && process.isAlive()) {
-      throw new IllegalStateException("broker " + brokerId() + " is already running (pid " + process.pid() + ")");
-    }
     Files.createDirectories(dir);
     Properties props = new Properties();
     props.putAll(config);
     try (Writer w = Files.newBufferedWriter(configFile())) {
       props.store(w, "BrokerProcess");
     }
-    process = JvmProcessBuilder.main(MAIN_CLASS).name("broker " + brokerId()).jvmArgs(MAX_HEAP)
-        .args(configFile().toString()).logFile(logFile()).start();
+    launch(JvmProcessBuilder.main(MAIN_CLASS).jvmArgs(MAX_HEAP).args(configFile().toString()).logFile(logFile()));
     return this;
   }
 
@@ -84,12 +78,7 @@ public final class BrokerProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception last = null;
     while (System.nanoTime() < deadline) {
-      ChildProcess p = process;
-      if (p == null || !p.isAlive()) {
-        throw new IllegalStateException("broker " + brokerId() + " is not running"
-            + (p == null ? "" : " (exit code " + p.exitValue() + ")") + "; last lines of " + logFile() + ":\n"
-            + ChildProcess.tail(logFile(), 30));
-      }
+      checkRunning(logFile());
       if (Ports.tcpConnects(port)) {
         try (Admin admin = Admin.create(Map.of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
@@ -108,65 +97,15 @@ public final class BrokerProcess implements AutoCloseable {
         + logFile() + ":\n" + ChildProcess.tail(logFile(), 30));
   }
 
-  /** SIGKILL (Process.destroyForcibly on Linux), then waits for the process to be gone. */
-  public synchronized void kill9() throws InterruptedException {
-    if (process != null) {
-      process.kill9();
-    }
-  }
-
-  /** SIGSTOP: the process freezes (no heartbeats, no responses) but keeps its sockets. */
-  public void sigstop() throws IOException, InterruptedException {
-    running().sigstop();
-  }
-
-  /** SIGCONT: resumes a process paused with {@link #sigstop()}. */
-  public void sigcont() throws IOException, InterruptedException {
-    running().sigcont();
-  }
-
   /** Stops the broker if it runs (SIGTERM, SIGKILL after 15 s) and starts it again: same port, same data. */
   public synchronized BrokerProcess restart() throws IOException, InterruptedException {
     stop();
     return start();
   }
 
-  /** SIGTERM (a clean shutdown), then SIGKILL after 15 s; returns the exit code, -1 if it was not running. */
-  public synchronized int stop() throws InterruptedException {
-    if (process == null) {
-      return -1;
-    }
-    return process.stop(STOP_TIMEOUT);
-  }
-
-  /** {@link #stop()}; if interrupted, SIGKILL at once (a test must never leave a broker behind). */
   @Override
-  public void close() {
-    ChildProcess p = process;
-    if (p != null) {
-      p.close();
-    }
-  }
-
-  public boolean isAlive() {
-    ChildProcess p = process;
-    return p != null && p.isAlive();
-  }
-
-  public long pid() {
-    return running().pid();
-  }
-
-  public Process process() {
-    return process == null ? null : process.process();
-  }
-
-  private ChildProcess running() {
-    ChildProcess p = process;
-    if (p == null) {
-      throw new IllegalStateException("broker " + brokerId() + " was never started");
-    }
-    return p;
+  protected String description() {
+    return "broker " + brokerId();
   }
 
   public String bootstrap() {

@@ -15,12 +15,11 @@ import java.time.Duration;
  * 127.0.0.1, logging to {@code <dir>/zookeeper.log}. {@link #kill9()} and {@link #restart()} (same port,
  * same data) for fault tests. Children never outlive the test JVM (see {@link ChildProcess}).
  */
-public final class ZooKeeperProcess implements AutoCloseable {
+public final class ZooKeeperProcess extends RestartableChild {
   public static final String MAIN_CLASS = "org.apache.zookeeper.server.ZooKeeperServerMain";
 
   private final Path dir;
   private final int port;
-  private ChildProcess process;
 
   private ZooKeeperProcess(Path dir, int port) {
     this.dir = dir.toAbsolutePath();
@@ -41,9 +40,6 @@ public final class ZooKeeperProcess implements AutoCloseable {
   }
 
   private synchronized void startProcess() throws IOException {
-    if (process != null && process.isAlive()) {
-      throw new IllegalStateException("ZooKeeper is already running (pid " + process.pid() + ")");
-    }
     Files.createDirectories(dir.resolve("data"));
     String cfg = String.join("\n",
         "tickTime=2000",
@@ -55,21 +51,17 @@ public final class ZooKeeperProcess implements AutoCloseable {
         "4lw.commands.whitelist=ruok,srvr,stat",
         "");
     Files.writeString(dir.resolve("zoo.cfg"), cfg);
-    process = JvmProcessBuilder.main(MAIN_CLASS).name("ZooKeeper").jvmArgs("-Xmx512m")
+    launch(JvmProcessBuilder.main(MAIN_CLASS).jvmArgs("-Xmx512m")
         .systemProperty("zookeeper.admin.enableServer", "false")
         .systemProperty("zookeeper.4lw.commands.whitelist", "ruok,srvr,stat")
-        .args(dir.resolve("zoo.cfg").toString()).logFile(logFile()).start();
+        .args(dir.resolve("zoo.cfg").toString()).logFile(logFile()));
   }
 
   /** Polls {@code ruok} until ZooKeeper answers {@code imok}. */
   public ZooKeeperProcess awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      ChildProcess p = process;
-      if (p == null || !p.isAlive()) {
-        throw new IllegalStateException("ZooKeeper is not running" + (p == null ? "" : " (exit code " + p.exitValue()
-            + ")") + "; last lines of " + logFile() + ":\n" + ChildProcess.tail(logFile(), 30));
-      }
+      checkRunning(logFile());
       if (ruok()) {
         return this;
       }
@@ -102,23 +94,6 @@ public final class ZooKeeperProcess implements AutoCloseable {
     return port;
   }
 
-  public long pid() {
-    return running().pid();
-  }
-
-  private ChildProcess running() {
-    ChildProcess p = process;
-    if (p == null) {
-      throw new IllegalStateException("ZooKeeper was never started");
-    }
-    return p;
-  }
-
-  public boolean isAlive() {
-    ChildProcess p = process;
-    return p != null && p.isAlive();
-  }
-
   public Path logFile() {
     return dir.resolve("zookeeper.log");
   }
@@ -127,35 +102,15 @@ public final class ZooKeeperProcess implements AutoCloseable {
     return dir;
   }
 
-  /** SIGKILL; the data directory stays, so {@link #restart()} recovers the same state. */
-  public synchronized void kill9() throws InterruptedException {
-    if (process != null) {
-      process.kill9();
-    }
-  }
-
-  public void sigstop() throws IOException, InterruptedException {
-    running().sigstop();
-  }
-
-  public void sigcont() throws IOException, InterruptedException {
-    running().sigcont();
+  @Override
+  protected String description() {
+    return "ZooKeeper";
   }
 
   /** Stops it if running, starts it again on the same port with the same data, waits until it answers. */
   public synchronized ZooKeeperProcess restart() throws IOException, InterruptedException {
-    if (process != null) {
-      process.stop(BrokerProcess.STOP_TIMEOUT);
-    }
+    stop();
     startProcess();
     return awaitReady(Duration.ofSeconds(30));
-  }
-
-  /** SIGTERM, then SIGKILL after 15 s; if interrupted, SIGKILL at once. */
-  @Override
-  public synchronized void close() {
-    if (process != null) {
-      process.close();
-    }
   }
 }
