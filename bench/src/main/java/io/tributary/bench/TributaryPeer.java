@@ -1,6 +1,7 @@
 package io.tributary.bench;
 
 import io.tributary.log.embedded.EmbeddedZooKeeper;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ final class TributaryPeer implements PeerCluster {
           + "`mvn -B -DskipTests install` at the repository root (bench/run.sh does)");
     }
     try {
-      return classes.toAbsolutePath() + java.io.File.pathSeparator + Files.readString(cpFile).trim();
+      return classes.toAbsolutePath() + File.pathSeparator + Files.readString(cpFile).trim();
     } catch (IOException e) {
       throw new BenchException("cannot read " + cpFile + ": " + e.getMessage(), e);
     }
