@@ -2,6 +2,7 @@ package io.tributary.testkit;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.Set;
  */
 public final class JvmProcessBuilder {
   private static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final Redirect NO_INPUT = Redirect.from(new File("/dev/null"));
 
   private final String mainClass;
   private String name;
@@ -183,28 +185,32 @@ public final class JvmProcessBuilder {
 
   public ChildProcess start() throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command());
-    if (inheritIO) {
-      pb.inheritIO();
-    } else if (pipeOutput) {
-      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectErrorStream(true);
-    } else if (logFile != null && errorFile != null) {
-      Files.createDirectories(logFile.getParent());
-      Files.createDirectories(errorFile.getParent());
-      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(logFile.toFile()).redirectError(errorFile.toFile());
-    } else if (logFile != null) {
-      Files.createDirectories(logFile.getParent());
-      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).redirectErrorStream(true);
-    } else {
-      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
-    }
+    redirect(pb);
     if (workDir != null) {
       pb.directory(workDir.toFile());
     }
     pb.environment().keySet().removeAll(removedEnvironment);
     pb.environment().putAll(environment);
     return new ChildProcess(name, pb.start(), Optional.ofNullable(logFile), reapOnExit);
+  }
+
+  private void redirect(ProcessBuilder pb) throws IOException {
+    if (inheritIO) {
+      pb.inheritIO();
+      return;
+    }
+    pb.redirectInput(NO_INPUT);
+    if (pipeOutput) {
+      pb.redirectErrorStream(true);
+    } else if (logFile == null) {
+      pb.redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD);
+    } else if (errorFile == null) {
+      Files.createDirectories(logFile.getParent());
+      pb.redirectOutput(Redirect.appendTo(logFile.toFile())).redirectErrorStream(true);
+    } else {
+      Files.createDirectories(logFile.getParent());
+      Files.createDirectories(errorFile.getParent());
+      pb.redirectOutput(logFile.toFile()).redirectError(errorFile.toFile());
+    }
   }
 }

@@ -26,7 +26,7 @@ class JvmProcessBuilderTest {
     assertEquals(Optional.of(0), child.waitForExit(Duration.ofSeconds(60)), child.tail(20));
     List<String> lines = Files.readAllLines(log);
     assertEquals(List.of("java.lang open: true", "java.time open: true", "java.security open: false",
-        "avro packages: io.example", "marker: m1", "env: e1"), lines);
+        "avro packages: io.example", "marker: m1", "env: e1", "on stderr"), lines, "stdout, then stderr, in one log");
   }
 
   @Test
@@ -37,6 +37,29 @@ class JvmProcessBuilderTest {
     assertEquals(fileOptions, cmd.subList(1, 1 + fileOptions.size()));
     assertEquals(List.of("-Xmx1m", "-Dk=v", "-cp", "cp", "a.Main", "x"),
         cmd.subList(1 + fileOptions.size(), cmd.size()));
+  }
+
+  @Test
+  void stdoutAndStderrApartWhenAnErrorFileIsGiven() throws Exception {
+    Path out = tmp.resolve("out.txt");
+    Path err = tmp.resolve("err/err.txt");
+    ChildProcess child = JvmProcessBuilder.main(PrintOpenPackages.class.getName()).jvmArgs("-Xmx64m")
+        .args("java.lang").logFile(out).errorFile(err).start();
+    assertEquals(Optional.of(0), child.waitForExit(Duration.ofSeconds(60)));
+    assertEquals(List.of("java.lang open: true", "avro packages: org.apache.hudi", "marker: null", "env: null"),
+        Files.readAllLines(out));
+    assertEquals(List.of("on stderr"), Files.readAllLines(err));
+  }
+
+  @Test
+  void aDetachedChildRunsInItsOwnSession() {
+    List<String> cmd = JvmProcessBuilder.main("a.Main").detached().command();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      assertEquals("/usr/bin/setsid", cmd.get(0));
+      assertEquals(JvmProcessBuilder.javaBinary().toString(), cmd.get(1));
+    } else {
+      assertEquals(JvmProcessBuilder.javaBinary().toString(), cmd.get(0));
+    }
   }
 
   @Test

@@ -12,5 +12,7 @@ public final class PrintOpenPackages {
     System.out.println("avro packages: " + System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES"));
     System.out.println("marker: " + System.getProperty("testkit.marker"));
     System.out.println("env: " + System.getenv("TESTKIT_MARKER"));
+    System.out.flush();
+    System.err.println("on stderr");
   }
 }
