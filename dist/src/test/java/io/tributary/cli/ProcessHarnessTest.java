@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The child-process harness of log-cluster's test-jar: real JVMs, real signals. */
+/** testkit's child-process harness (BrokerProcess, ZooKeeperProcess): real JVMs, real signals. */
 @Timeout(180)
 class ProcessHarnessTest {
   @TempDir Path tmp;
