@@ -35,8 +35,8 @@ quiet_mvn() {
   fi
 }
 
-# The JVM flags Spark and Hudi need on Java 17: the same as the ./tributary launcher's (and ChildJvm.JAVA17_FLAGS).
-lake_jvm_flags="--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.math=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED -Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi -Djdk.attach.allowAttachSelf=true -Djol.skipHotspotSAAttach=true"
+# The JVM flags Spark and Hudi need on Java 17: the one file every Tributary JVM reads.
+lake_jvm_flags="@$root/conf/jvm.options"
 
 # The ingest Spark job's records/s (bench/spark-ingest: its own Maven project, with Spark and Hudi).
 if [ "${1:-}" = "spark-ingest" ]; then

@@ -43,19 +43,18 @@ if [ ! -f "$launcher_classes/io/tributary/notebooks/KernelLauncher.class" ]; the
   echo "  mvn -pl notebooks -am install -DskipTests" >&2
   exit 2
 fi
-/usr/bin/python3 - "$kernel_dir/kernel.json" "$java_bin" "$classpath_file" "$here/kernel" "$launcher_classes" <<'PY'
+/usr/bin/python3 - "$kernel_dir/kernel.json" "$java_bin" "$classpath_file" "$here/kernel" "$launcher_classes" \
+    "$(dirname "$here")/conf/jvm.options" <<'PY'
 import json, os, sys
-out, java, classpath_file, config_dir, launcher_classes = sys.argv[1:]
+out, java, classpath_file, config_dir, launcher_classes, jvm_options = sys.argv[1:]
 classpath = open(classpath_file).read().strip()
 extra_opts = os.environ.get("NOTEBOOKS_KERNEL_OPTS", "").split()
 argv = [java, "-Xmx1536m", "-Djava.awt.headless=true",
         # A notebook is a short run on small data: the C1 compiler alone and the serial collector took half
         # the CPU time of the defaults here (2 cores); NOTEBOOKS_KERNEL_OPTS=-XX:TieredStopAtLevel=4 undoes it.
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        # Spark and Hudi on Java 17 (shared/notes/dependencies.md)
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi",
+        # Spark and Hudi on Java 17: the one JVM-options file (a java @argfile) every Tributary JVM reads
+        "@" + jvm_options,
         # Hudi sizes objects with (its copy of) JOL, which prints two warnings into the first cell that
         # uses Hudi when it cannot attach to its own JVM; it falls back to estimates either way.
         "-Djol.skipDynamicAttach=true", "-Djol.skipHotspotSAAttach=true",

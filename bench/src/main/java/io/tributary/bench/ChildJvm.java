@@ -1,17 +1,13 @@
 package io.tributary.bench;
 
+import io.tributary.testkit.ChildProcess;
+import io.tributary.testkit.JvmProcessBuilder;
+import io.tributary.testkit.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,10 +15,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A child JVM (a broker or a tool), its output in a log file. Every started child is also destroyed by
- * a shutdown hook of this JVM, so an interrupted benchmark (Ctrl-C) leaves no broker behind.
+ * A child JVM (a broker or a tool), its output in a log file, started by testkit's {@link JvmProcessBuilder}
+ * (so with conf/jvm.options). Every started child is also destroyed by a shutdown hook of this JVM, so an
+ * interrupted benchmark (Ctrl-C) leaves no broker behind; the hook then deletes the directories to delete.
  */
 final class ChildJvm implements AutoCloseable {
+  /** How long the shutdown hook waits for each killed child before deleting the directories. */
+  private static final long EXIT_WAIT_SECONDS = 5;
+  /** How long a SIGKILLed child may take to disappear. */
+  private static final long KILL_WAIT_SECONDS = 10;
+
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
   private static final Set<Path> DIRS_TO_DELETE = ConcurrentHashMap.newKeySet();
 
@@ -33,7 +35,7 @@ final class ChildJvm implements AutoCloseable {
       }
       for (Process p : LIVE) {
         try {
-          p.waitFor(5, TimeUnit.SECONDS);
+          p.waitFor(EXIT_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -53,38 +55,29 @@ final class ChildJvm implements AutoCloseable {
 
   private final String name;
   private final Process process;
+  private final ChildProcess child;
   private final Path logFile;
 
-  private ChildJvm(String name, Process process, Path logFile) {
+  private ChildJvm(String name, ChildProcess child, Path logFile) {
     this.name = name;
-    this.process = process;
+    this.child = child;
+    this.process = child.process();
     this.logFile = logFile;
   }
 
-  static Path javaExecutable() {
-    return Path.of(System.getProperty("java.home"), "bin", "java");
-  }
-
-  /** Starts {@code java <jvmArgs> -cp <classpath> <mainClass> <args>} with stdout and stderr to {@code logFile}. */
+  /** Starts {@code java <jvm.options> <jvmArgs> -cp <classpath> <mainClass> <args>}, output to {@code logFile}. */
   static ChildJvm start(String name, List<String> jvmArgs, String classpath, String mainClass, List<String> args,
       Path workDir, Path logFile) throws BenchException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(javaExecutable().toString());
-    cmd.addAll(jvmArgs);
-    cmd.add("-cp");
-    cmd.add(classpath);
-    cmd.add(mainClass);
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-    pb.environment().remove("CLASSPATH");
-    pb.environment().remove("JAVA_TOOL_OPTIONS");
+    JvmProcessBuilder builder = JvmProcessBuilder.main(mainClass).name(name).classpath(classpath).jvmArgs(jvmArgs)
+        .args(args).workDir(workDir).logFile(logFile)
+        .withoutEnvironment("CLASSPATH").withoutEnvironment("JAVA_TOOL_OPTIONS");
     try {
-      Process p = pb.start();
-      LIVE.add(p);
-      return new ChildJvm(name, p, logFile);
-    } catch (IOException e) {
-      throw new BenchException("could not start " + name + " (" + cmd.get(0) + "): " + e.getMessage(), e);
+      ChildProcess child = builder.start();
+      LIVE.add(child.process());
+      return new ChildJvm(name, child, logFile);
+    } catch (IOException | RuntimeException e) {
+      throw new BenchException("could not start " + name + " (" + JvmProcessBuilder.javaBinary() + "): "
+          + e.getMessage(), e);
     }
   }
 
@@ -126,12 +119,10 @@ final class ChildJvm implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (System.nanoTime() < deadline) {
       checkAlive();
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      if (Ports.tcpConnects(port)) {
         return;
-      } catch (IOException notYet) {
-        Thread.sleep(200);
       }
+      Thread.sleep(200);
     }
     throw new BenchException(name + " did not open port " + port + " within " + timeoutMs + " ms; last lines of "
         + logFile + ":\n" + tail(40));
@@ -139,23 +130,7 @@ final class ChildJvm implements AutoCloseable {
 
   /** The last {@code lines} lines of the child's output. */
   String tail(int lines) {
-    try {
-      if (!Files.exists(logFile)) {
-        return "(no output)";
-      }
-      Deque<String> last = new ArrayDeque<>();
-      try (Stream<String> s = Files.lines(logFile, StandardCharsets.UTF_8)) {
-        s.forEach(l -> {
-          last.addLast(l);
-          if (last.size() > lines) {
-            last.removeFirst();
-          }
-        });
-      }
-      return String.join("\n", last);
-    } catch (IOException | UncheckedIOException e) {
-      return "(could not read " + logFile + ": " + e.getMessage() + ")";
-    }
+    return Files.exists(logFile) ? child.tail(lines) : "(no output)";
   }
 
   /** SIGTERM, then SIGKILL after {@code graceMs}. */
@@ -163,7 +138,7 @@ final class ChildJvm implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(graceMs, TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      process.waitFor(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
     }
     LIVE.remove(process);
   }
@@ -178,7 +153,7 @@ final class ChildJvm implements AutoCloseable {
       long left = Math.max(0, deadline - System.nanoTime());
       if (!c.process.waitFor(left, TimeUnit.NANOSECONDS)) {
         c.process.destroyForcibly();
-        c.process.waitFor(10, TimeUnit.SECONDS);
+        c.process.waitFor(KILL_WAIT_SECONDS, TimeUnit.SECONDS);
       }
       LIVE.remove(c.process);
     }
@@ -194,12 +169,10 @@ final class ChildJvm implements AutoCloseable {
 
   /** A port free at the time of the call on 127.0.0.1 (the usual small race is accepted). */
   static int freePort() throws BenchException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new BenchException("no free port on 127.0.0.1: " + e.getMessage(), e);
+    try {
+      return Ports.freePort();
+    } catch (UncheckedIOException e) {
+      throw new BenchException("no free port on 127.0.0.1: " + e.getCause().getMessage(), e);
     }
   }
 

@@ -8,11 +8,15 @@ import io.tributary.connect.runtime.GeneratorSource;
 import io.tributary.connect.runtime.Pacer;
 import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.connect.runtime.RecordSerializer;
-import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
 import io.tributary.registry.serde.RegistryClient;
+import io.tributary.testkit.JvmProcessBuilder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,11 +184,6 @@ public final class ConnectHudiBench {
   /** Runs one side in a child JVM (same classpath and flags), echoing its output; returns its RESULT line. */
   private Result child(String side) throws Exception {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(ConnectHudiBench.class.getName());
     for (String name : List.of("events", "keys", "batch", "latency-events", "latency-rate", "commit-interval-ms",
         "table-type", "metadata-table")) {
       if (args.has(name)) {
@@ -193,10 +192,11 @@ public final class ConnectHudiBench {
       }
     }
     cmd.addAll(List.of("--side", side, "--bootstrap", bootstrap, "--registry", registryUrl, "--dir", dir.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    // This JVM's own arguments (heap, flags) too, so that both sides run as this one does.
+    Process p = JvmProcessBuilder.main(ConnectHudiBench.class.getName()).name(side + " side")
+        .jvmArgs(ManagementFactory.getRuntimeMXBean().getInputArguments()).args(cmd).pipeOutput().start().process();
     Result result = null;
-    try (java.io.BufferedReader r = new java.io.BufferedReader(
-        new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.startsWith("RESULT ")) {

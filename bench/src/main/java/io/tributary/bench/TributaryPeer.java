@@ -1,5 +1,7 @@
 package io.tributary.bench;
 
+import io.tributary.log.embedded.EmbeddedZooKeeper;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -8,14 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.curator.test.TestingServer;
 
 /**
  * A Tributary log cluster of 1 or more brokers, each a child JVM running
  * {@code io.tributary.log.broker.Broker <server.properties>} with the class path of module
  * {@code tributary-dist} ({@code dist/target/classes} plus {@code dist/target/classpath.txt}, written by
  * {@code mvn -DskipTests install} at the repository root). The ZooKeeper the brokers need is a real
- * server (Curator's {@link TestingServer}) run inside the bench JVM; it is idle during the measured
+ * server ({@link EmbeddedZooKeeper}) run inside the bench JVM; it is idle during the measured
  * phases apart from broker sessions' heartbeats.
  */
 final class TributaryPeer implements PeerCluster {
@@ -28,7 +29,7 @@ final class TributaryPeer implements PeerCluster {
   private final boolean keepDir;
   private final List<ChildJvm> children = new ArrayList<>();
   private final List<Integer> brokerPorts = new ArrayList<>();
-  private TestingServer zookeeper;
+  private EmbeddedZooKeeper zookeeper;
 
   private TributaryPeer(int nodes, Path dir, boolean keepDir) {
     this.nodes = nodes;
@@ -45,7 +46,7 @@ final class TributaryPeer implements PeerCluster {
           + "`mvn -B -DskipTests install` at the repository root (bench/run.sh does)");
     }
     try {
-      return classes.toAbsolutePath() + java.io.File.pathSeparator + Files.readString(cpFile).trim();
+      return classes.toAbsolutePath() + File.pathSeparator + Files.readString(cpFile).trim();
     } catch (IOException e) {
       throw new BenchException("cannot read " + cpFile + ": " + e.getMessage(), e);
     }
@@ -82,14 +83,12 @@ final class TributaryPeer implements PeerCluster {
       throws BenchException, InterruptedException {
     try {
       Path zkDir = Files.createDirectories(dir.resolve("zookeeper"));
-      zookeeper = new TestingServer(ChildJvm.freePort(), zkDir.toFile(), true);
+      zookeeper = EmbeddedZooKeeper.start("127.0.0.1", ChildJvm.freePort(), zkDir);
     } catch (Exception e) {
       throw new BenchException("could not start ZooKeeper for Tributary: " + e.getMessage(), e);
     }
-    List<String> jvm = new ArrayList<>(jvmOpts);
-    // The flags ./tributary passes (Spark and Hudi need them on Java 17; no effect on the broker's speed).
-    jvm.addAll(List.of("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED"));
+    // ChildJvm gives the brokers conf/jvm.options, the flags ./tributary passes (no effect on the broker's speed).
+    List<String> jvm = List.copyOf(jvmOpts);
     for (int i = 0; i < nodes; i++) {
       brokerPorts.add(ChildJvm.freePort());
     }
@@ -103,7 +102,7 @@ final class TributaryPeer implements PeerCluster {
             "broker.id=" + i,
             "listeners=PLAINTEXT://127.0.0.1:" + brokerPorts.get(i),
             "log.dirs=" + nodeDir.resolve("data"),
-            "zookeeper.connect=" + zookeeper.getConnectString(),
+            "zookeeper.connect=" + zookeeper.connectString(),
             KafkaPeer.extraProps(brokerProps)));
       } catch (IOException e) {
         throw new BenchException("cannot write " + props + ": " + e.getMessage(), e);
@@ -117,7 +116,7 @@ final class TributaryPeer implements PeerCluster {
     ClusterReadiness.await(system(), bootstrap(), nodes, children, START_TIMEOUT_MS);
     progress.printf("[%s] started %s at %s (pids %s, ZooKeeper %s, data in %s)%n", system(), description(),
         bootstrap(), children.stream().map(c -> Long.toString(c.pid())).collect(Collectors.joining(",")),
-        zookeeper.getConnectString(), dir);
+        zookeeper.connectString(), dir);
   }
 
   @Override
@@ -158,11 +157,7 @@ final class TributaryPeer implements PeerCluster {
     ChildJvm.stopAll(children, STOP_GRACE_MS);
     children.clear();
     if (zookeeper != null) {
-      try {
-        zookeeper.close();
-      } catch (IOException e) {
-        System.err.println("note: closing ZooKeeper: " + e.getMessage());
-      }
+      zookeeper.close();
       zookeeper = null;
     }
   }

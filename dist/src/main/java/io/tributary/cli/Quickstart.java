@@ -8,6 +8,7 @@ import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.runtime.PipelineTasks;
 import io.tributary.log.broker.Broker;
 import io.tributary.log.broker.BrokerConfig;
+import io.tributary.log.embedded.EmbeddedZooKeeper;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
 import io.tributary.spark.jobs.JobTotals;
@@ -63,7 +64,7 @@ final class Quickstart implements AutoCloseable {
     QuickstartFiles.emptyDirectory(work);
 
     step("starting ZooKeeper");
-    EmbeddedZooKeeper zk = resources.add(EmbeddedZooKeeper.start("127.0.0.1", port(2181), work.resolve("zookeeper")));
+    EmbeddedZooKeeper zk = resources.add(ZooKeeperCommand.startServer("127.0.0.1", port(2181), work.resolve("zookeeper")));
     detail("ZooKeeper on " + zk.connectString());
 
     step("starting " + BROKERS + " brokers");

@@ -7,6 +7,7 @@ import io.tributary.spark.config.JobKind;
 import io.tributary.spark.submit.LocalSparkHome;
 import io.tributary.spark.submit.SparkJars;
 import io.tributary.spark.submit.SubmitLine;
+import io.tributary.testkit.JvmProcessBuilder;
 import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -181,23 +182,18 @@ final class SparkCommand implements Runnable {
       }
       Path home = LocalSparkHome.prepare(sparkHome != null ? sparkHome : defaultSparkHome(),
           SparkJars.sparkDistribution(SparkJars.classPath()));
-      List<String> cmd = new ArrayList<>();
-      cmd.add(ChildJvm.javaBinary());
-      cmd.addAll(ChildJvm.JAVA17_FLAGS);
-      cmd.add("-cp");
-      cmd.add(home.resolve("jars") + File.separator + "*");
-      cmd.add("org.apache.spark.deploy.worker.Worker");
-      cmd.addAll(List.of("--host", host, "--webui-port", Integer.toString(webuiPort)));
+      List<String> args = new ArrayList<>(List.of("--host", host, "--webui-port", Integer.toString(webuiPort)));
       if (cores != null) {
-        cmd.addAll(List.of("--cores", cores.toString()));
+        args.addAll(List.of("--cores", cores.toString()));
       }
       if (memory != null) {
-        cmd.addAll(List.of("--memory", memory));
+        args.addAll(List.of("--memory", memory));
       }
-      cmd.add(master);
-      ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-      pb.environment().putAll(LocalSparkHome.environment(home));
-      Process p = pb.start();
+      args.add(master);
+      // stopped with SIGTERM by the hook below, not SIGKILLed by the builder's
+      Process p = JvmProcessBuilder.main("org.apache.spark.deploy.worker.Worker")
+          .classpath(home.resolve("jars") + File.separator + "*").args(args)
+          .environment(LocalSparkHome.environment(home)).inheritIO().reapOnExit(false).start().process();
       Thread stop = new Thread(p::destroy, "stop-worker");
       Runtime.getRuntime().addShutdownHook(stop);
       return p.waitFor();

@@ -1,6 +1,9 @@
 package io.tributary.cli;
 
+import io.tributary.log.embedded.EmbeddedZooKeeper;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +38,7 @@ final class ZooKeeperCommand implements Callable<Integer> {
       throw new CliException("--port must be 0-65535, got " + port, 2);
     }
     PrintWriter out = spec.commandLine().getOut();
-    EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(host, port, dir);
+    EmbeddedZooKeeper zk = startServer(host, port, dir);
     Thread hook = new Thread(zk::close, "zookeeper-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("zookeeper listening on " + zk.connectString() + " (data in " + dir.toAbsolutePath()
@@ -43,5 +46,15 @@ final class ZooKeeperCommand implements Callable<Integer> {
     out.flush();
     zk.join();
     return 0;
+  }
+
+  /** log-cluster's embedded server (also the quickstart's); a port in use is a message, not a stack trace. */
+  static EmbeddedZooKeeper startServer(String host, int port, Path dataDir) throws IOException, InterruptedException {
+    try {
+      return EmbeddedZooKeeper.start(host, port, dataDir);
+    } catch (BindException e) {
+      throw new CliException("ZooKeeper cannot listen on " + host + ":" + port
+          + ": the port is in use (another ZooKeeper?); pick another port");
+    }
   }
 }

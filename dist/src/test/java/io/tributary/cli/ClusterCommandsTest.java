@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.broker.Broker;
 import io.tributary.log.broker.BrokerConfig;
+import io.tributary.log.embedded.EmbeddedZooKeeper;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.testing.BrokerProcess;
-import io.tributary.log.testing.ZooKeeperProcess;
+import io.tributary.testkit.BrokerProcess;
+import io.tributary.testkit.ZooKeeperProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The child-process harness of log-cluster's test-jar: real JVMs, real signals. */
+/** testkit's child-process harness (BrokerProcess, ZooKeeperProcess): real JVMs, real signals. */
 @Timeout(180)
 class ProcessHarnessTest {
   @TempDir Path tmp;

@@ -3,7 +3,8 @@ package io.tributary.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.testing.BrokerProcess;
+import io.tributary.testkit.BrokerProcess;
+import io.tributary.testkit.JvmProcessBuilder;
 import io.tributary.spark.submit.LocalSparkHome;
 import io.tributary.spark.submit.SparkJars;
 import io.tributary.spark.testing.Events;
@@ -143,32 +144,16 @@ class SparkStandaloneTest {
 
   /** A JVM running {@code mainAndArgs} from the linked Spark home's jars, SPARK_HOME set. */
   void start(List<String> mainAndArgs, Path home, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ChildJvm.javaBinary());
-    cmd.add("-Xmx512m");
-    cmd.addAll(ChildJvm.JAVA17_FLAGS);
-    cmd.add("-cp");
-    cmd.add(home.resolve("jars") + File.separator + "*");
-    cmd.addAll(mainAndArgs);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(LocalSparkHome.environment(home));
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    processes.add(pb.start());
+    processes.add(JvmProcessBuilder.main(mainAndArgs.get(0)).jvmArgs("-Xmx512m")
+        .classpath(home.resolve("jars") + File.separator + "*").args(mainAndArgs.subList(1, mainAndArgs.size()))
+        .environment(LocalSparkHome.environment(home)).environment("SPARK_LOCAL_IP", "127.0.0.1")
+        .logFile(log).start().process());
   }
 
   /** The command line in a JVM of its own, as ./tributary runs it (same classpath and flags). */
   Process launcher(List<String> args, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ChildJvm.javaBinary());
-    cmd.add("-Xmx1g");
-    cmd.addAll(ChildJvm.JAVA17_FLAGS);
-    cmd.add("-cp");
-    cmd.add(ChildJvm.classPath());
-    cmd.add(Main.class.getName());
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
+    Process p = JvmProcessBuilder.main(Main.class.getName()).jvmArgs("-Xmx1g").args(args)
+        .environment("SPARK_LOCAL_IP", "127.0.0.1").logFile(log).start().process();
     processes.add(p);
     return p;
   }

@@ -1,6 +1,6 @@
 package io.tributary.notebooks;
 
-import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.notebooks.SampleEvents.Event;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;

@@ -1,24 +1,28 @@
 package io.tributary.connect.hudi;
 
+import io.tributary.testkit.ChildProcess;
+import io.tributary.testkit.JvmProcessBuilder;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * {@code connect run PIPELINE.yaml} in a child JVM on the connector's run-time classpath only (no Spark, no
- * test jars; log4j added so its logs can be read), as the launcher runs it. Killed with a real
- * {@code kill -9}. Its stdout and stderr go to files, read for the markers the Hudi sink prints in tests.
+ * test jars; log4j added so its logs can be read), as the launcher runs it. Killed with SIGKILL
+ * (testkit's {@link ChildProcess}). Its stdout and stderr go to files, read for the markers the Hudi sink prints in tests.
  */
 final class ConnectorProcess {
-  private final Process process;
+  private final ChildProcess process;
   private final Path out;
   private final Path err;
 
-  private ConnectorProcess(Process process, Path out, Path err) {
+  private ConnectorProcess(ChildProcess process, Path out, Path err) {
     this.process = process;
     this.out = out;
     this.err = err;
@@ -34,28 +38,22 @@ final class ConnectorProcess {
     List<String> cp = new ArrayList<>();
     cp.add(target.resolve("classes").toString());
     cp.add(runtime);
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (entry.contains("log4j")) {
         cp.add(entry);
       }
     }
-    String classpath = String.join(java.io.File.pathSeparator, cp);
+    String classpath = String.join(File.pathSeparator, cp);
     if (classpath.contains("spark-sql") || classpath.contains("spark-core")) {
       throw new IllegalStateException("Spark on the connector's run-time classpath: " + classpath);
     }
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx768m",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi",
-        "-Dlog4j2.configurationFile=" + target.resolve("test-classes/log4j2-test.xml"),
-        "-D" + HudiTable.PAUSE_BEFORE_COMMIT_PROPERTY + "=" + pauseFlag.toAbsolutePath(),
-        "-cp", classpath,
-        "io.tributary.connect.cli.ConnectCommand", "run", pipeline.toAbsolutePath().toString()));
     Path out = logDir.resolve(name + ".out");
     Path err = logDir.resolve(name + ".err");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ChildProcess p = JvmProcessBuilder.main("io.tributary.connect.cli.ConnectCommand").name(name)
+        .classpath(classpath).jvmArgs("-Xmx768m")
+        .systemProperty("log4j2.configurationFile", target.resolve("test-classes/log4j2-test.xml").toString())
+        .systemProperty(HudiTable.PAUSE_BEFORE_COMMIT_PROPERTY, pauseFlag.toAbsolutePath().toString())
+        .args("run", pipeline.toAbsolutePath().toString()).logFile(out).errorFile(err).start();
     return new ConnectorProcess(p, out, err);
   }
 
@@ -92,31 +90,24 @@ final class ConnectorProcess {
     }
   }
 
-  /** A real {@code kill -9}, then waits for the process to be gone. */
+  /** SIGKILL, then waits for the process to be gone. */
   void kill9() throws Exception {
-    Process kill = new ProcessBuilder("kill", "-9", Long.toString(process.pid())).inheritIO().start();
-    if (kill.waitFor() != 0 && process.isAlive()) {
-      throw new IllegalStateException("kill -9 " + process.pid() + " failed");
-    }
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("process " + process.pid() + " still alive after kill -9");
-    }
+    process.kill9();
   }
 
   /** SIGTERM (a clean stop: the sink commits what it holds); returns the exit code. */
   int terminate(long timeoutMs) throws Exception {
-    process.destroy();
-    if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+    process.sigterm();
+    Optional<Integer> exitCode = process.waitForExit(Duration.ofMillis(timeoutMs));
+    if (exitCode.isEmpty()) {
       kill9();
       throw new IllegalStateException("no exit " + timeoutMs + " ms after SIGTERM; killed");
     }
-    return process.exitValue();
+    return exitCode.get();
   }
 
   int waitFor(long timeoutMs) throws Exception {
-    if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException("still running after " + timeoutMs + " ms");
-    }
-    return process.exitValue();
+    return process.waitForExit(Duration.ofMillis(timeoutMs))
+        .orElseThrow(() -> new IllegalStateException("still running after " + timeoutMs + " ms"));
   }
 }

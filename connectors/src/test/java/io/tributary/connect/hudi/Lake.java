@@ -4,7 +4,7 @@ import io.tributary.connect.Pipeline;
 import io.tributary.connect.PipelineLoader;
 import io.tributary.connect.runtime.GeneratorSource;
 import io.tributary.connect.runtime.PipelineRunner;
-import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
 import java.nio.file.Files;

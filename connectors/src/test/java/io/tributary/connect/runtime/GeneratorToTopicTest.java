@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.connect.cli.ConnectCommand;
-import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
 import io.tributary.registry.serde.KafkaAvroDeserializer;
 import io.tributary.registry.serde.SerdeConfig;
+import io.tributary.testkit.ChildProcess;
+import io.tributary.testkit.JvmProcessBuilder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -196,9 +198,8 @@ class GeneratorToTopicTest {
     Path f = pipeline("sigterm", "orders-sigterm", false, "");
     Files.writeString(f, Files.readString(f).replace("  records: 5000\n", "").replace("rate: 0", "rate: 1000"));
     Path outFile = dir.resolve("sigterm.out");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), ConnectCommand.class.getName(), "run", f.toString())
-        .redirectOutput(outFile.toFile()).redirectError(dir.resolve("sigterm.err").toFile()).start();
+    ChildProcess p = JvmProcessBuilder.main(ConnectCommand.class.getName()).jvmArgs("-Xmx256m")
+        .args("run", f.toString()).logFile(outFile).errorFile(dir.resolve("sigterm.err")).start();
     try {
       long deadline = System.currentTimeMillis() + 20_000;
       long seen = 0;
@@ -207,10 +208,10 @@ class GeneratorToTopicTest {
         seen = readAll("orders-sigterm", -1, new ByteArrayDeserializer()).size();
       }
       assertTrue(seen >= 300, "the command produced " + seen + " records");
-      p.destroy(); // SIGTERM
-      assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "exited after SIGTERM");
+      p.sigterm();
+      assertTrue(p.waitForExit(Duration.ofSeconds(20)).isPresent(), "exited after SIGTERM");
     } finally {
-      p.destroyForcibly();
+      p.kill9();
     }
     String all = Files.readString(outFile).trim();
     String out = all.substring(all.lastIndexOf('\n') + 1); // the summary is the last line (logs go to stdout in tests)

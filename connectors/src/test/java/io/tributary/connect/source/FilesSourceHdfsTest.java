@@ -3,8 +3,8 @@ package io.tributary.connect.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tributary.connect.PipelineLoader;
-import io.tributary.log.testing.EmbeddedCluster;
-import io.tributary.log.testing.TestClients;
+import io.tributary.log.embedded.EmbeddedCluster;
+import io.tributary.testkit.TestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package io.tributary.connect.worker;
 
 import io.tributary.connect.cli.ConnectCommand;
+import io.tributary.testkit.ChildProcess;
+import io.tributary.testkit.JvmProcessBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code connect worker --config F} in its own JVM, on the run-time classpath as the launcher has it (the
@@ -17,17 +17,14 @@ import java.util.concurrent.TimeUnit;
  * log), logging to a file; killed with SIGKILL or stopped with SIGTERM. Children never outlive the test JVM.
  */
 final class WorkerProcess implements AutoCloseable {
-  private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(Process::destroyForcibly)));
-  }
+  /** How long a SIGTERMed worker may take to hand its pipelines over before it is killed. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
 
   final String id;
   final Path config;
   final Path log;
   private final String maxHeap;
-  private Process process;
+  private ChildProcess process;
 
   WorkerProcess(String id, Path config, Path log, String maxHeap) {
     this.id = id;
@@ -37,20 +34,11 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   WorkerProcess start() throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add(maxHeap);
-    cmd.addAll(List.of("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi",
+    process = JvmProcessBuilder.main(ConnectCommand.class.getName()).name("worker " + id).classpath(classPath())
+        .jvmArgs(maxHeap)
         // the worker logs while it hands over on SIGTERM: keep log4j alive until the JVM is gone
-        "-Dlog4j.shutdownHookEnabled=false"));
-    cmd.add("-cp");
-    cmd.add(classPath());
-    cmd.addAll(List.of(ConnectCommand.class.getName(), "worker", "--config", config.toString()));
-    process = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    CHILDREN.add(process);
+        .systemProperty("log4j.shutdownHookEnabled", "false")
+        .args("worker", "--config", config.toString()).logFile(log).start();
     return this;
   }
 
@@ -82,9 +70,7 @@ final class WorkerProcess implements AutoCloseable {
 
   /** SIGKILL: no shutdown hook, no flush, no goodbye to ZooKeeper. */
   void kill9() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
-    CHILDREN.remove(process);
+    process.kill9();
   }
 
   /** SIGTERM and wait: the worker hands its pipelines over cleanly. Returns the exit code. */
@@ -92,22 +78,11 @@ final class WorkerProcess implements AutoCloseable {
     if (process == null || !process.isAlive()) {
       return process == null ? -1 : process.exitValue();
     }
-    process.destroy();
-    if (!process.waitFor(90, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
-    }
-    CHILDREN.remove(process);
-    return process.exitValue();
+    return process.stop(STOP_TIMEOUT);
   }
 
   String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(log);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return ChildProcess.tail(log, lines);
   }
 
   @Override

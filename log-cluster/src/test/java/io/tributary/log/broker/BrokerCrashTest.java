@@ -3,8 +3,8 @@ package io.tributary.log.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.testing.BrokerProcess;
-import io.tributary.log.testing.TestClients;
+import io.tributary.testkit.BrokerProcess;
+import io.tributary.testkit.TestClients;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.tributary.log.broker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.embedded.EmbeddedCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,15 +3,16 @@ package io.tributary.log.compat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.embedded.EmbeddedCluster;
+import io.tributary.testkit.ChildProcess;
+import io.tributary.testkit.JvmProcessBuilder;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,14 +42,12 @@ class Kafka4ClientTest {
     try (EmbeddedCluster cluster = EmbeddedCluster.start(1, dir)) {
       cluster.createTopic("clients-4", 6, 1, Map.of());
       Path out = dir.resolve("child.out");
-      Process child = new ProcessBuilder(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-          "-cp", entries.stream().collect(Collectors.joining(File.pathSeparator)),
-          ClientRoundTrip.class.getName(), cluster.bootstrapServers(), "clients-4", "1000000", "6")
-          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-      boolean finished = child.waitFor(300, TimeUnit.SECONDS);
+      ChildProcess child = JvmProcessBuilder.main(ClientRoundTrip.class.getName()).jvmArgs("-Xmx512m")
+          .classpath(String.join(File.pathSeparator, entries))
+          .args(cluster.bootstrapServers(), "clients-4", "1000000", "6").logFile(out).start();
+      boolean finished = child.waitForExit(Duration.ofSeconds(300)).isPresent();
       if (!finished) {
-        child.destroyForcibly();
+        child.kill9();
       }
       String output = Files.readString(out);
       assertTrue(finished, "4.x client timed out:\n" + output);

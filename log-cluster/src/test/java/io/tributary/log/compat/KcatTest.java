@@ -3,8 +3,8 @@ package io.tributary.log.compat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.testing.EmbeddedCluster;
-import io.tributary.log.testing.ExternalTool;
+import io.tributary.log.embedded.EmbeddedCluster;
+import io.tributary.testkit.ExternalTool;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,27 +1,31 @@
 package io.tributary.log.group;
 
-import java.io.File;
+import io.tributary.testkit.ChildProcess;
+import io.tributary.testkit.JvmProcessBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** A {@link GroupConsumerMain} in its own JVM, and the parsed contents of its output file. */
 final class ChildConsumer implements AutoCloseable {
+  /** How long a SIGTERMed member may take to leave its group before it is killed. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+
   final String name;
   final Path output;
   final Path log;
-  private final Process process;
+  private final ChildProcess process;
 
   /** One record as the member read it. */
   record Read(int partition, long offset, String value) {}
 
-  private ChildConsumer(String name, Path output, Path log, Process process) {
+  private ChildConsumer(String name, Path output, Path log, ChildProcess process) {
     this.name = name;
     this.output = output;
     this.log = log;
@@ -39,34 +43,25 @@ final class ChildConsumer implements AutoCloseable {
     Files.createDirectories(dir);
     Path output = dir.resolve(name + ".out");
     Path log = dir.resolve(name + ".log");
-    String cp = classPath != null ? classPath : System.getProperty("surefire.test.class.path");
-    if (cp == null || cp.isBlank()) {
-      cp = System.getProperty("java.class.path");
+    JvmProcessBuilder builder = JvmProcessBuilder.main(GroupConsumerMain.class.getName()).name(name)
+        .jvmArgs("-Xmx128m", "-XX:TieredStopAtLevel=1")
+        .args(bootstrap, group, topic, output.toString(), Integer.toString(sessionTimeoutMs)).logFile(log);
+    if (classPath != null) {
+      builder.classpath(classPath);
     }
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", cp, GroupConsumerMain.class.getName(), bootstrap, group, topic,
-        output.toString(), Integer.toString(sessionTimeoutMs)));
     if (assignor != null) {
-      cmd.add(assignor);
+      builder.args(assignor);
     }
-    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).redirectErrorStream(true).start();
-    return new ChildConsumer(name, output, log, p);
+    return new ChildConsumer(name, output, log, builder.start());
   }
 
   void kill9() throws InterruptedException {
-    process.destroyForcibly();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      throw new IllegalStateException(name + " survived SIGKILL");
-    }
+    process.kill9();
   }
 
   /** SIGTERM: the member closes its consumer (LeaveGroup) and exits. */
   void stop() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      kill9();
-    }
+    process.stop(STOP_TIMEOUT);
   }
 
   boolean isAlive() {

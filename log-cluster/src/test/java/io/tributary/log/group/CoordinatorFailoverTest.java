@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.tributary.log.testing.BrokerProcess;
+import io.tributary.log.embedded.BrokerRegistrations;
+import io.tributary.testkit.BrokerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +71,7 @@ class CoordinatorFailoverTest {
         for (BrokerProcess b : brokers) {
           b.awaitReady(Duration.ofSeconds(60));
         }
-        BrokerProcess.awaitAllRegistered(brokers, Duration.ofSeconds(30));
+        BrokerRegistrations.awaitEachSeesAll(brokers.stream().map(BrokerProcess::port).toList(), Duration.ofSeconds(30));
         String bootstrap = brokers.stream().map(BrokerProcess::bootstrap).collect(Collectors.joining(","));
         try (Admin admin = admin(bootstrap)) {
           admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3))).all().get(30, TimeUnit.SECONDS);

@@ -2,8 +2,8 @@ package io.tributary.log.group;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.tributary.log.testing.EmbeddedCluster;
-import io.tributary.log.testing.ExternalTool;
+import io.tributary.log.embedded.EmbeddedCluster;
+import io.tributary.testkit.ExternalTool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.testing.BrokerProcess;
-import io.tributary.log.testing.TestClients;
+import io.tributary.log.embedded.BrokerRegistrations;
+import io.tributary.testkit.BrokerProcess;
+import io.tributary.testkit.TestClients;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class ReplicationFaultTest {
     for (BrokerProcess b : brokers) {
       b.awaitReady(Duration.ofSeconds(60));
     }
-    BrokerProcess.awaitAllRegistered(brokers, Duration.ofSeconds(30));
+    BrokerRegistrations.awaitEachSeesAll(brokers.stream().map(BrokerProcess::port).toList(), Duration.ofSeconds(30));
   }
 
   @AfterEach

@@ -1,6 +1,6 @@
 package io.tributary.registry.cluster;
 
-import io.tributary.log.testing.EmbeddedCluster;
+import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
 import io.tributary.registry.rest.AbstractApiTest;

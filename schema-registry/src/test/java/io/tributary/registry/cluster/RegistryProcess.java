@@ -1,6 +1,7 @@
 package io.tributary.registry.cluster;
 
 import io.tributary.registry.RegistryServer;
+import io.tributary.testkit.JvmProcessBuilder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,8 +9,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -36,19 +35,11 @@ public final class RegistryProcess implements AutoCloseable {
     try (OutputStream out = Files.newOutputStream(file)) {
       p.store(out, "registry node for a test");
     }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-Dlog4j2.configurationFile=log4j2-test.xml");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(RegistryServer.class.getName());
-    cmd.add(file.toString());
     Path log = dir.resolve("registry.log");
-    Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    // children never outlive the test JVM
-    Runtime.getRuntime().addShutdownHook(new Thread(proc::destroyForcibly, "kill-registry-" + proc.pid()));
+    // its output is read here for the line saying where it serves, and copied to the log
+    Process proc = JvmProcessBuilder.main(RegistryServer.class.getName()).name("registry")
+        .jvmArgs("-Xmx256m", "-XX:+UseSerialGC").systemProperty("log4j2.configurationFile", "log4j2-test.xml")
+        .args(file.toString()).pipeOutput().start().process();
     CompletableFuture<String> ready = new CompletableFuture<>();
     Thread pump = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));

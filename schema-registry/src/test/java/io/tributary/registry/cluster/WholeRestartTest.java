@@ -3,8 +3,9 @@ package io.tributary.registry.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.testing.BrokerProcess;
-import io.tributary.log.testing.ZooKeeperProcess;
+import io.tributary.log.embedded.BrokerRegistrations;
+import io.tributary.testkit.BrokerProcess;
+import io.tributary.testkit.ZooKeeperProcess;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.testing.Http;
 import io.tributary.registry.testing.Schemas;
@@ -43,7 +44,7 @@ class WholeRestartTest {
       for (BrokerProcess b : brokers) {
         b.awaitReady(READY);
       }
-      BrokerProcess.awaitAllRegistered(brokers, READY);
+      BrokerRegistrations.awaitEachSeesAll(brokers.stream().map(BrokerProcess::port).toList(), READY);
       Map<String, String> conf = new HashMap<>();
       conf.put(RegistryConfig.LISTENERS, "http://127.0.0.1:0");
       conf.put(RegistryConfig.BOOTSTRAP, brokers.stream().map(BrokerProcess::bootstrap).collect(Collectors.joining(",")));
@@ -82,7 +83,7 @@ class WholeRestartTest {
       for (BrokerProcess b : brokers) {
         b.awaitReady(READY);
       }
-      BrokerProcess.awaitAllRegistered(brokers, READY);
+      BrokerRegistrations.awaitEachSeesAll(brokers.stream().map(BrokerProcess::port).toList(), READY);
       try (RegistryProcess r2 = RegistryProcess.start(dir.resolve("registry-2"), conf)) {
         Http h = new Http(r2.url());
         for (Map.Entry<Integer, String> e : ids.entrySet()) {

@@ -1,53 +1,34 @@
 package io.tributary.spark.testing;
 
-import java.io.File;
+import io.tributary.testkit.ChildProcess;
+import io.tributary.testkit.JvmProcessBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * A job's Spark driver in its own JVM (io.tributary.spark.JobMain on the test classpath, local[2]), so that
  * a test can {@code kill -9} it mid-run. Output goes to a log file; the process never outlives the test JVM.
  */
 public final class DriverProcess implements AutoCloseable {
-  private final Process process;
+  private final ChildProcess process;
   private final Path log;
 
-  private DriverProcess(Process process, Path log) {
+  private DriverProcess(ChildProcess process, Path log) {
     this.process = process;
     this.log = log;
   }
 
   public static DriverProcess start(String job, Path config, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    cmd.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
-    cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
-    cmd.add("--add-opens=java.base/java.lang.invoke=ALL-UNNAMED");
-    cmd.add("--add-opens=java.base/java.util=ALL-UNNAMED");
-    cmd.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=org.apache.hudi");
-    cmd.add("-Dspark.master=local[2]");
-    cmd.add("-Dspark.ui.enabled=false");
-    cmd.add("-Dspark.sql.shuffle.partitions=2");
-    cmd.add("-cp");
-    String surefire = System.getProperty("surefire.test.class.path");
-    cmd.add(surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path"));
-    cmd.add("io.tributary.spark.JobMain");
-    cmd.add(job);
-    cmd.add("--config");
-    cmd.add(config.toString());
-    Files.createDirectories(log.toAbsolutePath().getParent());
-    Process p = new ProcessBuilder(cmd)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectErrorStream(true)
-        .start();
-    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+    ChildProcess p = JvmProcessBuilder.main("io.tributary.spark.JobMain").name("driver of " + job).jvmArgs("-Xmx1g")
+        .systemProperty("spark.master", "local[2]")
+        .systemProperty("spark.ui.enabled", "false")
+        .systemProperty("spark.sql.shuffle.partitions", "2")
+        .args(job, "--config", config.toString()).logFile(log).start();
     return new DriverProcess(p, log);
   }
 
@@ -61,19 +42,17 @@ public final class DriverProcess implements AutoCloseable {
 
   /** SIGKILL, then waits for the process to be gone. */
   public void kill9() throws InterruptedException {
-    process.destroyForcibly();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("driver pid " + process.pid() + " survived SIGKILL for 30 s");
-    }
+    process.kill9();
   }
 
   /** Exit code, or throws with the log's tail when it does not exit in time. */
   public int waitFor(long timeoutSeconds) throws InterruptedException {
-    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
+    Optional<Integer> exitCode = process.waitForExit(Duration.ofSeconds(timeoutSeconds));
+    if (exitCode.isEmpty()) {
+      process.process().destroyForcibly();
       throw new IllegalStateException("driver did not finish within " + timeoutSeconds + " s; log:\n" + tail(60));
     }
-    return process.exitValue();
+    return exitCode.get();
   }
 
   /** Fails with the log's tail if the process died. */
@@ -84,12 +63,7 @@ public final class DriverProcess implements AutoCloseable {
   }
 
   public String tail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return process.tail(lines);
   }
 
   public List<String> lines(String containing) throws IOException {
@@ -98,6 +72,6 @@ public final class DriverProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroyForcibly();
+    process.process().destroyForcibly();
   }
 }

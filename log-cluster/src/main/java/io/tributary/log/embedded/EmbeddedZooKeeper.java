@@ -1,7 +1,6 @@
-package io.tributary.cli;
+package io.tributary.log.embedded;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +8,12 @@ import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
 
 /**
- * A real standalone ZooKeeper server in this JVM (ZooKeeper's own server classes, no test doubles): used by
- * {@code tributary zookeeper} (foreground) and by the quickstart. Port 0 picks a free port.
+ * A real standalone ZooKeeper server in this JVM (ZooKeeper's own server classes, no test doubles), for the
+ * embedded cluster, the quickstart and benchmarks. Port 0 picks a free port.
  */
-final class EmbeddedZooKeeper implements AutoCloseable {
-  static final int TICK_TIME_MS = 2000;
-  static final int MAX_CLIENT_CONNECTIONS = 200;
+public final class EmbeddedZooKeeper implements AutoCloseable {
+  public static final int TICK_TIME_MS = 2000;
+  public static final int MAX_CLIENT_CONNECTIONS = 200;
 
   private final ServerCnxnFactory factory;
   private final ZooKeeperServer server;
@@ -27,7 +26,8 @@ final class EmbeddedZooKeeper implements AutoCloseable {
     this.server = server;
   }
 
-  static EmbeddedZooKeeper start(String host, int port, Path dataDir) throws IOException, InterruptedException {
+  /** Starts serving {@code host:port} with its data in {@code dataDir}; a port in use is a BindException. */
+  public static EmbeddedZooKeeper start(String host, int port, Path dataDir) throws IOException, InterruptedException {
     // No admin HTTP server (it would take port 8080); 'ruok' and 'srvr' answer health checks.
     System.setProperty("zookeeper.admin.enableServer", "false");
     System.setProperty("zookeeper.4lw.commands.whitelist", "ruok,srvr,stat");
@@ -36,25 +36,24 @@ final class EmbeddedZooKeeper implements AutoCloseable {
     ServerCnxnFactory factory;
     try {
       factory = ServerCnxnFactory.createFactory(new InetSocketAddress(host, port), MAX_CLIENT_CONNECTIONS);
-    } catch (BindException e) {
+    } catch (IOException e) {
       server.shutdown();
-      throw new CliException("ZooKeeper cannot listen on " + host + ":" + port
-          + ": the port is in use (another ZooKeeper?); pick another port");
+      throw e;
     }
     factory.startup(server);
     return new EmbeddedZooKeeper(host, factory, server);
   }
 
-  int port() {
+  public int port() {
     return factory.getLocalPort();
   }
 
-  String connectString() {
+  public String connectString() {
     return host + ":" + port();
   }
 
   /** Blocks until the server stops. */
-  void join() throws InterruptedException {
+  public void join() throws InterruptedException {
     factory.join();
   }
 

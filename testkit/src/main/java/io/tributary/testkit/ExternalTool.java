@@ -1,4 +1,4 @@
-package io.tributary.log.testing;
+package io.tributary.testkit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,4 +1,4 @@
-package io.tributary.log.testing;
+package io.tributary.log.embedded;
 
 import io.tributary.log.broker.Broker;
 import io.tributary.log.broker.BrokerConfig;
@@ -9,9 +9,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -21,17 +21,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * A real ZooKeeper (Curator's TestingServer) and N real brokers in this JVM, on 127.0.0.1 with free
- * ports. For tests of every module; brokers can be stopped and restarted on the same log dirs and ports.
+ * A real ZooKeeper and N real brokers in this JVM, on 127.0.0.1 with free ports: for tests of every module,
+ * benchmarks and users' own tests. Brokers can be stopped and restarted on the same log dirs and ports.
  */
 public final class EmbeddedCluster implements AutoCloseable {
-  private final TestingServer zookeeper;
+  private final EmbeddedZooKeeper zookeeper;
   private final Path dir;
   private final Map<String, String> overrides;
   private final List<Broker> brokers = new ArrayList<>();
   private final Map<Integer, Integer> ports = new HashMap<>();
 
-  private EmbeddedCluster(TestingServer zookeeper, Path dir, Map<String, String> overrides) {
+  private EmbeddedCluster(EmbeddedZooKeeper zookeeper, Path dir, Map<String, String> overrides) {
     this.zookeeper = zookeeper;
     this.dir = dir;
     this.overrides = overrides;
@@ -43,7 +43,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   /** Starts ZooKeeper and {@code brokerCount} brokers with ids 0..n-1; {@code overrides} apply to every broker. */
   public static EmbeddedCluster start(int brokerCount, Path dir, Map<String, String> overrides) throws Exception {
-    TestingServer zk = new TestingServer(true);
+    EmbeddedZooKeeper zk = EmbeddedZooKeeper.start("127.0.0.1", 0, dir.resolve("zookeeper"));
     EmbeddedCluster cluster = new EmbeddedCluster(zk, dir, overrides);
     try {
       for (int id = 0; id < brokerCount; id++) {
@@ -64,7 +64,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     props.put("broker.id", Integer.toString(id));
     props.put("listeners", "PLAINTEXT://127.0.0.1:" + ports.getOrDefault(id, 0));
     props.put("log.dirs", dir.resolve("broker-" + id).toString());
-    props.put("zookeeper.connect", zookeeper.getConnectString());
+    props.put("zookeeper.connect", zookeeper.connectString());
     props.put("zookeeper.session.timeout.ms", "6000");
     props.put("num.network.threads", "2");
     props.putAll(overrides);
@@ -78,10 +78,10 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   /** Waits until every running broker's metadata lists every running broker (registration is asynchronous). */
   public void awaitBrokersSeeEachOther() throws InterruptedException {
-    long running = brokers.stream().filter(java.util.Objects::nonNull).count();
+    long running = brokers.stream().filter(Objects::nonNull).count();
     long deadline = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < deadline) {
-      if (brokers.stream().filter(java.util.Objects::nonNull)
+      if (brokers.stream().filter(Objects::nonNull)
           .allMatch(b -> b.replicaManager().image().liveBrokers().size() == running)) {
         return;
       }
@@ -116,7 +116,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   }
 
   public String zookeeperConnect() {
-    return zookeeper.getConnectString();
+    return zookeeper.connectString();
   }
 
   public Properties producerProps() {

@@ -1,4 +1,4 @@
-package io.tributary.log.testing;
+package io.tributary.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;

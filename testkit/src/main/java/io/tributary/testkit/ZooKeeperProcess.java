@@ -1,4 +1,4 @@
-package io.tributary.log.testing;
+package io.tributary.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,19 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * A real standalone ZooKeeper server in its own JVM ({@code ZooKeeperServerMain zoo.cfg}) on a free port of
  * 127.0.0.1, logging to {@code <dir>/zookeeper.log}. {@link #kill9()} and {@link #restart()} (same port,
- * same data) for fault tests. Children never outlive the test JVM (see {@link BrokerProcess}).
+ * same data) for fault tests. Children never outlive the test JVM (see {@link ChildProcess}).
  */
-public final class ZooKeeperProcess implements AutoCloseable {
+public final class ZooKeeperProcess extends RestartableChild {
   public static final String MAIN_CLASS = "org.apache.zookeeper.server.ZooKeeperServerMain";
 
   private final Path dir;
   private final int port;
-  private Process process;
 
   private ZooKeeperProcess(Path dir, int port) {
     this.dir = dir.toAbsolutePath();
@@ -30,7 +28,7 @@ public final class ZooKeeperProcess implements AutoCloseable {
 
   /** Starts ZooKeeper on a free port and waits (30 s at most) until it answers {@code ruok}. */
   public static ZooKeeperProcess start(Path dir) throws IOException, InterruptedException {
-    ZooKeeperProcess zk = new ZooKeeperProcess(dir, BrokerProcess.freePort());
+    ZooKeeperProcess zk = new ZooKeeperProcess(dir, Ports.freePort());
     zk.startProcess();
     try {
       zk.awaitReady(Duration.ofSeconds(30));
@@ -42,9 +40,6 @@ public final class ZooKeeperProcess implements AutoCloseable {
   }
 
   private synchronized void startProcess() throws IOException {
-    if (process != null && process.isAlive()) {
-      throw new IllegalStateException("ZooKeeper is already running (pid " + process.pid() + ")");
-    }
     Files.createDirectories(dir.resolve("data"));
     String cfg = String.join("\n",
         "tickTime=2000",
@@ -56,27 +51,24 @@ public final class ZooKeeperProcess implements AutoCloseable {
         "4lw.commands.whitelist=ruok,srvr,stat",
         "");
     Files.writeString(dir.resolve("zoo.cfg"), cfg);
-    process = BrokerProcess.launch(
-        List.of("-Xmx512m", "-Dzookeeper.admin.enableServer=false", "-Dzookeeper.4lw.commands.whitelist=ruok,srvr,stat"),
-        MAIN_CLASS, List.of(dir.resolve("zoo.cfg").toString()), logFile());
+    launch(JvmProcessBuilder.main(MAIN_CLASS).jvmArgs("-Xmx512m")
+        .systemProperty("zookeeper.admin.enableServer", "false")
+        .systemProperty("zookeeper.4lw.commands.whitelist", "ruok,srvr,stat")
+        .args(dir.resolve("zoo.cfg").toString()).logFile(logFile()));
   }
 
   /** Polls {@code ruok} until ZooKeeper answers {@code imok}. */
   public ZooKeeperProcess awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      Process p = process;
-      if (p == null || !p.isAlive()) {
-        throw new IllegalStateException("ZooKeeper is not running" + (p == null ? "" : " (exit code " + p.exitValue()
-            + ")") + "; last lines of " + logFile() + ":\n" + BrokerProcess.tail(logFile(), 30));
-      }
+      checkRunning(logFile());
       if (ruok()) {
         return this;
       }
       Thread.sleep(100);
     }
     throw new IllegalStateException("ZooKeeper did not answer ruok on port " + port + " within " + timeout
-        + "; last lines of " + logFile() + ":\n" + BrokerProcess.tail(logFile(), 30));
+        + "; last lines of " + logFile() + ":\n" + ChildProcess.tail(logFile(), 30));
   }
 
   /** True if the server answers the four-letter command {@code ruok} with {@code imok}. */
@@ -102,19 +94,6 @@ public final class ZooKeeperProcess implements AutoCloseable {
     return port;
   }
 
-  public long pid() {
-    Process p = process;
-    if (p == null) {
-      throw new IllegalStateException("ZooKeeper was never started");
-    }
-    return p.pid();
-  }
-
-  public boolean isAlive() {
-    Process p = process;
-    return p != null && p.isAlive();
-  }
-
   public Path logFile() {
     return dir.resolve("zookeeper.log");
   }
@@ -123,41 +102,15 @@ public final class ZooKeeperProcess implements AutoCloseable {
     return dir;
   }
 
-  /** SIGKILL; the data directory stays, so {@link #restart()} recovers the same state. */
-  public synchronized void kill9() throws InterruptedException {
-    if (process != null) {
-      BrokerProcess.kill9(process);
-    }
-  }
-
-  public void sigstop() throws IOException, InterruptedException {
-    BrokerProcess.signal("STOP", pid());
-  }
-
-  public void sigcont() throws IOException, InterruptedException {
-    BrokerProcess.signal("CONT", pid());
+  @Override
+  protected String description() {
+    return "ZooKeeper";
   }
 
   /** Stops it if running, starts it again on the same port with the same data, waits until it answers. */
   public synchronized ZooKeeperProcess restart() throws IOException, InterruptedException {
-    if (process != null) {
-      BrokerProcess.stop(process, BrokerProcess.STOP_TIMEOUT);
-    }
+    stop();
     startProcess();
     return awaitReady(Duration.ofSeconds(30));
-  }
-
-  /** SIGTERM, then SIGKILL after 15 s; if interrupted, SIGKILL at once. */
-  @Override
-  public synchronized void close() {
-    if (process == null) {
-      return;
-    }
-    try {
-      BrokerProcess.stop(process, BrokerProcess.STOP_TIMEOUT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-    }
   }
 }
