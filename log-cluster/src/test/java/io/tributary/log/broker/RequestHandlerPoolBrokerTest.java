@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.testing.EmbeddedCluster;
-import io.tributary.log.testing.TestClients;
+import io.tributary.log.embedded.EmbeddedCluster;
+import io.tributary.testkit.TestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
