@@ -14,6 +14,7 @@ import io.tributary.registry.RegistryServer;
 import io.tributary.registry.serde.RegistryClient;
 import io.tributary.testkit.JvmProcessBuilder;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -30,9 +31,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -231,12 +236,12 @@ public final class ConnectHudiBench {
   private long topicEnd() {
     Properties props = new Properties();
     props.put("bootstrap.servers", bootstrap);
-    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
-             new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
-                 new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-      List<org.apache.kafka.common.TopicPartition> tps = c.partitionsFor(TOPIC).stream()
-          .map(i -> new org.apache.kafka.common.TopicPartition(TOPIC, i.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> c =
+             new KafkaConsumer<>(props,
+                 new ByteArrayDeserializer(),
+                 new ByteArrayDeserializer())) {
+      List<TopicPartition> tps = c.partitionsFor(TOPIC).stream()
+          .map(i -> new TopicPartition(TOPIC, i.partition())).toList();
       return c.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum();
     }
   }
@@ -520,13 +525,13 @@ public final class ConnectHudiBench {
     try {
       JsonNode n = JSON.readTree(json).path(TOPIC);
       n.fields().forEachRemaining(e -> out.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("unreadable end offsets: " + json, e);
     }
     return out;
   }
 
-  private static void await(java.util.function.BooleanSupplier done, String what, AtomicReference<Throwable> failure)
+  private static void await(BooleanSupplier done, String what, AtomicReference<Throwable> failure)
       throws InterruptedException {
     long deadline = System.currentTimeMillis() + TimeUnit.HOURS.toMillis(2);
     while (!done.getAsBoolean()) {
@@ -540,7 +545,7 @@ public final class ConnectHudiBench {
     }
   }
 
-  private static void awaitSpark(java.util.function.BooleanSupplier done, StreamingQuery q, String what)
+  private static void awaitSpark(BooleanSupplier done, StreamingQuery q, String what)
       throws Exception {
     while (!done.getAsBoolean()) {
       if (q.exception().isDefined()) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.common.Uuid;
 
@@ -92,7 +93,7 @@ final class KafkaPeer implements PeerCluster {
       brokerPorts.add(ChildJvm.freePort());
       controllerPorts.add(ChildJvm.freePort());
     }
-    String voters = java.util.stream.IntStream.range(0, nodes)
+    String voters = IntStream.range(0, nodes)
         .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts.get(i)).collect(Collectors.joining(","));
     String clusterId = Uuid.randomUuid().toString();
     Path log4j = dir.resolve("log4j.properties");

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
@@ -13,6 +14,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -101,7 +104,7 @@ public final class ProduceConsumeBench {
         }
         return new WorkloadResult(system, description, produced, consumed.phase(), fixedRate,
             consumed.verification());
-      } catch (org.apache.kafka.common.KafkaException e) {
+      } catch (KafkaException e) {
         throw new BenchException("client error against " + bootstrap + ": " + rootMessage(e), e);
       } finally {
         try {
@@ -120,7 +123,7 @@ public final class ProduceConsumeBench {
     }
     try {
       admin.createTopics(newTopics).all().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new BenchException("could not create topics " + topics + " (" + options.partitions() + " partitions, RF="
           + options.replicationFactor() + ") on " + bootstrap + ": " + rootMessage(e), e);
     }
@@ -145,7 +148,7 @@ public final class ProduceConsumeBench {
         if (ready) {
           return;
         }
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         lastState = rootMessage(e);
       }
       Thread.sleep(200);
@@ -327,8 +330,8 @@ public final class ProduceConsumeBench {
     OrderCheck(int partitions, long expected) {
       this.lastOffset = new long[partitions];
       this.lastSequence = new long[partitions];
-      java.util.Arrays.fill(lastOffset, -1);
-      java.util.Arrays.fill(lastSequence, -1);
+      Arrays.fill(lastOffset, -1);
+      Arrays.fill(lastSequence, -1);
       this.seen = new BitSet(Math.toIntExact(expected));
       this.expected = expected;
     }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class RegistryLookupBench {
       de.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, server.url()), false);
       byte[] bytes = ser.serialize("bench", rec);
       de.deserialize("bench", bytes);
-      int id = java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt();
+      int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
 
       // 1. GET /schemas/ids/{id}
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

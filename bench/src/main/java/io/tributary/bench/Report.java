@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import org.apache.kafka.common.utils.AppInfoParser;
 
 /** Plain-text tables of workload results and of the ratios between systems. */
 public final class Report {
@@ -26,7 +27,7 @@ public final class Report {
         o.records(), o.recordSizeBytes(), o.partitions(), o.replicationFactor(), o.warmupRecords(),
         o.latencyRecords() == 0 ? "" : String.format(Locale.ROOT, ", then latency phase %,d records/s for %d s",
             o.latencyRecordsPerSec(), o.latencySeconds()));
-    out.println("clients:  kafka-clients " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + ", "
+    out.println("clients:  kafka-clients " + AppInfoParser.getVersion() + ", "
         + clientSettings(o));
   }
 

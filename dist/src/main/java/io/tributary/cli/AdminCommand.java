@@ -3,6 +3,7 @@ package io.tributary.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaFuture;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -17,7 +18,7 @@ abstract class AdminCommand implements Callable<Integer> {
     return spec.commandLine().getOut();
   }
 
-  <T> T get(org.apache.kafka.common.KafkaFuture<T> f, String what) {
+  <T> T get(KafkaFuture<T> f, String what) {
     return Kafka.get(f, cluster.bootstrap, cluster.requestTimeoutMs, what);
   }
 

@@ -4,6 +4,7 @@ import io.tributary.log.broker.Broker;
 import io.tributary.log.broker.BrokerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ final class BrokerCommand implements Callable<Integer> {
       broker.start();
     } catch (Exception e) {
       broker.close();
-      if (Errors.unwrap(e) instanceof java.net.BindException) {
+      if (Errors.unwrap(e) instanceof BindException) {
         throw new CliException("broker " + cfg.brokerId() + " cannot listen on " + cfg.listenerHost() + ":"
             + cfg.listenerPort() + ": the port is in use (another broker or Kafka?); change listeners in " + config);
       }

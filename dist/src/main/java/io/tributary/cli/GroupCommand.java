@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.ConsumerGroupState;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,7 +70,7 @@ final class GroupCommand implements Runnable {
           .partitionsToOffsetAndMetadata(), "fetch the committed offsets of group " + group);
       PrintWriter out = out();
       String state = d.state().toString();
-      if (d.state() == org.apache.kafka.common.ConsumerGroupState.DEAD && committed.isEmpty()) {
+      if (d.state() == ConsumerGroupState.DEAD && committed.isEmpty()) {
         throw new CliException("group " + group + " does not exist (no members, no committed offsets); "
             + "list the groups with: ./tributary group list", 1);
       }

@@ -6,9 +6,11 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.Writer;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
@@ -204,7 +207,7 @@ final class LocalCluster {
   /** The registry answers HTTP on its port. */
   static boolean registryAnswers(Node n) {
     try {
-      java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL("http://" + n.address() + "/subjects").openConnection();
+      HttpURLConnection c = (HttpURLConnection) new URL("http://" + n.address() + "/subjects").openConnection();
       c.setConnectTimeout(1000);
       c.setReadTimeout(2000);
       return c.getResponseCode() == 200;
@@ -310,7 +313,7 @@ final class LocalCluster {
     }
     try (Admin admin = Kafka.admin(address, timeoutMs)) {
       admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).nodes()
-          .get(timeoutMs + 500L, java.util.concurrent.TimeUnit.MILLISECONDS);
+          .get(timeoutMs + 500L, TimeUnit.MILLISECONDS);
       return true;
     } catch (Exception e) {
       return false;

@@ -6,12 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -108,7 +113,7 @@ final class LocalCommand implements Runnable {
       cluster.writeState(nodes);
       out.println("starting a local cluster in " + cluster.dir);
       out.flush();
-      Map<LocalCluster.Node, ProcessHandle> started = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+      Map<LocalCluster.Node, ProcessHandle> started = Collections.synchronizedMap(new LinkedHashMap<>());
       // Ctrl-C during start: the children run in their own session and would survive; stop them.
       Thread abort = new Thread(() -> {
         synchronized (started) {
@@ -118,7 +123,7 @@ final class LocalCommand implements Runnable {
       }, "local-start-abort");
       Runtime.getRuntime().addShutdownHook(abort);
       try {
-        java.util.Set<LocalCluster.Node> ready = new java.util.HashSet<>();
+        Set<LocalCluster.Node> ready = new HashSet<>();
         for (LocalCluster.Node n : nodes) {
           if (n.kind() == Kind.REGISTRY) {
             // The registry keeps its data in the log cluster: the brokers must answer first.
@@ -149,7 +154,7 @@ final class LocalCommand implements Runnable {
         }
         for (Map.Entry<LocalCluster.Node, ProcessHandle> s : started.entrySet()) {
           try {
-            s.getValue().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            s.getValue().onExit().get(10, TimeUnit.SECONDS);
           } catch (Exception ignored) {
             // best effort: the error below is what matters
           }
@@ -281,7 +286,7 @@ final class LocalCommand implements Runnable {
       Collection<Node> brokers = Kafka.get(dc.nodes(), bootstrap, requestTimeoutMs, "describe the cluster");
       Node controller = Kafka.get(dc.controller(), bootstrap, requestTimeoutMs, "describe the cluster");
       List<String> ids = new ArrayList<>();
-      brokers.stream().sorted(java.util.Comparator.comparingInt(Node::id)).forEach(b -> ids.add(
+      brokers.stream().sorted(Comparator.comparingInt(Node::id)).forEach(b -> ids.add(
           b.id() + "@" + b.host() + ":" + b.port()));
       out.println("brokers: " + String.join(" ", ids) + (controller == null || controller.isEmpty() ? ""
           : " (controller " + controller.id() + ")"));

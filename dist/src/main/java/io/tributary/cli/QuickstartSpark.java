@@ -8,10 +8,12 @@ import io.tributary.spark.jobs.JobTotals;
 import io.tributary.spark.jobs.Jobs;
 import io.tributary.spark.lake.LakeSession;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -108,10 +110,10 @@ final class QuickstartSpark implements AutoCloseable {
   List<List<String>> query(String sql) {
     Dataset<Row> result = spark.sql(sql);
     String[] columns = result.columns();
-    List<List<String>> rows = new java.util.ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
     rows.add(List.of(columns));
     for (Row r : result.collectAsList()) {
-      List<String> cells = new java.util.ArrayList<>();
+      List<String> cells = new ArrayList<>();
       for (int i = 0; i < columns.length; i++) {
         cells.add(r.isNullAt(i) ? "NULL" : String.valueOf(r.get(i)));
       }
@@ -126,7 +128,7 @@ final class QuickstartSpark implements AutoCloseable {
   }
 
   /** Prefixes each line written to it with the quickstart's indentation. */
-  private static final class IndentingStream extends java.io.OutputStream {
+  private static final class IndentingStream extends OutputStream {
     private final PrintWriter out;
     private final StringBuilder line = new StringBuilder();
 

@@ -1,5 +1,6 @@
 package io.tributary.cli;
 
+import io.tributary.spark.JobMain;
 import io.tributary.spark.config.ConfigException;
 import io.tributary.spark.config.ConfigLoader;
 import io.tributary.spark.config.JobConfig;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.deploy.SparkSubmit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -110,8 +112,8 @@ final class SparkCommand implements Runnable {
         return 0;
       }
       // SparkSubmit runs JobMain in this thread; JobMain exits the JVM with its code when the job fails.
-      io.tributary.spark.JobMain.quietLogging();
-      org.apache.spark.deploy.SparkSubmit.main(args.toArray(String[]::new));
+      JobMain.quietLogging();
+      SparkSubmit.main(args.toArray(String[]::new));
       return 0;
     }
   }

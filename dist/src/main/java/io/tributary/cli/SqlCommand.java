@@ -2,12 +2,14 @@ package io.tributary.cli;
 
 import io.tributary.spark.JobException;
 import io.tributary.spark.lake.LakeSession;
-import io.tributary.spark.sql.LakeCatalog;
 import io.tributary.spark.sql.LakeCatalog.TableRef;
+import io.tributary.spark.sql.LakeCatalog;
 import io.tributary.spark.sql.LakeSql;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,7 +94,7 @@ final class SqlCommand implements Callable<Integer> {
     }
     quietLogging();
     // Libraries print to System.out (Hudi's object sizing prints JOL warnings): keep stdout for the result
-    java.io.PrintStream stdout = System.out;
+    PrintStream stdout = System.out;
     System.setOut(System.err);
     try {
       return run(byName);
@@ -122,7 +125,7 @@ final class SqlCommand implements Callable<Integer> {
 
   /** Spark's own message of a failed query, without the plan or stack trace it carries. */
   static String sparkMessage(Throwable e) {
-    if (e instanceof org.apache.spark.sql.catalyst.parser.ParseException) {
+    if (e instanceof ParseException) {
       return e.getMessage().strip(); // the query with a marker under the error
     }
     if (e instanceof AnalysisException a) {
@@ -153,7 +156,7 @@ final class SqlCommand implements Callable<Integer> {
     switch (format) {
       case json -> shown.forEach(r -> out.println(r.getString(0)));
       case csv -> {
-        out.println(String.join(",", java.util.Arrays.stream(columns).map(SqlCommand::csv).toList()));
+        out.println(String.join(",", Arrays.stream(columns).map(SqlCommand::csv).toList()));
         for (Row r : shown) {
           List<String> cells = new ArrayList<>();
           for (int i = 0; i < r.length(); i++) {

@@ -1,5 +1,6 @@
 package io.tributary.cli;
 
+import io.tributary.connect.cli.ConnectCommand;
 import picocli.CommandLine;
 
 /** The one place where subcommands are added to the command tree. */
@@ -12,7 +13,7 @@ final class Subcommands {
     cli.addSubcommand(new BrokerCommand());
     cli.addSubcommand(new ZooKeeperCommand());
     cli.addSubcommand(new RegistryCommand());
-    cli.addSubcommand(new io.tributary.connect.cli.ConnectCommand());
+    cli.addSubcommand(new ConnectCommand());
     cli.addSubcommand(new TopicCommand());
     cli.addSubcommand(new ProduceCommand());
     cli.addSubcommand(new ConsumeCommand());

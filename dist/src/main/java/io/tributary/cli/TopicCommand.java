@@ -3,7 +3,9 @@ package io.tributary.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -138,7 +140,7 @@ final class TopicCommand implements Runnable {
       }
       Table c = new Table("CONFIG", "VALUE", "SOURCE");
       List<ConfigEntry> entries = new ArrayList<>(configs.get(res).entries());
-      entries.sort(java.util.Comparator.comparing(ConfigEntry::name));
+      entries.sort(Comparator.comparing(ConfigEntry::name));
       for (ConfigEntry e : entries) {
         if (allConfigs || e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
           c.row(e.name(), e.isSensitive() ? "(sensitive)" : e.value(), source(e.source()));
@@ -189,7 +191,7 @@ final class TopicCommand implements Runnable {
     Map<String, String> set = new LinkedHashMap<>();
 
     @Option(names = {"-d", "--delete"}, paramLabel = "KEY", description = "Key to reset to its default (repeatable).")
-    Set<String> delete = new java.util.LinkedHashSet<>();
+    Set<String> delete = new LinkedHashSet<>();
 
     @Override
     public Integer call() throws Exception {

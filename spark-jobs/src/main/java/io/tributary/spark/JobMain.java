@@ -7,6 +7,9 @@ import io.tributary.spark.config.JobKind;
 import io.tributary.spark.jobs.Jobs;
 import io.tributary.spark.lake.LakeSession;
 import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 
@@ -58,7 +61,7 @@ public final class JobMain {
     quietLogging();
     SparkSession.Builder builder = LakeSession.configure(SparkSession.builder().appName(config.name()));
     config.spark().forEach(builder::config);
-    if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+    if (!new SparkConf().contains("spark.master")) {
       builder.master("local[*]"); // run directly (not through spark-submit): this machine
     }
     SparkSession spark = builder.getOrCreate();
@@ -92,7 +95,7 @@ public final class JobMain {
     for (String logger : new String[] {"org.apache.hadoop.util.NativeCodeLoader", "org.apache.spark.util.Utils",
         "org.apache.spark.sql.execution.streaming.ResolveWriteToStream", "org.apache.hudi.common.table.HoodieTableConfig",
         "org.apache.hudi.com.fasterxml.jackson.module.afterburner", "org.apache.hudi.config.HoodiePayloadConfig"}) {
-      org.apache.logging.log4j.core.config.Configurator.setLevel(logger, org.apache.logging.log4j.Level.ERROR);
+      Configurator.setLevel(logger, Level.ERROR);
     }
   }
 

@@ -211,7 +211,7 @@ public final class ConnectCommand implements Runnable {
     Thread watcher = new Thread(() -> {
       try {
         while (true) {
-          java.util.OptionalLong lag = task.metrics().lag();
+          OptionalLong lag = task.metrics().lag();
           if (lag.isPresent() && lag.getAsLong() == 0) {
             task.stop();
             return;

@@ -3,6 +3,7 @@ package io.tributary.connect.hudi;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,7 +115,7 @@ final class DeadLetters implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(java.time.Duration.ofSeconds(10));
+    producer.close(Duration.ofSeconds(10));
   }
 
   /** The exception class named in dead letters whose rejection had no underlying exception. */

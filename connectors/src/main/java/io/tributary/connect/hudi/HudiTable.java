@@ -1,12 +1,18 @@
 package io.tributary.connect.hudi;
 
 import io.tributary.connect.Sink;
+import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -14,14 +20,18 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hudi.client.HoodieJavaWriteClient;
 import org.apache.hudi.client.WriteStatus;
 import org.apache.hudi.client.common.HoodieJavaEngineContext;
+import org.apache.hudi.client.transaction.lock.InProcessLockProvider;
 import org.apache.hudi.common.config.HoodieMetadataConfig;
+import org.apache.hudi.common.config.HoodieStorageConfig;
 import org.apache.hudi.common.config.RecordMergeMode;
+import org.apache.hudi.common.engine.EngineType;
 import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
 import org.apache.hudi.common.model.HoodieCleaningPolicy;
 import org.apache.hudi.common.model.HoodieCommitMetadata;
 import org.apache.hudi.common.model.HoodieFailedWritesCleaningPolicy;
 import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.HoodieTableType;
+import org.apache.hudi.common.schema.HoodieSchema;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.common.table.TableSchemaResolver;
 import org.apache.hudi.common.table.timeline.HoodieInstant;
@@ -31,6 +41,7 @@ import org.apache.hudi.config.HoodieArchivalConfig;
 import org.apache.hudi.config.HoodieCleanConfig;
 import org.apache.hudi.config.HoodieCompactionConfig;
 import org.apache.hudi.config.HoodieIndexConfig;
+import org.apache.hudi.config.HoodieLockConfig;
 import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.hadoop.fs.HadoopFSUtils;
 import org.apache.hudi.index.HoodieIndex;
@@ -80,8 +91,8 @@ public final class HudiTable implements AutoCloseable {
   private final HoodieJavaWriteClient<DefaultHoodieRecordPayload> client;
   /** MERGE_ON_READ: a second client that executes the compactions the writer schedules, off the ingest path. */
   private final HoodieJavaWriteClient<DefaultHoodieRecordPayload> compactor;
-  private final java.util.concurrent.ExecutorService compactions;
-  private java.util.concurrent.Future<?> compacting;
+  private final ExecutorService compactions;
+  private Future<?> compacting;
 
   /** What a commit wrote. */
   public record CommitResult(String instant, long recordsWritten, long inserts, long updates) {}
@@ -94,7 +105,7 @@ public final class HudiTable implements AutoCloseable {
     this.client = new HoodieJavaWriteClient<>(new HoodieJavaEngineContext(storageConf), writeConfig);
     if (sink.tableType() == Sink.TableType.MERGE_ON_READ) {
       this.compactor = new HoodieJavaWriteClient<>(new HoodieJavaEngineContext(storageConf), writeConfig);
-      this.compactions = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      this.compactions = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hudi-compaction-" + sink.tableName());
         t.setDaemon(true);
         return t;
@@ -137,7 +148,7 @@ public final class HudiTable implements AutoCloseable {
     }
     HoodieTableMetaClient meta = metaClient(sink.tablePath().toString(), HadoopFSUtils.getStorageConf(hadoopConf));
     try {
-      Option<org.apache.hudi.common.schema.HoodieSchema> s =
+      Option<HoodieSchema> s =
           new TableSchemaResolver(meta).getTableSchemaIfPresent(false);
       return s.isPresent() ? Optional.of(s.get().toAvroSchema()) : Optional.empty();
     } catch (RuntimeException e) {
@@ -170,7 +181,7 @@ public final class HudiTable implements AutoCloseable {
     props.put("hoodie.table.ordering.fields", sink.precombineField());
     props.put("hoodie.payload.ordering.field", sink.precombineField());
     HoodieWriteConfig.Builder b = HoodieWriteConfig.newBuilder()
-        .withEngineType(org.apache.hudi.common.engine.EngineType.JAVA)
+        .withEngineType(EngineType.JAVA)
         .withPath(sink.tablePath().toString())
         .forTable(sink.tableName())
         .withSchema(schema.toString())
@@ -195,12 +206,12 @@ public final class HudiTable implements AutoCloseable {
             .build())
         .withArchivalConfig(HoodieArchivalConfig.newBuilder().build())
         // the writer and the compactor (two clients of this process) both commit to the metadata table
-        .withLockConfig(org.apache.hudi.config.HoodieLockConfig.newBuilder()
-            .withLockProvider(org.apache.hudi.client.transaction.lock.InProcessLockProvider.class).build())
+        .withLockConfig(HoodieLockConfig.newBuilder()
+            .withLockProvider(InProcessLockProvider.class).build())
         .withCompactionConfig(compactionConfig(sink))
         // Snappy, not Hudi's default gzip: a copy-on-write commit rewrites whole base files, and gzip spends most of
         // that time compressing (Spark's own Parquet default is Snappy too)
-        .withStorageConfig(org.apache.hudi.common.config.HoodieStorageConfig.newBuilder()
+        .withStorageConfig(HoodieStorageConfig.newBuilder()
             .parquetCompressionCodec("snappy").build())
         // the metadata table lists files (no directory listings on HDFS); column and partition statistics
         // would cost every commit a pass over its rows, for data skipping a streaming sink's readers rarely use
@@ -226,8 +237,8 @@ public final class HudiTable implements AutoCloseable {
     return b.build();
   }
 
-  private static java.util.Properties metadataProps() {
-    java.util.Properties p = new java.util.Properties();
+  private static Properties metadataProps() {
+    Properties p = new Properties();
     p.setProperty("hoodie.metadata.index.column.stats.enable", "false");
     p.setProperty("hoodie.metadata.index.partition.stats.enable", "false");
     return p;
@@ -352,7 +363,7 @@ public final class HudiTable implements AutoCloseable {
     if (System.getProperty(PAUSE_BEFORE_COMMIT_PROPERTY) == null) {
       return;
     }
-    java.io.File flag = new java.io.File(System.getProperty(PAUSE_BEFORE_COMMIT_PROPERTY));
+    File flag = new File(System.getProperty(PAUSE_BEFORE_COMMIT_PROPERTY));
     if (!flag.exists()) {
       return; // pause only while the test's flag file exists
     }
@@ -381,7 +392,7 @@ public final class HudiTable implements AutoCloseable {
   public void close() {
     try {
       if (compacting != null) {
-        compacting.get(10, java.util.concurrent.TimeUnit.MINUTES);
+        compacting.get(10, TimeUnit.MINUTES);
       }
     } catch (Exception e) {
       LOG.warn("Hudi table {}: compaction not finished at close ({}); the next start redoes it", sink.tableName(),

@@ -1,5 +1,6 @@
 package io.tributary.connect.hudi;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -18,7 +19,7 @@ public record KafkaCheckpoint(String topic, SortedMap<Integer, Long> nextOffsets
   public static final String METADATA_KEY = "deltastreamer.checkpoint.key";
 
   public KafkaCheckpoint {
-    nextOffsets = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(nextOffsets));
+    nextOffsets = Collections.unmodifiableSortedMap(new TreeMap<>(nextOffsets));
   }
 
   public static KafkaCheckpoint of(String topic, Map<Integer, Long> nextOffsets) {

@@ -12,13 +12,21 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
@@ -34,6 +42,7 @@ import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -276,7 +285,7 @@ public final class TopicToHudiTask implements PipelineTask {
 
     void add(HoodieRecord<DefaultHoodieRecordPayload> row, long timestamp) {
       if (rows.size() == timestamps.length) {
-        timestamps = java.util.Arrays.copyOf(timestamps, timestamps.length * 2);
+        timestamps = Arrays.copyOf(timestamps, timestamps.length * 2);
       }
       timestamps[rows.size()] = timestamp;
       rows.add(row);
@@ -295,10 +304,10 @@ public final class TopicToHudiTask implements PipelineTask {
     private final ValueConverter converter;
     private final KeyMaker keys;
     private final TreeMap<Integer, Long> next = new TreeMap<>();
-    private final java.util.concurrent.ExecutorService committer;
+    private final ExecutorService committer;
     private Batch filling = new Batch();
     private Batch writing;
-    private java.util.concurrent.Future<HudiTable.CommitResult> inFlight;
+    private Future<HudiTable.CommitResult> inFlight;
     private long handedOffAt;
     private List<TopicPartition> partitions;
     private CommitPolicy policy;
@@ -310,7 +319,7 @@ public final class TopicToHudiTask implements PipelineTask {
       this.dlq = dlq;
       this.converter = converter;
       this.keys = keys;
-      this.committer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      this.committer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hudi-commit-" + pipeline.name());
         t.setDaemon(true);
         return t;
@@ -334,7 +343,7 @@ public final class TopicToHudiTask implements PipelineTask {
         if (inFlight != null) {
           // failing for another reason: let the write finish (or fail) before the table is closed under it
           try {
-            inFlight.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            inFlight.get(5, TimeUnit.MINUTES);
           } catch (Exception ignored) {
             // the run is failing already; an unfinished instant is rolled back at the next start
           }
@@ -452,7 +461,7 @@ public final class TopicToHudiTask implements PipelineTask {
       HudiTable.CommitResult result;
       try {
         result = inFlight.get();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         throw cause instanceof Exception ex ? ex : new IllegalStateException(cause);
       } finally {
@@ -470,7 +479,7 @@ public final class TopicToHudiTask implements PipelineTask {
           pipeline.name(), result.instant(), b.rows.size(), result.inserts(), result.updates(), b.deadLettered,
           done - handedOffAt, b.checkpoint.format());
       if (listener != null) {
-        listener.committed(result.instant(), done, java.util.Arrays.copyOf(b.timestamps, b.rows.size()));
+        listener.committed(result.instant(), done, Arrays.copyOf(b.timestamps, b.rows.size()));
       }
       commitToGroup(b.checkpoint);
     }
@@ -507,12 +516,12 @@ public final class TopicToHudiTask implements PipelineTask {
         List<PartitionInfo> infos;
         try {
           infos = consumer.partitionsFor(source.topic(), Duration.ofSeconds(10));
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        } catch (TimeoutException e) {
           infos = List.of();
         }
         if (infos != null && !infos.isEmpty()) {
           return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
-              .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+              .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
         }
         if (!told) {
           LOG.info("pipeline {}: waiting for topic '{}' at {}", pipeline.name(), source.topic(),
@@ -552,7 +561,7 @@ public final class TopicToHudiTask implements PipelineTask {
       }
       LOG.info("pipeline {}: {} at {}", pipeline.name(),
           checkpoint.isPresent() ? "resuming from the table's last commit" : "no checkpoint in the table, starting "
-              + source.start().name().toLowerCase(java.util.Locale.ROOT), KafkaCheckpoint.of(source.topic(), next).format());
+              + source.start().name().toLowerCase(Locale.ROOT), KafkaCheckpoint.of(source.topic(), next).format());
     }
   }
 

@@ -4,11 +4,15 @@ import io.tributary.connect.Transform;
 import io.tributary.connect.runtime.Transforms;
 import io.tributary.registry.serde.KafkaAvroDeserializer;
 import io.tributary.registry.serde.RegistryClient;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -46,7 +50,7 @@ final class ValueConverter {
 
   private final KafkaAvroDeserializer deserializer;
   private final RegistryClient registry;
-  private final java.util.Set<Integer> knownIds = new java.util.HashSet<>();
+  private final Set<Integer> knownIds = new HashSet<>();
   private final Transforms transforms;
   private final Schema tableSchema;
   private final List<String> keyFields;
@@ -116,7 +120,7 @@ final class ValueConverter {
       }
       throw new RegistryUnavailableException("the schema registry failed to return schema id " + id + ": "
           + e.getMessage(), e);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new RegistryUnavailableException("the schema registry is unreachable (schema id " + id + "): "
           + e.getMessage(), e);
     }
@@ -179,7 +183,7 @@ final class ValueConverter {
           : v instanceof Float f ? Double.valueOf(f) : v;
       case STRING -> v instanceof ByteBuffer b ? new Utf8(copy(b)).toString() : v;
       case BYTES -> v instanceof CharSequence s ? ByteBuffer.wrap(s.toString().getBytes(
-          java.nio.charset.StandardCharsets.UTF_8)) : v;
+          StandardCharsets.UTF_8)) : v;
       default -> v;
     };
   }

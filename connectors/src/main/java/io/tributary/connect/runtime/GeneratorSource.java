@@ -3,6 +3,7 @@ package io.tributary.connect.runtime;
 import io.tributary.connect.Source;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
@@ -61,7 +62,7 @@ public final class GeneratorSource {
   /** The next event. */
   public Map<String, Object> next() {
     if (!hasNext()) {
-      throw new java.util.NoSuchElementException("all " + records.getAsLong() + " records were generated");
+      throw new NoSuchElementException("all " + records.getAsLong() + " records were generated");
     }
     long i = next++;
     Map<String, Object> r = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package io.tributary.connect.runtime;
 
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,13 +41,13 @@ public final class Pacer {
    * Blocks until a token is taken (true) or {@code stop} says to give up (false); waits in steps of at most
    * 50 ms so that a stop is seen quickly.
    */
-  public boolean acquire(java.util.function.BooleanSupplier stop) {
+  public boolean acquire(BooleanSupplier stop) {
     long d;
     while ((d = delayNanos()) > 0) {
       if (stop.getAsBoolean()) {
         return false;
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(d, 50_000_000L));
+      LockSupport.parkNanos(Math.min(d, 50_000_000L));
     }
     return true;
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tributary.connect.Pipeline;
 import io.tributary.connect.Sink;
 import io.tributary.connect.Source;
+import io.tributary.connect.Transform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -114,7 +116,7 @@ public final class PipelineRunner implements AutoCloseable {
   static void checkAvroFieldNames(Pipeline p, Source.Generator g) {
     Map<String, Object> sample = new GeneratorSource(g.keys(), OptionalLong.empty(), g.seed(), () -> 0L).next();
     // the fields a record can have after the renames and drops (filters only decide whether it is written)
-    new Transforms(p.transforms().stream().filter(t -> !(t instanceof io.tributary.connect.Transform.Filter))
+    new Transforms(p.transforms().stream().filter(t -> !(t instanceof Transform.Filter))
         .toList()).apply(sample);
     try {
       RecordSerializer.schemaFor("GeneratedRecord", sample);
@@ -181,7 +183,7 @@ public final class PipelineRunner implements AutoCloseable {
   /** Stops and waits up to {@code timeoutMs} for {@link #run()} to have flushed and returned. */
   public boolean stopAndWait(long timeoutMs) throws InterruptedException {
     stop();
-    return finished.await(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    return finished.await(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
   @Override

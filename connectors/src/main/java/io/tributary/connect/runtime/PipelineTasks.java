@@ -3,6 +3,9 @@ package io.tributary.connect.runtime;
 import io.tributary.connect.Pipeline;
 import io.tributary.connect.Sink;
 import io.tributary.connect.Source;
+import io.tributary.connect.hudi.TopicToHudiTask;
+import io.tributary.connect.source.FilesSourceTask;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -24,17 +27,17 @@ public final class PipelineTasks {
       return new GeneratorToTopicTask(new PipelineRunner(pipeline, OptionalLong.empty(), clientOverrides));
     }
     if (source instanceof Source.Topic && sink instanceof Sink.Hudi) {
-      return io.tributary.connect.hudi.TopicToHudiTask.create(pipeline, clientOverrides);
+      return TopicToHudiTask.create(pipeline, clientOverrides);
     }
     if (source instanceof Source.Files && sink instanceof Sink.Topic) {
-      return io.tributary.connect.source.FilesSourceTask.create(pipeline, clientOverrides);
+      return FilesSourceTask.create(pipeline, clientOverrides);
     }
     throw new PipelineRunner.NotRunnableException(pipeline.file() + ": a " + typeName(source) + " source into a "
         + typeName(sink) + " sink cannot run: supported are generator -> topic, topic -> hudi, files -> topic");
   }
 
   private static String typeName(Object part) {
-    return part.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    return part.getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }
 
   /** {@link PipelineRunner} seen as a {@link PipelineTask}. */

@@ -1,5 +1,6 @@
 package io.tributary.connect.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.registry.serde.KafkaAvroSerializer;
 import io.tributary.registry.serde.SerdeConfig;
@@ -31,7 +32,7 @@ public interface RecordSerializer extends Closeable {
     return (topic, record) -> {
       try {
         return mapper.writeValueAsBytes(record);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (JsonProcessingException e) {
         throw new IllegalStateException("cannot write a record as JSON: " + e.getMessage(), e);
       }
     };

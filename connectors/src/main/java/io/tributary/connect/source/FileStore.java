@@ -1,11 +1,12 @@
 package io.tributary.connect.source;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 
 /** The directory a files source reads: its files (name and size) and their bytes from an offset. */
-interface FileStore extends java.io.Closeable {
+interface FileStore extends Closeable {
 
   /** A file of the directory. */
   record Entry(String name, long size) {}

@@ -11,6 +11,8 @@ import io.tributary.connect.runtime.PipelineRunner.NotRunnableException;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.runtime.RecordSerializer;
 import io.tributary.connect.runtime.Transforms;
+import io.tributary.registry.serde.RegistryClient;
+import java.io.BufferedInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -353,7 +355,7 @@ public final class FilesSourceTask implements PipelineTask {
     int dlqPartition = deadLetterPartitions == 0 ? 0 : Math.floorMod(f.name().hashCode(), deadLetterPartitions);
     FileProgress p = start;
     try (InputStream in = store.open(f.name(), start.nextByte())) {
-      LineReader reader = new LineReader(new java.io.BufferedInputStream(in, 64 * 1024), start.nextByte(),
+      LineReader reader = new LineReader(new BufferedInputStream(in, 64 * 1024), start.nextByte(),
           start.nextLine(), MAX_LINE_BYTES);
       LineReader.Line line;
       while (!stopping && (line = reader.next()) != null) {
@@ -422,7 +424,7 @@ public final class FilesSourceTask implements PipelineTask {
    */
   static String registryRefusal(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof io.tributary.registry.serde.RegistryClient.RegistryClientException r
+      if (c instanceof RegistryClient.RegistryClientException r
           && (r.status() == 409 || r.status() == 422)) {
         return "the schema registry refused the record's schema: " + r.getMessage();
       }
@@ -433,7 +435,7 @@ public final class FilesSourceTask implements PipelineTask {
   /** A CSV file read from its middle: its first non-blank line (header or first row) fixes the columns. */
   private void primeWithFirstLine(FileStore.Entry f, long resumeByte, LineParser parser) throws IOException {
     try (InputStream in = store.open(f.name(), 0)) {
-      LineReader reader = new LineReader(new java.io.BufferedInputStream(in, 64 * 1024), 0, 1, MAX_LINE_BYTES);
+      LineReader reader = new LineReader(new BufferedInputStream(in, 64 * 1024), 0, 1, MAX_LINE_BYTES);
       LineReader.Line line;
       while ((line = reader.next()) != null && line.endByte() <= resumeByte) {
         if (!line.blank()) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.tributary.connect.Source;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +87,7 @@ abstract sealed class LineParser {
         value = READER.readValue(text);
       } catch (JsonProcessingException e) {
         return new Bad("malformed JSON: " + e.getOriginalMessage());
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return new Bad("malformed JSON: " + e.getMessage());
       }
       if (!(value instanceof Map)) {
@@ -136,7 +138,7 @@ abstract sealed class LineParser {
           columns = List.copyOf(fields);
           return new NotARecord();
         }
-        columns = new java.util.ArrayList<>();
+        columns = new ArrayList<>();
         for (int i = 1; i <= fields.size(); i++) {
           columns.add("col" + i);
         }

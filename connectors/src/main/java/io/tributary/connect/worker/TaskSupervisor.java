@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -149,7 +151,7 @@ final class TaskSupervisor implements Closeable {
   private void wake() {
     try {
       loop.execute(this::reconcileSafely);
-    } catch (java.util.concurrent.RejectedExecutionException closed) {
+    } catch (RejectedExecutionException closed) {
       // the worker is closing
     }
   }
@@ -439,7 +441,7 @@ final class TaskSupervisor implements Closeable {
 
   private static String describe(Throwable t) {
     Throwable c = t;
-    while (c.getCause() != null && (c.getMessage() == null || c instanceof java.util.concurrent.ExecutionException)) {
+    while (c.getCause() != null && (c.getMessage() == null || c instanceof ExecutionException)) {
       c = c.getCause();
     }
     String m = c.getMessage();

@@ -1,5 +1,6 @@
 package io.tributary.connect.worker;
 
+import io.tributary.connect.runtime.PipelineTasks;
 import io.tributary.connect.worker.ClusterLayout.Assignment;
 import io.tributary.connect.worker.ClusterLayout.StoredPipeline;
 import io.tributary.connect.worker.ClusterLayout.WorkerInfo;
@@ -8,6 +9,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -58,7 +60,7 @@ public final class Worker implements Closeable {
 
   /** A worker running every kind of pipeline, halting the JVM if fencing requires it. */
   public static Worker create(WorkerConfig config) {
-    return new Worker(config, p -> io.tributary.connect.runtime.PipelineTasks.create(p, java.util.Map.of()), () -> Runtime.getRuntime().halt(70));
+    return new Worker(config, p -> PipelineTasks.create(p, Map.of()), () -> Runtime.getRuntime().halt(70));
   }
 
   public WorkerConfig config() {
@@ -79,7 +81,7 @@ public final class Worker implements Closeable {
     }
     for (Path file : PipelineStore.expand(config.pipelines())) {
       PipelineStore.Outcome o = PipelineStore.submit(zk, file);
-      LOG.info("worker {}: pipeline file {}: {}", config.workerId(), file, o.name().toLowerCase(java.util.Locale.ROOT));
+      LOG.info("worker {}: pipeline file {}: {}", config.workerId(), file, o.name().toLowerCase(Locale.ROOT));
     }
     supervisor = new TaskSupervisor(zk, config.workerId(), factory, config.workDir(), config.statusIntervalMs(), halt);
     zk.getConnectionStateListenable().addListener((client, state) -> supervisor.connectionChanged(state));

@@ -1,10 +1,12 @@
 package io.tributary.connect.worker;
 
 import io.tributary.connect.PipelineException;
+import io.tributary.connect.PipelineLoader;
 import io.tributary.connect.ValidationError;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.curator.framework.CuratorFramework;
@@ -99,7 +101,7 @@ public final class WorkerCommands {
       int invalid = 0;
       for (Path f : files) {
         try {
-          io.tributary.connect.PipelineLoader.load(f);
+          PipelineLoader.load(f);
         } catch (PipelineException e) {
           printErrors(err, e);
           invalid++;
@@ -113,7 +115,7 @@ public final class WorkerCommands {
       try (CuratorFramework zk = cluster.connect()) {
         for (Path f : files) {
           PipelineStore.Outcome o = PipelineStore.submit(zk, f);
-          out.println(o.name().toLowerCase(java.util.Locale.ROOT) + " " + f + " in " + cluster.describe());
+          out.println(o.name().toLowerCase(Locale.ROOT) + " " + f + " in " + cluster.describe());
         }
       }
       out.flush();

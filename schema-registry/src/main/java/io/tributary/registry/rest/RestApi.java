@@ -10,9 +10,9 @@ import io.tributary.registry.Errors;
 import io.tributary.registry.Mode;
 import io.tributary.registry.RegistryException;
 import io.tributary.registry.SchemaRegistry;
-import io.tributary.registry.store.RegistryState;
 import io.tributary.registry.store.RegistryState.SchemaEntry;
 import io.tributary.registry.store.RegistryState.VersionEntry;
+import io.tributary.registry.store.RegistryState;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class RestApi {
   private final Primary primary;
   private final HttpClient http;
   private final long forwardTimeoutMs;
-  private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
 
   public RestApi(SchemaRegistry registry, Primary primary, long forwardTimeoutMs) {
     this.registry = registry;

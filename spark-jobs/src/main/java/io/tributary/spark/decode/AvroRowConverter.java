@@ -21,6 +21,7 @@ import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import scala.collection.JavaConverters;
 
 /**
  * Turns Avro values of one schema into the external values of a Spark {@link Row} of the type
@@ -133,7 +134,7 @@ public final class AvroRowConverter {
           for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
             out.put(e.getKey().toString(), value.convert(e.getValue()));
           }
-          return scala.collection.JavaConverters.mapAsScalaMap(out);
+          return JavaConverters.mapAsScalaMap(out);
         };
       }
       case UNION: {

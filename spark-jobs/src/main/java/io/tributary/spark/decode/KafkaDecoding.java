@@ -3,10 +3,12 @@ package io.tributary.spark.decode;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -32,7 +34,7 @@ public final class KafkaDecoding {
 
   /** The reader schema and what must not be null, as shipped to executors. */
   public record Spec(String registryUrl, String readerSchemaJson, String readerName, List<String> requiredFields)
-      implements java.io.Serializable {
+      implements Serializable {
     public Spec {
       requiredFields = new ArrayList<>(requiredFields); // serializable
     }
@@ -82,7 +84,7 @@ public final class KafkaDecoding {
   }
 
   /** A condition true for rows at or after these offsets (per partition) or in other partitions. */
-  public static Column notBefore(java.util.Map<Integer, Long> nextOffsets) {
+  public static Column notBefore(Map<Integer, Long> nextOffsets) {
     Column keep = null;
     for (var e : nextOffsets.entrySet()) {
       Column c = col("partition").notEqual(e.getKey()).or(col("offset").geq(e.getValue()));

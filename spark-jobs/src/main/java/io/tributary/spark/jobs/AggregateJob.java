@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -38,6 +39,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
+import scala.collection.JavaConverters;
 
 /**
  * {@code aggregate}: event-time windows (tumbling or sliding) counted per group, upserted into a Hudi table
@@ -120,7 +122,7 @@ public final class AggregateJob implements SparkJob {
               CommitLedger.BATCH_ID, Long.toString(batchId),
               CommitLedger.JOB, config.name()));
         }
-        Map<String, Long> quarantined = new java.util.TreeMap<>(stats.failedByReason());
+        Map<String, Long> quarantined = new TreeMap<>(stats.failedByReason());
         if (lateCount > 0) {
           quarantined.merge(QuarantineReason.LATE_EVENT.name(), lateCount, Long::sum);
         }
@@ -204,7 +206,7 @@ public final class AggregateJob implements SparkJob {
     old.add(col("events").as("old_events"));
     w.sum().forEach(f -> old.add(col("sum_" + f).as("old_sum_" + f)));
     Dataset<Row> existing = spark.read().format("hudi").load(path).select(old.toArray(Column[]::new));
-    Dataset<Row> joined = batch.join(existing, scala.collection.JavaConverters
+    Dataset<Row> joined = batch.join(existing, JavaConverters
         .asScalaBuffer(List.of(WINDOW_KEY)).toSeq(), "left");
     List<Column> out = new ArrayList<>();
     for (String c : batch.columns()) {

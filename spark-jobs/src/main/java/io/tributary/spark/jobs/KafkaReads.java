@@ -1,6 +1,7 @@
 package io.tributary.spark.jobs;
 
 import io.tributary.spark.config.JobConfig;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -50,9 +51,9 @@ final class KafkaReads {
   /** How the range of a batch reads in messages and in the summary table. */
   static String describeRange(JobConfig.Source s) {
     String from = s.startingTimestampMs().isPresent()
-        ? "timestamp " + java.time.Instant.ofEpochMilli(s.startingTimestampMs().getAsLong()) : s.startingOffsets();
+        ? "timestamp " + Instant.ofEpochMilli(s.startingTimestampMs().getAsLong()) : s.startingOffsets();
     String to = s.endingTimestampMs().isPresent()
-        ? "timestamp " + java.time.Instant.ofEpochMilli(s.endingTimestampMs().getAsLong()) : s.endingOffsets();
+        ? "timestamp " + Instant.ofEpochMilli(s.endingTimestampMs().getAsLong()) : s.endingOffsets();
     return "from " + from + " to " + to;
   }
 }

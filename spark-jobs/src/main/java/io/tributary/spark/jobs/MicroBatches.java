@@ -4,6 +4,7 @@ import io.tributary.spark.config.JobConfig;
 import io.tributary.spark.lake.CommitLedger;
 import io.tributary.spark.lake.OffsetsJson;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -99,7 +100,7 @@ final class MicroBatches {
       }
       return false;
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot look at the checkpoint " + checkpoint, e);
+      throw new UncheckedIOException("cannot look at the checkpoint " + checkpoint, e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.tributary.spark.lake;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public final class CommitLedger {
       FileSystem fs = meta.getFileSystem(hadoop);
       return fs.exists(meta);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot look at " + path, e);
+      throw new UncheckedIOException("cannot look at " + path, e);
     }
   }
 
@@ -54,7 +55,7 @@ public final class CommitLedger {
           return Optional.of(extra);
         }
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException("cannot read commit " + instant + " of " + path, e);
+        throw new UncheckedIOException("cannot read commit " + instant + " of " + path, e);
       }
     }
     return Optional.empty();

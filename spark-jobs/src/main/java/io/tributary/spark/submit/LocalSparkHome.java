@@ -2,6 +2,7 @@ package io.tributary.spark.submit;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class LocalSparkHome {
     }
     for (Path jar : jars) {
       Path link = lib.resolve(jar.getFileName());
-      if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
         Files.createSymbolicLink(link, jar.toAbsolutePath());
       }
     }

@@ -2,6 +2,7 @@ package io.tributary.spark.submit;
 
 import io.tributary.spark.JobException;
 import java.io.File;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class SparkJars {
     } else if (loaded.getParent() != null) { // .../spark-jobs/target/classes
       try (Stream<Path> s = Files.list(loaded.getParent())) {
         s.filter(p -> p.getFileName().toString().matches("tributary-spark-jobs-.*-assembly\\.jar")).forEach(candidates::add);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // reported below
       }
     }

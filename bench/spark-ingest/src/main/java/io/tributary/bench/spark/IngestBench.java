@@ -13,14 +13,20 @@ import io.tributary.spark.lake.LakeSession;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -45,7 +51,7 @@ public final class IngestBench {
   static final String[] STATUSES = {"NEW", "PAID", "SHIPPED", "DELIVERED", "CANCELLED"};
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new java.util.HashMap<>();
+    Map<String, String> a = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--lean") || args[i].equals("--profile")) {
         a.put(args[i].substring(2), "true");
@@ -130,7 +136,7 @@ public final class IngestBench {
     p.put("batch.size", "262144");
     KafkaAvroSerializer values = new KafkaAvroSerializer();
     values.configure(Map.of("schema.registry.url", registryUrl), false);
-    java.util.SplittableRandom random = new java.util.SplittableRandom(42 + from);
+    SplittableRandom random = new SplittableRandom(42 + from);
     try (KafkaProducer<byte[], Object> producer = new KafkaProducer<>(p, new ByteArraySerializer(), values)) {
       for (int i = from; i < to; i++) {
         int k = i % keys;
@@ -148,18 +154,18 @@ public final class IngestBench {
   }
 
   /** Prints each Spark job's duration and call site. */
-  static final class JobTimes extends org.apache.spark.scheduler.SparkListener {
-    private final Map<Integer, Long> starts = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<Integer, String> sites = new java.util.concurrent.ConcurrentHashMap<>();
+  static final class JobTimes extends SparkListener {
+    private final Map<Integer, Long> starts = new ConcurrentHashMap<>();
+    private final Map<Integer, String> sites = new ConcurrentHashMap<>();
 
     @Override
-    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+    public void onJobStart(SparkListenerJobStart e) {
       starts.put(e.jobId(), e.time());
       sites.put(e.jobId(), String.valueOf(e.properties().getProperty("callSite.short")));
     }
 
     @Override
-    public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
+    public void onJobEnd(SparkListenerJobEnd e) {
       System.out.printf("  spark job %d: %d ms (%s)%n", e.jobId(), e.time() - starts.getOrDefault(e.jobId(), e.time()),
           sites.get(e.jobId()));
     }
