@@ -17,7 +17,8 @@ import java.util.Map;
 public final class PipelineDocs {
   public static final String BEGIN = GeneratedSection.beginMarker(PipelineDocs.class);
   public static final String END = GeneratedSection.END;
-  private static final GeneratedSection SECTION = new GeneratedSection(BEGIN, PipelineDocs::render);
+  /** The generated part of the docs file; {@code SECTION.rewrite(text)} is the text as it should be. */
+  public static final GeneratedSection SECTION = new GeneratedSection(BEGIN, PipelineDocs::render);
 
   private PipelineDocs() {}
 
@@ -65,11 +66,6 @@ public final class PipelineDocs {
       case SECTION -> "mapping";
       case LIST -> "list";
     };
-  }
-
-  /** Replaces the generated part of {@code document} (between the markers) with {@link #render()}. */
-  public static String rewrite(String document) {
-    return SECTION.rewrite(document);
   }
 
   public static void main(String[] args) throws IOException {

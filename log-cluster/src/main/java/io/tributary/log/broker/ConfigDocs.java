@@ -13,7 +13,8 @@ import java.io.IOException;
 public final class ConfigDocs {
   public static final String BEGIN = GeneratedSection.beginMarker(ConfigDocs.class);
   public static final String END = GeneratedSection.END;
-  private static final GeneratedSection SECTION = new GeneratedSection(BEGIN, ConfigDocs::render);
+  /** The generated part of the docs file; {@code SECTION.rewrite(text)} is the text as it should be. */
+  public static final GeneratedSection SECTION = new GeneratedSection(BEGIN, ConfigDocs::render);
 
   private ConfigDocs() {}
 
@@ -38,11 +39,6 @@ public final class ConfigDocs {
 
   private static String row(String name, String def, String doc) {
     return MarkdownTable.row(MarkdownTable.code(name), MarkdownTable.code(def == null ? "" : def), MarkdownTable.escape(doc));
-  }
-
-  /** Replaces the generated part of {@code document} (between the markers) with {@link #render()}. */
-  public static String rewrite(String document) {
-    return SECTION.rewrite(document);
   }
 
   public static void main(String[] args) throws IOException {

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 public final class ConfigDocs {
   public static final String BEGIN = GeneratedSection.beginMarker(ConfigDocs.class);
   public static final String END = GeneratedSection.END;
-  private static final GeneratedSection SECTION = new GeneratedSection(BEGIN, ConfigDocs::render);
+  /** The generated part of the docs file; {@code SECTION.rewrite(text)} is the text as it should be. */
+  public static final GeneratedSection SECTION = new GeneratedSection(BEGIN, ConfigDocs::render);
 
   private ConfigDocs() {}
 
@@ -61,11 +62,6 @@ public final class ConfigDocs {
       case MAP -> "mapping";
       case SECTION -> "section";
     };
-  }
-
-  /** Replaces the generated part of {@code document} with {@link #render()}. */
-  public static String rewrite(String document) {
-    return SECTION.rewrite(document);
   }
 
   public static void main(String[] args) throws IOException {

@@ -12,7 +12,7 @@ class ConfigDocsTest {
   void theReferenceInTheDocsIsUpToDate() throws Exception {
     Path doc = Path.of("../docs/spark-jobs.md");
     String text = Files.readString(doc);
-    assertEquals(ConfigDocs.rewrite(text), text, "docs/spark-jobs.md is out of date: run "
+    assertEquals(ConfigDocs.SECTION.rewrite(text), text, "docs/spark-jobs.md is out of date: run "
         + "java -cp <spark-jobs classes> io.tributary.spark.config.ConfigDocs docs/spark-jobs.md");
   }
 }
