@@ -4,7 +4,6 @@ import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.cluster.ClusterImage;
 import io.tributary.log.cluster.PartitionState;
 import io.tributary.log.cluster.TopicInfo;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.TopicPartition;
@@ -16,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * FindCoordinator: which broker coordinates a group (the leader of its offsets partition), read from the
- * metadata image on the caller's thread. Creates {@code __consumer_offsets} on first need, on a thread of
- * its own so that the request is answered at once (COORDINATOR_NOT_AVAILABLE; the client retries).
+ * metadata image on the caller's thread. Creates {@code __consumer_offsets} on first need, once enough
+ * brokers are live for its replication factor ({@link OffsetsTopicCreation}), on a thread of its own so
+ * that the request is answered at once (COORDINATOR_NOT_AVAILABLE; the client retries).
  */
 final class CoordinatorLocator {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorLocator.class);
@@ -45,6 +45,10 @@ final class CoordinatorLocator {
     ClusterImage image = host.image();
     Optional<TopicInfo> topic = image.topic(OffsetsTopicFormat.TOPIC);
     if (topic.isEmpty()) {
+      String refusal = OffsetsTopicCreation.refusal(config.offsetsTopicReplicationFactor(), image.liveBrokers().size());
+      if (refusal != null) {
+        return new Location(Errors.COORDINATOR_NOT_AVAILABLE, refusal, null);
+      }
       createOffsetsTopic();
       return new Location(Errors.COORDINATOR_NOT_AVAILABLE, OffsetsTopicFormat.TOPIC + " is being created", null);
     }
@@ -63,11 +67,10 @@ final class CoordinatorLocator {
     }
     Thread t = new Thread(() -> {
       try {
-        int live = host.image().liveBrokers().size();
-        int rf = Math.max(1, Math.min(config.offsetsTopicReplicationFactor(), live));
-        host.createTopic(OffsetsTopicFormat.TOPIC, config.offsetsTopicPartitions(), rf, Map.of("cleanup.policy", "compact"));
-        log.info("created {} with {} partitions, replication factor {}", OffsetsTopicFormat.TOPIC,
-            config.offsetsTopicPartitions(), rf);
+        int rf = config.offsetsTopicReplicationFactor();
+        host.createTopic(OffsetsTopicFormat.TOPIC, config.offsetsTopicPartitions(), rf, OffsetsTopicCreation.configs(rf));
+        log.info("created {} with {} partitions, replication factor {}, min.insync.replicas {}", OffsetsTopicFormat.TOPIC,
+            config.offsetsTopicPartitions(), rf, OffsetsTopicCreation.minInsyncReplicas(rf));
       } catch (TopicExistsException e) {
         // another broker created it first
       } catch (Exception e) {
