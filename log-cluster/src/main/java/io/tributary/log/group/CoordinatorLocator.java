@@ -1,5 +1,6 @@
 package io.tributary.log.group;
 
+import io.tributary.config.InternalTopicReplication;
 import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.cluster.ClusterImage;
 import io.tributary.log.cluster.PartitionState;
@@ -16,11 +17,14 @@ import org.slf4j.LoggerFactory;
 /**
  * FindCoordinator: which broker coordinates a group (the leader of its offsets partition), read from the
  * metadata image on the caller's thread. Creates {@code __consumer_offsets} on first need, once enough
- * brokers are live for its replication factor ({@link OffsetsTopicCreation}), on a thread of its own so
- * that the request is answered at once (COORDINATOR_NOT_AVAILABLE; the client retries).
+ * brokers are live for its replication factor ({@link InternalTopicReplication}; until then the answer is
+ * COORDINATOR_NOT_AVAILABLE, which clients retry), on a thread of its own so that the request is answered
+ * at once (COORDINATOR_NOT_AVAILABLE again; the client retries).
  */
 final class CoordinatorLocator {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorLocator.class);
+  /** The broker key of the topic's replication factor (named in the refusal). */
+  private static final String REPLICATION_FACTOR_KEY = "offsets.topic.replication.factor";
 
   private final GroupCoordinatorConfig config;
   private final CoordinatorHost host;
@@ -45,9 +49,11 @@ final class CoordinatorLocator {
     ClusterImage image = host.image();
     Optional<TopicInfo> topic = image.topic(OffsetsTopicFormat.TOPIC);
     if (topic.isEmpty()) {
-      String refusal = OffsetsTopicCreation.refusal(config.offsetsTopicReplicationFactor(), image.liveBrokers().size());
-      if (refusal != null) {
-        return new Location(Errors.COORDINATOR_NOT_AVAILABLE, refusal, null);
+      int rf = config.offsetsTopicReplicationFactor();
+      int live = image.liveBrokers().size();
+      if (!InternalTopicReplication.enoughBrokers(REPLICATION_FACTOR_KEY, rf, live)) {
+        return new Location(Errors.COORDINATOR_NOT_AVAILABLE, OffsetsTopicFormat.TOPIC + " needs " + rf
+            + " live brokers (" + REPLICATION_FACTOR_KEY + "), " + live + " live", null);
       }
       createOffsetsTopic();
       return new Location(Errors.COORDINATOR_NOT_AVAILABLE, OffsetsTopicFormat.TOPIC + " is being created", null);
@@ -68,9 +74,9 @@ final class CoordinatorLocator {
     Thread t = new Thread(() -> {
       try {
         int rf = config.offsetsTopicReplicationFactor();
-        host.createTopic(OffsetsTopicFormat.TOPIC, config.offsetsTopicPartitions(), rf, OffsetsTopicCreation.configs(rf));
+        host.createTopic(OffsetsTopicFormat.TOPIC, config.offsetsTopicPartitions(), rf, InternalTopicReplication.configs(rf));
         log.info("created {} with {} partitions, replication factor {}, min.insync.replicas {}", OffsetsTopicFormat.TOPIC,
-            config.offsetsTopicPartitions(), rf, OffsetsTopicCreation.minInsyncReplicas(rf));
+            config.offsetsTopicPartitions(), rf, InternalTopicReplication.minInsyncReplicas(rf));
       } catch (TopicExistsException e) {
         // another broker created it first
       } catch (Exception e) {

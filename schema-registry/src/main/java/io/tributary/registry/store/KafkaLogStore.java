@@ -1,6 +1,8 @@
 package io.tributary.registry.store;
 
+import io.tributary.config.InternalTopicReplication;
 import io.tributary.registry.Errors;
+import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryException;
 import java.io.IOException;
 import java.time.Duration;
@@ -113,7 +115,8 @@ public final class KafkaLogStore implements LogStore {
 
   /**
    * Creates the topic if it does not exist, at its configured replication factor: waits (up to the init
-   * timeout) for that many brokers to be live rather than creating it with fewer copies.
+   * timeout) for that many brokers to be live rather than creating it with fewer copies
+   * ({@link InternalTopicReplication}), then fails with a message that says to retry.
    */
   private void ensureTopic() {
     Map<String, Object> a = new HashMap<>();
@@ -130,21 +133,23 @@ public final class KafkaLogStore implements LogStore {
           return;
         }
         int brokers = admin.describeCluster().nodes().get(initTimeoutMs, TimeUnit.MILLISECONDS).size();
-        if (SchemasTopicCreation.enoughBrokers(replicationFactor, brokers)) {
+        if (InternalTopicReplication.enoughBrokers(RegistryConfig.TOPIC_RF, replicationFactor, brokers)) {
           break;
         }
         long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         if (waitedMs >= initTimeoutMs) {
-          throw Errors.storeError(SchemasTopicCreation.tooFewBrokers(topic, replicationFactor, brokers, waitedMs), null);
+          throw Errors.storeError("Cannot create topic " + topic + ": " + RegistryConfig.TOPIC_RF + " is " + replicationFactor
+              + " but " + brokers + " broker(s) are live after waiting " + waitedMs + " ms (" + RegistryConfig.INIT_TIMEOUT_MS
+              + "); start the registry again once enough brokers are up, or lower " + RegistryConfig.TOPIC_RF, null);
         }
         if (!waitLogged) {
-          LOG.warn("Waiting for {} live brokers to create topic {} (kafkastore.topic.replication.factor); {} live",
-              replicationFactor, topic, brokers);
+          LOG.warn("Waiting for {} live brokers to create topic {} ({}); {} live", replicationFactor, topic,
+              RegistryConfig.TOPIC_RF, brokers);
           waitLogged = true;
         }
         Thread.sleep(Math.min(BROKER_WAIT_POLL_MS, initTimeoutMs - waitedMs));
       }
-      NewTopic t = new NewTopic(topic, 1, (short) replicationFactor).configs(SchemasTopicCreation.configs(replicationFactor));
+      NewTopic t = new NewTopic(topic, 1, (short) replicationFactor).configs(InternalTopicReplication.configs(replicationFactor));
       try {
         admin.createTopics(List.of(t)).all().get(initTimeoutMs, TimeUnit.MILLISECONDS);
         LOG.info("Created topic {} (1 partition, replication factor {}, compacted)", topic, replicationFactor);
