@@ -29,6 +29,7 @@ final class CoordinatorLocator {
   private final GroupCoordinatorConfig config;
   private final CoordinatorHost host;
   private final AtomicBoolean creatingTopic = new AtomicBoolean();
+  private final AtomicBoolean tooFewBrokersLogged = new AtomicBoolean();
 
   CoordinatorLocator(GroupCoordinatorConfig config, CoordinatorHost host) {
     this.config = config;
@@ -52,8 +53,14 @@ final class CoordinatorLocator {
       int rf = config.offsetsTopicReplicationFactor();
       int live = image.liveBrokers().size();
       if (!InternalTopicReplication.enoughBrokers(REPLICATION_FACTOR_KEY, rf, live)) {
-        return new Location(Errors.COORDINATOR_NOT_AVAILABLE, OffsetsTopicFormat.TOPIC + " needs " + rf
-            + " live brokers (" + REPLICATION_FACTOR_KEY + "), " + live + " live", null);
+        String message = OffsetsTopicFormat.TOPIC + " needs " + rf + " live brokers (" + REPLICATION_FACTOR_KEY + "), "
+            + live + " live";
+        if (tooFewBrokersLogged.compareAndSet(false, true)) {
+          // Clients only retry quietly: without this line an operator would see groups hang and no reason.
+          log.warn("{}: consumer groups wait (FindCoordinator answers COORDINATOR_NOT_AVAILABLE) until enough brokers"
+              + " are up; a single-broker setup sets {}=1 (logged once)", message, REPLICATION_FACTOR_KEY);
+        }
+        return new Location(Errors.COORDINATOR_NOT_AVAILABLE, message, null);
       }
       createOffsetsTopic();
       return new Location(Errors.COORDINATOR_NOT_AVAILABLE, OffsetsTopicFormat.TOPIC + " is being created", null);
