@@ -103,6 +103,7 @@ final class TributaryPeer implements PeerCluster {
             "listeners=PLAINTEXT://127.0.0.1:" + brokerPorts.get(i),
             "log.dirs=" + nodeDir.resolve("data"),
             "zookeeper.connect=" + zookeeper.connectString(),
+            "offsets.topic.replication.factor=" + Math.min(3, nodes),
             KafkaPeer.extraProps(brokerProps)));
       } catch (IOException e) {
         throw new BenchException("cannot write " + props + ": " + e.getMessage(), e);

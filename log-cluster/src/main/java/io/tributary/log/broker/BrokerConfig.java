@@ -69,7 +69,7 @@ public final class BrokerConfig {
   public static final Key OFFSETS_TOPIC_NUM_PARTITIONS =
       new Key("offsets.topic.num.partitions", "50", "Partitions of __consumer_offsets.");
   public static final Key OFFSETS_TOPIC_REPLICATION_FACTOR =
-      new Key("offsets.topic.replication.factor", "3", "Replication factor of __consumer_offsets (capped by live brokers).");
+      new Key("offsets.topic.replication.factor", "3", "Replication factor of __consumer_offsets, created (with min.insync.replicas = min(2, this)) only once this many brokers are live; set 1 for a single broker.");
 
   public static final List<Key> KEYS = List.of(
       BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS,
@@ -149,6 +149,9 @@ public final class BrokerConfig {
     }
     if (queuedMaxRequests() <= 0) {
       throw new ConfigException(QUEUED_MAX_REQUESTS.name(), queuedMaxRequests(), "must be positive");
+    }
+    if (offsetsTopicReplicationFactor() < 1) {
+      throw new ConfigException(OFFSETS_TOPIC_REPLICATION_FACTOR.name(), offsetsTopicReplicationFactor(), "must be at least 1");
     }
   }
 

@@ -47,7 +47,9 @@ public final class EmbeddedCluster implements AutoCloseable {
     EmbeddedCluster cluster = new EmbeddedCluster(zk, dir, overrides);
     try {
       for (int id = 0; id < brokerCount; id++) {
-        cluster.brokers.add(null);
+        cluster.brokers.add(null); // the size is the cluster's from the first broker on (its configs depend on it)
+      }
+      for (int id = 0; id < brokerCount; id++) {
         cluster.startBroker(id);
       }
       cluster.awaitBrokersSeeEachOther();
@@ -67,6 +69,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     props.put("zookeeper.connect", zookeeper.connectString());
     props.put("zookeeper.session.timeout.ms", "6000");
     props.put("num.network.threads", "2");
+    // __consumer_offsets is created only once this many brokers are live: as a Kafka user would, size it to the cluster.
+    props.put("offsets.topic.replication.factor", Integer.toString(Math.min(3, brokers.size())));
     props.putAll(overrides);
     Files.createDirectories(dir.resolve("broker-" + id));
     Broker broker = new Broker(BrokerConfig.of(props));

@@ -201,8 +201,9 @@ final class GroupActor {
       offsets.restore(g.groupId(), g.offsets());
     }
     owned.put(p, epoch);
-    log.info("broker {} loaded {} at leader epoch {}: {} records up to offset {}, {} groups, in {} ms",
-        config.brokerId(), tp, epoch, read.records(), read.endOffset(), loaded.size(), time.milliseconds() - start);
+    log.info("broker {} loaded {} at leader epoch {}: {} records up to offset {} ({} undecodable, skipped), {} groups, in {} ms",
+        config.brokerId(), tp, epoch, read.records(), read.endOffset(), read.undecodable(), loaded.size(),
+        time.milliseconds() - start);
   }
 
   /** Drops the groups of partition {@code p}: parked requests are told NOT_COORDINATOR and find the new one. */

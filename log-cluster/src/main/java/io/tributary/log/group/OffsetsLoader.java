@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * Reads one offsets partition from its log start to the log end it had when the read began (what a new
  * coordinator loads), decoding every record into an {@link OffsetManager.Replay}. The I/O half of a load;
  * the replay decides.
+ *
+ * <p>A record that cannot be decoded (a key or value that is not our JSON, for example one written by a
+ * plain producer) is skipped with an error naming its partition and offset: failing the whole load would
+ * leave every group of the partition unavailable for as long as the record stays in the log.
  */
 final class OffsetsLoader {
   private static final Logger log = LoggerFactory.getLogger(OffsetsLoader.class);
@@ -21,14 +25,18 @@ final class OffsetsLoader {
 
   private OffsetsLoader() {}
 
-  /** What a read found: the replay, how many records it decoded and the offset it read up to (exclusive). */
-  record Loaded(OffsetManager.Replay replay, int records, long endOffset) {}
+  /**
+   * What a read found: the replay, how many records it read, how many of those it skipped as undecodable,
+   * and the offset it read up to (exclusive).
+   */
+  record Loaded(OffsetManager.Replay replay, int records, int undecodable, long endOffset) {}
 
   static Loaded read(TopicPartition tp, PartitionLog plog) throws IOException {
     long offset = plog.logStartOffset();
     long end = plog.logEndOffset();
     OffsetManager.Replay replay = new OffsetManager.Replay();
     int records = 0;
+    int undecodable = 0;
     while (offset < end) {
       LogReadResult r = plog.read(offset, READ_MAX_BYTES, end, true);
       long next = offset;
@@ -38,7 +46,15 @@ final class OffsetsLoader {
             continue;
           }
           records++;
-          OffsetsTopicFormat.Entry e = OffsetsTopicFormat.decode(rec);
+          OffsetsTopicFormat.Entry e;
+          try {
+            e = OffsetsTopicFormat.decode(rec);
+          } catch (IOException | RuntimeException undecodableRecord) {
+            undecodable++;
+            log.error("{} offset {}: skipping a record that cannot be decoded ({})", tp, rec.offset(),
+                undecodableRecord.toString());
+            continue;
+          }
           if (e instanceof OffsetsTopicFormat.Unknown unknown) {
             log.warn("{} offset {}: skipping record ({})", tp, rec.offset(), unknown.reason());
           }
@@ -51,6 +67,6 @@ final class OffsetsLoader {
       }
       offset = next;
     }
-    return new Loaded(replay, records, end);
+    return new Loaded(replay, records, undecodable, end);
   }
 }

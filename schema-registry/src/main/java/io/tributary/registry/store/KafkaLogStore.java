@@ -1,7 +1,10 @@
 package io.tributary.registry.store;
 
+import io.tributary.config.InternalTopicReplication;
 import io.tributary.registry.Errors;
+import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class KafkaLogStore implements LogStore {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaLogStore.class);
   private static final long POLL_MS = 100;
+  /** How often start-up looks again for enough live brokers to create the topic. */
+  private static final long BROKER_WAIT_POLL_MS = 500;
+  /** Timeout of one admin request while start-up looks for (or creates) the topic. */
+  private static final long ADMIN_REQUEST_TIMEOUT_MS = 10_000;
 
   private final String bootstrap;
   private final String topic;
@@ -106,26 +113,46 @@ public final class KafkaLogStore implements LogStore {
         state.subjects(true).size(), state.maxId());
   }
 
+  /**
+   * Creates the topic if it does not exist, at its configured replication factor: waits (up to the init
+   * timeout) for that many brokers to be live rather than creating it with fewer copies
+   * ({@link InternalTopicReplication}), then fails with a message that says to retry.
+   */
   private void ensureTopic() {
     Map<String, Object> a = new HashMap<>();
     a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    // The admin client refuses an API timeout below its request timeout: a short init timeout shortens both.
+    a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(ADMIN_REQUEST_TIMEOUT_MS, initTimeoutMs));
     a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, initTimeoutMs));
+    long startNs = System.nanoTime();
     try (Admin admin = Admin.create(a)) {
-      Set<String> names = admin.listTopics().names().get(initTimeoutMs, TimeUnit.MILLISECONDS);
-      if (names.contains(topic)) {
-        return;
+      boolean waitLogged = false;
+      while (true) {
+        Set<String> names = admin.listTopics().names().get(initTimeoutMs, TimeUnit.MILLISECONDS);
+        if (names.contains(topic)) {
+          return;
+        }
+        int brokers = admin.describeCluster().nodes().get(initTimeoutMs, TimeUnit.MILLISECONDS).size();
+        if (InternalTopicReplication.enoughBrokers(RegistryConfig.TOPIC_RF, replicationFactor, brokers)) {
+          break;
+        }
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+        if (waitedMs >= initTimeoutMs) {
+          throw Errors.storeError("Cannot create topic " + topic + ": " + RegistryConfig.TOPIC_RF + " is " + replicationFactor
+              + " but " + brokers + " broker(s) are live after waiting " + waitedMs + " ms (" + RegistryConfig.INIT_TIMEOUT_MS
+              + "); start the registry again once enough brokers are up, or lower " + RegistryConfig.TOPIC_RF, null);
+        }
+        if (!waitLogged) {
+          LOG.warn("Waiting for {} live brokers to create topic {} ({}); {} live", replicationFactor, topic,
+              RegistryConfig.TOPIC_RF, brokers);
+          waitLogged = true;
+        }
+        Thread.sleep(Math.min(BROKER_WAIT_POLL_MS, initTimeoutMs - waitedMs));
       }
-      int brokers = admin.describeCluster().nodes().get(initTimeoutMs, TimeUnit.MILLISECONDS).size();
-      int rf = Math.max(1, Math.min(replicationFactor, brokers));
-      if (rf < replicationFactor) {
-        LOG.warn("Creating topic {} with replication factor {} (asked {}): only {} brokers are live",
-            topic, rf, replicationFactor, brokers);
-      }
-      NewTopic t = new NewTopic(topic, 1, (short) rf).configs(Map.of("cleanup.policy", "compact"));
+      NewTopic t = new NewTopic(topic, 1, (short) replicationFactor).configs(InternalTopicReplication.configs(replicationFactor));
       try {
         admin.createTopics(List.of(t)).all().get(initTimeoutMs, TimeUnit.MILLISECONDS);
-        LOG.info("Created topic {} (1 partition, replication factor {}, compacted)", topic, rf);
+        LOG.info("Created topic {} (1 partition, replication factor {}, compacted)", topic, replicationFactor);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
@@ -144,18 +171,7 @@ public final class KafkaLogStore implements LogStore {
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(POLL_MS));
         for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
-          StoreRecord rec;
-          try {
-            rec = StoreRecord.decode(r.key(), r.value());
-          } catch (Exception e) {
-            LOG.warn("Skipping undecodable record at {} offset {}: {}", tp, r.offset(), e.toString());
-            rec = null;
-          }
-          if (rec == null) {
-            state.advanceTo(r.offset());
-          } else {
-            state.apply(r.offset(), rec);
-          }
+          applyRecord(state, tp, r.offset(), r.key(), r.value());
         }
         long position = consumer.position(tp);
         state.advanceTo(position - 1);
@@ -165,6 +181,31 @@ public final class KafkaLogStore implements LogStore {
     } catch (Throwable t) {
       readerFailure = t;
       LOG.error("Reader of topic {} stopped: the registry serves stale data until restarted", topic, t);
+    }
+  }
+
+  /**
+   * Applies one record of the topic as read. A record that cannot be decoded or applied (not our JSON, for
+   * example one written by a plain producer) is skipped with an error naming its partition and offset:
+   * stopping the reader would leave the registry stale until someone removed the record.
+   */
+  static void applyRecord(RegistryState state, TopicPartition tp, long offset, byte[] key, byte[] value) {
+    StoreRecord rec;
+    try {
+      rec = StoreRecord.decode(key, value);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("Skipping a record that cannot be decoded at {} offset {}: {}", tp, offset, e.toString());
+      rec = null;
+    }
+    if (rec == null) {
+      state.advanceTo(offset);
+      return;
+    }
+    try {
+      state.apply(offset, rec);
+    } catch (RuntimeException e) {
+      LOG.error("Skipping a record that cannot be applied at {} offset {}: {}", tp, offset, e.toString());
+      state.advanceTo(offset);
     }
   }
 
