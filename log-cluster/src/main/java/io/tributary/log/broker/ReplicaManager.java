@@ -13,7 +13,6 @@ import io.tributary.log.storage.LogManager;
 import io.tributary.log.storage.LogReadResult;
 import io.tributary.log.storage.PartitionLog;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -158,17 +157,34 @@ public final class ReplicaManager implements AutoCloseable {
         }
       }
     }
-    for (TopicPartition tp : new ArrayList<>(partitions.keySet())) {
+    for (PartitionLog local : logs.all()) {
+      TopicPartition tp = local.topicPartition();
       if (!assignedHere.contains(tp)) {
-        Partition removed = partitions.remove(tp);
-        resign(tp, removed);
-        try {
-          logs.delete(tp);
-          log.info("deleted local log of {} (topic deleted or partition moved)", tp);
-        } catch (IOException ex) {
-          log.error("cannot delete the local log of {} at {}", tp, removed.log().dir(), ex);
-        }
+        unassigned(tp, local, next);
       }
+    }
+  }
+
+  /**
+   * A local log the metadata does not assign here: it stops being served, and is deleted only when the
+   * controller marked its topic deleted. Any other reason (a topic znode that reads as missing or damaged,
+   * a partition assigned elsewhere) keeps the data on disk.
+   */
+  private void unassigned(TopicPartition tp, PartitionLog local, ClusterImage next) {
+    Partition served = partitions.remove(tp);
+    if (served != null) {
+      resign(tp, served);
+    }
+    if (next.isDeleted(tp.topic(), local.topicId())) {
+      try {
+        logs.delete(tp);
+        log.info("deleted local log of {} (topic {} deleted)", tp, local.topicId());
+      } catch (IOException ex) {
+        log.error("cannot delete the local log of {} at {}", tp, local.dir(), ex);
+      }
+    } else if (served != null) {
+      log.warn("stopped serving {}: the metadata no longer assigns it to broker {}, but its topic is not marked deleted,"
+          + " so its log stays at {}", tp, brokerId, local.dir());
     }
   }
 

@@ -70,8 +70,25 @@ public final class ClusterStore {
     }
   }
 
-  /** Deletes a topic: its znodes go, and every broker then deletes its local partitions. */
+  /**
+   * Deletes a topic: first its deletion mark naming the topic id (what makes brokers delete their local
+   * partitions, see {@link ZkPaths}), then its znodes.
+   */
   public void deleteTopic(String name) throws Exception {
+    byte[] topic;
+    try {
+      topic = zk.getData().forPath(ZkPaths.topic(name));
+    } catch (KeeperException.NoNodeException e) {
+      throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+    }
+    // Throws when the znode is damaged: without the id, the mark could delete the logs of the wrong topic.
+    TopicInfo deleted = ZkJson.topic(name, topic, Map.of());
+    byte[] mark = ZkJson.deletedTopic(deleted.id());
+    try {
+      zk.setData().forPath(ZkPaths.deletedTopic(name), mark);
+    } catch (KeeperException.NoNodeException e) {
+      zk.create().creatingParentsIfNeeded().forPath(ZkPaths.deletedTopic(name), mark);
+    }
     try {
       zk.delete().deletingChildrenIfNeeded().forPath(ZkPaths.topic(name));
     } catch (KeeperException.NoNodeException e) {
