@@ -13,13 +13,22 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes of cluster metadata to ZooKeeper. Multi-znode changes go in one transaction, and partition
  * state changes are compare-and-set on the znode version, so concurrent writers cannot lose updates.
  */
 public final class ClusterStore {
+  private static final Logger log = LoggerFactory.getLogger(ClusterStore.class);
+  /** How many session timeouts a registration of another session may take to expire before it counts as live. */
+  static final int STALE_REGISTRATION_WAIT_SESSIONS = 2;
+  private static final long REGISTRATION_POLL_MS = 200;
+
   private final CuratorFramework zk;
+  /** The ZooKeeper session of this process's broker registration (0 before the first). */
+  private volatile long registeredSession;
 
   public ClusterStore(CuratorFramework zk) {
     this.zk = zk;
@@ -181,23 +190,76 @@ public final class ClusterStore {
     return ZkJson.partitionState(data, stat.getVersion());
   }
 
-  /** Registers a broker: an ephemeral znode tied to this ZooKeeper session. */
+  /**
+   * Registers a broker: an ephemeral znode tied to this ZooKeeper session. A registration of the id by
+   * another live session is never deleted (see {@link #awaitBrokerIdFree}).
+   *
+   * @throws DuplicateBrokerIdException when another live broker holds the id
+   */
   public void registerBroker(BrokerInfo broker) throws Exception {
     String path = ZkPaths.broker(broker.id());
-    long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
+    long session = currentSession();
     Stat stat = zk.checkExists().forPath(path);
-    if (stat != null && stat.getEphemeralOwner() != session) {
-      // Left by this broker id's previous process (killed before its session expired).
-      try {
-        zk.delete().forPath(path);
-      } catch (KeeperException.NoNodeException e) {
-        // expired meanwhile
-      }
-    } else if (stat != null) {
+    if (stat != null && stat.getEphemeralOwner() == session) {
       zk.setData().forPath(path, ZkJson.broker(broker));
       return;
     }
-    zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, ZkJson.broker(broker));
+    if (stat != null && stat.getEphemeralOwner() == registeredSession) {
+      // This process's own registration from a session that ended: ZooKeeper is about to drop it anyway.
+      try {
+        zk.delete().withVersion(stat.getVersion()).forPath(path);
+      } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+        // expired or re-registered meanwhile: the create below decides
+      }
+    } else if (stat != null) {
+      awaitBrokerIdFree(broker.id());
+    }
+    try {
+      zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, ZkJson.broker(broker));
+    } catch (KeeperException.NodeExistsException e) {
+      throw duplicate(broker.id(), zk.checkExists().forPath(path));
+    }
+    registeredSession = session;
+  }
+
+  /**
+   * Returns once no other ZooKeeper session holds the registration of broker {@code id}. A registration
+   * left by a previous process of this broker (killed before its session expired) goes when ZooKeeper
+   * expires that session, within one session timeout and a tick; one still there after
+   * {@value #STALE_REGISTRATION_WAIT_SESSIONS} session timeouts belongs to a live broker.
+   *
+   * @throws DuplicateBrokerIdException when another live broker holds the id
+   */
+  public void awaitBrokerIdFree(int id) throws Exception {
+    String path = ZkPaths.broker(id);
+    long waitMs = (long) STALE_REGISTRATION_WAIT_SESSIONS * zk.getZookeeperClient().getZooKeeper().getSessionTimeout();
+    long deadline = System.currentTimeMillis() + waitMs;
+    boolean told = false;
+    while (true) {
+      Stat stat = zk.checkExists().forPath(path);
+      if (stat == null || stat.getEphemeralOwner() == currentSession() || stat.getEphemeralOwner() == registeredSession) {
+        return;
+      }
+      if (System.currentTimeMillis() >= deadline) {
+        throw duplicate(id, stat);
+      }
+      if (!told) {
+        log.info("broker.id {} is registered by another ZooKeeper session (0x{}); waiting up to {} ms for it to expire,"
+            + " as the session of a stopped broker does", id, Long.toHexString(stat.getEphemeralOwner()), waitMs);
+        told = true;
+      }
+      Thread.sleep(REGISTRATION_POLL_MS);
+    }
+  }
+
+  private DuplicateBrokerIdException duplicate(int id, Stat holder) {
+    String owner = holder == null ? "another session" : "ZooKeeper session 0x" + Long.toHexString(holder.getEphemeralOwner());
+    return new DuplicateBrokerIdException("broker.id " + id + " is already registered by a live broker (znode /"
+        + zk.getNamespace() + ZkPaths.broker(id) + ", " + owner + "); give each broker its own broker.id");
+  }
+
+  private long currentSession() throws Exception {
+    return zk.getZookeeperClient().getZooKeeper().getSessionId();
   }
 
   /** Hands out a block of producer ids, unique across the cluster. */

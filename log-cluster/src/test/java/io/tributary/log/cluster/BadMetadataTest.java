@@ -2,14 +2,18 @@ package io.tributary.log.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tributary.log.broker.Broker;
+import io.tributary.log.broker.BrokerConfig;
 import io.tributary.log.testing.EmbeddedCluster;
 import io.tributary.log.testing.TestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -23,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 15, metadata: three real brokers on a real ZooKeeper whose znodes are damaged by hand, the way an
  * operator's typo or a half-written tool would. Acknowledged records must survive every damage, a topic's
- * logs go only when the topic is really deleted.
+ * logs go only when the topic is really deleted and a duplicate broker.id is refused.
  */
 class BadMetadataTest {
   private static final String TOPIC = "orders";
@@ -134,6 +139,29 @@ class BadMetadataTest {
       Thread.sleep(100);
     }
     assertFalse(anyPartitionDirectoryLeft(), "every broker deleted the partitions of the deleted topic");
+  }
+
+  @Test
+  void aSecondBrokerWithALiveBrokersIdIsRefusedAndTheFirstKeepsItsRegistration() throws Exception {
+    Stat before = zk.checkExists().forPath(ZkPaths.broker(0));
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("broker.id", "0");
+    props.put("listeners", "PLAINTEXT://127.0.0.1:0");
+    props.put("log.dirs", dir.resolve("duplicate").toString());
+    props.put("zookeeper.connect", cluster.zookeeperConnect());
+    props.put("zookeeper.session.timeout.ms", "6000");
+    Broker duplicate = new Broker(BrokerConfig.of(props));
+    try {
+      DuplicateBrokerIdException refused = assertThrows(DuplicateBrokerIdException.class, duplicate::start);
+      assertTrue(refused.getMessage().contains("broker.id 0 is already registered by a live broker (znode /tributary/brokers/ids/0"),
+          refused.getMessage());
+    } finally {
+      duplicate.close();
+    }
+    Stat after = zk.checkExists().forPath(ZkPaths.broker(0));
+    assertEquals(before.getCzxid(), after.getCzxid(), "the first broker's registration was not replaced");
+    assertEquals(before.getEphemeralOwner(), after.getEphemeralOwner());
+    assertTrue(cluster.broker(1).replicaManager().image().isLive(0));
   }
 
   private void produceAcknowledged() throws Exception {
