@@ -164,7 +164,12 @@ public final class ClusterStore {
       Stat stat = new Stat();
       int epoch;
       try {
-        epoch = ZkJson.controllerEpoch(zk.getData().storingStatIn(stat).forPath(ZkPaths.CONTROLLER_EPOCH))[0];
+        byte[] data = zk.getData().storingStatIn(stat).forPath(ZkPaths.CONTROLLER_EPOCH);
+        epoch = ZkJson.controllerEpoch(data)[0];
+      } catch (IllegalArgumentException e) {
+        // Overwriting it could reuse an epoch a controller already fenced writes with: refuse until repaired.
+        throw new IllegalStateException("znode " + ZkPaths.CONTROLLER_EPOCH + " is not valid (" + e.getMessage()
+            + "): no controller epoch can start until it is repaired", e);
       } catch (KeeperException.NoNodeException e) {
         try {
           Stat created = new Stat();

@@ -26,17 +26,19 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 15, metadata: three real brokers on a real ZooKeeper whose znodes are damaged by hand, the way an
  * operator's typo or a half-written tool would. Acknowledged records must survive every damage, a topic's
- * logs go only when the topic is really deleted and a duplicate broker.id is refused.
+ * logs go only when the topic is really deleted, a duplicate broker.id is refused, and a controller whose
+ * activation fails retries it.
  */
 class BadMetadataTest {
   private static final String TOPIC = "orders";
@@ -45,6 +47,8 @@ class BadMetadataTest {
   /** Long enough for every broker to rebuild its metadata from the damaged znode several times. */
   private static final long DAMAGE_MS = 3_000;
   private static final long READ_TIMEOUT_MS = 30_000;
+  /** The activation backoff is at most 5 s; the election itself takes well under a second here. */
+  private static final long ACTIVATION_TIMEOUT_MS = 15_000;
 
   @TempDir Path dir;
   EmbeddedCluster cluster;
@@ -68,24 +72,14 @@ class BadMetadataTest {
     cluster.close();
   }
 
-  @Test
-  void anUnparsableTopicZnodeDeletesNothing() throws Exception {
+  /** Not JSON (the issue's reproduction), and valid JSON with no partitions (acting on it would unassign every replica). */
+  @ParameterizedTest
+  @ValueSource(strings = {"{", "{\"id\":\"AAAAAAAAAAAAAAAAAAAAAQ\",\"replicas\":{}}"})
+  void aDamagedTopicZnodeDeletesNothing(String damage) throws Exception {
     cluster.createTopic(TOPIC, PARTITIONS, 3, Map.of());
     produceAcknowledged();
 
-    damageFor(ZkPaths.topic(TOPIC), "{");
-
-    assertEveryBrokerKeepsItsLogs();
-    assertEquals(RECORDS, TestClients.readAll(cluster.bootstrapServers(), TOPIC, PARTITIONS, READ_TIMEOUT_MS).size());
-  }
-
-  @Test
-  void aTopicZnodeOfUnexpectedShapeDeletesNothing() throws Exception {
-    cluster.createTopic(TOPIC, PARTITIONS, 3, Map.of());
-    produceAcknowledged();
-
-    // Valid JSON, but no partitions: acting on it would unassign every replica.
-    damageFor(ZkPaths.topic(TOPIC), "{\"id\":\"" + Uuid.randomUuid() + "\",\"replicas\":{}}");
+    damageFor(ZkPaths.topic(TOPIC), damage);
 
     assertEveryBrokerKeepsItsLogs();
     assertEquals(RECORDS, TestClients.readAll(cluster.bootstrapServers(), TOPIC, PARTITIONS, READ_TIMEOUT_MS).size());
@@ -162,6 +156,48 @@ class BadMetadataTest {
     assertEquals(before.getCzxid(), after.getCzxid(), "the first broker's registration was not replaced");
     assertEquals(before.getEphemeralOwner(), after.getEphemeralOwner());
     assertTrue(cluster.broker(1).replicaManager().image().isLive(0));
+  }
+
+  @Test
+  void aControllerWhoseActivationFailsRetriesUntilItSucceeds() throws Exception {
+    int first = activeController();
+    byte[] good = zk.getData().forPath(ZkPaths.CONTROLLER_EPOCH);
+    zk.setData().forPath(ZkPaths.CONTROLLER_EPOCH, "{".getBytes(StandardCharsets.UTF_8));
+
+    // The election moves on, and the winner cannot start its epoch while the epoch znode is damaged.
+    cluster.stopBroker(first);
+    Thread.sleep(DAMAGE_MS);
+    assertEquals(-1, activeControllerOrNone(), "no controller can start an epoch from a damaged /controller_epoch");
+
+    zk.setData().forPath(ZkPaths.CONTROLLER_EPOCH, good);
+    long deadline = System.currentTimeMillis() + ACTIVATION_TIMEOUT_MS;
+    while (System.currentTimeMillis() < deadline && activeControllerOrNone() < 0) {
+      Thread.sleep(100);
+    }
+    assertTrue(activeControllerOrNone() >= 0, "a controller became active once the znode was repaired");
+    int[] epoch = ZkJson.controllerEpoch(zk.getData().forPath(ZkPaths.CONTROLLER_EPOCH));
+    assertTrue(epoch[0] > ZkJson.controllerEpoch(good)[0], "the new controller started a newer epoch");
+  }
+
+  private int activeController() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + ACTIVATION_TIMEOUT_MS;
+    while (System.currentTimeMillis() < deadline) {
+      int active = activeControllerOrNone();
+      if (active >= 0) {
+        return active;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no active controller within " + ACTIVATION_TIMEOUT_MS + " ms");
+  }
+
+  private int activeControllerOrNone() {
+    for (int b = 0; b < cluster.size(); b++) {
+      if (cluster.broker(b) != null && cluster.broker(b).isController()) {
+        return b;
+      }
+    }
+    return -1;
   }
 
   private void produceAcknowledged() throws Exception {
