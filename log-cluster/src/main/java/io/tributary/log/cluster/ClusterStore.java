@@ -228,10 +228,10 @@ public final class ClusterStore {
   }
 
   /**
-   * Returns once no other ZooKeeper session holds the registration of broker {@code id}. A registration
-   * left by a previous process of this broker (killed before its session expired) goes when ZooKeeper
-   * expires that session, within one session timeout and a tick; one still there after
-   * {@value #STALE_REGISTRATION_WAIT_SESSIONS} session timeouts belongs to a live broker.
+   * Returns once no other ZooKeeper session holds the registration of broker {@code id}: a registration of a
+   * stopped process is replaced, one of a live broker refused, see {@link ExistingRegistration}. An
+   * undecided one goes when ZooKeeper expires its session, within one session timeout and a tick; one
+   * still there after {@value #STALE_REGISTRATION_WAIT_SESSIONS} session timeouts is refused.
    *
    * @throws DuplicateBrokerIdException when another live broker holds the id
    */
@@ -241,19 +241,38 @@ public final class ClusterStore {
     long deadline = System.currentTimeMillis() + waitMs;
     boolean told = false;
     while (true) {
-      Stat stat = zk.checkExists().forPath(path);
-      if (stat == null || stat.getEphemeralOwner() == currentSession() || stat.getEphemeralOwner() == registeredSession) {
+      Stat stat = new Stat();
+      byte[] data;
+      try {
+        data = zk.getData().storingStatIn(stat).forPath(path);
+      } catch (KeeperException.NoNodeException free) {
         return;
       }
-      if (System.currentTimeMillis() >= deadline) {
-        throw duplicate(id, stat);
+      if (stat.getEphemeralOwner() == currentSession() || stat.getEphemeralOwner() == registeredSession) {
+        return;
       }
-      if (!told) {
-        log.info("broker.id {} is registered by another ZooKeeper session (0x{}); waiting up to {} ms for it to expire,"
-            + " as the session of a stopped broker does", id, Long.toHexString(stat.getEphemeralOwner()), waitMs);
-        told = true;
+      BrokerInfo registered = LastGoodZnode.decodeOrKeep(path, data, bytes -> ZkJson.broker(id, bytes), null);
+      ExistingRegistration.Probe probe = ExistingRegistration.probe(registered);
+      switch (ExistingRegistration.decide(probe, System.currentTimeMillis() >= deadline)) {
+        case REFUSE -> throw duplicate(id, stat);
+        case REPLACE_STALE -> {
+          log.info("replacing the registration of broker.id {} left by a stopped process (nothing listens at {})", id,
+              registered.address());
+          try {
+            zk.delete().withVersion(stat.getVersion()).forPath(path);
+          } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+            // expired or replaced meanwhile: look again
+          }
+        }
+        case WAIT -> {
+          if (!told) {
+            log.info("broker.id {} is registered by another ZooKeeper session (0x{}) that does not answer; waiting up to"
+                + " {} ms for it to expire", id, Long.toHexString(stat.getEphemeralOwner()), waitMs);
+            told = true;
+          }
+          Thread.sleep(REGISTRATION_POLL_MS);
+        }
       }
-      Thread.sleep(REGISTRATION_POLL_MS);
     }
   }
 
