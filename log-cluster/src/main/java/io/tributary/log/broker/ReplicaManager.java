@@ -23,8 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicaManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+  /** How long a reconnected broker waits for ZooKeeper's sync before re-reading partition states. */
+  private static final long SESSION_RESYNC_TIMEOUT_MS = 10_000;
 
   private final int brokerId;
   private final LogManager logs;
@@ -57,6 +61,7 @@ public final class ReplicaManager implements AutoCloseable {
   private final ExecutorService isrWriter = Executors.newSingleThreadExecutor(daemon("isr-writer"));
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("replica-ticker"));
   private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+  private final SuspendedSessionFence sessionFence;
   private volatile ClusterImage image = ClusterImage.EMPTY;
 
   /** Told when this broker starts or stops leading a partition (on the metadata thread). */
@@ -72,6 +77,7 @@ public final class ReplicaManager implements AutoCloseable {
     this.logs = logs;
     this.store = store;
     this.topicDefaults = config.topicDefaults();
+    this.sessionFence = new SuspendedSessionFence(SuspendedSessionFence.boundMs(config.zookeeperSessionTimeoutMs()));
     this.fetchers = new ReplicaFetcherManager(brokerId, config.replicaFetchMaxBytes(), config.replicaFetchWaitMaxMs(),
         config.replicaSocketTimeoutMs(), new FollowerSink());
   }
@@ -87,6 +93,31 @@ public final class ReplicaManager implements AutoCloseable {
   public void startup() {
     long tickMs = Math.max(100, Math.min(1000, config.replicaLagTimeMaxMs() / 4));
     ticker.scheduleWithFixedDelay(this::tickLeaders, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    store.curator().getConnectionStateListenable().addListener((client, state) -> onSessionState(state));
+  }
+
+  /** Follows the ZooKeeper connection for {@link SuspendedSessionFence} (LOST is handled by the broker: {@link #fenceAll}). */
+  private void onSessionState(ConnectionState state) {
+    switch (state) {
+      case SUSPENDED -> {
+        sessionFence.suspended(System.currentTimeMillis());
+        try {
+          ticker.schedule(this::fenceIfSuspendedTooLong, sessionFence.boundMs(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+          // the broker is stopping
+        }
+      }
+      case CONNECTED, RECONNECTED -> sessionFence.connected();
+      default -> { }
+    }
+  }
+
+  private void fenceIfSuspendedTooLong() {
+    if (sessionFence.fenceDue(System.currentTimeMillis())) {
+      log.warn("broker {}'s ZooKeeper session has been suspended for {} ms (a quarter of zookeeper.session.timeout.ms):"
+          + " another broker may be elected leader soon", brokerId, sessionFence.boundMs());
+      fenceAll();
+    }
   }
 
   public int brokerId() {
@@ -247,9 +278,23 @@ public final class ReplicaManager implements AutoCloseable {
     log.warn("broker {} stopped leading its partitions until its ZooKeeper session is back", brokerId);
   }
 
-  /** Re-applies the current image in full (after a new ZooKeeper session). */
+  /**
+   * Re-applies the image after the ZooKeeper connection is back. The cached image may predate what happened
+   * while this broker was away (another leader elected once its session expired), and a fenced leader
+   * would take its old leadership back from it; so the state of every partition hosted here is read
+   * afresh from ZooKeeper first. When that read fails nothing is applied: the partitions stay fenced until
+   * the metadata cache publishes its next image.
+   */
   public synchronized void reapplyImage(ClusterImage current) {
-    applyImage(current);
+    Map<TopicPartition, PartitionState> fresh;
+    try {
+      fresh = store.readPartitionStatesAfterSync(partitions.keySet(), current.partitions(), SESSION_RESYNC_TIMEOUT_MS);
+    } catch (Exception e) {
+      log.warn("broker {} could not re-read partition states after reconnecting ({}); waiting for the next metadata",
+          brokerId, e.toString());
+      return;
+    }
+    applyImage(current.withPartitions(fresh));
   }
 
   private void wake(TopicPartition tp) {

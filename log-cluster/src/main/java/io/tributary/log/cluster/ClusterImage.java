@@ -35,6 +35,11 @@ public record ClusterImage(
     return deleted.equals(localTopicId);
   }
 
+  /** This image with other partition states. */
+  public ClusterImage withPartitions(Map<TopicPartition, PartitionState> states) {
+    return new ClusterImage(brokers, topics, Map.copyOf(states), controllerId, deletedTopics);
+  }
+
   public Optional<TopicInfo> topic(String name) {
     return Optional.ofNullable(topics.get(name));
   }

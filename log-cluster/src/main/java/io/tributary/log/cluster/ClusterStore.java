@@ -1,9 +1,14 @@
 package io.tributary.log.cluster;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.kafka.common.TopicPartition;
@@ -186,6 +191,38 @@ public final class ClusterStore {
         // another controller got there first: read again
       }
     }
+  }
+
+  /**
+   * The states of {@code tps} as ZooKeeper has them now, over {@code cached}: read after ZooKeeper's sync
+   * (which brings the server this client reads from up to date with the ensemble's leader). A partition
+   * whose state znode is gone is left out; one whose znode does not decode keeps its cached state.
+   *
+   * @throws TimeoutException when the sync does not complete within {@code syncTimeoutMs}
+   */
+  public Map<TopicPartition, PartitionState> readPartitionStatesAfterSync(Collection<TopicPartition> tps,
+      Map<TopicPartition, PartitionState> cached, long syncTimeoutMs) throws Exception {
+    CountDownLatch synced = new CountDownLatch(1);
+    zk.sync().inBackground((client, event) -> synced.countDown()).forPath("/");
+    if (!synced.await(syncTimeoutMs, TimeUnit.MILLISECONDS)) {
+      throw new TimeoutException("ZooKeeper's sync did not complete within " + syncTimeoutMs + " ms");
+    }
+    Map<TopicPartition, PartitionState> states = new HashMap<>(cached);
+    for (TopicPartition tp : tps) {
+      String path = ZkPaths.partitionState(tp);
+      try {
+        Stat stat = new Stat();
+        byte[] data = zk.getData().storingStatIn(stat).forPath(path);
+        PartitionState state = LastGoodZnode.decodeOrKeep(path, data, bytes -> ZkJson.partitionState(bytes, stat.getVersion()),
+            cached.get(tp));
+        if (state != null) {
+          states.put(tp, state);
+        }
+      } catch (KeeperException.NoNodeException gone) {
+        states.remove(tp);
+      }
+    }
+    return states;
   }
 
   /** Reads a partition state straight from ZooKeeper (not the cache). */
