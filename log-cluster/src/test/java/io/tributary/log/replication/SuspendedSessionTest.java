@@ -84,11 +84,11 @@ class SuspendedSessionTest {
 
     zookeeper.stop();
     Thread.sleep(SUSPENDED_MS);
-    assertFalse(leaderPartition(leader).isLeader(), "the leader fenced itself while its session was suspended");
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       assertThrows(ExecutionException.class, () -> producer.send(record("during")).get(),
-          "no acks=all produce completes on a fenced leader");
+          "no acks=all produce completes on a leader suspended beyond the bound");
     }
+    assertFalse(leaderPartition(leader).isLeader(), "the leader fenced itself while its session was suspended");
 
     zookeeper.restart();
     awaitLeader();
