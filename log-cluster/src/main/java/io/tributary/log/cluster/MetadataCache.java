@@ -126,7 +126,7 @@ public final class MetadataCache implements AutoCloseable {
     Set<String> undecodableConfigs = new HashSet<>();
     Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     Map<String, Uuid> deletedTopics = new HashMap<>();
-    int controller = previous.controllerId();
+    int controller = -1;
     for (ChildData d : (Iterable<ChildData>) cache.stream()::iterator) {
       String path = d.getPath();
       byte[] data = d.getData();
@@ -163,7 +163,7 @@ public final class MetadataCache implements AutoCloseable {
           undecodableConfigs.add(parts[3]);
         }
       } else if (path.equals(ZkPaths.CONTROLLER_EPOCH) && data != null) {
-        controller = LastGoodZnode.decodeOrKeep(path, data, bytes -> ZkJson.controllerEpoch(bytes)[1], controller);
+        controller = LastGoodZnode.decodeOrKeep(path, data, bytes -> ZkJson.controllerEpoch(bytes)[1], previous.controllerId());
       } else if (path.startsWith(ZkPaths.DELETED_TOPICS + "/") && parts.length == 4 && data != null) {
         Uuid id = LastGoodZnode.decodeOrKeep(path, data, ZkJson::deletedTopic, previous.deletedTopics().get(parts[3]));
         if (id != null) {
