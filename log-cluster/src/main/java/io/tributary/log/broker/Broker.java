@@ -72,6 +72,8 @@ public final class Broker implements AutoCloseable {
     }
     store = new ClusterStore(zk);
     store.ensureLayout();
+    // Before anything acts as this broker id (leading partitions, writing ISRs): refuse a duplicate id.
+    store.awaitBrokerIdFree(config.brokerId());
     String clusterId = clusterId();
 
     Map<String, String> topicDefaults = config.topicDefaults();

@@ -13,7 +13,6 @@ import io.tributary.log.storage.LogManager;
 import io.tributary.log.storage.LogReadResult;
 import io.tributary.log.storage.PartitionLog;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReplicaManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+  /** How long a reconnected broker waits for ZooKeeper's sync before re-reading partition states. */
+  private static final long SESSION_RESYNC_TIMEOUT_MS = 10_000;
 
   private final int brokerId;
   private final LogManager logs;
@@ -60,6 +63,7 @@ public final class ReplicaManager implements AutoCloseable {
   private final ExecutorService isrWriter = Executors.newSingleThreadExecutor(daemon("isr-writer"));
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("replica-ticker"));
   private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+  private final SuspendedSessionFence sessionFence;
   private volatile ClusterImage image = ClusterImage.EMPTY;
 
   /** Told when this broker starts or stops leading a partition (on the metadata thread). */
@@ -75,6 +79,7 @@ public final class ReplicaManager implements AutoCloseable {
     this.logs = logs;
     this.store = store;
     this.topicDefaults = config.topicDefaults();
+    this.sessionFence = new SuspendedSessionFence(SuspendedSessionFence.boundMs(config.zookeeperSessionTimeoutMs()));
     this.fetchers = new ReplicaFetcherManager(brokerId, config.replicaFetchMaxBytes(), config.replicaFetchWaitMaxMs(),
         config.replicaSocketTimeoutMs(), new FollowerSink());
   }
@@ -90,6 +95,31 @@ public final class ReplicaManager implements AutoCloseable {
   public void startup() {
     long tickMs = Math.max(100, Math.min(1000, config.replicaLagTimeMaxMs() / 4));
     ticker.scheduleWithFixedDelay(this::tickLeaders, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    store.curator().getConnectionStateListenable().addListener((client, state) -> onSessionState(state));
+  }
+
+  /** Follows the ZooKeeper connection for {@link SuspendedSessionFence} (LOST is handled by the broker: {@link #fenceAll}). */
+  private void onSessionState(ConnectionState state) {
+    switch (state) {
+      case SUSPENDED -> {
+        sessionFence.suspended(System.currentTimeMillis());
+        try {
+          ticker.schedule(this::fenceIfSuspendedTooLong, sessionFence.boundMs(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+          // the broker is stopping
+        }
+      }
+      case CONNECTED, RECONNECTED -> sessionFence.connected();
+      default -> { }
+    }
+  }
+
+  private void fenceIfSuspendedTooLong() {
+    if (sessionFence.fenceDue(System.currentTimeMillis())) {
+      log.warn("broker {}'s ZooKeeper session has been suspended for {} ms (a quarter of zookeeper.session.timeout.ms):"
+          + " another broker may be elected leader soon", brokerId, sessionFence.boundMs());
+      fenceAll();
+    }
   }
 
   public int brokerId() {
@@ -160,17 +190,34 @@ public final class ReplicaManager implements AutoCloseable {
         }
       }
     }
-    for (TopicPartition tp : new ArrayList<>(partitions.keySet())) {
+    for (PartitionLog local : logs.all()) {
+      TopicPartition tp = local.topicPartition();
       if (!assignedHere.contains(tp)) {
-        Partition removed = partitions.remove(tp);
-        resign(tp, removed);
-        try {
-          logs.delete(tp);
-          log.info("deleted local log of {} (topic deleted or partition moved)", tp);
-        } catch (IOException ex) {
-          log.error("cannot delete the local log of {} at {}", tp, removed.log().dir(), ex);
-        }
+        unassigned(tp, local, next);
       }
+    }
+  }
+
+  /**
+   * A local log the metadata does not assign here: it stops being served, and is deleted only when the
+   * controller marked its topic deleted. Any other reason (a topic znode that reads as missing or damaged,
+   * a partition assigned elsewhere) keeps the data on disk.
+   */
+  private void unassigned(TopicPartition tp, PartitionLog local, ClusterImage next) {
+    Partition served = partitions.remove(tp);
+    if (served != null) {
+      resign(tp, served);
+    }
+    if (next.isDeleted(tp.topic(), local.topicId())) {
+      try {
+        logs.delete(tp);
+        log.info("deleted local log of {} (topic {} deleted)", tp, local.topicId());
+      } catch (IOException ex) {
+        log.error("cannot delete the local log of {} at {}", tp, local.dir(), ex);
+      }
+    } else if (served != null) {
+      log.warn("stopped serving {}: the metadata no longer assigns it to broker {}, but its topic is not marked deleted,"
+          + " so its log stays at {}", tp, brokerId, local.dir());
     }
   }
 
@@ -233,9 +280,23 @@ public final class ReplicaManager implements AutoCloseable {
     log.warn("broker {} stopped leading its partitions until its ZooKeeper session is back", brokerId);
   }
 
-  /** Re-applies the current image in full (after a new ZooKeeper session). */
+  /**
+   * Re-applies the image after the ZooKeeper connection is back. The cached image may predate what happened
+   * while this broker was away (another leader elected once its session expired), and a fenced leader
+   * would take its old leadership back from it; so the state of every partition hosted here is read
+   * afresh from ZooKeeper first. When that read fails nothing is applied: the partitions stay fenced until
+   * the metadata cache publishes its next image.
+   */
   public synchronized void reapplyImage(ClusterImage current) {
-    applyImage(current);
+    Map<TopicPartition, PartitionState> fresh;
+    try {
+      fresh = store.readPartitionStatesAfterSync(partitions.keySet(), current.partitions(), SESSION_RESYNC_TIMEOUT_MS);
+    } catch (Exception e) {
+      log.warn("broker {} could not re-read partition states after reconnecting ({}); waiting for the next metadata",
+          brokerId, e.toString());
+      return;
+    }
+    applyImage(current.withPartitions(fresh));
   }
 
   private void wake(TopicPartition tp) {

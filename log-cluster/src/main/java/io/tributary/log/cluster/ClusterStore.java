@@ -2,9 +2,14 @@ package io.tributary.log.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.kafka.common.TopicPartition;
@@ -14,13 +19,22 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes of cluster metadata to ZooKeeper. Multi-znode changes go in one transaction, and partition
  * state changes are compare-and-set on the znode version, so concurrent writers cannot lose updates.
  */
 public final class ClusterStore {
+  private static final Logger log = LoggerFactory.getLogger(ClusterStore.class);
+  /** How many session timeouts a registration of another session may take to expire before it counts as live. */
+  static final int STALE_REGISTRATION_WAIT_SESSIONS = 2;
+  private static final long REGISTRATION_POLL_MS = 200;
+
   private final CuratorFramework zk;
+  /** The ZooKeeper session of this process's broker registration (0 before the first). */
+  private volatile long registeredSession;
 
   public ClusterStore(CuratorFramework zk) {
     this.zk = zk;
@@ -71,8 +85,25 @@ public final class ClusterStore {
     }
   }
 
-  /** Deletes a topic: its znodes go, and every broker then deletes its local partitions. */
+  /**
+   * Deletes a topic: first its deletion mark naming the topic id (what makes brokers delete their local
+   * partitions, see {@link ZkPaths}), then its znodes.
+   */
   public void deleteTopic(String name) throws Exception {
+    byte[] topic;
+    try {
+      topic = zk.getData().forPath(ZkPaths.topic(name));
+    } catch (KeeperException.NoNodeException e) {
+      throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+    }
+    // Throws when the znode is damaged: without the id, the mark could delete the logs of the wrong topic.
+    TopicInfo deleted = ZkJson.topic(name, topic, Map.of());
+    byte[] mark = ZkJson.deletedTopic(deleted.id());
+    try {
+      zk.setData().forPath(ZkPaths.deletedTopic(name), mark);
+    } catch (KeeperException.NoNodeException e) {
+      zk.create().creatingParentsIfNeeded().forPath(ZkPaths.deletedTopic(name), mark);
+    }
     try {
       zk.delete().deletingChildrenIfNeeded().forPath(ZkPaths.topic(name));
     } catch (KeeperException.NoNodeException e) {
@@ -139,7 +170,12 @@ public final class ClusterStore {
       Stat stat = new Stat();
       int epoch;
       try {
-        epoch = ZkJson.controllerEpoch(zk.getData().storingStatIn(stat).forPath(ZkPaths.CONTROLLER_EPOCH))[0];
+        byte[] data = zk.getData().storingStatIn(stat).forPath(ZkPaths.CONTROLLER_EPOCH);
+        epoch = ZkJson.controllerEpoch(data)[0];
+      } catch (IllegalArgumentException e) {
+        // Overwriting it could reuse an epoch a controller already fenced writes with: refuse until repaired.
+        throw new IllegalStateException("znode " + ZkPaths.CONTROLLER_EPOCH + " is not valid (" + e.getMessage()
+            + "): no controller epoch can start until it is repaired", e);
       } catch (KeeperException.NoNodeException e) {
         try {
           Stat created = new Stat();
@@ -158,6 +194,38 @@ public final class ClusterStore {
     }
   }
 
+  /**
+   * The states of {@code tps} as ZooKeeper has them now, over {@code cached}: read after ZooKeeper's sync
+   * (which brings the server this client reads from up to date with the ensemble's leader). A partition
+   * whose state znode is gone is left out; one whose znode does not decode keeps its cached state.
+   *
+   * @throws TimeoutException when the sync does not complete within {@code syncTimeoutMs}
+   */
+  public Map<TopicPartition, PartitionState> readPartitionStatesAfterSync(Collection<TopicPartition> tps,
+      Map<TopicPartition, PartitionState> cached, long syncTimeoutMs) throws Exception {
+    CountDownLatch synced = new CountDownLatch(1);
+    zk.sync().inBackground((client, event) -> synced.countDown()).forPath("/");
+    if (!synced.await(syncTimeoutMs, TimeUnit.MILLISECONDS)) {
+      throw new TimeoutException("ZooKeeper's sync did not complete within " + syncTimeoutMs + " ms");
+    }
+    Map<TopicPartition, PartitionState> states = new HashMap<>(cached);
+    for (TopicPartition tp : tps) {
+      String path = ZkPaths.partitionState(tp);
+      try {
+        Stat stat = new Stat();
+        byte[] data = zk.getData().storingStatIn(stat).forPath(path);
+        PartitionState state = LastGoodZnode.decodeOrKeep(path, data, bytes -> ZkJson.partitionState(bytes, stat.getVersion()),
+            cached.get(tp));
+        if (state != null) {
+          states.put(tp, state);
+        }
+      } catch (KeeperException.NoNodeException gone) {
+        states.remove(tp);
+      }
+    }
+    return states;
+  }
+
   /** Reads a partition state straight from ZooKeeper (not the cache). */
   public PartitionState readPartitionState(TopicPartition tp) throws Exception {
     Stat stat = new Stat();
@@ -165,23 +233,95 @@ public final class ClusterStore {
     return ZkJson.partitionState(data, stat.getVersion());
   }
 
-  /** Registers a broker: an ephemeral znode tied to this ZooKeeper session. */
+  /**
+   * Registers a broker: an ephemeral znode tied to this ZooKeeper session. A registration of the id by
+   * another live session is never deleted (see {@link #awaitBrokerIdFree}).
+   *
+   * @throws DuplicateBrokerIdException when another live broker holds the id
+   */
   public void registerBroker(BrokerInfo broker) throws Exception {
     String path = ZkPaths.broker(broker.id());
-    long session = zk.getZookeeperClient().getZooKeeper().getSessionId();
+    long session = currentSession();
     Stat stat = zk.checkExists().forPath(path);
-    if (stat != null && stat.getEphemeralOwner() != session) {
-      // Left by this broker id's previous process (killed before its session expired).
-      try {
-        zk.delete().forPath(path);
-      } catch (KeeperException.NoNodeException e) {
-        // expired meanwhile
-      }
-    } else if (stat != null) {
+    if (stat != null && stat.getEphemeralOwner() == session) {
       zk.setData().forPath(path, ZkJson.broker(broker));
       return;
     }
-    zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, ZkJson.broker(broker));
+    if (stat != null && stat.getEphemeralOwner() == registeredSession) {
+      // This process's own registration from a session that ended: ZooKeeper is about to drop it anyway.
+      try {
+        zk.delete().withVersion(stat.getVersion()).forPath(path);
+      } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+        // expired or re-registered meanwhile: the create below decides
+      }
+    } else if (stat != null) {
+      awaitBrokerIdFree(broker.id());
+    }
+    try {
+      zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, ZkJson.broker(broker));
+    } catch (KeeperException.NodeExistsException e) {
+      throw duplicate(broker.id(), zk.checkExists().forPath(path));
+    }
+    registeredSession = session;
+  }
+
+  /**
+   * Returns once no other ZooKeeper session holds the registration of broker {@code id}: a registration of a
+   * stopped process is replaced, one of a live broker refused, see {@link ExistingRegistration}. An
+   * undecided one goes when ZooKeeper expires its session, within one session timeout and a tick; one
+   * still there after {@value #STALE_REGISTRATION_WAIT_SESSIONS} session timeouts is refused.
+   *
+   * @throws DuplicateBrokerIdException when another live broker holds the id
+   */
+  public void awaitBrokerIdFree(int id) throws Exception {
+    String path = ZkPaths.broker(id);
+    long waitMs = (long) STALE_REGISTRATION_WAIT_SESSIONS * zk.getZookeeperClient().getZooKeeper().getSessionTimeout();
+    long deadline = System.currentTimeMillis() + waitMs;
+    boolean told = false;
+    while (true) {
+      Stat stat = new Stat();
+      byte[] data;
+      try {
+        data = zk.getData().storingStatIn(stat).forPath(path);
+      } catch (KeeperException.NoNodeException free) {
+        return;
+      }
+      if (stat.getEphemeralOwner() == currentSession() || stat.getEphemeralOwner() == registeredSession) {
+        return;
+      }
+      BrokerInfo registered = LastGoodZnode.decodeOrKeep(path, data, bytes -> ZkJson.broker(id, bytes), null);
+      ExistingRegistration.Probe probe = ExistingRegistration.probe(registered);
+      switch (ExistingRegistration.decide(probe, System.currentTimeMillis() >= deadline)) {
+        case REFUSE -> throw duplicate(id, stat);
+        case REPLACE_STALE -> {
+          log.info("replacing the registration of broker.id {} left by a stopped process (nothing listens at {})", id,
+              registered.address());
+          try {
+            zk.delete().withVersion(stat.getVersion()).forPath(path);
+          } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+            // expired or replaced meanwhile: look again
+          }
+        }
+        case WAIT -> {
+          if (!told) {
+            log.info("broker.id {} is registered by another ZooKeeper session (0x{}) that does not answer; waiting up to"
+                + " {} ms for it to expire", id, Long.toHexString(stat.getEphemeralOwner()), waitMs);
+            told = true;
+          }
+          Thread.sleep(REGISTRATION_POLL_MS);
+        }
+      }
+    }
+  }
+
+  private DuplicateBrokerIdException duplicate(int id, Stat holder) {
+    String owner = holder == null ? "another session" : "ZooKeeper session 0x" + Long.toHexString(holder.getEphemeralOwner());
+    return new DuplicateBrokerIdException("broker.id " + id + " is already registered by a live broker (znode /"
+        + zk.getNamespace() + ZkPaths.broker(id) + ", " + owner + "); give each broker its own broker.id");
+  }
+
+  private long currentSession() throws Exception {
+    return zk.getZookeeperClient().getZooKeeper().getSessionId();
   }
 
   /** Hands out a block of producer ids, unique across the cluster. */

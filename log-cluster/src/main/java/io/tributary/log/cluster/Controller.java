@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -44,6 +45,8 @@ public final class Controller implements AutoCloseable {
   private volatile boolean active;
   private int epoch;
   private int epochZkVersion;
+  /** Counts election wins and losses (on the executor thread): a retry scheduled in an earlier term is dropped. */
+  private int leadershipTerm;
 
   public Controller(CuratorFramework zk, ClusterStore store, MetadataCache metadata, int brokerId,
       boolean autoRebalance, long rebalanceIntervalMs) {
@@ -65,12 +68,15 @@ public final class Controller implements AutoCloseable {
     latch.addListener(new LeaderLatchListener() {
       @Override
       public void isLeader() {
-        executor.execute(Controller.this::activate);
+        executor.execute(() -> activate(++leadershipTerm, ActivationBackoff.FIRST_RETRY_MS));
       }
 
       @Override
       public void notLeader() {
-        executor.execute(Controller.this::deactivate);
+        executor.execute(() -> {
+          leadershipTerm++;
+          deactivate();
+        });
       }
     });
     metadata.addListener(image -> {
@@ -88,7 +94,15 @@ public final class Controller implements AutoCloseable {
     return active;
   }
 
-  private void activate() {
+  /**
+   * Starts this broker's controller epoch after it won the election. A failure (a ZooKeeper error, a damaged
+   * {@code /controller_epoch}) is retried with a bounded backoff for as long as this broker holds the
+   * election: giving up would leave the cluster with no active controller and nobody to retry.
+   */
+  private void activate(int term, long retryInMs) {
+    if (term != leadershipTerm || active) {
+      return; // the election was lost (or lost and won again) since this attempt was scheduled
+    }
     try {
       int[] bumped = store.bumpControllerEpoch(brokerId);
       epoch = bumped[0];
@@ -97,7 +111,25 @@ public final class Controller implements AutoCloseable {
       log.info("broker {} is the controller (epoch {})", brokerId, epoch);
       reconcile(metadata.image());
     } catch (Exception e) {
-      log.error("broker {} won the controller election but could not start its epoch", brokerId, e);
+      log.error("broker {} won the controller election but could not start its epoch; retrying in {} ms", brokerId,
+          retryInMs, e);
+      try {
+        executor.schedule(() -> activate(term, ActivationBackoff.next(retryInMs)), retryInMs, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        // The broker is stopping: the next controller starts its own epoch.
+      }
+    }
+  }
+
+  /** The waits between attempts to start a controller epoch: doubling from 100 ms, at most 5 s. */
+  static final class ActivationBackoff {
+    static final long FIRST_RETRY_MS = 100;
+    static final long MAX_RETRY_MS = 5_000;
+
+    private ActivationBackoff() {}
+
+    static long next(long retryMs) {
+      return Math.min(retryMs * 2, MAX_RETRY_MS);
     }
   }
 

@@ -1,9 +1,12 @@
 package io.tributary.log.cluster;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +23,7 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +113,7 @@ public final class MetadataCache implements AutoCloseable {
 
   private void rebuild() {
     try {
-      ClusterImage next = build();
+      ClusterImage next = build(image);
       image = next;
       for (ImageWaiter waiter : imageWaiters) {
         try {
@@ -130,40 +134,90 @@ public final class MetadataCache implements AutoCloseable {
     }
   }
 
-  private ClusterImage build() {
+  /**
+   * The image of the znodes in the cache. A znode that does not decode keeps its value of {@code previous}
+   * (see {@link LastGoodZnode}); one never decoded is left out.
+   */
+  private ClusterImage build(ClusterImage previous) {
     Map<Integer, BrokerInfo> brokers = new HashMap<>();
     Map<String, byte[]> topicData = new HashMap<>();
     Map<String, Map<String, String>> configs = new HashMap<>();
+    Set<String> undecodableConfigs = new HashSet<>();
     Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    Map<String, Uuid> deletedTopics = new HashMap<>();
     int controller = -1;
     for (ChildData d : (Iterable<ChildData>) cache.stream()::iterator) {
       String path = d.getPath();
+      byte[] data = d.getData();
       String[] parts = path.split("/");
       // parts[0] is "" because paths start with '/'
-      if (path.startsWith(ZkPaths.BROKER_IDS + "/") && parts.length == 4 && d.getData() != null) {
-        int id = Integer.parseInt(parts[3]);
-        brokers.put(id, ZkJson.broker(id, d.getData()));
-      } else if (path.startsWith(ZkPaths.TOPICS + "/") && parts.length == 3 && d.getData() != null && d.getData().length > 0) {
-        topicData.put(parts[2], d.getData());
-      } else if (path.startsWith(ZkPaths.TOPICS + "/") && parts.length == 6 && parts[5].equals("state") && d.getData() != null) {
-        TopicPartition tp = new TopicPartition(parts[2], Integer.parseInt(parts[4]));
-        partitions.put(tp, ZkJson.partitionState(d.getData(), d.getStat().getVersion()));
+      if (path.startsWith(ZkPaths.BROKER_IDS + "/") && parts.length == 4 && data != null) {
+        OptionalInt id = number(path, parts[3]);
+        if (id.isPresent()) {
+          BrokerInfo b = LastGoodZnode.decodeOrKeep(path, data, bytes -> ZkJson.broker(id.getAsInt(), bytes),
+              previous.brokers().get(id.getAsInt()));
+          if (b != null) {
+            brokers.put(id.getAsInt(), b);
+          }
+        }
+      } else if (path.startsWith(ZkPaths.TOPICS + "/") && parts.length == 3 && data != null && data.length > 0) {
+        topicData.put(parts[2], data);
+      } else if (path.startsWith(ZkPaths.TOPICS + "/") && parts.length == 6 && parts[5].equals("state") && data != null) {
+        OptionalInt partition = number(path, parts[4]);
+        if (partition.isPresent()) {
+          TopicPartition tp = new TopicPartition(parts[2], partition.getAsInt());
+          int version = d.getStat().getVersion();
+          PartitionState state = LastGoodZnode.decodeOrKeep(path, data, bytes -> ZkJson.partitionState(bytes, version),
+              previous.partitions().get(tp));
+          if (state != null) {
+            partitions.put(tp, state);
+          }
+        }
       } else if (path.startsWith(ZkPaths.TOPIC_CONFIGS + "/") && parts.length == 4) {
-        configs.put(parts[3], ZkJson.configs(d.getData()));
-      } else if (path.equals(ZkPaths.CONTROLLER_EPOCH) && d.getData() != null) {
-        controller = ZkJson.controllerEpoch(d.getData())[1];
+        Map<String, String> c = LastGoodZnode.decodeOrKeep(path, data, ZkJson::configs,
+            previous.topic(parts[3]).map(TopicInfo::configs).orElse(null));
+        if (c != null) {
+          configs.put(parts[3], c);
+        } else {
+          undecodableConfigs.add(parts[3]);
+        }
+      } else if (path.equals(ZkPaths.CONTROLLER_EPOCH) && data != null) {
+        controller = LastGoodZnode.decodeOrKeep(path, data, bytes -> ZkJson.controllerEpoch(bytes)[1], previous.controllerId());
+      } else if (path.startsWith(ZkPaths.DELETED_TOPICS + "/") && parts.length == 4 && data != null) {
+        Uuid id = LastGoodZnode.decodeOrKeep(path, data, ZkJson::deletedTopic, previous.deletedTopics().get(parts[3]));
+        if (id != null) {
+          deletedTopics.put(parts[3], id);
+        }
       }
     }
     Map<String, TopicInfo> topics = new HashMap<>();
     topicData.forEach((name, data) -> {
-      try {
-        topics.put(name, ZkJson.topic(name, data, configs.getOrDefault(name, Map.of())));
-      } catch (RuntimeException e) {
-        log.error("skipping topic '{}': its znode {} is not valid: {}", name, ZkPaths.topic(name), e.getMessage());
+      if (undecodableConfigs.contains(name)) {
+        // Its retention and cleanup policy are unknown: serving it with the defaults could delete data.
+        log.error("skipping topic '{}' until its config znode {} is valid", name, ZkPaths.topicConfig(name));
+        return;
+      }
+      Map<String, String> topicConfigs = configs.getOrDefault(name, Map.of());
+      TopicInfo lastGood = previous.topic(name)
+          .map(t -> new TopicInfo(t.name(), t.id(), t.replicas(), topicConfigs))
+          .orElse(null);
+      TopicInfo topic = LastGoodZnode.decodeOrKeep(ZkPaths.topic(name), data, bytes -> ZkJson.topic(name, bytes, topicConfigs), lastGood);
+      if (topic != null) {
+        topics.put(name, topic);
       }
     });
     partitions.keySet().removeIf(tp -> !topics.containsKey(tp.topic()));
-    return new ClusterImage(Map.copyOf(brokers), Map.copyOf(topics), Map.copyOf(partitions), controller);
+    return new ClusterImage(Map.copyOf(brokers), Map.copyOf(topics), Map.copyOf(partitions), controller, Map.copyOf(deletedTopics));
+  }
+
+  /** The number in a znode's name (a broker id, a partition), or empty — logged — when it is not one. */
+  private static OptionalInt number(String path, String name) {
+    try {
+      return OptionalInt.of(Integer.parseInt(name));
+    } catch (NumberFormatException e) {
+      log.error("ignoring znode {}: '{}' is not a number", path, name);
+      return OptionalInt.empty();
+    }
   }
 
   @Override

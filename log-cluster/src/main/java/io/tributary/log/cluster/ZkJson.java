@@ -1,6 +1,6 @@
 package io.tributary.log.cluster;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,9 +15,14 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
 
-/** The JSON of each znode kind; the one place that knows these formats. */
+/**
+ * The JSON of each znode kind; the one place that knows these formats. Decoding is strict: content that
+ * is not what this class writes throws {@link IllegalArgumentException} (saying what is wrong), so that
+ * readers skip the znode instead of acting on defaults filled in for missing fields.
+ */
 final class ZkJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int MAX_PORT = 65_535;
 
   private ZkJson() {}
 
@@ -27,8 +32,13 @@ final class ZkJson {
   }
 
   static BrokerInfo broker(int id, byte[] data) {
-    JsonNode n = tree(data);
-    return new BrokerInfo(id, n.path("host").asText(), n.path("port").asInt(), n.path("rack").asText(""));
+    JsonNode n = object(data);
+    String host = n.path("host").asText("");
+    int port = integer(n, "port");
+    if (host.isEmpty() || port < 1 || port > MAX_PORT) {
+      throw new IllegalArgumentException("a broker registration needs a host and a port in 1.." + MAX_PORT);
+    }
+    return new BrokerInfo(id, host, port, n.path("rack").asText(""));
   }
 
   static byte[] topic(Uuid id, SortedMap<Integer, List<Integer>> replicas) {
@@ -41,15 +51,30 @@ final class ZkJson {
     return bytes(n);
   }
 
+  /**
+   * A topic znode. Anything short of an id and at least one partition with at least one replica is
+   * refused: acting on it would unassign (and so drop) every replica of the topic.
+   */
   static TopicInfo topic(String name, byte[] data, Map<String, String> configs) {
-    JsonNode n = tree(data);
+    JsonNode n = object(data);
+    Uuid id = Uuid.fromString(n.path("id").asText(""));
+    JsonNode replicasNode = n.path("replicas");
+    if (!replicasNode.isObject() || replicasNode.isEmpty()) {
+      throw new IllegalArgumentException("a topic needs \"replicas\": an object with one entry per partition");
+    }
     SortedMap<Integer, List<Integer>> replicas = new TreeMap<>();
-    n.path("replicas").fields().forEachRemaining(e -> {
-      List<Integer> ids = new ArrayList<>();
-      e.getValue().forEach(v -> ids.add(v.asInt()));
-      replicas.put(Integer.parseInt(e.getKey()), List.copyOf(ids));
+    replicasNode.fields().forEachRemaining(e -> {
+      int partition = Integer.parseInt(e.getKey());
+      List<Integer> ids = integers(e.getValue(), "replicas of partition " + e.getKey());
+      if (partition < 0 || ids.isEmpty()) {
+        throw new IllegalArgumentException("partition " + e.getKey() + " needs a non-negative number and at least one replica");
+      }
+      replicas.put(partition, ids);
     });
-    return new TopicInfo(name, Uuid.fromString(n.path("id").asText()), replicas, configs);
+    if (replicas.lastKey() != replicas.size() - 1) {
+      throw new IllegalArgumentException("partitions must be numbered 0.." + (replicas.size() - 1) + ", found " + replicas.keySet());
+    }
+    return new TopicInfo(name, id, replicas, configs);
   }
 
   static byte[] partitionState(PartitionState s) {
@@ -63,11 +88,13 @@ final class ZkJson {
   }
 
   static PartitionState partitionState(byte[] data, int zkVersion) {
-    JsonNode n = tree(data);
-    List<Integer> isr = new ArrayList<>();
-    n.path("isr").forEach(v -> isr.add(v.asInt()));
-    return new PartitionState(n.path("leader").asInt(-1), n.path("leader_epoch").asInt(0), isr,
-        n.path("controller_epoch").asInt(0), zkVersion);
+    JsonNode n = object(data);
+    int leader = integer(n, "leader");
+    int leaderEpoch = integer(n, "leader_epoch");
+    if (leader < PartitionState.NO_LEADER || leaderEpoch < 0) {
+      throw new IllegalArgumentException("leader must be >= -1 and leader_epoch >= 0");
+    }
+    return new PartitionState(leader, leaderEpoch, integers(n.path("isr"), "isr"), integer(n, "controller_epoch"), zkVersion);
   }
 
   static byte[] controllerEpoch(int epoch, int brokerId) {
@@ -76,8 +103,21 @@ final class ZkJson {
 
   /** {epoch, broker id} of the controller epoch znode. */
   static int[] controllerEpoch(byte[] data) {
-    JsonNode n = tree(data);
-    return new int[] {n.path("epoch").asInt(0), n.path("broker").asInt(-1)};
+    JsonNode n = object(data);
+    int epoch = integer(n, "epoch");
+    if (epoch < 0) {
+      throw new IllegalArgumentException("epoch must be >= 0");
+    }
+    return new int[] {epoch, integer(n, "broker")};
+  }
+
+  static byte[] deletedTopic(Uuid id) {
+    return bytes(MAPPER.createObjectNode().put("id", id.toString()));
+  }
+
+  /** The id of the topic a deletion mark names. */
+  static Uuid deletedTopic(byte[] data) {
+    return Uuid.fromString(object(data).path("id").asText(""));
   }
 
   static byte[] configs(Map<String, String> configs) {
@@ -88,19 +128,56 @@ final class ZkJson {
     if (data == null || data.length == 0) {
       return Map.of();
     }
-    try {
-      return MAPPER.readValue(data, new TypeReference<LinkedHashMap<String, String>>() {});
-    } catch (IOException e) {
-      throw new UncheckedIOException("corrupt topic config znode", e);
-    }
+    JsonNode n = object(data);
+    Map<String, String> configs = new LinkedHashMap<>();
+    n.fields().forEachRemaining(e -> {
+      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+        throw new IllegalArgumentException("config " + e.getKey() + " must be a string");
+      }
+      configs.put(e.getKey(), e.getValue().asText());
+    });
+    return configs;
   }
 
-  private static JsonNode tree(byte[] data) {
-    try {
-      return MAPPER.readTree(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException("corrupt znode JSON", e);
+  /** The JSON object in {@code data}; anything else (no JSON, truncated JSON, an array, a number) is refused. */
+  private static JsonNode object(byte[] data) {
+    if (data == null || data.length == 0) {
+      throw new IllegalArgumentException("empty, expected a JSON object");
     }
+    JsonNode n;
+    try {
+      n = MAPPER.readTree(data);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (n == null || !n.isObject()) {
+      throw new IllegalArgumentException("expected a JSON object");
+    }
+    return n;
+  }
+
+  private static int integer(JsonNode object, String field) {
+    JsonNode v = object.path(field);
+    if (!v.isInt()) {
+      throw new IllegalArgumentException("\"" + field + "\" must be an integer");
+    }
+    return v.intValue();
+  }
+
+  private static List<Integer> integers(JsonNode array, String what) {
+    if (!array.isArray()) {
+      throw new IllegalArgumentException(what + " must be an array of broker ids");
+    }
+    List<Integer> ids = new ArrayList<>();
+    for (JsonNode v : array) {
+      if (!v.isInt() || v.intValue() < 0) {
+        throw new IllegalArgumentException(what + " must be an array of broker ids");
+      }
+      ids.add(v.intValue());
+    }
+    return List.copyOf(ids);
   }
 
   private static byte[] bytes(JsonNode n) {

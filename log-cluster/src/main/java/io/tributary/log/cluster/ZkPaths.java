@@ -13,6 +13,14 @@ import org.apache.kafka.common.TopicPartition;
  * /topics/{name}/partitions/{p}/state            {"leader","leader_epoch","isr","controller_epoch"}
  * /config/topics/{name}                          {"retention.ms": "...", ...} (overrides only)
  * /producer_id_block                             next free producer id (blocks handed out by CAS)
+ * /admin/delete_topics/{name}                    {"id"} of the deleted topic: brokers delete its logs
+ * </pre>
+ *
+ * <p>A deletion mark is written before a topic's znodes are removed and stays (overwritten by the next
+ * deletion of that name): it is the only thing that makes a broker delete a log, so a broker that was
+ * down during the deletion still deletes the log when it comes back, and a topic znode that merely
+ * reads as missing or garbage deletes nothing.
+ * <pre>
  * </pre>
  */
 public final class ZkPaths {
@@ -24,6 +32,7 @@ public final class ZkPaths {
   public static final String TOPICS = "/topics";
   public static final String TOPIC_CONFIGS = "/config/topics";
   public static final String PRODUCER_ID_BLOCK = "/producer_id_block";
+  public static final String DELETED_TOPICS = "/admin/delete_topics";
 
   public static String broker(int id) {
     return BROKER_IDS + "/" + id;
@@ -39,6 +48,10 @@ public final class ZkPaths {
 
   public static String partitionState(TopicPartition tp) {
     return partitions(tp.topic()) + "/" + tp.partition() + "/state";
+  }
+
+  public static String deletedTopic(String name) {
+    return DELETED_TOPICS + "/" + name;
   }
 
   public static String topicConfig(String name) {
