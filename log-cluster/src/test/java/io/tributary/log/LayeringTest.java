@@ -33,7 +33,8 @@ class LayeringTest {
       "replication", 1, // the pure ISR state machine and the fetchers (uses cluster, protocol)
       "network", 1,  // Netty server and request-handler pool (uses protocol)
       "group", 2,    // the group coordinator (uses cluster, protocol, storage)
-      "broker", 3);  // wiring: uses everything
+      "broker", 3,   // wiring: uses everything
+      "embedded", 4); // ZooKeeper and brokers in one JVM (quickstart, benchmarks, tests): uses the brokers
 
   private static final Pattern PROJECT_REFERENCE = Pattern.compile("\\bio\\.tributary\\.log\\.([a-z]+)\\.([A-Z]\\w*)");
   private static final Pattern QUALIFIED_NAME = Pattern.compile("\\b(?:java|javax|org|io|com)\\.(?:[a-z0-9]+\\.)+[A-Z]\\w*");
