@@ -21,23 +21,14 @@ import org.apache.kafka.common.Uuid;
  * never the workload's. Storage is formatted with {@code kafka.tools.StorageTool format} first; data
  * lives under a temporary directory deleted by {@link #close()}.
  */
-final class KafkaPeer implements PeerCluster {
+final class KafkaPeer extends ChildJvmPeer {
   private static final Pattern KAFKA_JAR = Pattern.compile("kafka_2\\.13-(.+)\\.jar");
-  private static final long START_TIMEOUT_MS = 90_000;
-  private static final long STOP_GRACE_MS = 15_000;
 
   private final String version;
-  private final int nodes;
-  private final Path dir;
-  private final boolean keepDir;
-  private final List<ChildJvm> children = new ArrayList<>();
-  private final List<Integer> brokerPorts = new ArrayList<>();
 
   private KafkaPeer(String version, int nodes, Path dir, boolean keepDir) {
+    super(nodes, dir, keepDir);
     this.version = version;
-    this.nodes = nodes;
-    this.dir = dir;
-    this.keepDir = keepDir;
   }
 
   /** The Kafka version found in {@code libDir}, or a BenchException saying how to build it. */
@@ -61,27 +52,8 @@ final class KafkaPeer implements PeerCluster {
   static KafkaPeer start(Path libDir, int nodes, Path parentDir, List<String> jvmOpts,
       Map<String, String> brokerProps, boolean keepDir, PrintStream progress) throws BenchException, InterruptedException {
     String version = versionIn(libDir);
-    Path dir;
-    try {
-      dir = Files.createTempDirectory(parentDir, "kafka-");
-    } catch (IOException e) {
-      throw new BenchException("cannot create a directory under " + parentDir + ": " + e.getMessage(), e);
-    }
-    KafkaPeer peer = new KafkaPeer(version, nodes, dir, keepDir);
-    if (!keepDir) {
-      ChildJvm.deleteOnExit(dir);
-    }
-    try {
-      peer.startNodes(libDir, jvmOpts, brokerProps, progress);
-      return peer;
-    } catch (BenchException e) {
-      peer.stopKeepingDir(); // only logs and empty data so far: kept for inspection
-      ChildJvm.forget(dir);
-      throw new BenchException(e.getMessage() + "\n(logs kept in " + dir + ")", e);
-    } catch (InterruptedException | RuntimeException e) {
-      peer.close();
-      throw e;
-    }
+    return start(parentDir, "kafka-", keepDir, dir -> new KafkaPeer(version, nodes, dir, keepDir),
+        peer -> peer.startNodes(libDir, jvmOpts, brokerProps, progress));
   }
 
   private void startNodes(Path libDir, List<String> jvmOpts, Map<String, String> brokerProps,
@@ -142,12 +114,7 @@ final class KafkaPeer implements PeerCluster {
       children.add(ChildJvm.start("kafka node " + nodeId, jvm, classpath, "kafka.Kafka",
           List.of(nodeDir.resolve("server.properties").toString()), nodeDir, nodeDir.resolve("server.log")));
     }
-    for (int i = 0; i < nodes; i++) {
-      children.get(i).awaitPort(brokerPorts.get(i), START_TIMEOUT_MS);
-    }
-    ClusterReadiness.await(system(), bootstrap(), nodes, children, START_TIMEOUT_MS);
-    progress.printf("[%s] started %s at %s (pids %s, data in %s)%n", system(), description(), bootstrap(),
-        children.stream().map(c -> Long.toString(c.pid())).collect(Collectors.joining(",")), dir);
+    awaitStarted(progress, "data in " + dir);
   }
 
   /** --broker-prop settings as properties lines (both systems use Kafka's key names), ending with a newline. */
@@ -175,36 +142,6 @@ final class KafkaPeer implements PeerCluster {
 
   @Override
   public String description() {
-    return nodes + (nodes == 1 ? " broker" : " brokers") + ", KRaft combined mode";
-  }
-
-  @Override
-  public String logTails(int lines) {
-    StringBuilder sb = new StringBuilder();
-    for (ChildJvm c : children) {
-      sb.append("\n--- ").append(c.name()).append(" (").append(c.isAlive() ? "running" : "exited").append(") ---\n")
-          .append(c.tail(lines));
-    }
-    return sb.toString();
-  }
-
-  @Override
-  public String bootstrap() {
-    return brokerPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-  }
-
-  private void stopKeepingDir() throws InterruptedException {
-    ChildJvm.stopAll(children, STOP_GRACE_MS);
-    children.clear();
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    ChildJvm.stopAll(children, STOP_GRACE_MS);
-    children.clear();
-    if (!keepDir) {
-      ChildJvm.deleteRecursively(dir);
-    }
-    ChildJvm.forget(dir);
+    return brokers("KRaft combined mode");
   }
 }
