@@ -5,21 +5,28 @@ import io.tributary.log.cluster.TopicInfo;
 import io.tributary.log.protocol.KafkaRequest;
 import io.tributary.log.storage.LogConfig;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
@@ -28,13 +35,14 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DeleteRecordsResponse;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topic and configuration admin APIs: CreateTopics, DeleteTopics, DescribeConfigs and
- * IncrementalAlterConfigs. Those that change ZooKeeper answer once this broker's metadata shows the
+ * The topic and configuration admin APIs: CreateTopics, CreatePartitions, DeleteTopics, DeleteRecords,
+ * DescribeConfigs and IncrementalAlterConfigs. Those that change ZooKeeper answer once this broker's metadata shows the
  * change, without holding a request-handler thread meanwhile.
  */
 final class AdminApis {
@@ -287,6 +295,78 @@ final class AdminApis {
       }
     }
     return String.join(",", items);
+  }
+
+  /**
+   * CreatePartitions: each topic grows to its requested count, the new partitions placed by the assignor
+   * or where the request says. Keyed records change partition for producers that hash keys over the
+   * partition count (the default partitioner) once they refresh metadata, as in Kafka.
+   */
+  CompletableFuture<ApiMessage> createPartitions(KafkaRequest request) {
+    CreatePartitionsRequestData data = request.data();
+    CreatePartitionsResponseData response = new CreatePartitionsResponseData();
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (CreatePartitionsRequestData.CreatePartitionsTopic t : data.topics()) {
+      CreatePartitionsResponseData.CreatePartitionsTopicResult result = new CreatePartitionsResponseData.CreatePartitionsTopicResult()
+          .setName(t.name());
+      response.results().add(result);
+      CompletableFuture<?> growth;
+      if (!seen.add(t.name())) {
+        growth = CompletableFuture.failedFuture(new InvalidRequestException("topic '" + t.name() + "' appears twice in the request"));
+      } else {
+        List<List<Integer>> assignments = t.assignments() == null ? null
+            : t.assignments().stream().map(a -> List.copyOf(a.brokerIds())).toList();
+        growth = topics.addPartitionsAsync(t.name(), t.count(), assignments, data.validateOnly());
+      }
+      pending.add(growth.handle((added, error) -> {
+        if (error != null) {
+          Throwable e = unwrap(error);
+          Errors code = Errors.forException(e);
+          if (code == Errors.UNKNOWN_SERVER_ERROR) {
+            log.error("CreatePartitions '{}' failed", t.name(), e);
+          }
+          result.setErrorCode(code.code()).setErrorMessage(e.getMessage());
+        }
+        return null;
+      }));
+    }
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> response);
+  }
+
+  /**
+   * DeleteRecords: each partition's leader moves its log start offset and answers with the low watermark
+   * once the live followers have moved theirs; retention then deletes the segments wholly below it.
+   */
+  CompletableFuture<ApiMessage> deleteRecords(KafkaRequest request) {
+    DeleteRecordsRequestData data = request.data();
+    DeleteRecordsResponseData response = new DeleteRecordsResponseData();
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    for (DeleteRecordsRequestData.DeleteRecordsTopic t : data.topics()) {
+      DeleteRecordsResponseData.DeleteRecordsTopicResult topicResult = new DeleteRecordsResponseData.DeleteRecordsTopicResult()
+          .setName(t.name());
+      response.topics().add(topicResult);
+      for (DeleteRecordsRequestData.DeleteRecordsPartition p : t.partitions()) {
+        DeleteRecordsResponseData.DeleteRecordsPartitionResult out = new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
+            .setPartitionIndex(p.partitionIndex()).setLowWatermark(DeleteRecordsResponse.INVALID_LOW_WATERMARK);
+        topicResult.partitions().add(out);
+        TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
+        pending.add(replicas.deleteRecords(tp, p.offset(), data.timeoutMs()).handle((lowWatermark, error) -> {
+          if (error == null) {
+            out.setLowWatermark(lowWatermark);
+          } else {
+            Throwable e = unwrap(error);
+            Errors code = Errors.forException(e);
+            if (code == Errors.UNKNOWN_SERVER_ERROR) {
+              log.error("DeleteRecords on {} failed", tp, e);
+            }
+            out.setErrorCode(code.code());
+          }
+          return null;
+        }));
+      }
+    }
+    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> response);
   }
 
   /** The cause of a failed stage (stages wrap it in a CompletionException). */

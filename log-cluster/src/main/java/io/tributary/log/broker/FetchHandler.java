@@ -60,6 +60,7 @@ final class FetchHandler {
       for (Wanted w : wanted) {
         if (w.resolveError() == Errors.NONE) {
           replicas.onFollowerFetch(w.tp(), replicaId, w.request().fetchOffset());
+          replicas.onFollowerLogStartOffset(w.tp(), replicaId, w.request().logStartOffset());
         }
       }
     }

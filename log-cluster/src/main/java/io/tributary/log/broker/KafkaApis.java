@@ -43,7 +43,8 @@ public final class KafkaApis implements RequestHandler {
   public static final EnumSet<ApiKeys> CORE_APIS = EnumSet.of(
       ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS,
       ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
-      ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.OFFSET_FOR_LEADER_EPOCH);
+      ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
+      ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS);
 
   private final BrokerConfig config;
   private final String clusterId;
@@ -97,6 +98,10 @@ public final class KafkaApis implements RequestHandler {
           return admin.createTopics(request);
         case DELETE_TOPICS:
           return admin.deleteTopics(request);
+        case CREATE_PARTITIONS:
+          return admin.createPartitions(request);
+        case DELETE_RECORDS:
+          return admin.deleteRecords(request);
         case INCREMENTAL_ALTER_CONFIGS:
           return admin.alterConfigs(request);
         default:

@@ -5,7 +5,10 @@ import io.tributary.log.replication.LeaderReplicaState;
 import io.tributary.log.storage.AppendResult;
 import io.tributary.log.storage.PartitionLog;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
@@ -35,6 +38,8 @@ public final class Partition {
   /** The partition-state znode this broker last saw (for compare-and-set ISR updates). */
   private PartitionState zkState;
   private LeaderReplicaState leaderState;
+  /** The log start offsets followers sent in their fetches (as leader): DeleteRecords' low watermark. */
+  private final Map<Integer, Long> followerLogStartOffsets = new ConcurrentHashMap<>();
 
   Partition(TopicPartition tp, PartitionLog log, int localBrokerId, long lagTimeMaxMs) {
     this.tp = tp;
@@ -133,6 +138,25 @@ public final class Partition {
   }
 
   /** A follower fetched: feeds the state machine; returns its outcome (null when not leader). */
+  /** A follower's log start offset, as its fetch reported it. */
+  void onFollowerLogStartOffset(int replicaId, long logStartOffset) {
+    followerLogStartOffsets.merge(replicaId, logStartOffset, Math::max);
+  }
+
+  /**
+   * The lowest log start offset across this leader and {@code liveFollowers} (Kafka's low watermark):
+   * records below it are gone from every live replica. A follower that has not fetched yet counts as -1.
+   */
+  long lowWatermark(Collection<Integer> liveFollowers) {
+    long low = log.logStartOffset();
+    for (int id : liveFollowers) {
+      if (id != localBrokerId) {
+        low = Math.min(low, followerLogStartOffsets.getOrDefault(id, -1L));
+      }
+    }
+    return low;
+  }
+
   synchronized LeaderReplicaState.Outcome onFollowerFetch(int replicaId, long fetchOffset, long nowMs) {
     if (leaderState == null) {
       return null;

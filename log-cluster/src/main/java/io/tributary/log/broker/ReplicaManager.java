@@ -32,11 +32,13 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
+import org.apache.kafka.common.requests.DeleteRecordsRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,7 @@ public final class ReplicaManager implements AutoCloseable {
   private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
   private final Purgatory fetchPurgatory = new Purgatory("fetch");
   private final Purgatory producePurgatory = new Purgatory("produce");
+  private final Purgatory deleteRecordsPurgatory = new Purgatory("delete-records");
   private final ReplicaFetcherManager fetchers;
   private final ExecutorService isrWriter = Executors.newSingleThreadExecutor(daemon("isr-writer"));
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("replica-ticker"));
@@ -302,6 +305,7 @@ public final class ReplicaManager implements AutoCloseable {
   private void wake(TopicPartition tp) {
     fetchPurgatory.notifyPartition(tp);
     producePurgatory.notifyPartition(tp);
+    deleteRecordsPurgatory.notifyPartition(tp);
   }
 
   // ---- leader: ISR maintenance -----------------------------------------------------------------
@@ -422,6 +426,67 @@ public final class ReplicaManager implements AutoCloseable {
       return null;
     }
     return NOT_YET;
+  }
+
+  // ---- DeleteRecords ---------------------------------------------------------------------------
+
+  /** A follower's log start offset from its fetch: may complete a DeleteRecords waiting for the low watermark. */
+  public void onFollowerLogStartOffset(TopicPartition tp, int replicaId, long logStartOffset) {
+    Partition p = partitions.get(tp);
+    if (p != null && logStartOffset >= 0) {
+      p.onFollowerLogStartOffset(replicaId, logStartOffset);
+      deleteRecordsPurgatory.notifyPartition(tp);
+    }
+  }
+
+  /**
+   * DeleteRecords on a partition this broker leads: moves its log start offset to {@code offset}
+   * ({@link DeleteRecordsRequest#HIGH_WATERMARK}: to the high watermark), then completes with the low
+   * watermark once every live replica has moved its own (they learn it from fetch responses). Fails with
+   * OFFSET_OUT_OF_RANGE above the high watermark, NOT_LEADER_OR_FOLLOWER, or a timeout after {@code timeoutMs}.
+   */
+  public CompletableFuture<Long> deleteRecords(TopicPartition tp, long offset, long timeoutMs) {
+    Partition leader;
+    long target;
+    try {
+      leader = leaderPartition(tp, -1);
+      long hw = leader.highWatermark();
+      target = offset == DeleteRecordsRequest.HIGH_WATERMARK ? hw : offset;
+      if (target < 0 || target > hw) {
+        throw new OffsetOutOfRangeException("cannot delete the records of " + tp + " before offset " + offset
+            + ": it is outside [0, " + hw + "], the high watermark");
+      }
+      leader.log().maybeIncrementLogStartOffset(target);
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    wake(tp); // follower fetches parked on this partition answer with the new log start offset
+    CompletableFuture<Long> future = new CompletableFuture<>();
+    Purgatory.Waiter waiter = new Purgatory.Waiter(List.of(tp),
+        () -> {
+          if (partitions.get(tp) != leader || !leader.isLeader()) {
+            future.completeExceptionally(new NotLeaderOrFollowerException("broker " + brokerId + " stopped leading " + tp
+                + " before the followers deleted the records"));
+            return true;
+          }
+          long low = leader.lowWatermark(liveReplicas(leader));
+          if (low < target) {
+            return false;
+          }
+          future.complete(low);
+          return true;
+        },
+        () -> future.completeExceptionally(new TimeoutException("the followers of " + tp + " did not move their log start offset to "
+            + target + " within " + timeoutMs + " ms")));
+    if (!waiter.check() && !deleteRecordsPurgatory.park(waiter, timeoutMs)) {
+      future.completeExceptionally(new TimeoutException("too many requests waiting for deleted records"));
+    }
+    return future;
+  }
+
+  private List<Integer> liveReplicas(Partition p) {
+    ClusterImage current = image;
+    return p.replicas().stream().filter(current::isLive).toList();
   }
 
   // ---- read path -------------------------------------------------------------------------------
@@ -585,5 +650,6 @@ public final class ReplicaManager implements AutoCloseable {
     isrWriter.shutdownNow();
     fetchPurgatory.close();
     producePurgatory.close();
+    deleteRecordsPurgatory.close();
   }
 }

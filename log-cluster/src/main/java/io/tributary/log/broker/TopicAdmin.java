@@ -97,24 +97,96 @@ public final class TopicAdmin {
       if (req.partitions() <= 0) {
         throw new InvalidPartitionsException("number of partitions must be at least 1, got " + req.partitions());
       }
-      List<BrokerInfo> live = new ArrayList<>(metadata.image().liveBrokers());
-      live.sort(Comparator.comparingInt(BrokerInfo::id));
-      return ReplicaAssignor.assign(live, req.partitions(), req.replicationFactor(), Math.abs(req.name().hashCode()));
+      return assignAcrossLiveBrokers(req.name(), req.partitions(), req.replicationFactor());
     }
     SortedMap<Integer, List<Integer>> replicas = new TreeMap<>(req.assignment());
     for (int p = 0; p < replicas.size(); p++) {
       List<Integer> ids = replicas.get(p);
-      if (ids == null || ids.isEmpty() || ids.stream().distinct().count() != ids.size()) {
-        throw new InvalidReplicaAssignmentException("partition " + p + " of '" + req.name()
-            + "' needs a non-empty list of distinct brokers; assignments must cover partitions 0.." + (replicas.size() - 1));
+      if (ids == null) {
+        throw new InvalidReplicaAssignmentException("assignments of '" + req.name() + "' must cover partitions 0.." + (replicas.size() - 1));
       }
-      for (int id : ids) {
-        if (metadata.image().brokers().get(id) == null) {
-          throw new InvalidReplicaAssignmentException("broker " + id + " in the assignment of '" + req.name() + "' is not live");
-        }
-      }
+      checkReplicaList(req.name(), p, ids);
     }
     return replicas;
+  }
+
+  /** The assignor's placement of partitions 0..partitions-1; the start depends on the name, as at creation. */
+  private SortedMap<Integer, List<Integer>> assignAcrossLiveBrokers(String topic, int partitions, int replicationFactor) {
+    List<BrokerInfo> live = new ArrayList<>(metadata.image().liveBrokers());
+    live.sort(Comparator.comparingInt(BrokerInfo::id));
+    return ReplicaAssignor.assign(live, partitions, replicationFactor, Math.abs(topic.hashCode()));
+  }
+
+  /** A replica list given by a client: non-empty, distinct, every broker live. */
+  private void checkReplicaList(String topic, int partition, List<Integer> ids) {
+    if (ids.isEmpty() || ids.stream().distinct().count() != ids.size()) {
+      throw new InvalidReplicaAssignmentException("partition " + partition + " of '" + topic
+          + "' needs a non-empty list of distinct brokers, got " + ids);
+    }
+    for (int id : ids) {
+      if (metadata.image().brokers().get(id) == null) {
+        throw new InvalidReplicaAssignmentException("broker " + id + " in the assignment of partition " + partition
+            + " of '" + topic + "' is not live");
+      }
+    }
+  }
+
+  /**
+   * CreatePartitions for one topic: grows it to {@code newCount} partitions, the new ones placed by the
+   * assignor or at {@code assignments} (one replica list per new partition, in order). Returns the new
+   * partitions' replicas; with {@code validateOnly} nothing is written. Keys hashed by the default
+   * partitioner move to other partitions once producers see the new count.
+   */
+  public CompletableFuture<SortedMap<Integer, List<Integer>>> addPartitionsAsync(String name, int newCount,
+      List<List<Integer>> assignments, boolean validateOnly) {
+    try {
+      TopicInfo topic = metadata.image().topic(name)
+          .orElseThrow(() -> new UnknownTopicOrPartitionException("topic '" + name + "' does not exist"));
+      int current = topic.partitionCount();
+      if (newCount < current) {
+        throw new InvalidPartitionsException("Topic currently has " + current + " partitions, which is higher than the requested "
+            + newCount + ".");
+      }
+      if (newCount == current) {
+        throw new InvalidPartitionsException("Topic already has " + current + " partitions.");
+      }
+      int replicationFactor = topic.replicas().get(0).size();
+      SortedMap<Integer, List<Integer>> added = new TreeMap<>();
+      if (assignments == null) {
+        added.putAll(assignAcrossLiveBrokers(name, newCount, replicationFactor).tailMap(current));
+      } else {
+        if (assignments.size() != newCount - current) {
+          throw new InvalidReplicaAssignmentException("Increasing the number of partitions by " + (newCount - current)
+              + " but " + assignments.size() + " assignments provided.");
+        }
+        for (int i = 0; i < assignments.size(); i++) {
+          List<Integer> ids = List.copyOf(assignments.get(i));
+          checkReplicaList(name, current + i, ids);
+          if (ids.size() != replicationFactor) {
+            throw new InvalidReplicaAssignmentException("Inconsistent replication factor between partitions, partition 0 has "
+                + replicationFactor + " while partition " + (current + i) + " has replication factor " + ids.size() + ".");
+          }
+          added.put(current + i, ids);
+        }
+      }
+      if (validateOnly) {
+        return CompletableFuture.completedFuture(added);
+      }
+      Map<Integer, PartitionState> states = new LinkedHashMap<>();
+      added.forEach((p, ids) -> states.put(p, new PartitionState(ids.get(0), 0, ids, 0, 0)));
+      store.addPartitions(name, current, added, states);
+      return metadata.whenImage(img -> img.topic(name).map(t -> t.partitionCount() >= newCount).orElse(false)
+              && added.keySet().stream().allMatch(p -> img.partitions().containsKey(new TopicPartition(name, p))),
+          PROPAGATION_TIMEOUT_MS).thenApply(seen -> {
+            if (!seen) {
+              throw new TimeoutException("partitions of '" + name + "' were added but did not reach this broker's metadata within "
+                  + PROPAGATION_TIMEOUT_MS + " ms");
+            }
+            return added;
+          });
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** Deletes a topic; completes once this broker's metadata no longer shows it (or after the propagation timeout). */

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,6 +15,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.zookeeper.CreateMode;
@@ -82,6 +84,45 @@ public final class ClusterStore {
       zk.transaction().forOperations(ops);
     } catch (KeeperException.NodeExistsException e) {
       throw new TopicExistsException("topic '" + name + "' already exists");
+    }
+  }
+
+  /**
+   * Adds partitions to a topic: its assignment znode, rewritten with a check of the version read, and the
+   * new partitions' initial states, in one transaction (Kafka's {@code AdminZkClient.addPartitions}).
+   *
+   * @param expectedPartitions how many partitions the caller decided from; a concurrent change refuses the write
+   * @param added the new partitions' replicas, numbered from {@code expectedPartitions} on
+   * @throws UnknownTopicOrPartitionException if the topic does not exist
+   * @throws InvalidPartitionsException if the topic's partitions changed since the caller read them
+   */
+  public void addPartitions(String name, int expectedPartitions, SortedMap<Integer, List<Integer>> added,
+      Map<Integer, PartitionState> initialStates) throws Exception {
+    Stat stat = new Stat();
+    byte[] data;
+    try {
+      data = zk.getData().storingStatIn(stat).forPath(ZkPaths.topic(name));
+    } catch (KeeperException.NoNodeException e) {
+      throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+    }
+    TopicInfo current = ZkJson.topic(name, data, Map.of());
+    if (current.partitionCount() != expectedPartitions) {
+      throw new InvalidPartitionsException("topic '" + name + "' has " + current.partitionCount()
+          + " partitions now, not the " + expectedPartitions + " the request was checked against");
+    }
+    SortedMap<Integer, List<Integer>> replicas = new TreeMap<>(current.replicas());
+    replicas.putAll(added);
+    List<CuratorOp> ops = new ArrayList<>();
+    ops.add(zk.transactionOp().setData().withVersion(stat.getVersion()).forPath(ZkPaths.topic(name), ZkJson.topic(current.id(), replicas)));
+    for (Map.Entry<Integer, PartitionState> e : initialStates.entrySet()) {
+      TopicPartition tp = new TopicPartition(name, e.getKey());
+      ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name) + "/" + e.getKey()));
+      ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(tp), ZkJson.partitionState(e.getValue())));
+    }
+    try {
+      zk.transaction().forOperations(ops);
+    } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {
+      throw new InvalidPartitionsException("the partitions of topic '" + name + "' changed concurrently; retry");
     }
   }
 
