@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.embedded.EmbeddedCluster;
+import io.tributary.log.protocol.KafkaRpcClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +28,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DeleteRecordsRequest;
+import org.apache.kafka.common.requests.DeleteRecordsResponse;
 import org.apache.kafka.tools.DeleteRecordsCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,14 +116,28 @@ class DeleteRecordsTest {
     ExecutionException above = assertThrows(ExecutionException.class,
         () -> admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(11))).all().get());
     assertInstanceOf(OffsetOutOfRangeException.class, above.getCause());
-    ExecutionException unknown = assertThrows(ExecutionException.class,
-        () -> admin.deleteRecords(Map.of(new TopicPartition("bounded", 5), RecordsToDelete.beforeOffset(1))).all().get());
-    assertInstanceOf(UnknownTopicOrPartitionException.class, unknown.getCause());
+    // The Admin client retries unknown partitions until its timeout, as against Kafka: ask the brokers directly.
+    int leader = awaitLeader(tp);
+    int follower = (leader + 1) % 3;
+    assertEquals(Errors.NOT_LEADER_OR_FOLLOWER, deleteRecordsOn(follower, tp, 1));
+    assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, deleteRecordsOn(leader, new TopicPartition("bounded", 5), 1));
+    assertEquals(0, firstEarliestOffset(tp), "no refused request moved the log start offset");
 
     long lowWatermark = admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(-1))).lowWatermarks().get(tp).get().lowWatermark();
 
     assertEquals(10, lowWatermark);
     assertEquals(10, firstEarliestOffset(tp));
+  }
+
+  /** Sends DeleteRecords for one partition to broker {@code id}; returns the partition's error. */
+  private Errors deleteRecordsOn(int id, TopicPartition tp, long offset) throws IOException {
+    DeleteRecordsRequestData data = new DeleteRecordsRequestData().setTimeoutMs(5_000);
+    data.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(tp.topic()).setPartitions(List.of(
+        new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(tp.partition()).setOffset(offset))));
+    try (KafkaRpcClient client = new KafkaRpcClient("127.0.0.1", cluster.broker(id).boundPort(), "delete-records-test", 10_000)) {
+      DeleteRecordsResponse response = client.send(new DeleteRecordsRequest.Builder(data).build());
+      return Errors.forCode(response.data().topics().find(tp.topic()).partitions().find(tp.partition()).errorCode());
+    }
   }
 
   private void produce(TopicPartition tp, int count) throws Exception {
