@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -30,10 +31,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "topic",
     mixinStandardHelpOptions = true,
-    description = "Create, list, describe, delete and configure topics.",
+    description = "Create, list, describe, delete, configure and grow topics.",
     subcommands = {
       TopicCommand.Create.class, TopicCommand.ListTopics.class, TopicCommand.Describe.class,
-      TopicCommand.Delete.class, TopicCommand.AlterConfig.class
+      TopicCommand.Delete.class, TopicCommand.AlterConfig.class, TopicCommand.AddPartitions.class
     })
 final class TopicCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -210,6 +211,36 @@ final class TopicCommand implements Runnable {
       get(admin.incrementalAlterConfigs(Map.of(res, ops)).all(), "alter the configuration of topic " + name);
       set.forEach((k, v) -> out().println("topic " + name + ": set " + k + "=" + v));
       delete.forEach(k -> out().println("topic " + name + ": reset " + k + " to its default"));
+      return 0;
+    }
+  }
+
+  @Command(name = "add-partitions", mixinStandardHelpOptions = true,
+      description = {"Grow a topic to COUNT partitions (CreatePartitions); the new ones are placed like a new topic's.",
+          "Keyed records: producers hashing keys over the partition count (the default partitioner) send a key"
+              + " to another partition once they see the new count, so per-key order holds only within each side"
+              + " of the change, as in Kafka."})
+  static final class AddPartitions extends AdminCommand {
+    @Parameters(paramLabel = "NAME", description = "Topic name.")
+    String name;
+
+    @Option(names = {"-n", "--count"}, required = true, paramLabel = "COUNT",
+        description = "The topic's partition count afterwards (more than it has now).")
+    int count;
+
+    @Override
+    public Integer call() throws Exception {
+      if (count < 1) {
+        throw new CliException("--count must be at least 1, got " + count, 2);
+      }
+      return super.call();
+    }
+
+    @Override
+    int run(Admin admin) {
+      get(admin.createPartitions(Map.of(name, NewPartitions.increaseTo(count))).all(), "add partitions to topic " + name);
+      out().println("topic " + name + " now has " + count + " partitions (keyed records of the default partitioner"
+          + " move to other partitions)");
       return 0;
     }
   }

@@ -111,6 +111,23 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void addPartitionsGrowsATopicAndRefusesToShrinkIt() {
+    assertEquals(0, cli("topic", "create", "widened", "-p", "1", "-r", "1").code());
+
+    Cli.Result grow = cli("topic", "add-partitions", "widened", "--count", "3");
+
+    assertEquals(0, grow.code(), grow.toString());
+    assertTrue(grow.out().startsWith("topic widened now has 3 partitions"), grow.toString());
+    assertTrue(cli("topic", "describe", "widened").out().contains("PARTITIONS  3"));
+    Cli.Result shrink = cli("topic", "add-partitions", "widened", "--count", "2");
+    assertNotEquals(0, shrink.code(), shrink.toString());
+    assertTrue(shrink.err().contains("higher than the requested 2"), shrink.toString());
+    Cli.Result missing = cli("topic", "add-partitions", "no-such-topic", "--count", "2");
+    assertNotEquals(0, missing.code(), missing.toString());
+    assertTrue(missing.err().contains("no-such-topic"), missing.toString());
+  }
+
+  @Test
   void duplicateCreateKeepsTheTopicConfigs() {
     assertEquals(0, cli("topic", "create", "keep", "-c", "retention.ms=3600000").code());
     assertNotEquals(0, cli("topic", "create", "keep").code());
