@@ -138,19 +138,26 @@ public final class Partition {
   }
 
   /** A follower fetched: feeds the state machine; returns its outcome (null when not leader). */
-  /** A follower's log start offset, as its fetch reported it. */
+  /** A follower's log start offset, as its latest fetch reported it. */
   void onFollowerLogStartOffset(int replicaId, long logStartOffset) {
-    followerLogStartOffsets.merge(replicaId, logStartOffset, Math::max);
+    followerLogStartOffsets.put(replicaId, logStartOffset);
+  }
+
+  /** {@link #lowWatermark(long, Map, Collection, int)} of this leader. */
+  long lowWatermark(Collection<Integer> liveReplicas) {
+    return lowWatermark(log.logStartOffset(), followerLogStartOffsets, liveReplicas, localBrokerId);
   }
 
   /**
-   * The lowest log start offset across this leader and {@code liveFollowers} (Kafka's low watermark):
-   * records below it are gone from every live replica. A follower that has not fetched yet counts as -1.
+   * The lowest log start offset across the leader and its live followers (Kafka's low watermark): the
+   * records below it are gone from every live replica. A live follower that has not reported one yet
+   * counts as -1 (unknown), so the low watermark is not claimed before it has.
    */
-  long lowWatermark(Collection<Integer> liveFollowers) {
-    long low = log.logStartOffset();
-    for (int id : liveFollowers) {
-      if (id != localBrokerId) {
+  static long lowWatermark(long leaderLogStartOffset, Map<Integer, Long> followerLogStartOffsets,
+      Collection<Integer> liveReplicas, int leaderId) {
+    long low = leaderLogStartOffset;
+    for (int id : liveReplicas) {
+      if (id != leaderId) {
         low = Math.min(low, followerLogStartOffsets.getOrDefault(id, -1L));
       }
     }
