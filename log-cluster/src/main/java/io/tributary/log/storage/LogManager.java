@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class LogManager implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
   static final String OVERRIDES_FILE = "topic-overrides.properties";
+  /** Kafka's default of replica.high.watermark.checkpoint.interval.ms. */
+  static final long DEFAULT_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5_000;
 
   private final List<Path> logDirs;
   private final Map<String, String> brokerTopicDefaults;
@@ -97,8 +99,47 @@ public final class LogManager implements Closeable {
           overrides.put(tp.get(), o);
         }
       }
+      restoreHighWatermarks(logDir);
     }
     LOG.info("Loaded {} partition logs from {}", logs.size(), logDirs);
+  }
+
+  /**
+   * Gives each partition of the log dir the high watermark it had before the restart (never above its log end
+   * nor below its start), so that a restarted leader's consumers never see the latest offset go backwards.
+   * An unreadable checkpoint is logged and ignored: the high watermarks then start at the log start, as before.
+   */
+  private void restoreHighWatermarks(Path logDir) {
+    Path file = logDir.resolve(PartitionOffsetsFile.HIGH_WATERMARKS);
+    Map<TopicPartition, Long> checkpointed;
+    try {
+      checkpointed = PartitionOffsetsFile.read(file);
+    } catch (IOException e) {
+      LOG.warn("Ignoring the high watermark checkpoint: {}", e.getMessage());
+      return;
+    }
+    checkpointed.forEach((tp, hw) -> {
+      PartitionLog log = logs.get(tp);
+      if (log != null && log.dir().getParent().equals(logDir)) {
+        log.updateHighWatermark(Math.max(log.logStartOffset(), Math.min(hw, log.logEndOffset())));
+      }
+    });
+  }
+
+  /**
+   * Writes each log dir's {@code replication-offset-checkpoint}: the known high watermark of every online
+   * partition in it. Runs every {@code replica.high.watermark.checkpoint.interval.ms} and at shutdown.
+   */
+  public void checkpointHighWatermarks() throws IOException {
+    for (Path logDir : logDirs) {
+      Map<TopicPartition, Long> highWatermarks = new HashMap<>();
+      for (PartitionLog log : logs.values()) {
+        if (log.dir().getParent().equals(logDir) && !log.isOffline()) {
+          log.knownHighWatermark().ifPresent(hw -> highWatermarks.put(log.topicPartition(), hw));
+        }
+      }
+      PartitionOffsetsFile.write(logDir.resolve(PartitionOffsetsFile.HIGH_WATERMARKS), highWatermarks);
+    }
   }
 
   private void lock(Path logDir) throws IOException {
@@ -207,8 +248,16 @@ public final class LogManager implements Closeable {
     }
   }
 
-  /** Starts the daemon scheduler: retention + compaction every retentionCheckIntervalMs, flush.ms checks every flushCheckIntervalMs. */
+  /** Starts the daemon scheduler with Kafka's default high watermark checkpoint interval. */
   public synchronized void startBackgroundTasks(long retentionCheckIntervalMs, long flushCheckIntervalMs) {
+    startBackgroundTasks(retentionCheckIntervalMs, flushCheckIntervalMs, DEFAULT_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
+  }
+
+  /**
+   * Starts the daemon scheduler: retention + compaction every retentionCheckIntervalMs, flush.ms checks every
+   * flushCheckIntervalMs, the high watermark checkpoint every highWatermarkCheckpointIntervalMs.
+   */
+  public synchronized void startBackgroundTasks(long retentionCheckIntervalMs, long flushCheckIntervalMs, long highWatermarkCheckpointIntervalMs) {
     ensureOpen();
     if (scheduler != null) {
       return;
@@ -235,6 +284,13 @@ public final class LogManager implements Closeable {
         }
       }
     }, flushCheckIntervalMs, flushCheckIntervalMs, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        checkpointHighWatermarks();
+      } catch (Throwable t) {
+        LOG.error("Writing the high watermark checkpoint failed", t);
+      }
+    }, highWatermarkCheckpointIntervalMs, highWatermarkCheckpointIntervalMs, TimeUnit.MILLISECONDS);
   }
 
   /** One retention pass over every log, then compaction of compacted logs whose dirty ratio is reached. */
@@ -284,6 +340,12 @@ public final class LogManager implements Closeable {
       }
     }
     IOException first = null;
+    try {
+      checkpointHighWatermarks();
+    } catch (IOException e) {
+      LOG.error("Writing the high watermark checkpoint at shutdown failed", e);
+      first = e;
+    }
     for (PartitionLog l : logs.values()) {
       try {
         l.close();

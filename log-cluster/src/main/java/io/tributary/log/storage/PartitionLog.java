@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -486,6 +487,15 @@ public final class PartitionLog implements Closeable {
 
   long highWatermark() {
     return highWatermark;
+  }
+
+  /**
+   * The high watermark replication last told this log, or the one restored from the log directory's
+   * {@code replication-offset-checkpoint} at start; empty before either.
+   */
+  public OptionalLong knownHighWatermark() {
+    long hw = highWatermark;
+    return hw == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(hw);
   }
 
   long cleanerCheckpoint() {
