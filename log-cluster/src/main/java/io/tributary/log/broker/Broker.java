@@ -115,7 +115,7 @@ public final class Broker implements AutoCloseable {
         config.leaderImbalanceCheckIntervalMs());
     controller.start();
     logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
-        config.highWatermarkCheckpointIntervalMs());
+        config.highWatermarkCheckpointIntervalMs(), config.recoveryPointCheckpointIntervalMs());
     started = true;
     log.info("broker {} serving the Kafka protocol on {}:{} (cluster {}, log.dirs {})", config.brokerId(),
         config.listenerHost(), server.boundPort(), clusterId, config.logDirs());

@@ -396,6 +396,32 @@ public final class PartitionLog implements Closeable {
     lastFlushMs = time.milliseconds();
   }
 
+  /**
+   * fsyncs the segments that were rolled since the last flush and moves the recovery point to the active
+   * segment's base, so that recovery after a crash validates only the active segment (Kafka flushes a rolled
+   * segment in the background likewise). Run by the log manager's checkpoint task, not on the append path.
+   */
+  synchronized void flushRolledSegments() throws IOException {
+    if (closed || offlineReason != null) {
+      return;
+    }
+    long activeBase = segments.active().baseOffset();
+    if (activeBase <= recoveryPoint) {
+      return;
+    }
+    try {
+      for (Segment s : segments.from(recoveryPoint)) {
+        if (s.baseOffset() < activeBase) {
+          s.flush();
+        }
+      }
+    } catch (IOException e) {
+      throw goOffline(e);
+    }
+    recoveryPoint = activeBase;
+    RecoveryCheckpoint.write(dir, recoveryPoint, false);
+  }
+
   /** Flushes when data has been unflushed for flush.ms; also closes segment files whose delete delay passed. */
   public synchronized void flushIfDue(long nowMs) throws IOException {
     if (closed) {

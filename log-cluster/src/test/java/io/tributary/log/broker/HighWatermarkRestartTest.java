@@ -95,7 +95,7 @@ class HighWatermarkRestartTest {
       PartitionLog log = logs.getOrCreate(TP, Uuid.randomUuid(), Map.of());
       log.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("v".getBytes())), 0);
       log.updateHighWatermark(1);
-      logs.startBackgroundTasks(60_000, 60_000, 50);
+      logs.startBackgroundTasks(60_000, 60_000, 50, 60_000);
       Path checkpoint = logDir.resolve("replication-offset-checkpoint");
       long deadline = System.currentTimeMillis() + 10_000;
       while (!(Files.exists(checkpoint) && Files.readString(checkpoint).equals("0\n1\nhw 0 1\n")) && System.currentTimeMillis() < deadline) {
