@@ -114,7 +114,8 @@ public final class Broker implements AutoCloseable {
     controller = new Controller(zk, store, metadata, config.brokerId(), config.autoLeaderRebalance(),
         config.leaderImbalanceCheckIntervalMs());
     controller.start();
-    logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs());
+    logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
+        config.highWatermarkCheckpointIntervalMs(), config.recoveryPointCheckpointIntervalMs());
     started = true;
     log.info("broker {} serving the Kafka protocol on {}:{} (cluster {}, log.dirs {})", config.brokerId(),
         config.listenerHost(), server.boundPort(), clusterId, config.logDirs());

@@ -52,6 +52,10 @@ public final class BrokerConfig {
       new Key("log.retention.check.interval.ms", "300000", "How often retention and compaction run.");
   public static final Key LOG_FLUSH_SCHEDULER_INTERVAL_MS =
       new Key("log.flush.scheduler.interval.ms", "1000", "How often logs are checked against flush.ms.");
+  public static final Key REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = new Key("replica.high.watermark.checkpoint.interval.ms", "5000",
+      "How often each log dir's replication-offset-checkpoint (every partition's high watermark) is written.");
+  public static final Key LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = new Key("log.flush.offset.checkpoint.interval.ms", "60000",
+      "How often segments rolled since the last pass are fsynced and each log dir's recovery-point-offset-checkpoint is written.");
   public static final Key REPLICA_LAG_TIME_MAX_MS =
       new Key("replica.lag.time.max.ms", "30000", "A follower that has not caught up for this long leaves the ISR.");
   public static final Key MIN_INSYNC_REPLICAS =
@@ -77,6 +81,8 @@ public final class BrokerConfig {
       AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES, NUM_NETWORK_THREADS, NUM_IO_THREADS, QUEUED_MAX_REQUESTS,
       LOG_RETENTION_CHECK_INTERVAL_MS,
       LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
+      REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
+      LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
       AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, REPLICA_FETCH_MAX_BYTES,
       REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS,
       OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR,
@@ -244,6 +250,14 @@ public final class BrokerConfig {
     return longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS);
   }
 
+  public long highWatermarkCheckpointIntervalMs() {
+    return longValue(REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
+  }
+
+  public long recoveryPointCheckpointIntervalMs() {
+    return longValue(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS);
+  }
+
   public long replicaLagTimeMaxMs() {
     return longValue(REPLICA_LAG_TIME_MAX_MS);
   }
@@ -286,7 +300,8 @@ public final class BrokerConfig {
     for (Map.Entry<String, String> e : values.entrySet()) {
       String k = e.getKey();
       if (k.equals(LOG_DIRS.name()) || k.equals(LOG_RETENTION_CHECK_INTERVAL_MS.name())
-          || k.equals(LOG_FLUSH_SCHEDULER_INTERVAL_MS.name()) || k.startsWith("log.cleaner.")) {
+          || k.equals(LOG_FLUSH_SCHEDULER_INTERVAL_MS.name()) || k.startsWith("log.cleaner.")
+          || k.equals(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS.name())) {
         continue;
       }
       if (k.equals("message.max.bytes")) {

@@ -46,8 +46,10 @@ public final class Partition {
     this.log = log;
     this.localBrokerId = localBrokerId;
     this.lagTimeMaxMs = lagTimeMaxMs;
-    // Unknown after a restart: it rises again as soon as the leader (or the followers) confirm it.
-    this.highWatermark = log.logStartOffset();
+    // Restored from the log dir's checkpoint after a restart (never above the log end), so that the latest
+    // offset consumers see does not go backwards; without one it starts at the log start and rises as soon as
+    // the leader (or the followers) confirm it.
+    this.highWatermark = log.knownHighWatermark().orElse(log.logStartOffset());
   }
 
   public TopicPartition topicPartition() {

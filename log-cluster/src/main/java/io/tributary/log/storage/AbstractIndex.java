@@ -93,6 +93,19 @@ abstract class AbstractIndex implements AutoCloseable {
     }
   }
 
+  /**
+   * Keeps only the first {@code entryCount} entries and trims the file to exactly them, also when a failed
+   * write left a partial entry past the last counted one (which {@link #truncateToSlot} would not see).
+   */
+  synchronized void rollBackTo(int entryCount) throws IOException {
+    if (entryCount > entries) {
+      throw new IllegalStateException("cannot roll " + file + " back to " + entryCount + " entries: it holds " + entries);
+    }
+    entries = entryCount;
+    channel.truncate((long) entryCount * entrySize());
+    dirty = true;
+  }
+
   synchronized void flush() throws IOException {
     if (dirty) {
       channel.force(true);

@@ -30,9 +30,10 @@ final class LogLoader {
   /**
    * A loaded partition: its segments by base offset (never empty), its per-partition state and offsets.
    * Everything below {@code logEndOffset} is on disk and fsynced, so it is also the recovery point.
+   * {@code bytesValidated} counts the segment bytes validated batch by batch (recovery's cost).
    */
   record LoadedLog(LogSegments segments, ProducerStateManager producers, LeaderEpochCache epochCache,
-      long logStartOffset, long logEndOffset, long cleanerCheckpoint, long loadedAtMs) {}
+      long logStartOffset, long logEndOffset, long cleanerCheckpoint, long loadedAtMs, long bytesValidated) {}
 
   private final Path dir;
   private final TopicPartition tp;
@@ -74,7 +75,8 @@ final class LogLoader {
     long checkpointedRecovery = RecoveryCheckpoint.read(dir);
     TreeSet<Long> bases = segmentBasesAfterCleanup();
     long now = time.milliseconds();
-    LogSegments segments = openSegments(bases, clean ? null : floorOrFirst(bases, checkpointedRecovery), now);
+    ValidationCount validated = new ValidationCount();
+    LogSegments segments = openSegments(bases, clean ? null : floorOrFirst(bases, checkpointedRecovery), now, validated);
     long startCheckpoint = OffsetCheckpoint.read(dir, OffsetCheckpoint.LOG_START_FILE);
     if (segments.isEmpty()) {
       segments.add(Segment.create(dir, startCheckpoint, config, now));
@@ -94,7 +96,7 @@ final class LogLoader {
     RecoveryCheckpoint.clearCleanShutdown(dir);
     LOG.info("Loaded {} from {}: {} segments, log start {}, log end {}, {} producers ({})", tp, dir, segments.count(),
         logStartOffset, logEndOffset, producers.producerCount(), bases.isEmpty() ? "new log" : clean ? "clean shutdown" : "recovered after unclean shutdown");
-    return new LoadedLog(segments, producers, epochCache, logStartOffset, logEndOffset, cleanerCheckpoint, now);
+    return new LoadedLog(segments, producers, epochCache, logStartOffset, logEndOffset, cleanerCheckpoint, now, validated.bytes);
   }
 
   /**
@@ -127,7 +129,11 @@ final class LogLoader {
    * Opens the segments in offset order; those from {@code recoverFromBase} on (null: none) are validated batch
    * by batch. Once one had to be truncated, the later ones cannot follow it and are deleted.
    */
-  private LogSegments openSegments(TreeSet<Long> bases, Long recoverFromBase, long now) throws IOException {
+  private static final class ValidationCount {
+    long bytes;
+  }
+
+  private LogSegments openSegments(TreeSet<Long> bases, Long recoverFromBase, long now, ValidationCount validated) throws IOException {
     LogSegments segments = new LogSegments();
     boolean truncatedTail = false;
     for (long base : bases) {
@@ -141,6 +147,7 @@ final class LogLoader {
       Segment seg = Segment.open(dir, base, config, now);
       long truncated;
       if (recoverFromBase != null && base >= recoverFromBase) {
+        validated.bytes += seg.sizeInBytes();
         truncated = seg.recover();
       } else {
         truncated = seg.loadClean();

@@ -21,12 +21,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -44,6 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class LogManager implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
   static final String OVERRIDES_FILE = "topic-overrides.properties";
+  /** Kafka's default of replica.high.watermark.checkpoint.interval.ms. */
+  static final long DEFAULT_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = 5_000;
+  /** Kafka's default of log.flush.offset.checkpoint.interval.ms. */
+  static final long DEFAULT_RECOVERY_POINT_CHECKPOINT_INTERVAL_MS = 60_000;
 
   private final List<Path> logDirs;
   private final Map<String, String> brokerTopicDefaults;
@@ -97,8 +103,73 @@ public final class LogManager implements Closeable {
           overrides.put(tp.get(), o);
         }
       }
+      restoreHighWatermarks(logDir);
     }
     LOG.info("Loaded {} partition logs from {}", logs.size(), logDirs);
+  }
+
+  /**
+   * Gives each partition of the log dir the high watermark it had before the restart (never above its log end
+   * nor below its start), so that a restarted leader's consumers never see the latest offset go backwards.
+   * An unreadable checkpoint is logged and ignored: the high watermarks then start at the log start, as before.
+   */
+  private void restoreHighWatermarks(Path logDir) {
+    Path file = logDir.resolve(PartitionOffsetsFile.HIGH_WATERMARKS);
+    Map<TopicPartition, Long> checkpointed;
+    try {
+      checkpointed = PartitionOffsetsFile.read(file);
+    } catch (IOException e) {
+      LOG.warn("Ignoring the high watermark checkpoint: {}", e.getMessage());
+      return;
+    }
+    checkpointed.forEach((tp, hw) -> {
+      PartitionLog log = logs.get(tp);
+      if (log != null && log.dir().getParent().equals(logDir)) {
+        log.updateHighWatermark(Math.max(log.logStartOffset(), Math.min(hw, log.logEndOffset())));
+      }
+    });
+  }
+
+  /**
+   * Writes each log dir's {@code replication-offset-checkpoint}: the known high watermark of every online
+   * partition in it. Runs every {@code replica.high.watermark.checkpoint.interval.ms} and at shutdown.
+   */
+  public void checkpointHighWatermarks() throws IOException {
+    writePerLogDir(PartitionOffsetsFile.HIGH_WATERMARKS, logs.values(), PartitionLog::knownHighWatermark);
+  }
+
+  /** Writes {@code fileName} in every log dir: the offset of each of its online logs that has one. */
+  private void writePerLogDir(String fileName, Collection<PartitionLog> partitionLogs, Function<PartitionLog, OptionalLong> offsetOf)
+      throws IOException {
+    for (Path logDir : logDirs) {
+      Map<TopicPartition, Long> offsets = new HashMap<>();
+      for (PartitionLog log : partitionLogs) {
+        if (log.dir().getParent().equals(logDir) && !log.isOffline()) {
+          offsetOf.apply(log).ifPresent(offset -> offsets.put(log.topicPartition(), offset));
+        }
+      }
+      PartitionOffsetsFile.write(logDir.resolve(fileName), offsets);
+    }
+  }
+
+  /**
+   * fsyncs the segments rolled since the last pass (moving each log's recovery point to its active segment)
+   * and writes each log dir's {@code recovery-point-offset-checkpoint}. Runs every
+   * {@code log.flush.offset.checkpoint.interval.ms}; the file is written at shutdown too.
+   */
+  public void checkpointRecoveryPoints() throws IOException {
+    for (PartitionLog log : logs.values()) {
+      try {
+        log.flushRolledSegments();
+      } catch (KafkaStorageException e) {
+        LOG.debug("Skipping the recovery point of {}: {}", log.topicPartition(), e.getMessage());
+      }
+    }
+    writeRecoveryPoints(logs.values());
+  }
+
+  private void writeRecoveryPoints(Collection<PartitionLog> partitionLogs) throws IOException {
+    writePerLogDir(PartitionOffsetsFile.RECOVERY_POINTS, partitionLogs, log -> OptionalLong.of(log.recoveryPoint()));
   }
 
   private void lock(Path logDir) throws IOException {
@@ -207,8 +278,19 @@ public final class LogManager implements Closeable {
     }
   }
 
-  /** Starts the daemon scheduler: retention + compaction every retentionCheckIntervalMs, flush.ms checks every flushCheckIntervalMs. */
+  /** Starts the daemon scheduler with Kafka's default checkpoint intervals. */
   public synchronized void startBackgroundTasks(long retentionCheckIntervalMs, long flushCheckIntervalMs) {
+    startBackgroundTasks(retentionCheckIntervalMs, flushCheckIntervalMs, DEFAULT_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
+        DEFAULT_RECOVERY_POINT_CHECKPOINT_INTERVAL_MS);
+  }
+
+  /**
+   * Starts the daemon scheduler: retention + compaction every retentionCheckIntervalMs, flush.ms checks every
+   * flushCheckIntervalMs, the high watermark checkpoint every highWatermarkCheckpointIntervalMs, the flush of
+   * rolled segments and the recovery point checkpoint every recoveryPointCheckpointIntervalMs.
+   */
+  public synchronized void startBackgroundTasks(long retentionCheckIntervalMs, long flushCheckIntervalMs, long highWatermarkCheckpointIntervalMs,
+      long recoveryPointCheckpointIntervalMs) {
     ensureOpen();
     if (scheduler != null) {
       return;
@@ -218,13 +300,7 @@ public final class LogManager implements Closeable {
       t.setDaemon(true);
       return t;
     });
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        runRetentionAndCompactionNow();
-      } catch (Throwable t) {
-        LOG.error("Retention/compaction pass failed", t);
-      }
-    }, retentionCheckIntervalMs, retentionCheckIntervalMs, TimeUnit.MILLISECONDS);
+    scheduleEvery(retentionCheckIntervalMs, "Retention/compaction pass", this::runRetentionAndCompactionNow);
     scheduler.scheduleWithFixedDelay(() -> {
       long now = time.milliseconds();
       for (PartitionLog l : logs.values()) {
@@ -235,6 +311,23 @@ public final class LogManager implements Closeable {
         }
       }
     }, flushCheckIntervalMs, flushCheckIntervalMs, TimeUnit.MILLISECONDS);
+    scheduleEvery(highWatermarkCheckpointIntervalMs, "Writing the high watermark checkpoint", this::checkpointHighWatermarks);
+    scheduleEvery(recoveryPointCheckpointIntervalMs, "Writing the recovery point checkpoint", this::checkpointRecoveryPoints);
+  }
+
+  private interface Task {
+    void run() throws IOException;
+  }
+
+  /** Runs the task every intervalMs on the scheduler; a failure is logged and the next run happens anyway. */
+  private void scheduleEvery(long intervalMs, String what, Task task) {
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        LOG.error("{} failed", what, t);
+      }
+    }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
   }
 
   /** One retention pass over every log, then compaction of compacted logs whose dirty ratio is reached. */
@@ -284,6 +377,12 @@ public final class LogManager implements Closeable {
       }
     }
     IOException first = null;
+    try {
+      checkpointHighWatermarks();
+    } catch (IOException e) {
+      LOG.error("Writing the high watermark checkpoint at shutdown failed", e);
+      first = e;
+    }
     for (PartitionLog l : logs.values()) {
       try {
         l.close();
@@ -292,6 +391,14 @@ public final class LogManager implements Closeable {
         if (first == null) {
           first = e;
         }
+      }
+    }
+    try {
+      writeRecoveryPoints(logs.values()); // closed logs: each recovery point is its log end
+    } catch (IOException e) {
+      LOG.error("Writing the recovery point checkpoint at shutdown failed", e);
+      if (first == null) {
+        first = e;
       }
     }
     logs.clear();

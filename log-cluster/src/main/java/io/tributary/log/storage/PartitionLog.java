@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -60,6 +61,8 @@ public final class PartitionLog implements Closeable {
   private long lastFlushMs;
   private long cleanerCheckpoint;
   private volatile boolean closed;
+  /** Why this log's directory went offline (a torn append, a failed fsync), or null while it is usable. */
+  private volatile String offlineReason;
   private volatile long highWatermark = Long.MAX_VALUE;
 
   private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LoadedLog loaded) {
@@ -211,12 +214,21 @@ public final class PartitionLog implements Closeable {
     return new AppendResult(first, last, -1, logStartOffset, v.batches().size(), v.recordCount(), false);
   }
 
-  private void write(MemoryRecords records, long firstOffset, long lastOffset, long now) throws IOException {
-    Segment active = maybeRoll(records.sizeInBytes(), firstOffset, lastOffset, now);
+  /**
+   * Writes assigned batches to the active segment (rolling first if due). On failure nothing in memory has
+   * changed and the segment was put back as before ({@link Segment#append}), so the caller's state stays
+   * consistent; when it could not be put back, the log goes offline.
+   */
+  private void write(MemoryRecords records, long firstOffset, long lastOffset, long now) {
+    Segment active = null;
     try {
+      active = maybeRoll(records.sizeInBytes(), firstOffset, lastOffset, now);
       active.append(records);
+    } catch (TornSegmentException e) {
+      throw goOffline(e);
     } catch (IOException e) {
-      throw new KafkaStorageException("Write to " + active.logPath() + " for " + tp + " at offset " + firstOffset + " failed: " + e, e);
+      Path file = active != null ? active.logPath() : dir;
+      throw new KafkaStorageException("Write to " + file + " for " + tp + " at offset " + firstOffset + " failed (the log is as before): " + e, e);
     }
     logEndOffset = lastOffset + 1;
   }
@@ -267,6 +279,7 @@ public final class PartitionLog implements Closeable {
    * than maxBytes. Zero copy: a slice of one segment file.
    */
   public LogReadResult read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) throws IOException {
+    ensureOnline();
     long end = logEndOffset;
     long start = logStartOffset;
     if (startOffset == end) {
@@ -285,6 +298,7 @@ public final class PartitionLog implements Closeable {
    * -2 (earliest) gives the log start offset and -1 (latest) the log end offset, as in ListOffsets.
    */
   public synchronized Optional<FileRecords.TimestampAndOffset> offsetForTimestamp(long timestampMs) throws IOException {
+    ensureOnline();
     if (timestampMs == -2L) {
       return Optional.of(new FileRecords.TimestampAndOffset(RecordBatch.NO_TIMESTAMP, logStartOffset, Optional.empty()));
     }
@@ -366,14 +380,46 @@ public final class PartitionLog implements Closeable {
     }
     long target = logEndOffset;
     if (target > recoveryPoint || unflushedMessages > 0) {
-      for (Segment s : segments.from(recoveryPoint)) {
-        s.flush();
+      ensureOnline();
+      try {
+        for (Segment s : segments.from(recoveryPoint)) {
+          s.flush();
+        }
+      } catch (IOException e) {
+        // After a failed fsync the page cache may have dropped the dirty pages: what is on disk is unknown.
+        throw goOffline(e);
       }
       recoveryPoint = target;
       RecoveryCheckpoint.write(dir, recoveryPoint, false);
     }
     unflushedMessages = 0;
     lastFlushMs = time.milliseconds();
+  }
+
+  /**
+   * fsyncs the segments that were rolled since the last flush and moves the recovery point to the active
+   * segment's base, so that recovery after a crash validates only the active segment (Kafka flushes a rolled
+   * segment in the background likewise). Run by the log manager's checkpoint task, not on the append path.
+   */
+  synchronized void flushRolledSegments() throws IOException {
+    if (closed || offlineReason != null) {
+      return;
+    }
+    long activeBase = segments.active().baseOffset();
+    if (activeBase <= recoveryPoint) {
+      return;
+    }
+    try {
+      for (Segment s : segments.from(recoveryPoint)) {
+        if (s.baseOffset() < activeBase) {
+          s.flush();
+        }
+      }
+    } catch (IOException e) {
+      throw goOffline(e);
+    }
+    recoveryPoint = activeBase;
+    RecoveryCheckpoint.write(dir, recoveryPoint, false);
   }
 
   /** Flushes when data has been unflushed for flush.ms; also closes segment files whose delete delay passed. */
@@ -469,6 +515,15 @@ public final class PartitionLog implements Closeable {
     return highWatermark;
   }
 
+  /**
+   * The high watermark replication last told this log, or the one restored from the log directory's
+   * {@code replication-offset-checkpoint} at start; empty before either.
+   */
+  public OptionalLong knownHighWatermark() {
+    long hw = highWatermark;
+    return hw == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(hw);
+  }
+
   long cleanerCheckpoint() {
     return cleanerCheckpoint;
   }
@@ -546,12 +601,45 @@ public final class PartitionLog implements Closeable {
     if (closed) {
       throw new KafkaStorageException("Log of " + tp + " in " + dir + " is closed");
     }
+    ensureOnline();
+  }
+
+  private void ensureOnline() {
+    String reason = offlineReason;
+    if (reason != null) {
+      throw new KafkaStorageException("Log directory " + dir.getParent() + " of " + tp + " is offline: " + reason);
+    }
+  }
+
+  /** Whether this log refuses appends and reads because its directory failed (see {@link #goOffline}). */
+  public boolean isOffline() {
+    return offlineReason != null;
+  }
+
+  /**
+   * Takes the log offline after a storage failure that may have left its files inconsistent (a torn append
+   * that could not be undone, a failed fsync): from now on it refuses appends and reads, and a restart
+   * recovers it from disk. Returns the exception to throw to the caller.
+   */
+  private KafkaStorageException goOffline(IOException cause) {
+    offlineReason = cause.toString();
+    LOG.error("Log directory {} is offline for {}: {}; it refuses appends and reads until the broker restarts", dir.getParent(), tp,
+        cause.toString(), cause);
+    return new KafkaStorageException("Log directory " + dir.getParent() + " of " + tp + " went offline: " + cause, cause);
   }
 
   /** Flushes, snapshots producer state, checkpoints and marks a clean shutdown. */
   @Override
   public synchronized void close() throws IOException {
     if (closed) {
+      return;
+    }
+    if (offlineReason != null) { // no flush and no clean-shutdown marker: the next start recovers from disk
+      try {
+        closeFilesAsIs();
+      } catch (IOException e) { // the files already failed; closing them is best effort
+        LOG.warn("Closing the offline log of {} in {} failed: {}", tp, dir, e.toString());
+      }
       return;
     }
     Segment active = segments.active();
@@ -568,6 +656,11 @@ public final class PartitionLog implements Closeable {
 
   /** Simulates a process kill for tests: closes the files without flush, snapshot or clean-shutdown marker. */
   synchronized void closeUncleanlyForTests() throws IOException {
+    closeFilesAsIs();
+  }
+
+  /** Closes the files without flush, snapshot or clean-shutdown marker, as a process kill would. */
+  private void closeFilesAsIs() throws IOException {
     closed = true;
     segments.closeAll();
     delayedDeletes.closeAll();
@@ -575,9 +668,7 @@ public final class PartitionLog implements Closeable {
 
   /** Topic deletion: closes the log and removes its directory. */
   public synchronized void deleteFiles() throws IOException {
-    closed = true;
-    segments.closeAll();
-    delayedDeletes.closeAll();
+    closeFilesAsIs();
     segments.removeAll();
     if (Files.exists(dir)) {
       try (Stream<Path> walk = Files.walk(dir)) {

@@ -245,7 +245,12 @@ final class Segment {
   }
 
   /**
-   * Appends already validated batches whose offsets were assigned; they must all fit this segment.
+   * Appends already validated batches whose offsets were assigned; they must all fit this segment. When the
+   * write or an index update fails (a full disk, an I/O error) or writes fewer bytes than asked, the segment
+   * is put back exactly as before the append and the failure is rethrown, so the bytes of a failed append
+   * never sit between acknowledged batches for a later recovery to truncate at.
+   *
+   * @throws TornSegmentException when putting the segment back failed too
    */
   void append(MemoryRecords records) throws IOException {
     int position = log.sizeInBytes();
@@ -256,15 +261,53 @@ final class Segment {
       }
       last = batch.lastOffset();
     }
-    int written = log.append(records);
-    if (written != records.sizeInBytes()) {
-      throw new IOException("short write to " + logPath() + ": " + written + " of " + records.sizeInBytes() + " bytes");
-    }
-    for (MutableRecordBatch batch : records.batches()) {
-      onBatchAppended(batch.lastOffset(), batch.maxTimestamp(), position, batch.sizeInBytes());
-      position += batch.sizeInBytes();
+    AppendMark before = mark();
+    try {
+      int written = log.append(records);
+      if (written != records.sizeInBytes()) {
+        throw new IOException("short write to " + logPath() + ": " + written + " of " + records.sizeInBytes() + " bytes");
+      }
+      for (MutableRecordBatch batch : records.batches()) {
+        onBatchAppended(batch.lastOffset(), batch.maxTimestamp(), position, batch.sizeInBytes());
+        position += batch.sizeInBytes();
+      }
+    } catch (IOException | RuntimeException e) {
+      rollBackTo(before, e);
+      throw e;
     }
     nextOffset = last + 1;
+  }
+
+  /** What an append changes in a segment, taken before it so that a failed append can be undone. */
+  record AppendMark(int logBytes, int offsetIndexEntries, int timeIndexEntries, long nextOffset, long maxTimestampSoFar,
+      long offsetOfMaxTimestampSoFar, int bytesSinceLastIndexEntry) {}
+
+  AppendMark mark() {
+    return new AppendMark(log.sizeInBytes(), offsetIndex.entries(), timeIndex.entries(), nextOffset, maxTimestampSoFar,
+        offsetOfMaxTimestampSoFar, bytesSinceLastIndexEntry);
+  }
+
+  /**
+   * Puts the log file, both indexes and the in-memory state back to {@code mark}: the file is truncated to
+   * its size then, whatever a failed write left after it.
+   *
+   * @throws TornSegmentException when the truncation fails (the file may keep bytes past the mark)
+   */
+  void rollBackTo(AppendMark mark, Throwable failure) throws TornSegmentException {
+    try {
+      log.truncateTo(mark.logBytes());
+      offsetIndex.rollBackTo(mark.offsetIndexEntries());
+      timeIndex.rollBackTo(mark.timeIndexEntries());
+    } catch (IOException | RuntimeException e) {
+      e.addSuppressed(failure);
+      throw new TornSegmentException("Append to " + logPath() + " failed (" + failure + ") and truncating it back to "
+          + mark.logBytes() + " bytes failed too: " + e, e);
+    }
+    nextOffset = mark.nextOffset();
+    maxTimestampSoFar = mark.maxTimestampSoFar();
+    offsetOfMaxTimestampSoFar = mark.offsetOfMaxTimestampSoFar();
+    bytesSinceLastIndexEntry = mark.bytesSinceLastIndexEntry();
+    LOG.warn("Append to {} failed ({}); truncated it back to {} bytes, next offset {}", logPath(), failure, mark.logBytes(), nextOffset);
   }
 
   /** Position of the first batch whose last offset is >= target, searching from the index; -1 if none. */

@@ -23,11 +23,17 @@
  *   <tr><td>{@code topic-overrides.properties}</td><td>{@link io.tributary.log.storage.LogManager}</td>
  *       <td>topic config overrides, so a restart loads the log with its config</td></tr>
  * </table>
+ * The log dir itself holds, in Kafka's format ({@link io.tributary.log.storage.PartitionOffsetsFile}),
+ * {@code replication-offset-checkpoint} (every partition's high watermark, restored at start) and
+ * {@code recovery-point-offset-checkpoint} (every partition's recovery point), written by the
+ * {@link io.tributary.log.storage.LogManager} periodically and at shutdown.
  * Transient suffixes: {@code .deleted} (removed segment, closed after file.delete.delay.ms), {@code .cleaned} and
  * {@code .swap} (compaction output before and after its commit point), {@code .tmp} (checkpoint being written).
  *
  * <p>Durability: appends are written with FileChannel.write and survive a process kill (page cache); they are
- * fsynced per flush.messages / flush.ms and at close. Recovery after an unclean stop validates every batch from
- * the recovery point on and truncates at the first torn or corrupt one.
+ * fsynced per flush.messages / flush.ms and at close, and rolled segments every
+ * log.flush.offset.checkpoint.interval.ms. Recovery after an unclean stop validates every batch from the recovery
+ * point on and truncates at the first torn or corrupt one. A failed or short append is truncated back before the
+ * produce fails with KAFKA_STORAGE_ERROR; when that is impossible, or an fsync fails, the log goes offline.
  */
 package io.tributary.log.storage;
