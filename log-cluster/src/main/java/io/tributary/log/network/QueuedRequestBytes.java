@@ -2,6 +2,8 @@ package io.tributary.log.network;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka's {@code queued.max.request.bytes}: the bytes of requests read but not yet through a handler
@@ -13,6 +15,7 @@ import java.util.List;
  * Called from every event loop, hence synchronized.
  */
 final class QueuedRequestBytes {
+  private static final Logger log = LoggerFactory.getLogger(QueuedRequestBytes.class);
   private final long boundBytes;
   private long queuedBytes;
   /** One-shot callbacks of connections that paused reading; all run when bytes are released. */
@@ -48,7 +51,14 @@ final class QueuedRequestBytes {
       roomWaiters = new ArrayList<>();
     }
     // Outside the lock: a callback hands work to its event loop, which may call back in here.
-    waiters.forEach(Runnable::run);
+    for (Runnable waiter : waiters) {
+      try {
+        waiter.run();
+      } catch (RuntimeException e) {
+        // Its event loop has shut down (the server is closing): one waiter does not keep the others asleep.
+        log.debug("room callback failed (its connection is closing)", e);
+      }
+    }
   }
 
   /** Whether connections may read another request now. */

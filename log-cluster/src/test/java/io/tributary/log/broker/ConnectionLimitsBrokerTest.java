@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.embedded.EmbeddedCluster;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,9 +46,7 @@ class ConnectionLimitsBrokerTest {
           assertEquals(Errors.NONE.code(), accepted.apiVersions(99));
         }
       } finally {
-        for (RawConnection c : open) {
-          c.close();
-        }
+        closeAll(open);
       }
     }
   }
@@ -81,9 +80,7 @@ class ConnectionLimitsBrokerTest {
           assertEquals(Errors.NONE.code(), accepted.apiVersions(8));
         }
       } finally {
-        for (RawConnection c : open) {
-          c.close();
-        }
+        closeAll(open);
       }
     }
   }
@@ -109,6 +106,12 @@ class ConnectionLimitsBrokerTest {
         stalled.write(new byte[] {0, 0, 1, 0, 0, 18});
         assertTrue(stalled.closedByBroker(idleMs + CLOSE_WITHIN_MS), "a half-sent frame idles out too");
       }
+    }
+  }
+
+  private static void closeAll(List<RawConnection> connections) throws IOException {
+    for (RawConnection c : connections) {
+      c.close();
     }
   }
 

@@ -38,10 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Structure-aware fuzzing: real requests serialised by kafka-clients, then bit flips, truncation, huge
  * length fields and huge array counts, sent over a few connections. A fresh connection's ApiVersions is
  * answered throughout and after, and a normal producer is served afterwards. Seeded; the seed is printed
- * (rerun one with -Dfuzz.seed=N).
+ * (rerun one with -Dfuzz.seed=N; a longer run with -Dfuzz.frames=N).
  */
 class FuzzedFramesTest {
-  static final int FRAMES = 10_000;
+  /** Frames per run; a longer run with -Dfuzz.frames=N. */
+  static final int FRAMES = Integer.getInteger("fuzz.frames", 10_000);
   static final int CONNECTIONS = 4;
   static final int CHECK_EVERY_FRAMES = 1_000;
   static final int MAX_REQUEST_BYTES = 1 << 20;

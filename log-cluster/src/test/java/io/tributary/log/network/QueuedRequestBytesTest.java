@@ -51,4 +51,17 @@ class QueuedRequestBytesTest {
     bytes.add(5);
     assertThrows(IllegalStateException.class, () -> bytes.release(6));
   }
+
+  @Test
+  void aFailingCallbackDoesNotKeepTheOthersAsleep() {
+    QueuedRequestBytes bytes = new QueuedRequestBytes(10);
+    bytes.add(10);
+    AtomicInteger woken = new AtomicInteger();
+    bytes.whenRoom(() -> {
+      throw new IllegalStateException("event loop shut down");
+    });
+    bytes.whenRoom(woken::incrementAndGet);
+    bytes.release(10);
+    assertEquals(1, woken.get());
+  }
 }
