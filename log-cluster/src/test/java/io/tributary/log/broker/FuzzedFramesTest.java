@@ -29,8 +29,6 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.requests.RequestUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,8 +123,7 @@ class FuzzedFramesTest {
   }
 
   private static ByteBuffer frame(ApiKeys api, int version, ApiMessage body) {
-    RequestHeader header = new RequestHeader(api, (short) version, "fuzz", 7);
-    return RequestUtils.serialize(header.data(), header.headerVersion(), body, (short) version);
+    return RawConnection.request(api, version, body, 7);
   }
 
   /** A connection that only writes frames; a thread drains (and ignores) whatever the broker answers. */

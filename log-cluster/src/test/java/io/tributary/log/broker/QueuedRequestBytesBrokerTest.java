@@ -16,8 +16,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
-import org.apache.kafka.common.requests.RequestHeader;
-import org.apache.kafka.common.requests.RequestUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,9 +60,8 @@ class QueuedRequestBytesBrokerTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     for (int i = 0; i < PIPELINED_REQUESTS; i++) {
-      RequestHeader header = new RequestHeader(ApiKeys.METADATA, (short) 12, "abrupt", i);
-      ByteBuffer frame = RequestUtils.serialize(header.data(), header.headerVersion(),
-          new MetadataRequestData().setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("after"))), (short) 12);
+      ByteBuffer frame = RawConnection.request(ApiKeys.METADATA, 12,
+          new MetadataRequestData().setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("after"))), i);
       out.writeInt(frame.remaining());
       out.write(frame.array(), frame.arrayOffset() + frame.position(), frame.remaining());
     }

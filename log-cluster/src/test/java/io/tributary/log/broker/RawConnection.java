@@ -12,9 +12,10 @@ import java.nio.ByteBuffer;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
-import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.ResponseHeader;
 
 /** A plain socket speaking just enough of the Kafka protocol for connection-level tests. */
@@ -45,13 +46,16 @@ final class RawConnection implements AutoCloseable {
     return open("127.0.0.1", port);
   }
 
+  /** A request (header and body, without the size prefix) as kafka-clients serialises it. */
+  static ByteBuffer request(ApiKeys api, int version, ApiMessage body, int correlationId) {
+    RequestHeader header = new RequestHeader(api, (short) version, "raw", correlationId);
+    return RequestUtils.serialize(header.data(), header.headerVersion(), body, (short) version);
+  }
+
   /** Sends an ApiVersions v3 request and returns the response's error code; throws if not answered. */
   short apiVersions(int correlationId) throws IOException {
-    RequestHeader header = new RequestHeader(ApiKeys.API_VERSIONS, (short) 3, "raw", correlationId);
-    ApiVersionsRequest request = new ApiVersionsRequest.Builder(
-        new ApiVersionsRequestData().setClientSoftwareName("raw").setClientSoftwareVersion("1"), (short) 3, (short) 3)
-        .build((short) 3);
-    sendFrame(request.serializeWithHeader(header));
+    sendFrame(request(ApiKeys.API_VERSIONS, 3,
+        new ApiVersionsRequestData().setClientSoftwareName("raw").setClientSoftwareVersion("1"), correlationId));
     ByteBuffer response = readFrame();
     ResponseHeader rh = ResponseHeader.parse(response, (short) 0);
     if (rh.correlationId() != correlationId) {
