@@ -91,7 +91,8 @@ public final class Broker implements AutoCloseable {
     ApiVersionTable versions = KafkaApis.versionTable(groups);
     KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store), groups);
     server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.socketRequestMaxBytes(),
-        config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), new RequestDecoder(versions), apis);
+        config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), config.networkLimits(),
+        new RequestDecoder(versions), apis);
     server.start();
 
     registration = new BrokerInfo(config.brokerId(), config.advertisedHost(), config.advertisedPort(server.boundPort()), config.rack());

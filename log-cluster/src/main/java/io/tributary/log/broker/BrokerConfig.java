@@ -1,7 +1,10 @@
 package io.tributary.log.broker;
 
+import io.tributary.log.network.ConnectionLimits;
+import io.tributary.log.network.NetworkLimits;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +51,16 @@ public final class BrokerConfig {
       "Request-handler threads: they serve requests (disk appends, segment rolls, reads) so that network threads only read and write.");
   public static final Key QUEUED_MAX_REQUESTS = new Key("queued.max.requests", "500",
       "Requests waiting for a request-handler thread; when full, network threads stop reading until a slot frees.");
+  public static final Key QUEUED_MAX_REQUEST_BYTES = new Key("queued.max.request.bytes", "-1",
+      "Bytes of requests read but not yet handled; when reached, network threads stop reading until some are handled. -1 = unbounded.");
+  public static final Key MAX_CONNECTIONS = new Key("max.connections", Integer.toString(Integer.MAX_VALUE),
+      "Connections open at once; one more is closed as it is accepted, with a WARN.");
+  public static final Key MAX_CONNECTIONS_PER_IP = new Key("max.connections.per.ip", Integer.toString(Integer.MAX_VALUE),
+      "Connections open at once from one IP address; one more is closed as it is accepted, with a WARN.");
+  public static final Key MAX_CONNECTIONS_PER_IP_OVERRIDES = new Key("max.connections.per.ip.overrides", "",
+      "Per-address exceptions to max.connections.per.ip, as host:count,host:count.");
+  public static final Key CONNECTIONS_MAX_IDLE_MS = new Key("connections.max.idle.ms", "600000",
+      "A connection with no request in flight and no traffic for this long is closed.");
   public static final Key LOG_RETENTION_CHECK_INTERVAL_MS =
       new Key("log.retention.check.interval.ms", "300000", "How often retention and compaction run.");
   public static final Key LOG_FLUSH_SCHEDULER_INTERVAL_MS =
@@ -79,6 +92,11 @@ public final class BrokerConfig {
       BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS,
       ZOOKEEPER_CONNECTION_TIMEOUT_MS, BROKER_RACK, NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR,
       AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES, NUM_NETWORK_THREADS, NUM_IO_THREADS, QUEUED_MAX_REQUESTS,
+      QUEUED_MAX_REQUEST_BYTES,
+      MAX_CONNECTIONS,
+      MAX_CONNECTIONS_PER_IP,
+      MAX_CONNECTIONS_PER_IP_OVERRIDES,
+      CONNECTIONS_MAX_IDLE_MS,
       LOG_RETENTION_CHECK_INTERVAL_MS,
       LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
       REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
@@ -156,6 +174,7 @@ public final class BrokerConfig {
     if (queuedMaxRequests() <= 0) {
       throw new ConfigException(QUEUED_MAX_REQUESTS.name(), queuedMaxRequests(), "must be positive");
     }
+    networkLimits();
     if (offsetsTopicReplicationFactor() < 1) {
       throw new ConfigException(OFFSETS_TOPIC_REPLICATION_FACTOR.name(), offsetsTopicReplicationFactor(), "must be at least 1");
     }
@@ -240,6 +259,29 @@ public final class BrokerConfig {
 
   public int queuedMaxRequests() {
     return intValue(QUEUED_MAX_REQUESTS);
+  }
+
+  /** The listener's connection, idle and request-memory limits; invalid values are refused with their key named. */
+  public NetworkLimits networkLimits() {
+    long queuedBytes = longValue(QUEUED_MAX_REQUEST_BYTES);
+    if (queuedBytes == 0 || queuedBytes < -1) {
+      throw new ConfigException(QUEUED_MAX_REQUEST_BYTES.name(), queuedBytes, "must be positive, or -1 for unbounded");
+    }
+    long idleMs = longValue(CONNECTIONS_MAX_IDLE_MS);
+    if (idleMs <= 0) {
+      throw new ConfigException(CONNECTIONS_MAX_IDLE_MS.name(), idleMs, "must be positive");
+    }
+    int maxConnections = intValue(MAX_CONNECTIONS);
+    if (maxConnections < 0) {
+      throw new ConfigException(MAX_CONNECTIONS.name(), maxConnections, "cannot be negative");
+    }
+    int perIp = intValue(MAX_CONNECTIONS_PER_IP);
+    if (perIp < 0) {
+      throw new ConfigException(MAX_CONNECTIONS_PER_IP.name(), perIp, "cannot be negative");
+    }
+    Map<InetAddress, Integer> overrides =
+        ConnectionLimits.parseOverrides(MAX_CONNECTIONS_PER_IP_OVERRIDES.name(), get(MAX_CONNECTIONS_PER_IP_OVERRIDES));
+    return new NetworkLimits(new ConnectionLimits(maxConnections, perIp, overrides), idleMs, queuedBytes);
   }
 
   public long retentionCheckIntervalMs() {

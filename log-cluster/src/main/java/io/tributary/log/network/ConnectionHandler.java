@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.tributary.log.protocol.KafkaRequest;
 import io.tributary.log.protocol.ProtocolException;
 import io.tributary.log.protocol.RequestDecoder;
@@ -11,6 +12,7 @@ import io.tributary.log.protocol.ResponseEncoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.network.Send;
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * responses in that same order even when some complete later (long-poll fetches, acks=all). The event
  * loop only reads, decodes, encodes and writes; the {@link RequestHandler} runs on a handler thread.
  * A frame that cannot be answered within the protocol closes the connection; nothing else is affected.
+ * Reading pauses while a request waits for the pool or while {@link QueuedRequestBytes} is at its bound;
+ * a connection idle (no request in flight) when the pipeline's idle timer fires is closed.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -34,6 +38,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final RequestDecoder decoder;
   private final RequestHandler handler;
   private final RequestHandlerPool pool;
+  private final QueuedRequestBytes queuedBytes;
   /** Response slots in arrival order: written from the head as they fill. */
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
   private final RequestSequencer<Handling> sequencer = new RequestSequencer<>();
@@ -41,11 +46,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private RequestHandler.ConnectionInfo info;
   /** A space callback is registered with the pool (it refused this connection's request). */
   private boolean awaitingSpace;
+  /** A room callback is registered with {@link #queuedBytes} (it was at its bound). */
+  private boolean awaitingRoom;
 
-  ConnectionHandler(RequestDecoder decoder, RequestHandler handler, RequestHandlerPool pool) {
+  ConnectionHandler(RequestDecoder decoder, RequestHandler handler, RequestHandlerPool pool, QueuedRequestBytes queuedBytes) {
     this.decoder = decoder;
     this.handler = handler;
     this.pool = pool;
+    this.queuedBytes = queuedBytes;
   }
 
   /** A response slot, filled when the handler completes. */
@@ -72,6 +80,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf buf = (ByteBuf) msg;
     long receivedNanos = System.nanoTime();
+    int frameBytes = buf.readableBytes();
     RequestDecoder.Decoded decoded;
     try {
       ByteBuffer frame = ByteBuffer.allocate(buf.readableBytes());
@@ -99,11 +108,39 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     KafkaRequest request = ((RequestDecoder.Request) decoded).request();
     Pending pending = new Pending(request.header(), request.version());
     inFlight.add(pending);
-    sequencer.add(new Handling(request, pending));
+    queuedBytes.add(frameBytes);
+    sequencer.add(new Handling(request, pending, frameBytes));
     handOver();
   }
 
-  /** Hands the next waiting request to the pool if none is there; reads only while none waits. */
+  /** Closes a connection idle for connections.max.idle.ms, unless a request of it is still in flight. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof IdleStateEvent) {
+      // A parked long-poll or acks=all answer is not idleness: the timer fires again one idle time later.
+      if (inFlight.isEmpty()) {
+        log.debug("closing connection from {}: idle for connections.max.idle.ms", info.remoteAddress());
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(event);
+  }
+
+  /** Requests that never reached the pool give their bytes back; one at a handler does when it returns. */
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    List<Handling> dropped = sequencer.dropWaiting();
+    for (Handling h : dropped) {
+      queuedBytes.release(h.frameBytes);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  /**
+   * Hands the next waiting request to the pool if none is there; reads only while none waits and the
+   * queued request bytes are below their bound.
+   */
   private void handOver() {
     Handling next;
     while ((next = sequencer.next()) != null) {
@@ -120,20 +157,45 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         break;
       }
     }
-    boolean read = sequencer.shouldRead();
+    boolean read = sequencer.shouldRead() && roomForRequests();
     if (ctx.channel().config().isAutoRead() != read) {
       ctx.channel().config().setAutoRead(read);
     }
+  }
+
+  /** Whether the queued request bytes leave room; if not, asks once to be called back when they do. */
+  private boolean roomForRequests() {
+    if (queuedBytes.hasRoom()) {
+      return true;
+    }
+    if (!awaitingRoom) {
+      awaitingRoom = true;
+      queuedBytes.whenRoom(() -> ctx.executor().execute(() -> {
+        awaitingRoom = false;
+        handOver();
+      }));
+    }
+    // Asked again after registering: room freed in between is not missed (the callback is then harmless).
+    return queuedBytes.hasRoom();
+  }
+
+  /** Called on the event loop when the handler has returned from {@code handling}. */
+  private void handlerReturned(Handling handling) {
+    sequencer.handlerReturned();
+    queuedBytes.release(handling.frameBytes);
   }
 
   /** One request's turn on a handler thread. */
   private final class Handling implements Runnable {
     final KafkaRequest request;
     final Pending pending;
+    /** The request's frame size, counted in {@link #queuedBytes} until the handler returns. */
+    final int frameBytes;
 
-    Handling(KafkaRequest request, Pending pending) {
+    Handling(KafkaRequest request, Pending pending, int frameBytes) {
       this.request = request;
       this.pending = pending;
+      this.frameBytes = frameBytes;
     }
 
     @Override
@@ -148,14 +210,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       if (answer.isDone()) {
         // The common case: one trip back to the event loop both answers and hands over the next request.
         ctx.executor().execute(() -> {
-          sequencer.handlerReturned();
+          handlerReturned(this);
           answer.whenComplete(this::respond);
           handOver();
         });
         return;
       }
       ctx.executor().execute(() -> {
-        sequencer.handlerReturned();
+        handlerReturned(this);
         handOver();
       });
       answer.whenComplete((response, error) -> {

@@ -9,10 +9,14 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tributary.log.protocol.RequestDecoder;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka-protocol listener: 4-byte size-prefixed frames (larger than {@code maxRequestBytes} close the
@@ -20,35 +24,49 @@ import java.util.concurrent.TimeUnit;
  * written with sendfile. The event loops ({@code threads}) only read, decode, encode and write; requests
  * are handled on a {@link RequestHandlerPool} of {@code ioThreads} threads with {@code queuedMaxRequests}
  * queue slots.
+ *
+ * <p>The {@link NetworkLimits}: a connection over {@code max.connections} or {@code max.connections.per.ip}
+ * is closed as it is accepted; one with no request in flight and no traffic for
+ * {@code connections.max.idle.ms} is closed; reading pauses while {@code queued.max.request.bytes} are
+ * queued. A half-received frame is held in its own connection's decoder (at most {@code maxRequestBytes}
+ * plus one read, since a larger size prefix is refused at once) and released when the connection closes;
+ * reads never block, so a client trickling a frame holds only its own connection.
  */
 public final class KafkaServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(KafkaServer.class);
   private final String host;
   private final int port;
   private final int maxRequestBytes;
   private final int threads;
   private final int ioThreads;
   private final int queuedMaxRequests;
+  private final NetworkLimits limits;
   private final RequestDecoder decoder;
   private final RequestHandler handler;
   private EventLoopGroup acceptor;
   private EventLoopGroup workers;
   private Channel serverChannel;
   private RequestHandlerPool pool;
+  private ConnectionQuotas quotas;
+  private QueuedRequestBytes queuedBytes;
 
   public KafkaServer(String host, int port, int maxRequestBytes, int threads, int ioThreads, int queuedMaxRequests,
-      RequestDecoder decoder, RequestHandler handler) {
+      NetworkLimits limits, RequestDecoder decoder, RequestHandler handler) {
     this.host = host;
     this.port = port;
     this.maxRequestBytes = maxRequestBytes;
     this.threads = threads;
     this.ioThreads = ioThreads;
     this.queuedMaxRequests = queuedMaxRequests;
+    this.limits = limits;
     this.decoder = decoder;
     this.handler = handler;
   }
 
   public synchronized void start() throws InterruptedException {
     pool = new RequestHandlerPool(ioThreads, queuedMaxRequests);
+    quotas = new ConnectionQuotas(limits.connections());
+    queuedBytes = new QueuedRequestBytes(limits.queuedMaxRequestBytes());
     acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("kafka-acceptor"));
     workers = new NioEventLoopGroup(threads, new DefaultThreadFactory("kafka-network"));
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -61,12 +79,30 @@ public final class KafkaServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (!admit(ch)) {
+              return;
+            }
             ch.pipeline()
+                // First, so that every byte read or written (even of a half-received frame) counts as activity.
+                .addLast("idle", new IdleStateHandler(true, 0, 0, limits.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                 .addLast("frames", new LengthFieldBasedFrameDecoder(maxRequestBytes + 4, 0, 4, 0, 4, true))
-                .addLast("requests", new ConnectionHandler(decoder, handler, pool));
+                .addLast("requests", new ConnectionHandler(decoder, handler, pool, queuedBytes));
           }
         });
     serverChannel = bootstrap.bind(host, port).sync().channel();
+  }
+
+  /** Counts a new connection against the connection limits, or closes it with a WARN naming the limit. */
+  private boolean admit(SocketChannel ch) {
+    InetAddress address = ch.remoteAddress().getAddress();
+    ConnectionLimits.Refusal refusal = quotas.tryOpen(address);
+    if (refusal != null) {
+      log.warn("closing connection from {}: {} ({}) reached", ch.remoteAddress(), refusal.key(), refusal.limit());
+      ch.close();
+      return false;
+    }
+    ch.closeFuture().addListener(closed -> quotas.closed(address));
+    return true;
   }
 
   public int boundPort() {

@@ -1,6 +1,8 @@
 package io.tributary.log.network;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The hand-over order of one connection's requests: in arrival order, one at a time, so that a
@@ -48,6 +50,13 @@ final class RequestSequencer<R> {
    */
   boolean shouldRead() {
     return waiting.isEmpty();
+  }
+
+  /** The connection closed: the requests not yet handed over are dropped and returned (oldest first). */
+  List<R> dropWaiting() {
+    List<R> dropped = new ArrayList<>(waiting);
+    waiting.clear();
+    return dropped;
   }
 
   int waiting() {

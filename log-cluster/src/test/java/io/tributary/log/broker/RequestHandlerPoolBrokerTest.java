@@ -122,10 +122,20 @@ class RequestHandlerPoolBrokerTest {
 
   @Test
   void aFullRequestQueueLosesNoRequest() throws Exception {
+    // One handler thread and one queue slot for 12 pipelining producers: the queue is full nearly always.
+    everyRecordArrivesOnce(Map.of("num.io.threads", "1", "queued.max.requests", "1"));
+  }
+
+  @Test
+  void aFullRequestMemoryBoundLosesNoRequest() throws Exception {
+    // 2 KB of queued requests for 12 producers sending ~0.5 KB batches: connections pause reading nearly always.
+    everyRecordArrivesOnce(Map.of("num.io.threads", "1", "queued.max.request.bytes", "2048"));
+  }
+
+  /** 12 producers pipelining 1,000 records each: every record is acknowledged and stored exactly once. */
+  private void everyRecordArrivesOnce(Map<String, String> overrides) throws Exception {
     int producers = 12;
     int recordsEach = 1_000;
-    // One handler thread and one queue slot for 12 pipelining producers: the queue is full nearly always.
-    Map<String, String> overrides = Map.of("num.io.threads", "1", "queued.max.requests", "1");
     try (EmbeddedCluster cluster = EmbeddedCluster.start(1, dir, overrides)) {
       cluster.createTopic("crowded", 3, 1, Map.of());
       ExecutorService clients = Executors.newFixedThreadPool(producers);

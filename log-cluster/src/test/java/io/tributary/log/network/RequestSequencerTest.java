@@ -60,4 +60,17 @@ class RequestSequencerTest {
     assertNull(sequencer.next());
     assertThrows(IllegalStateException.class, sequencer::handedOver);
   }
+
+  @Test
+  void aClosedConnectionDropsWhatWaitsButNotWhatTheHandlerHas() {
+    RequestSequencer<String> sequencer = new RequestSequencer<>();
+    sequencer.add("a");
+    sequencer.handedOver();
+    sequencer.add("b");
+    sequencer.add("c");
+    assertEquals(List.of("b", "c"), sequencer.dropWaiting());
+    assertEquals(0, sequencer.waiting());
+    sequencer.handlerReturned();
+    assertNull(sequencer.next());
+  }
 }
