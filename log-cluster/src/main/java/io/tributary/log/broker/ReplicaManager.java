@@ -46,7 +46,13 @@ import org.slf4j.LoggerFactory;
  * The partitions this broker hosts, kept in line with the cluster metadata: creates local logs for
  * partitions assigned here, makes this broker leader or follower as ZooKeeper says (followers fetch
  * through the {@link ReplicaFetcherManager}), writes the leader's ISR changes back, and serves the read
- * and write paths, with purgatories for long-poll fetches and acks=all produces.
+ * and write paths, with purgatories for long-poll fetches, acks=all produces and DeleteRecords.
+ *
+ * <p>Why one file of ~650 lines: the three waits (acks=all, long-poll fetch, DeleteRecords' low watermark) are
+ * completed by the same leadership and replication events this class applies, under its lock; the decisions
+ * themselves live in pure classes ({@code LeaderReplicaState}, {@link Partition#lowWatermark},
+ * {@link SuspendedSessionFence}). The next seam to cut is the offset lookups (ListOffsets, OffsetForLeaderEpoch),
+ * which need only {@link #leaderPartition}.
  */
 public final class ReplicaManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);

@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * compaction swap. A request's batches are checked by {@link BatchValidator} before anything is written;
  * {@link LogLoader} opens and recovers the directory; {@link LogSegments} holds the segments;
  * {@link RetentionPolicy} decides which of them retention deletes.
+ *
+ * <p>Why one file of ~690 lines: every write path here (append, roll, truncate, compaction swap, flush) shares
+ * the lock, the segment map and the offline state a failed write sets (a write that cannot be undone takes
+ * the log offline, KAFKA_STORAGE_ERROR from then on); splitting them would pass that state between classes.
  */
 public final class PartitionLog implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
