@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -71,9 +70,9 @@ class CreatePartitionsTest {
       int exitCode = runKafkaTopics("--bootstrap-server", cluster.bootstrapServers(), "--alter", "--topic", "grown", "--partitions", "5");
 
       assertEquals(0, exitCode);
-      TopicDescription grown = admin.describeTopics(List.of("grown")).allTopicNames().get().get("grown");
-      assertEquals(5, grown.partitions().size());
-      for (TopicPartitionInfo p : grown.partitions()) {
+      List<TopicPartitionInfo> grown = partitionsWithLeaders("grown", 5);
+      assertEquals(5, grown.size());
+      for (TopicPartitionInfo p : grown) {
         assertEquals(3, p.replicas().size(), "partition " + p.partition() + " keeps the topic's replication factor");
         assertTrue(p.leader() != null && !p.leader().isEmpty(), "partition " + p.partition() + " has a leader");
         for (var replica : p.replicas()) {
@@ -99,7 +98,7 @@ class CreatePartitionsTest {
     assertEquals(1, partitions("placed").size(), "validate_only changes nothing");
 
     admin.createPartitions(Map.of("placed", NewPartitions.increaseTo(3, List.of(List.of(2, 0), List.of(1, 2))))).all().get();
-    List<TopicPartitionInfo> placed = partitions("placed");
+    List<TopicPartitionInfo> placed = partitionsWithLeaders("placed", 3);
     assertEquals(List.of(2, 0), placed.get(1).replicas().stream().map(n -> n.id()).toList());
     assertEquals(List.of(1, 2), placed.get(2).replicas().stream().map(n -> n.id()).toList());
     assertEquals(2, placed.get(1).leader().id(), "the first replica of the assignment leads");
@@ -127,6 +126,22 @@ class CreatePartitionsTest {
 
   private static List<TopicPartitionInfo> partitions(String topic) throws Exception {
     return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+  }
+
+  /**
+   * The topic's partitions once {@code count} of them have a leader in the metadata of the broker the admin
+   * client asks. CreatePartitions answers when the receiving broker sees the new partitions; another broker's
+   * metadata cache may show them a moment later (as in Kafka, whose own tests wait for partition metadata).
+   */
+  private static List<TopicPartitionInfo> partitionsWithLeaders(String topic, int count) throws Exception {
+    long deadline = System.currentTimeMillis() + WAIT_MS;
+    List<TopicPartitionInfo> now = partitions(topic);
+    while (now.size() < count || now.stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
+      assertTrue(System.currentTimeMillis() < deadline, () -> topic + ": no leader for every partition within " + WAIT_MS + " ms");
+      Thread.sleep(50);
+      now = partitions(topic);
+    }
+    return now;
   }
 
   private static void awaitLocalPartition(int brokerId, TopicPartition tp) throws InterruptedException {
