@@ -8,7 +8,6 @@ import io.tributary.log.network.RequestHandler;
 import io.tributary.log.protocol.ApiVersionTable;
 import io.tributary.log.protocol.KafkaRequest;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
@@ -360,11 +359,5 @@ public final class KafkaApis implements RequestHandler {
     long[] idAndEpoch = producerIds.next(request.version() >= 3 ? data.producerId() : -1,
         request.version() >= 3 ? data.producerEpoch() : (short) -1);
     return new InitProducerIdResponseData().setProducerId(idAndEpoch[0]).setProducerEpoch((short) idAndEpoch[1]);
-  }
-
-  static List<Integer> sorted(List<Integer> ids) {
-    List<Integer> copy = new ArrayList<>(ids);
-    Collections.sort(copy);
-    return copy;
   }
 }
