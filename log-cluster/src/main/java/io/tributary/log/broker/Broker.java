@@ -97,12 +97,18 @@ public final class Broker implements AutoCloseable {
 
     registration = new BrokerInfo(config.brokerId(), config.advertisedHost(), config.advertisedPort(server.boundPort()), config.rack());
     store.registerBroker(registration);
+    // Every ZooKeeper connection state is handled here, in one place; the replica manager decides what leading allows.
     zk.getConnectionStateListenable().addListener((client, state) -> {
-      if (state == ConnectionState.LOST) {
+      if (state == ConnectionState.SUSPENDED) {
+        replicas.sessionSuspended();
+      } else if (state == ConnectionState.CONNECTED) {
+        replicas.sessionConnected();
+      } else if (state == ConnectionState.LOST) {
         // The session (and with it our registration) may be gone: a new leader may already be elected.
         log.warn("broker {} lost its ZooKeeper session: it stops leading until it has re-registered", config.brokerId());
         replicas.fenceAll();
       } else if (state == ConnectionState.RECONNECTED) {
+        replicas.sessionConnected();
         try {
           store.registerBroker(registration);
           log.info("broker {} re-registered after reconnecting to ZooKeeper", config.brokerId());

@@ -28,7 +28,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.state.ConnectionState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -104,23 +103,21 @@ public final class ReplicaManager implements AutoCloseable {
   public void startup() {
     long tickMs = Math.max(100, Math.min(1000, config.replicaLagTimeMaxMs() / 4));
     ticker.scheduleWithFixedDelay(this::tickLeaders, tickMs, tickMs, TimeUnit.MILLISECONDS);
-    store.curator().getConnectionStateListenable().addListener((client, state) -> onSessionState(state));
   }
 
-  /** Follows the ZooKeeper connection for {@link SuspendedSessionFence} (LOST is handled by the broker: {@link #fenceAll}). */
-  private void onSessionState(ConnectionState state) {
-    switch (state) {
-      case SUSPENDED -> {
-        sessionFence.suspended(System.currentTimeMillis());
-        try {
-          ticker.schedule(this::fenceIfSuspendedTooLong, sessionFence.boundMs(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-          // the broker is stopping
-        }
-      }
-      case CONNECTED, RECONNECTED -> sessionFence.connected();
-      default -> { }
+  /** The ZooKeeper connection is suspended: leading stops if it stays so past {@link SuspendedSessionFence}'s bound. */
+  public void sessionSuspended() {
+    sessionFence.suspended(System.currentTimeMillis());
+    try {
+      ticker.schedule(this::fenceIfSuspendedTooLong, sessionFence.boundMs(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      // the broker is stopping
     }
+  }
+
+  /** The ZooKeeper connection is back (the session may be new: the broker re-registers and calls {@link #reapplyImage}). */
+  public void sessionConnected() {
+    sessionFence.connected();
   }
 
   private void fenceIfSuspendedTooLong() {
