@@ -362,12 +362,13 @@ public final class PartitionLog implements Closeable {
   /**
    * The aborted transactions that overlap the offsets [fetchOffset, upperBoundOffset), from the aborted-transaction
    * indexes of the segment holding fetchOffset and the later ones, in marker order: what a read_committed fetch
-   * returns with the records it read.
+   * returns with the records it read. An entry sits in its marker's segment, which may lie past the upper bound,
+   * so the walk stops only at an entry whose stable offset reached the bound (or at the log end), as Kafka's.
    */
   public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
     List<AbortedTxn> out = new ArrayList<>();
     for (Segment s : segments.from(fetchOffset)) {
-      if (s.baseOffset() >= upperBoundOffset || s.txnIndex().collect(fetchOffset, upperBoundOffset, out)) {
+      if (s.txnIndex().collect(fetchOffset, upperBoundOffset, out)) {
         break;
       }
     }
