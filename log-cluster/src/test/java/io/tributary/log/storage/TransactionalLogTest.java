@@ -15,6 +15,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Transactions in one partition log: transactional batches open a transaction, markers close it, the last stable
@@ -57,21 +59,16 @@ class TransactionalLogTest extends PartitionLogFixture {
     assertEquals(-1, log.producerStates().stream().filter(p -> p.producerId() == 2).findFirst().orElseThrow().currentTxnStartOffset());
   }
 
-  @Test
-  void openTransactionAndAbortedIndexSurviveACleanRestart() throws IOException {
+  @ParameterizedTest(name = "clean shutdown: {0}")
+  @ValueSource(booleans = {true, false})
+  void openTransactionAndAbortedIndexSurviveARestartOrAProcessKill(boolean clean) throws IOException {
     open(Map.of());
     abortOneKeepOneOpen();
-    log.close();
-    open(Map.of());
-    assertEquals(3, log.lastStableOffset(NO_HW_LIMIT));
-    assertEquals(List.of(new AbortedTxn(1, 0, 5, 3)), log.abortedTransactions(0, 6));
-  }
-
-  @Test
-  void openTransactionAndAbortedIndexSurviveAProcessKill() throws IOException {
-    open(Map.of());
-    abortOneKeepOneOpen();
-    log.closeUncleanlyForTests();
+    if (clean) {
+      log.close();
+    } else {
+      log.closeUncleanlyForTests();
+    }
     open(Map.of());
     assertEquals(3, log.lastStableOffset(NO_HW_LIMIT));
     assertEquals(List.of(new AbortedTxn(1, 0, 5, 3)), log.abortedTransactions(0, 6));
