@@ -115,6 +115,7 @@ class ConsoleBrowserTest {
   void aMessageProducedInTheFormIsThere() throws Exception {
     open("/topics/" + Platform.ORDERS);
     new Select(browser.findElement(By.name("format"))).selectByValue("avro");
+    browser.findElement(By.name("partition")).sendKeys("1");
     browser.findElement(By.name("key")).sendKeys("order-form");
     browser.findElement(By.name("value")).sendKeys(
         "{\"id\": \"order-form\", \"customer\": \"bob\", \"amount\": 3.5, \"coupon\": {\"string\": \"WELCOME\"}}");
@@ -131,20 +132,21 @@ class ConsoleBrowserTest {
     screenshot("groups");
     open("/groups/" + Platform.GROUP);
     long lag = Platform.ORDERS_COUNT - Platform.ORDERS_CONSUMED;
-    waitFor(By.id("total-lag"), "total " + lag);
+    // partition 0 holds the orders (the produce-form test writes to partition 1): committed, end, lag
+    waitFor(By.id("lag"), Platform.ORDERS + " 0 " + Platform.ORDERS_CONSUMED + " " + Platform.ORDERS_COUNT + " " + lag);
     new Select(browser.findElement(By.name("strategy"))).selectByValue("to-earliest");
     browser.findElement(By.cssSelector("button[value='preview']")).click();
     String preview = waitFor(By.id("reset-preview"), Platform.ORDERS).getText();
     assertTrue(preview.contains(Platform.ORDERS + " 0 " + Platform.ORDERS_CONSUMED + " 0"), preview);
     screenshot("group");
     browser.findElement(By.id("apply-reset")).click();
-    waitFor(By.id("notice"), "reset 1 partition");
+    waitFor(By.id("notice"), "(to-earliest)");
     try (Admin admin = platform.cluster.admin()) {
       Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(Platform.GROUP)
           .partitionsToOffsetAndMetadata().get();
       assertEquals(0, committed.get(new TopicPartition(Platform.ORDERS, 0)).offset());
     }
-    waitFor(By.id("total-lag"), "total " + Platform.ORDERS_COUNT);
+    waitFor(By.id("lag"), Platform.ORDERS + " 0 0 " + Platform.ORDERS_COUNT + " " + Platform.ORDERS_COUNT);
   }
 
   @Test
@@ -157,7 +159,7 @@ class ConsoleBrowserTest {
     assertTrue(diff.lines().anyMatch(l -> l.startsWith("+") && l.contains("\"coupon\"")), diff);
     assertTrue(diff.lines().noneMatch(l -> l.startsWith("-")), "only a field added: " + diff);
     browser.findElement(By.name("schema")).sendKeys(Platform.ORDER_V1.toString().replace("\"double\"", "\"string\""));
-    browser.findElement(By.cssSelector("form[action$='/check'] button")).click();
+    browser.findElement(By.cssSelector("form[action*='/check'] button")).click();
     waitFor(By.id("check-result"), "Not compatible");
     screenshot("schema");
   }
@@ -195,7 +197,6 @@ class ConsoleBrowserTest {
     open("/lake/tables/" + Platform.TABLE);
     String timeline = waitFor(By.id("timeline"), "COMPLETED").getText();
     assertTrue(timeline.contains("commit"), timeline);
-    waitFor(By.id("row-count"), Integer.toString(Platform.GOOD_EVENTS));
     screenshot("table");
     open("/lake");
     WebElement query = browser.findElement(By.id("sql-query"));
@@ -206,8 +207,6 @@ class ConsoleBrowserTest {
     assertTrue(result.contains("eu " + Platform.GOOD_EVENTS / 2), result);
     assertTrue(result.contains("us " + Platform.GOOD_EVENTS / 2), result);
     screenshot("lake");
-    open("/lake?query=SELEC+nonsense");
-    waitFor(By.id("sql-error"), "SELEC");
   }
 
   @Test

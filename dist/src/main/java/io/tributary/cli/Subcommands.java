@@ -20,5 +20,6 @@ final class Subcommands {
     cli.addSubcommand(new GroupCommand());
     cli.addSubcommand(new SparkCommand());
     cli.addSubcommand(new SqlCommand());
+    cli.addSubcommand(new ConsoleCommand());
   }
 }

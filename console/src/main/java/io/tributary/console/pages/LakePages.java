@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * {@code /lake}: the catalog's tables and the SQL box ({@code ?query=...}, a shareable link), and
- * {@code /lake/tables/NAME}: the table's timeline, schema and row count (counted by Spark, loaded after the page).
+ * {@code /lake/tables/NAME}: the table's timeline, schema and row count (counted by Spark when asked: a count reads
+ * every base file, and the first query starts Spark).
  */
 public final class LakePages {
   private final Views views;
