@@ -52,7 +52,12 @@ public final class Console implements AutoCloseable {
     new PipelinePages(views, pipelines, new DeadLetters(browser)).register(router);
     new LakePages(views, lake, sql).register(router);
     new SecurityPage(views, kafka, config.securityOn()).register(router);
-    server = new WebServer(config.host(), config.port(), router, views);
+    try {
+      server = new WebServer(config.host(), config.port(), router, views);
+    } catch (IOException e) { // the port is taken: nothing may be left open
+      kafka.close();
+      throw e;
+    }
   }
 
   /** Binds the port and serves; fails when the port is taken. */

@@ -15,8 +15,8 @@ import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
 /**
- * {@code /security}: the cluster's ACLs (DescribeAcls) when security is on; when the cluster has no authorizer
- * (or does not serve the ACL APIs) the page says so instead.
+ * {@code /security}: the cluster's ACLs (DescribeAcls) when security is on (the console's clients authenticate);
+ * when it is off, or the cluster has no authorizer (or does not serve the ACL APIs), the page says so instead.
  */
 public final class SecurityPage {
   /** One ACL as kafka-acls prints it. */
@@ -40,6 +40,11 @@ public final class SecurityPage {
   private Response page() {
     List<AclRow> rows = new ArrayList<>();
     String off = null;
+    if (!securityOn) {
+      Model m = Model.of("acls", rows).with("off", "security is off: the console connects without authenticating, "
+          + "so there are no users or ACLs to show").with("securityOn", false);
+      return Response.html(views.page("Security", "/security", "security", m, List.of()));
+    }
     try {
       Collection<AclBinding> acls = kafka.admin().describeAcls(AclBindingFilter.ANY).values()
           .get(KafkaClients.REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);

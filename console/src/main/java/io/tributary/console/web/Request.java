@@ -12,8 +12,7 @@ import java.util.Optional;
  * One HTTP request as the pages see it: method, path, the captured path parameters, and the query and form
  * parameters (form fields override query fields of the same name).
  */
-public record Request(String method, String path, List<String> pathParams, Map<String, String> params,
-    boolean fromHtmx) {
+public record Request(String method, String path, List<String> pathParams, Map<String, String> params) {
 
   /** The longest form body read; a produce form or a schema is far smaller. */
   public static final int MAX_BODY_BYTES = 1024 * 1024;

@@ -89,8 +89,7 @@ public final class WebServer implements AutoCloseable {
     if (method.equals("POST")) {
       params.putAll(Request.parseForm(body(ex.getRequestBody())));
     }
-    Request request = new Request(method, rawPath, match.get().pathParams(), params,
-        ex.getRequestHeaders().containsKey("HX-Request"));
+    Request request = new Request(method, rawPath, match.get().pathParams(), params);
     return match.get().handler().handle(request);
   }
 
