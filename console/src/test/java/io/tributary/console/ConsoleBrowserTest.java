@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -47,6 +48,8 @@ class ConsoleBrowserTest {
   static final Duration PAGE_WAIT = Duration.ofSeconds(90);
 
   @TempDir static Path dir;
+  /** Chromium starts while the platform does (each takes tens of seconds on a busy machine). */
+  static CompletableFuture<WebDriver> starting;
   static Platform platform;
   static Console console;
   static WebDriver browser;
@@ -57,20 +60,25 @@ class ConsoleBrowserTest {
     assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "needs Debian's chromium and chromium-driver (.ci/run installs them)");
     screenshots = Files.createDirectories(Path.of(System.getProperty("console.screenshots", "target/screenshots")));
+    starting = CompletableFuture.supplyAsync(ConsoleBrowserTest::startBrowser);
     platform = Platform.start(dir);
     console = Console.start(platform.consoleConfig());
+    browser = starting.join();
+  }
+
+  static WebDriver startBrowser() {
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
         .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--window-size=" + WIDTH + "," + HEIGHT);
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
+    return new ChromeDriver(service, options);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (browser != null) {
-      browser.quit();
+    if (starting != null) {
+      starting.thenAccept(WebDriver::quit).exceptionally(e -> null).join();
     }
     if (console != null) {
       console.close();
