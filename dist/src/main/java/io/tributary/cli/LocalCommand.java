@@ -71,6 +71,12 @@ final class LocalCommand implements Runnable {
     @Option(names = "--zookeeper-port", defaultValue = "2181", description = "ZooKeeper port (default: ${DEFAULT-VALUE}).")
     int zookeeperPort;
 
+    @Option(names = "--console-port", defaultValue = "8080", description = "Web console port (default: ${DEFAULT-VALUE}).")
+    int consolePort;
+
+    @Option(names = "--no-console", description = "Start no web console.")
+    boolean noConsole;
+
     @Option(names = "--base-port", defaultValue = "9092",
         description = "Port of broker 0; broker i listens on base-port + i (default: ${DEFAULT-VALUE}).")
     int basePort;
@@ -175,6 +181,9 @@ final class LocalCommand implements Runnable {
       nodes.stream().filter(n -> n.kind() == Kind.REGISTRY).findFirst()
           .ifPresent(n -> out.println("schema registry: http://" + n.address()));
       out.println("zookeeper: " + nodes.get(0).address());
+      if (!noConsole) {
+        out.println(LocalConsole.start(cluster, nodes, consolePort));
+      }
       out.println("stop it with: ./tributary local stop" + (dirOption.dir != null ? " --dir " + cluster.dir : ""));
       out.flush();
       return 0;
@@ -218,6 +227,7 @@ final class LocalCommand implements Runnable {
         out.flush();
         return 0;
       }
+      LocalConsole.stop(cluster, timeoutS * 1000L).ifPresent(out::println); // a client of the others: first
       for (String line : cluster.stop(nodes, timeoutS * 1000L)) {
         out.println(line);
       }
@@ -267,6 +277,8 @@ final class LocalCommand implements Runnable {
         t.row(n.name(), pid, n.address(), state);
       }
       t.print(out, "  ");
+      LocalConsole.live(cluster).ifPresent(h -> out.println("console: running, pid " + h.pid() + ", log "
+          + LocalConsole.logFile(cluster)));
       if (liveBrokers.isEmpty()) {
         out.println("no broker is running: start the cluster with ./tributary local start");
         out.flush();

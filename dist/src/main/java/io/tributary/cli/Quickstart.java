@@ -6,6 +6,7 @@ import io.tributary.connect.PipelineLoader;
 import io.tributary.connect.runtime.PipelineMetrics;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.runtime.PipelineTasks;
+import io.tributary.console.ConsoleConfig;
 import io.tributary.log.broker.Broker;
 import io.tributary.log.broker.BrokerConfig;
 import io.tributary.log.embedded.EmbeddedZooKeeper;
@@ -171,6 +172,9 @@ final class Quickstart implements AutoCloseable {
     out.println();
     out.println("still running (Ctrl-C stops everything): brokers " + bootstrap + ", registry " + registryUrl
         + ", ZooKeeper " + zkConnect + "; the connector keeps upserting what is produced to " + TOPIC);
+    out.println(QuickstartConsole.start(resources, new ConsoleConfig(ConsoleConfig.DEFAULT_HOST,
+        ConsoleConfig.DEFAULT_PORT, bootstrap, registryUrl, zkConnect, "default", settings.dir().resolve("catalog"),
+        Map.of())));
     out.flush();
     while (!resources.closed()) {
       Thread.sleep(500);

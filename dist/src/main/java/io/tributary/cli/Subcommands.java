@@ -21,5 +21,6 @@ final class Subcommands {
     cli.addSubcommand(new ProducersCommand());
     cli.addSubcommand(new SparkCommand());
     cli.addSubcommand(new SqlCommand());
+    cli.addSubcommand(new ConsoleCommand());
   }
 }

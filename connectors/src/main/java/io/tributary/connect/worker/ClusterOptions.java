@@ -19,14 +19,14 @@ public final class ClusterOptions {
       description = "take ZooKeeper and the cluster name from a worker config")
   Path config;
 
-  String zookeeperConnect() throws PipelineException {
+  public String zookeeperConnect() throws PipelineException {
     if (zookeeper != null) {
       return zookeeper;
     }
     return config != null ? WorkerConfig.load(config).zookeeperConnect() : WorkerConfig.ZOOKEEPER_CONNECT.defaultValue();
   }
 
-  String clusterName() throws PipelineException {
+  public String clusterName() throws PipelineException {
     if (cluster != null) {
       return cluster;
     }

@@ -1,0 +1,294 @@
+package io.tributary.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Issue 20, done-when 1: Debian's Chromium, headless, driven by Selenium through the console's pages against a
+ * real platform ({@link Platform}: broker, registry, connect worker, Hudi table). Every page is also saved as a
+ * screenshot: into {@code target/screenshots}, or the folder {@code -Dconsole.screenshots=DIR} names (docs/console.md
+ * takes them with {@code -Dconsole.screenshots=../docs/images}).
+ */
+class ConsoleBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** A laptop screen. */
+  static final int WIDTH = 1280;
+  static final int HEIGHT = 900;
+  /** How long a page may take to show what is asserted (the first SQL query starts Spark). */
+  static final Duration PAGE_WAIT = Duration.ofSeconds(90);
+
+  @TempDir static Path dir;
+  /** Chromium starts while the platform does (each takes tens of seconds on a busy machine). */
+  static CompletableFuture<WebDriver> starting;
+  static Platform platform;
+  static Console console;
+  static WebDriver browser;
+  static Path screenshots;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "needs Debian's chromium and chromium-driver (.ci/run installs them)");
+    screenshots = Files.createDirectories(Path.of(System.getProperty("console.screenshots", "target/screenshots")));
+    starting = CompletableFuture.supplyAsync(ConsoleBrowserTest::startBrowser);
+    platform = Platform.start(dir);
+    console = Console.start(platform.consoleConfig());
+    browser = starting.join();
+  }
+
+  static WebDriver startBrowser() {
+    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--window-size=" + WIDTH + "," + HEIGHT);
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+        .usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (starting != null) {
+      starting.thenAccept(WebDriver::quit).exceptionally(e -> null).join();
+    }
+    if (console != null) {
+      console.close();
+    }
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  @Test
+  void overviewShowsTheBrokerAndEveryPart() throws Exception {
+    open("/");
+    assertEquals("1", text(By.id("broker-count")));
+    assertEquals("0", text(By.id("offline")));
+    assertTrue(browser.findElements(By.id("errors")).isEmpty(), "no part is down");
+    screenshot("overview");
+  }
+
+  @Test
+  void aTopicCreatedInTheFormAppearsInTopics() throws Exception {
+    open("/topics");
+    browser.findElement(By.name("name")).sendKeys("console-created");
+    browser.findElement(By.name("partitions")).clear();
+    browser.findElement(By.name("partitions")).sendKeys("3");
+    browser.findElement(By.cssSelector("form[action='/topics'] button")).click();
+    waitFor(By.id("partitions"), "2"); // the new topic's page, partitions 0..2
+    open("/topics");
+    WebElement row = waitFor(By.id("topics"), "console-created");
+    assertTrue(row.getText().contains("console-created 3 1"), row.getText());
+    screenshot("topics");
+  }
+
+  @Test
+  void anAvroRecordProducedThroughTheRegistryIsShownDecodedWithItsHeaders() throws Exception {
+    open("/topics/" + Platform.ORDERS + "?partition=0&from=oldest&limit=5");
+    String table = waitFor(By.id("message-table"), "alice").getText();
+    assertTrue(table.contains("\"customer\": \"alice\""), table);
+    assertTrue(table.contains("avro (schema id"), table);
+    assertTrue(table.contains("source: web-shop"), table);
+    screenshot("topic");
+  }
+
+  @Test
+  void aMessageProducedInTheFormIsThere() throws Exception {
+    open("/topics/" + Platform.ORDERS);
+    new Select(browser.findElement(By.name("format"))).selectByValue("avro");
+    browser.findElement(By.name("partition")).sendKeys("1");
+    browser.findElement(By.name("key")).sendKeys("order-form");
+    browser.findElement(By.name("value")).sendKeys(
+        "{\"id\": \"order-form\", \"customer\": \"bob\", \"amount\": 3.5, \"coupon\": {\"string\": \"WELCOME\"}}");
+    browser.findElement(By.cssSelector("form[action$='/produce'] button")).click();
+    waitFor(By.id("notice"), "produced to partition");
+    String table = waitFor(By.id("message-table"), "WELCOME").getText();
+    assertTrue(table.contains("\"customer\": \"bob\""), table);
+  }
+
+  @Test
+  void aGroupsLagIsShownAndAResetIsPreviewedThenApplied() throws Exception {
+    open("/groups");
+    waitFor(By.id("groups"), Platform.GROUP);
+    screenshot("groups");
+    open("/groups/" + Platform.GROUP);
+    long lag = Platform.ORDERS_COUNT - Platform.ORDERS_CONSUMED;
+    // partition 0 holds the orders (the produce-form test writes to partition 1): committed, end, lag
+    waitFor(By.id("lag"), Platform.ORDERS + " 0 " + Platform.ORDERS_CONSUMED + " " + Platform.ORDERS_COUNT + " " + lag);
+    new Select(browser.findElement(By.name("strategy"))).selectByValue("to-earliest");
+    browser.findElement(By.cssSelector("button[value='preview']")).click();
+    String preview = waitFor(By.id("reset-preview"), Platform.ORDERS).getText();
+    assertTrue(preview.contains(Platform.ORDERS + " 0 " + Platform.ORDERS_CONSUMED + " 0"), preview);
+    screenshot("group");
+    browser.findElement(By.id("apply-reset")).click();
+    waitFor(By.id("notice"), "(to-earliest)");
+    try (Admin admin = platform.cluster.admin()) {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(Platform.GROUP)
+          .partitionsToOffsetAndMetadata().get();
+      assertEquals(0, committed.get(new TopicPartition(Platform.ORDERS, 0)).offset());
+    }
+    waitFor(By.id("lag"), Platform.ORDERS + " 0 0 " + Platform.ORDERS_COUNT + " " + Platform.ORDERS_COUNT);
+  }
+
+  @Test
+  void theDiffOfTwoSchemaVersionsShowsTheAddedField() throws Exception {
+    open("/schemas");
+    waitFor(By.id("subjects"), Platform.ORDERS + "-value");
+    screenshot("schemas");
+    open("/schemas/" + Platform.ORDERS + "-value?from=1&to=2");
+    String diff = waitFor(By.id("schema-diff"), "coupon").getText();
+    assertTrue(diff.lines().anyMatch(l -> l.startsWith("+") && l.contains("\"coupon\"")), diff);
+    assertTrue(diff.lines().noneMatch(l -> l.startsWith("-")), "only a field added: " + diff);
+    scrollTo(By.id("diff"));
+    screenshot("schema");
+    browser.findElement(By.name("schema")).sendKeys(Platform.ORDER_V1.toString().replace("\"double\"", "\"string\""));
+    browser.findElement(By.cssSelector("form[action*='/check'] button")).click();
+    waitFor(By.id("check-result"), "Not compatible");
+  }
+
+  @Test
+  void aPipelinesDeadLettersAreListedWithTheirReasonsAndOneIsReplayed() throws Exception {
+    open("/pipelines");
+    String row = waitFor(By.id("pipelines"), Platform.PIPELINE).getText();
+    assertTrue(row.contains("RUNNING"), row);
+    screenshot("pipelines");
+    open("/pipelines/" + Platform.PIPELINE);
+    List<WebElement> letters = waitForAll(By.cssSelector("#dead-letter-table tr.dead-letter"),
+        Platform.BAD_EVENTS.size());
+    for (WebElement l : letters) {
+      assertEquals("not-avro", l.findElement(By.className("reason")).getText(), l.getText());
+    }
+    String table = browser.findElement(By.id("dead-letter-table")).getText();
+    for (int i = 0; i < Platform.BAD_EVENTS.size(); i++) {
+      assertTrue(table.contains("bad-" + (i * 10 + 5)), table); // the keys of the bad records, as produced
+    }
+    assertTrue(browser.findElement(By.id("commit-table")).getText().contains("COMPLETED"));
+    screenshot("pipeline");
+
+    long before = endOffset(Platform.EVENTS);
+    letters.get(0).findElement(By.cssSelector("input[type=checkbox]")).click();
+    browser.findElement(By.id("replay")).click();
+    waitFor(By.id("notice"), "replayed 1 dead letters into " + Platform.EVENTS);
+    assertEquals(before + 1, endOffset(Platform.EVENTS));
+  }
+
+  @Test
+  void aHudiTablesCommitsAreShown() throws Exception {
+    open("/lake");
+    waitFor(By.id("tables"), Platform.TABLE);
+    open("/lake/tables/" + Platform.TABLE);
+    String timeline = waitFor(By.id("timeline"), "COMPLETED").getText();
+    assertTrue(timeline.lines().anyMatch(l -> l.matches("\\d{17} commit COMPLETED \\d{17} " + Platform.GOOD_EVENTS)),
+        timeline);
+    assertTrue(browser.findElement(By.id("fields")).getText().contains("region"));
+    screenshot("table");
+  }
+
+  /**
+   * The SQL box starts Spark in the console's JVM: over a minute on a busy 2-core machine, so it runs with
+   * {@code -Pconsole-sql} (mvn -pl console -am test -Pconsole-sql -Dtest=ConsoleBrowserTest).
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "console.sql", matches = "true")
+  void aSqlResultIsShown() throws Exception {
+    open("/lake");
+    WebElement query = browser.findElement(By.id("sql-query"));
+    query.clear();
+    query.sendKeys("SELECT region, count(*) AS n FROM " + Platform.TABLE + " GROUP BY region ORDER BY region");
+    browser.findElement(By.id("run-sql")).click();
+    String result = waitFor(By.id("sql-result"), "eu").getText();
+    assertTrue(result.contains("eu " + Platform.GOOD_EVENTS / 2), result);
+    assertTrue(result.contains("us " + Platform.GOOD_EVENTS / 2), result);
+    screenshot("lake");
+    open("/lake/tables/" + Platform.TABLE);
+    browser.findElement(By.cssSelector("#row-count button")).click();
+    waitFor(By.id("row-count"), Integer.toString(Platform.GOOD_EVENTS));
+    open("/lake?query=SELEC+nonsense");
+    waitFor(By.id("sql-error"), "SELEC");
+  }
+
+  @Test
+  void thePartsThatAreDownAreNamedAndTheRestStillShows() throws Exception {
+    ConsoleConfig c = platform.consoleConfig();
+    ConsoleConfig broken = new ConsoleConfig(c.host(), 0, c.bootstrapServers(), "http://127.0.0.1:1",
+        "127.0.0.1:1", c.connectCluster(), c.catalogDir(), Map.of());
+    try (Console down = Console.start(broken)) {
+      browser.get(down.url() + "/");
+      String errors = waitFor(By.id("errors"), "schema registry").getText();
+      assertTrue(errors.contains("the schema registry at http://127.0.0.1:1 did not answer"), errors);
+      assertTrue(errors.contains("ZooKeeper at 127.0.0.1:1 did not answer"), errors);
+      assertEquals("1", text(By.id("broker-count")), "the cluster part still shows");
+      browser.get(down.url() + "/schemas");
+      waitFor(By.id("errors"), "the schema registry at http://127.0.0.1:1 did not answer");
+    }
+  }
+
+  @Test
+  void securityPageSaysThatSecurityIsOff() throws Exception {
+    open("/security");
+    waitFor(By.id("acl-status"), "security is off");
+    screenshot("security");
+  }
+
+  private static void open(String path) {
+    browser.get(console.url() + path);
+  }
+
+  private static void scrollTo(By by) {
+    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", browser.findElement(by));
+  }
+
+  private static String text(By by) {
+    return browser.findElement(by).getText();
+  }
+
+  private static WebElement waitFor(By by, String text) {
+    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    return browser.findElement(by);
+  }
+
+  private static List<WebElement> waitForAll(By by, int count) {
+    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.numberOfElementsToBe(by, count));
+    return browser.findElements(by);
+  }
+
+  private static long endOffset(String topic) throws Exception {
+    try (Admin admin = platform.cluster.admin()) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+    }
+  }
+
+  private static void screenshot(String page) throws Exception {
+    Files.write(screenshots.resolve(page + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+}
