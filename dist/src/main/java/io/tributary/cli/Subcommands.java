@@ -20,5 +20,8 @@ final class Subcommands {
     cli.addSubcommand(new GroupCommand());
     cli.addSubcommand(new SparkCommand());
     cli.addSubcommand(new SqlCommand());
+    cli.addSubcommand(new SchemaCommand());
+    cli.addSubcommand(new ClusterCommand());
+    cli.addSubcommand(new CompletionCommand());
   }
 }

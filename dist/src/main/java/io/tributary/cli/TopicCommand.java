@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -88,11 +89,13 @@ final class TopicCommand implements Runnable {
     @Option(names = {"-i", "--internal"}, description = "Include internal topics (__consumer_offsets, ...).")
     boolean internal;
 
+    @Mixin OutputFormat output = new OutputFormat();
+
     @Override
     int run(Admin admin) {
       Collection<String> names = get(admin.listTopics(new ListTopicsOptions().listInternal(internal)).names(),
           "list topics");
-      if (names.isEmpty()) {
+      if (names.isEmpty() && !output.json()) {
         out().println("no topics (create one with: ./tributary topic create NAME -p 3)");
         return 0;
       }
@@ -101,7 +104,7 @@ final class TopicCommand implements Runnable {
       Table t = new Table("NAME", "PARTITIONS", "REPLICAS");
       topics.values().forEach(d -> t.row(d.name(), d.partitions().size(),
           d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size()));
-      t.print(out(), "");
+      output.print(t, out());
       return 0;
     }
   }
