@@ -96,7 +96,7 @@ final class ConsumeCommand implements Callable<Integer> {
     if (timeoutMs != null && timeoutMs < 0) {
       throw new CliException("--timeout-ms must not be negative, got " + timeoutMs, 2);
     }
-    ConsumeStart start = ConsumeStart.of(fromBeginning, offset, fromTimestamp);
+    LogPosition start = ConsumeStart.of(fromBeginning, offset, fromTimestamp);
     if (group != null && (!partitions.isEmpty() || offset != null || fromTimestamp != null)) {
       throw new CliException("--partition, --offset and --from-timestamp read without a group: a group's members"
           + " start at its committed offsets (move them with ./tributary group reset-offsets)", 2);
@@ -156,7 +156,7 @@ final class ConsumeCommand implements Callable<Integer> {
             tps.removeIf(tp -> !partitions.contains(tp.partition()));
           }
           consumer.assign(tps);
-          start.seek(consumer, tps, Duration.ofMillis(cluster.requestTimeoutMs));
+          ConsumeStart.seek(start, consumer, tps, Duration.ofMillis(cluster.requestTimeoutMs));
         } else {
           consumer.subscribe(List.of(topic));
         }

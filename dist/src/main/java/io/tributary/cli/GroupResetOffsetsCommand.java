@@ -57,20 +57,20 @@ final class GroupResetOffsetsCommand extends AdminCommand {
         description = "The first record at or after this time (zone offset optional, default local time).")
     String datetime;
 
-    OffsetResetTarget target() {
+    LogPosition target() {
       if (earliest) {
-        return new OffsetResetTarget.Earliest();
+        return new LogPosition.Earliest();
       }
       if (latest) {
-        return new OffsetResetTarget.Latest();
+        return new LogPosition.Latest();
       }
       if (offset != null) {
         if (offset < 0) {
           throw new CliException("--to-offset must not be negative, got " + offset, 2);
         }
-        return new OffsetResetTarget.ToOffset(offset);
+        return new LogPosition.AtOffset(offset);
       }
-      return new OffsetResetTarget.ToDatetime(OffsetResetTarget.parseDatetime(datetime, ZoneId.systemDefault()));
+      return new LogPosition.AtTime(LogPosition.parseDatetime(datetime, ZoneId.systemDefault()));
     }
   }
 
@@ -95,7 +95,7 @@ final class GroupResetOffsetsCommand extends AdminCommand {
 
   @Override
   int run(Admin admin) {
-    OffsetResetTarget to = target.target();
+    LogPosition to = target.target();
     ConsumerGroupDescription d = get(admin.describeConsumerGroups(List.of(group)).all(), "describe group " + group)
         .get(group);
     if (d.state() != ConsumerGroupState.EMPTY && d.state() != ConsumerGroupState.DEAD) {
@@ -108,7 +108,7 @@ final class GroupResetOffsetsCommand extends AdminCommand {
 
     Map<TopicPartition, Long> start = offsets(admin, partitions, OffsetSpec.earliest(), "earliest");
     Map<TopicPartition, Long> end = offsets(admin, partitions, OffsetSpec.latest(), "latest");
-    Map<TopicPartition, Long> forTime = to instanceof OffsetResetTarget.ToDatetime t
+    Map<TopicPartition, Long> forTime = to instanceof LogPosition.AtTime t
         ? offsets(admin, partitions, OffsetSpec.forTimestamp(t.epochMs()), "by timestamp") : Map.of();
 
     Map<TopicPartition, OffsetAndMetadata> next = new LinkedHashMap<>();

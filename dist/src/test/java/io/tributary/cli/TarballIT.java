@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.log.embedded.EmbeddedCluster;
+import io.tributary.registry.RegistryConfig;
+import io.tributary.registry.RegistryServer;
+import io.tributary.registry.serde.KafkaAvroSerializer;
+import io.tributary.registry.serde.SerdeConfig;
 import io.tributary.testkit.BrokerProcess;
 import io.tributary.testkit.JvmProcessBuilder;
 import java.io.IOException;
@@ -17,39 +22,54 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.GenericRecordBuilder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Done-when 3 of issue 17: the packaged tarball, unpacked into an empty directory, runs with Maven absent from
- * the PATH and an empty HOME (so no ~/.m2): {@code bin/tributary local start} starts ZooKeeper, the brokers and
- * the schema registry, a generator pipeline writes Avro records through the registry, and {@code consume}
- * reads them back decoded. Runs after {@code package} (failsafe). Plain {@code verify} starts one broker; the
- * profile {@code dist-full} ({@code -Pdist-full}) starts three, with the topic replicated on all of them.
+ * the PATH and an empty HOME (so no ~/.m2). Runs after {@code package} (failsafe).
+ *
+ * <p>Plain {@code verify} runs the short form: the layout, and {@code bin/tributary consume} decoding Avro records
+ * through the registry (one launch: the launcher, lib/ in classpath.txt's order, Kafka's and Avro's jars) against
+ * a cluster and registry in this JVM. {@code -Pdist-full} adds the full form: {@code bin/tributary local start}
+ * starts ZooKeeper, three brokers and the registry as child JVMs from lib/, a generator pipeline writes Avro
+ * records through the registry, and {@code consume} reads them back decoded (several minutes on a busy machine:
+ * every launch is a JVM over 200 jars).
  */
-@Timeout(value = 600, unit = TimeUnit.SECONDS)
+@Timeout(value = 1800, unit = TimeUnit.SECONDS)
 class TarballIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final int RECORDS = 500;
-  static final int BROKERS = Integer.getInteger("tributary.tarball.brokers", 1);
+  static final int FULL_FORM_BROKERS = 3;
 
   @TempDir Path tmp;
   Path home;
   Map<String, String> env;
 
+  boolean clusterStarted;
+
   @AfterEach
   void stopCluster() throws Exception {
-    if (home != null && Files.exists(home.resolve("bin/tributary"))) {
-      run(120, "local", "stop");
+    if (clusterStarted) {
+      run(300, "local", "stop");
     }
   }
 
-  @Test
-  void runsFromTheUnpackedTarballWithOnlyAJdk() throws Exception {
+  /** Unpacks the tarball into an empty directory; the environment has only bash and java on the PATH, an empty HOME. */
+  private void unpack() throws Exception {
     String tarball = System.getProperty("tributary.tarball");
     assertTrue(tarball != null && Files.isRegularFile(Path.of(tarball)),
         "the tarball is built by `package` before this test: " + tarball);
@@ -63,12 +83,15 @@ class TarballIT {
     }
     for (String file : List.of("bin/tributary", "conf/jvm.options", "conf/server.properties",
         "conf/registry.properties", "conf/worker.properties", "LICENSE", "NOTICE", "licenses/THIRD-PARTY.txt",
-        "lib/classpath.txt")) {
+        "lib/classpath.txt", "examples/pipelines/generator-to-topic.yaml")) {
       assertTrue(Files.isRegularFile(home.resolve(file)), file);
     }
     assertTrue(Files.isExecutable(home.resolve("bin/tributary")));
+    // Every jar classpath.txt names is in lib/ (the launcher builds its classpath from it).
+    for (String entry : Files.readString(home.resolve("lib/classpath.txt")).strip().split(":")) {
+      assertTrue(Files.isRegularFile(home.resolve(entry)), entry);
+    }
 
-    // Only bash and java on the PATH, an empty HOME: no Maven, no ~/.m2.
     Path bin = Files.createDirectories(tmp.resolve("path"));
     Files.createSymbolicLink(bin.resolve("bash"), Path.of("/bin/bash"));
     Files.createSymbolicLink(bin.resolve("java"), JvmProcessBuilder.javaBinary());
@@ -76,18 +99,49 @@ class TarballIT {
     env = Map.of("PATH", bin.toString(), "HOME", emptyHome.toString(), "LANG", "C.UTF-8");
     Result noMaven = exec(30, List.of("/bin/bash", "-c", "command -v mvn"));
     assertEquals(1, noMaven.code(), "mvn must not be on the PATH: " + noMaven);
+  }
 
-    Result version = run(60, "--version");
-    assertEquals(0, version.code(), version.toString());
-    assertTrue(version.out().startsWith("tributary "), version.toString());
+  @Test
+  void theLauncherRunsTheCommandLineFromLib() throws Exception {
+    unpack();
+    try (EmbeddedCluster cluster = EmbeddedCluster.start(1, tmp.resolve("cluster"));
+        RegistryServer registry = new RegistryServer(new RegistryConfig(Map.of(
+            RegistryConfig.LISTENERS, "http://127.0.0.1:0", RegistryConfig.BOOTSTRAP, cluster.bootstrapServers(),
+            RegistryConfig.TOPIC_RF, "1"))).start()) {
+      cluster.createTopic("payments", 1, 1, Map.of());
+      Schema schema = SchemaBuilder.record("Payment").fields().requiredString("id").requiredLong("amount").endRecord();
+      Properties p = cluster.producerProps();
+      p.put(SerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
+      try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p, new StringSerializer(),
+          new KafkaAvroSerializer())) {
+        for (int i = 0; i < 3; i++) {
+          GenericRecord payment = new GenericRecordBuilder(schema).set("id", "p" + i).set("amount", 10L * i).build();
+          producer.send(new ProducerRecord<>("payments", "p" + i, payment)).get();
+        }
+      }
+      Result consume = run(300, "consume", "payments", "--from-beginning", "-n", "3", "--format", "json",
+          "-b", cluster.bootstrapServers(), "--registry", registry.url());
+      assertEquals(0, consume.code(), consume.toString());
+      List<String> lines = consume.out().lines().toList();
+      assertEquals(3, lines.size(), consume.toString());
+      JsonNode last = JSON.readTree(lines.get(2));
+      assertEquals("p2", last.get("value").get("id").asText(), last.toString());
+      assertEquals(20, last.get("value").get("amount").asLong(), last.toString());
+    }
+  }
 
+  @Test
+  @EnabledIfSystemProperty(named = "tributary.tarball.full", matches = "true")
+  void aLocalClusterWithTheRegistryRunsAPipelineFromTheUnpackedTarball() throws Exception {
+    unpack();
     int zookeeperPort = BrokerProcess.freePort();
-    int basePort = freeRun(BROKERS);
+    int basePort = freeRun(FULL_FORM_BROKERS);
     int registryPort = BrokerProcess.freePort();
-    Result start = run(300, "local", "start", "--brokers", Integer.toString(BROKERS),
+    Result start = run(600, "local", "start", "--brokers", Integer.toString(FULL_FORM_BROKERS),
         "--zookeeper-port", Integer.toString(zookeeperPort), "--base-port", Integer.toString(basePort),
-        "--registry-port", Integer.toString(registryPort), "--timeout-s", "120");
+        "--registry-port", Integer.toString(registryPort), "--timeout-s", "180");
     assertEquals(0, start.code(), start.toString());
+    clusterStarted = true;
     String bootstrap = "127.0.0.1:" + basePort;
     String registry = "http://127.0.0.1:" + registryPort;
 
@@ -95,7 +149,7 @@ class TarballIT {
     Path clusterDir = home.resolve(".local/cluster");
     try (Stream<Path> pids = Files.list(clusterDir)) {
       List<Path> pidFiles = pids.filter(p -> p.toString().endsWith(".pid")).toList();
-      assertEquals(BROKERS + 2, pidFiles.size(), pidFiles.toString());
+      assertEquals(FULL_FORM_BROKERS + 2, pidFiles.size(), pidFiles.toString());
       for (Path pidFile : pidFiles) {
         String cmdline = Files.readString(Path.of("/proc", Files.readString(pidFile).trim(), "cmdline"),
             StandardCharsets.ISO_8859_1);
@@ -104,7 +158,8 @@ class TarballIT {
       }
     }
 
-    Result create = run(120, "topic", "create", "orders", "-p", "3", "-r", Integer.toString(BROKERS), "-b", bootstrap);
+    Result create = run(300, "topic", "create", "orders", "-p", "3", "-r", Integer.toString(FULL_FORM_BROKERS),
+        "-b", bootstrap);
     assertEquals(0, create.code(), create.toString());
     Path pipeline = tmp.resolve("orders-generator.yaml");
     Files.writeString(pipeline, String.join("\n",
@@ -122,18 +177,18 @@ class TarballIT {
         "schema:",
         "  registry.url: " + registry,
         ""));
-    Result connect = run(300, "connect", "run", pipeline.toString());
+    Result connect = run(600, "connect", "run", pipeline.toString());
     assertEquals(0, connect.code(), connect.toString());
 
-    Result consume = run(120, "consume", "orders", "--from-beginning", "-n", Integer.toString(RECORDS),
-        "--timeout-ms", "30000", "--format", "json", "-b", bootstrap, "--registry", registry);
+    Result consume = run(300, "consume", "orders", "--from-beginning", "-n", Integer.toString(RECORDS),
+        "--timeout-ms", "60000", "--format", "json", "-b", bootstrap, "--registry", registry);
     assertEquals(0, consume.code(), consume.toString());
     List<String> lines = consume.out().lines().toList();
     assertEquals(RECORDS, lines.size(), consume.err());
     JsonNode first = JSON.readTree(lines.get(0));
     assertTrue(first.get("value").isObject(), "Avro values decoded through the registry: " + first);
 
-    Result health = run(60, "cluster", "health", "-b", bootstrap);
+    Result health = run(300, "cluster", "health", "-b", bootstrap);
     assertEquals(0, health.code(), health.toString());
   }
 

@@ -9,15 +9,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The new offset of group reset-offsets for a log [start, end), as kafka-consumer-groups.sh computes it. */
-class OffsetResetTargetTest {
+/**
+ * Positions in a log [start, end): the offset group reset-offsets computes (as kafka-consumer-groups.sh), the
+ * datetimes it reads, and consume's start options.
+ */
+class LogPositionTest {
 
-  private static OffsetResetTarget target(String kind, long arg) {
+  private static LogPosition target(String kind, long arg) {
     return switch (kind) {
-      case "earliest" -> new OffsetResetTarget.Earliest();
-      case "latest" -> new OffsetResetTarget.Latest();
-      case "offset" -> new OffsetResetTarget.ToOffset(arg);
-      case "datetime" -> new OffsetResetTarget.ToDatetime(arg);
+      case "earliest" -> new LogPosition.Earliest();
+      case "latest" -> new LogPosition.Latest();
+      case "offset" -> new LogPosition.AtOffset(arg);
+      case "datetime" -> new LogPosition.AtTime(arg);
       default -> throw new IllegalArgumentException(kind);
     };
   }
@@ -42,7 +45,7 @@ class OffsetResetTargetTest {
 
   @Test
   void aLogStartAfterItsEndIsAnError() {
-    assertThrows(IllegalArgumentException.class, () -> new OffsetResetTarget.Earliest().resolve(5, 4, null));
+    assertThrows(IllegalArgumentException.class, () -> new LogPosition.Earliest().resolve(5, 4, null));
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -55,13 +58,13 @@ class OffsetResetTargetTest {
       "2026-01-31T08:00:00.000,         1769846400000",
   })
   void parseDatetime(String text, long epochMs) {
-    assertEquals(epochMs, OffsetResetTarget.parseDatetime(text, ZoneOffset.UTC));
+    assertEquals(epochMs, LogPosition.parseDatetime(text, ZoneOffset.UTC));
   }
 
   @Test
   void anUnreadableDatetimeIsAUsageError() {
     CliException e = assertThrows(CliException.class,
-        () -> OffsetResetTarget.parseDatetime("yesterday", ZoneId.of("UTC")));
+        () -> LogPosition.parseDatetime("yesterday", ZoneId.of("UTC")));
     assertEquals(2, e.exitCode());
   }
 
@@ -74,7 +77,7 @@ class OffsetResetTargetTest {
       "false, latest,    null,                  Latest[]",
       "false, end,       null,                  Latest[]",
       "false, 42,        null,                  AtOffset[offset=42]",
-      "false, null,      1769846400000,         AtTimestamp[epochMs=1769846400000]",
+      "false, null,      1769846400000,         AtTime[epochMs=1769846400000]",
   })
   void consumeStart(boolean fromBeginning, String offset, String fromTimestamp, String expected) {
     assertEquals(expected, ConsumeStart.of(fromBeginning, offset, fromTimestamp).toString());

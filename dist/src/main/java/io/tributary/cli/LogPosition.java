@@ -6,26 +6,27 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 
 /**
- * Where {@code group reset-offsets} moves a partition's committed offset, with the rules of Kafka's
- * kafka-consumer-groups.sh: an offset outside the log is clamped to its start or end; a datetime with no
- * record at or after it resolves to the end of the log.
+ * A position in every partition of a log: where {@code group reset-offsets} moves a group's committed offsets
+ * and where {@code consume} starts reading ({@link ConsumeStart}).
  */
-sealed interface OffsetResetTarget {
-  record Earliest() implements OffsetResetTarget {}
+sealed interface LogPosition {
+  record Earliest() implements LogPosition {}
 
-  record Latest() implements OffsetResetTarget {}
+  record Latest() implements LogPosition {}
 
-  record ToOffset(long offset) implements OffsetResetTarget {}
+  record AtOffset(long offset) implements LogPosition {}
 
   /** The first record whose timestamp is at or after {@code epochMs}. */
-  record ToDatetime(long epochMs) implements OffsetResetTarget {}
+  record AtTime(long epochMs) implements LogPosition {}
 
   /**
-   * The new offset of one partition.
+   * The offset of this position in one partition, with the rules of Kafka's kafka-consumer-groups.sh
+   * {@code --reset-offsets}: an offset outside the log is clamped to its start or end; a time with no record at
+   * or after it resolves to the end of the log.
    *
    * @param logStart the partition's earliest offset
    * @param logEnd the partition's log end offset
-   * @param offsetForTime for {@link ToDatetime}: the broker's answer to ListOffsets by timestamp, or null when no
+   * @param offsetForTime for {@link AtTime}: the broker's answer to ListOffsets by timestamp, or null when no
    *     record is that recent
    */
   default long resolve(long logStart, long logEnd, Long offsetForTime) {
@@ -38,14 +39,14 @@ sealed interface OffsetResetTarget {
     if (this instanceof Latest) {
       return logEnd;
     }
-    if (this instanceof ToOffset o) {
+    if (this instanceof AtOffset o) {
       return Math.max(logStart, Math.min(logEnd, o.offset()));
     }
     return offsetForTime == null ? logEnd : Math.max(logStart, Math.min(logEnd, offsetForTime));
   }
 
   /**
-   * Kafka's {@code --to-datetime} format, {@code YYYY-MM-DDTHH:mm:SS.sss}, seconds and milliseconds optional,
+   * Kafka's {@code --to-datetime} format (also {@code consume --from-timestamp}), {@code YYYY-MM-DDTHH:mm:SS.sss}, seconds and milliseconds optional,
    * with an optional zone offset ({@code Z}, {@code +01:00}); without one, the local time zone.
    */
   static long parseDatetime(String text, ZoneId localZone) {
