@@ -10,7 +10,7 @@ import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
 import io.tributary.registry.serde.KafkaAvroSerializer;
-import io.tributary.registry.serde.SerdeConfig;
+import io.tributary.registry.serde.RegistryClient;
 import io.tributary.testkit.BrokerProcess;
 import io.tributary.testkit.JvmProcessBuilder;
 import java.io.IOException;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
@@ -110,10 +109,8 @@ class TarballIT {
             RegistryConfig.TOPIC_RF, "1"))).start()) {
       cluster.createTopic("payments", 1, 1, Map.of());
       Schema schema = SchemaBuilder.record("Payment").fields().requiredString("id").requiredLong("amount").endRecord();
-      Properties p = cluster.producerProps();
-      p.put(SerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
-      try (KafkaProducer<String, Object> producer = new KafkaProducer<>(p, new StringSerializer(),
-          new KafkaAvroSerializer())) {
+      try (KafkaProducer<String, Object> producer = new KafkaProducer<>(cluster.producerProps(),
+          new StringSerializer(), new KafkaAvroSerializer(new RegistryClient(registry.url())))) {
         for (int i = 0; i < 3; i++) {
           GenericRecord payment = new GenericRecordBuilder(schema).set("id", "p" + i).set("amount", 10L * i).build();
           producer.send(new ProducerRecord<>("payments", "p" + i, payment)).get();
