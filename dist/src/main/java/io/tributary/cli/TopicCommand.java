@@ -1,6 +1,8 @@
 package io.tributary.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -118,10 +120,13 @@ final class TopicCommand implements Runnable {
     @Option(names = {"-a", "--all-configs"}, description = "Print every configuration, not only those set on the topic.")
     boolean allConfigs;
 
+    @Mixin OutputFormat output = new OutputFormat();
+
     @Override
     int run(Admin admin) {
       TopicDescription d = get(admin.describeTopics(List.of(name)).allTopicNames(), "describe topic " + name).get(name);
-      PrintWriter out = out();
+      // JSON: one object at the end instead of the text lines.
+      PrintWriter out = output.json() ? new PrintWriter(Writer.nullWriter()) : out();
       out.println("NAME        " + d.name());
       out.println("TOPIC ID    " + d.topicId());
       out.println("INTERNAL    " + d.isInternal());
@@ -134,15 +139,16 @@ final class TopicCommand implements Runnable {
       }
       t.print(out, "");
       out.println();
+      Table c = new Table("CONFIG", "VALUE", "SOURCE");
       ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, name);
       Map<ConfigResource, Config> configs;
       try {
         configs = get(admin.describeConfigs(List.of(res)).all(), "describe the configuration of topic " + name);
       } catch (CliException e) {
         out.println("CONFIGS     unavailable: " + e.getMessage());
+        printJson(d, t, c);
         return 0;
       }
-      Table c = new Table("CONFIG", "VALUE", "SOURCE");
       List<ConfigEntry> entries = new ArrayList<>(configs.get(res).entries());
       entries.sort(Comparator.comparing(ConfigEntry::name));
       for (ConfigEntry e : entries) {
@@ -155,7 +161,21 @@ final class TopicCommand implements Runnable {
       } else {
         c.print(out, "");
       }
+      printJson(d, t, c);
       return 0;
+    }
+
+    private void printJson(TopicDescription d, Table partitions, Table configs) {
+      if (!output.json()) {
+        return;
+      }
+      ObjectNode o = Table.JSON.createObjectNode();
+      o.put("name", d.name());
+      o.put("topic_id", d.topicId().toString());
+      o.put("internal", d.isInternal());
+      o.set("partitions", partitions.toJson());
+      o.set("configs", configs.toJson());
+      OutputFormat.print(o, out());
     }
 
     private static String source(ConfigEntry.ConfigSource s) {

@@ -350,6 +350,11 @@ class OperatorCommandsTest {
 
     JsonNode topics = JSON.readTree(ok(kafka("topic", "list", "--format", "json")).out());
     assertTrue(topics.findValuesAsText("name").contains("clicks"), topics.toString());
+    JsonNode clicks = JSON.readTree(ok(kafka("topic", "describe", "clicks", "--format", "json")).out());
+    assertEquals("clicks", clicks.get("name").asText());
+    assertEquals(2, clicks.get("partitions").size(), clicks.toString());
+    assertEquals(0, clicks.get("partitions").get(1).get("leader").asInt(), clicks.toString());
+    assertEquals("[0]", clicks.get("partitions").get(1).get("isr").asText(), clicks.toString());
   }
 
   @Test
