@@ -24,7 +24,7 @@ abstract class AdminCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Admin admin = Kafka.connectedAdmin(cluster.bootstrap, cluster.requestTimeoutMs)) {
+    try (Admin admin = cluster.connectedAdmin()) {
       int code = run(admin);
       out().flush();
       return code;

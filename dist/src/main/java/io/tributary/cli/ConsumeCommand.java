@@ -22,7 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,10 +36,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Consume records and print them.",
-      "Without --group, every partition is read directly (assign + seek);",
+      "Without --group, every partition (or those of --partition) is read directly (assign + seek);",
       "with --group, the classic group protocol is used and offsets are committed.",
+      "Keys and values in the schema registry's wire format (Avro) are printed as JSON, decoded with the",
+      "writer's schema from --registry; other bytes as UTF-8 text.",
       "Format placeholders: %%t topic, %%p partition, %%o offset, %%k key, %%v value, %%T timestamp (ms),",
-      "%%h headers, %%%% a percent sign, \\n newline, \\t tab."
+      "%%h headers, %%%% a percent sign, \\n newline, \\t tab. --format json prints one JSON object a record."
     })
 final class ConsumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -55,14 +57,36 @@ final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--from-beginning", description = "Start at the earliest offset (default: only new records).")
   boolean fromBeginning;
 
+  @Option(names = {"-p", "--partition"}, paramLabel = "P", split = ",",
+      description = "Read only these partitions (repeatable or comma-separated; not with --group).")
+  List<Integer> partitions = new ArrayList<>();
+
+  @Option(names = {"-o", "--offset"}, paramLabel = "earliest|latest|N",
+      description = "Start of every partition read: earliest, latest or an offset (not with --group).")
+  String offset;
+
+  @Option(names = "--from-timestamp", paramLabel = "MS|DATETIME",
+      description = "Start at the first record at or after this time: epoch milliseconds or"
+          + " YYYY-MM-DDTHH:mm:SS[.sss][Z|+HH:MM] (not with --group).")
+  String fromTimestamp;
+
+  @Option(names = "--raw", description = "Print keys and values as UTF-8 text, even in the registry's wire format.")
+  boolean raw;
+
+  @Mixin RegistryOption registry = new RegistryOption();
+
   @Option(names = {"-n", "--max-messages"}, description = "Stop after this many records.")
   Long maxMessages;
 
   @Option(names = "--timeout-ms", description = "Stop when no record arrived for this long (default: run until Ctrl-C).")
   Long timeoutMs;
 
-  @Option(names = {"-f", "--format"}, defaultValue = "%v", description = "Output format (default: '%%v').")
+  @Option(names = {"-f", "--format"}, defaultValue = "%v",
+      description = "Output format: a template (default: '%%v') or json.")
   String format;
+
+  /** --format json: one object a record instead of the template. */
+  static final String JSON_FORMAT = "json";
 
   @Override
   public Integer call() throws Exception {
@@ -72,9 +96,15 @@ final class ConsumeCommand implements Callable<Integer> {
     if (timeoutMs != null && timeoutMs < 0) {
       throw new CliException("--timeout-ms must not be negative, got " + timeoutMs, 2);
     }
+    LogPosition start = ConsumeStart.of(fromBeginning, offset, fromTimestamp);
+    if (group != null && (!partitions.isEmpty() || offset != null || fromTimestamp != null)) {
+      throw new CliException("--partition, --offset and --from-timestamp read without a group: a group's members"
+          + " start at its committed offsets (move them with ./tributary group reset-offsets)", 2);
+    }
+    RecordDecoder decoder = new RecordDecoder(registry, raw);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Properties p = Kafka.common(cluster.bootstrap, cluster.requestTimeoutMs);
+    Properties p = cluster.clientProperties();
     p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(cluster.requestTimeoutMs));
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
     // Reading must not create the topic (brokers auto-create on Metadata by default).
@@ -88,8 +118,8 @@ final class ConsumeCommand implements Callable<Integer> {
     AtomicBoolean stopping = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(1);
     long count = 0;
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       Thread hook = new Thread(() -> {
         stopping.set(true);
         consumer.wakeup();
@@ -114,20 +144,27 @@ final class ConsumeCommand implements Callable<Integer> {
           }
           List<TopicPartition> tps = new ArrayList<>();
           parts.forEach(pi -> tps.add(new TopicPartition(topic, pi.partition())));
-          consumer.assign(tps);
-          if (fromBeginning) {
-            consumer.seekToBeginning(tps);
-          } else {
-            consumer.seekToEnd(tps);
+          if (!partitions.isEmpty()) {
+            for (int asked : partitions) {
+              if (asked < 0 || asked >= parts.size()) {
+                throw new CliException("topic " + topic + " has no partition " + asked + " (it has " + parts.size()
+                    + ")", 2);
+              }
+            }
+            tps.removeIf(tp -> !partitions.contains(tp.partition()));
           }
+          consumer.assign(tps);
+          ConsumeStart.seek(start, consumer, tps, Duration.ofMillis(cluster.requestTimeoutMs));
         } else {
           consumer.subscribe(List.of(topic));
         }
         long lastRecordNanos = System.nanoTime();
         while (!stopping.get()) {
           var records = consumer.poll(Duration.ofMillis(200));
-          for (ConsumerRecord<String, String> r : records) {
-            out.println(format(format, r));
+          for (ConsumerRecord<byte[], byte[]> r : records) {
+            RecordDecoder.Decoded key = decoder.decode(r.topic(), r.key());
+            RecordDecoder.Decoded value = decoder.decode(r.topic(), r.value());
+            out.println(JSON_FORMAT.equals(format) ? RecordJson.of(r, key, value) : format(format, text(r, key, value)));
             printed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
             count++;
             if (maxMessages != null && count >= maxMessages) {
@@ -170,6 +207,14 @@ final class ConsumeCommand implements Callable<Integer> {
     err.println("consumed " + count + " record" + (count == 1 ? "" : "s") + " from topic " + topic);
     err.flush();
     return 0;
+  }
+
+  /** The record with its key and value as the text they are printed as. */
+  private static ConsumerRecord<String, String> text(ConsumerRecord<byte[], byte[]> r, RecordDecoder.Decoded key,
+      RecordDecoder.Decoded value) {
+    return new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
+        r.serializedKeySize(), r.serializedValueSize(), key == null ? null : key.text(),
+        value == null ? null : value.text(), r.headers(), r.leaderEpoch());
   }
 
   static String format(String fmt, ConsumerRecord<String, String> r) {

@@ -4,6 +4,7 @@ import java.net.BindException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Turns exceptions into the one line a user sees. */
@@ -41,6 +42,10 @@ final class Errors {
     String kind = e.getClass().getSimpleName();
     if (msg == null || msg.isBlank()) {
       return kind;
+    }
+    // A client that could not be built says only "Failed to construct kafka consumer": the reason is its cause.
+    if (e instanceof KafkaException && msg.startsWith("Failed to ") && e.getCause() != null) {
+      return msg + ": " + message(e.getCause());
     }
     // Kafka's exception messages are written for users already; keep the kind only for unexpected ones.
     return e.getClass().getName().startsWith("org.apache.kafka.") ? msg : kind + ": " + msg;

@@ -1,6 +1,8 @@
 package io.tributary.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.ConsumerGroupState;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -28,8 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "group",
     mixinStandardHelpOptions = true,
-    description = "List consumer groups and describe their members, committed offsets and lag.",
-    subcommands = {GroupCommand.ListGroups.class, GroupCommand.Describe.class})
+    description = "List, describe and delete consumer groups; reset their committed offsets.",
+    subcommands = {GroupCommand.ListGroups.class, GroupCommand.Describe.class, GroupResetOffsetsCommand.class,
+        GroupDeleteCommand.class})
 final class GroupCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -41,17 +45,19 @@ final class GroupCommand implements Runnable {
 
   @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true, description = "List consumer groups.")
   static final class ListGroups extends AdminCommand {
+    @Mixin OutputFormat output = new OutputFormat();
+
     @Override
     int run(Admin admin) {
       Collection<ConsumerGroupListing> groups = get(admin.listConsumerGroups().all(), "list consumer groups");
-      if (groups.isEmpty()) {
+      if (groups.isEmpty() && !output.json()) {
         out().println("no consumer groups (a consumer with group.id set creates one when it subscribes or commits)");
         return 0;
       }
       Table t = new Table("GROUP", "STATE");
       groups.stream().sorted(Comparator.comparing(ConsumerGroupListing::groupId))
           .forEach(g -> t.row(g.groupId(), g.state().map(Object::toString).orElse("unknown")));
-      t.print(out(), "");
+      output.print(t, out());
       return 0;
     }
   }
@@ -62,13 +68,16 @@ final class GroupCommand implements Runnable {
     @Parameters(paramLabel = "GROUP", description = "Group id.")
     String group;
 
+    @Mixin OutputFormat output = new OutputFormat();
+
     @Override
     int run(Admin admin) {
       ConsumerGroupDescription d = get(admin.describeConsumerGroups(List.of(group)).all(), "describe group " + group)
           .get(group);
       Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(group)
           .partitionsToOffsetAndMetadata(), "fetch the committed offsets of group " + group);
-      PrintWriter out = out();
+      // JSON: one object at the end instead of the text lines.
+      PrintWriter out = output.json() ? new PrintWriter(Writer.nullWriter()) : out();
       String state = d.state().toString();
       if (d.state() == ConsumerGroupState.DEAD && committed.isEmpty()) {
         throw new CliException("group " + group + " does not exist (no members, no committed offsets); "
@@ -83,8 +92,8 @@ final class GroupCommand implements Runnable {
       out.println();
 
       Map<TopicPartition, MemberDescription> owner = new HashMap<>();
+      Table m = new Table("MEMBER", "INSTANCE", "CLIENT", "HOST", "PARTITIONS");
       if (!d.members().isEmpty()) {
-        Table m = new Table("MEMBER", "INSTANCE", "CLIENT", "HOST", "PARTITIONS");
         List<MemberDescription> members = new ArrayList<>(d.members());
         members.sort(Comparator.comparing(MemberDescription::consumerId));
         for (MemberDescription md : members) {
@@ -100,8 +109,10 @@ final class GroupCommand implements Runnable {
           .thenComparingInt(TopicPartition::partition));
       partitions.addAll(committed.keySet());
       partitions.addAll(owner.keySet());
+      Table t = new Table("TOPIC", "PARTITION", "COMMITTED", "LOG-END", "LAG", "MEMBER");
       if (partitions.isEmpty()) {
         out.println("no committed offsets and no assigned partitions");
+        printJson(d, m, t);
         return 0;
       }
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -113,17 +124,35 @@ final class GroupCommand implements Runnable {
         ends = Map.of();
         out.println("log end offsets unavailable: " + e.getMessage());
       }
-      Table t = new Table("TOPIC", "PARTITION", "COMMITTED", "LOG-END", "LAG", "MEMBER");
       for (TopicPartition tp : partitions) {
         OffsetAndMetadata c = committed.get(tp);
         ListOffsetsResult.ListOffsetsResultInfo end = ends.get(tp);
-        String lag = c == null || end == null ? "-" : Long.toString(Math.max(0, end.offset() - c.offset()));
+        Object lag = c == null || end == null ? "-" : (Object) Math.max(0, end.offset() - c.offset());
         MemberDescription md = owner.get(tp);
         t.row(tp.topic(), tp.partition(), c == null ? "-" : c.offset(), end == null ? "-" : end.offset(), lag,
             md == null ? "-" : md.consumerId());
       }
       t.print(out, "");
+      printJson(d, m, t);
       return 0;
+    }
+
+    private void printJson(ConsumerGroupDescription d, Table members, Table offsets) {
+      if (!output.json()) {
+        return;
+      }
+      ObjectNode o = Table.JSON.createObjectNode();
+      o.put("group", d.groupId());
+      o.put("state", d.state().toString());
+      if (d.coordinator() == null) {
+        o.putNull("coordinator");
+      } else {
+        o.put("coordinator", d.coordinator().id());
+      }
+      o.put("assignor", d.partitionAssignor() == null || d.partitionAssignor().isEmpty() ? null : d.partitionAssignor());
+      o.set("members", members.toJson());
+      o.set("offsets", offsets.toJson());
+      OutputFormat.print(o, out());
     }
 
     private static String describe(Set<TopicPartition> tps) {

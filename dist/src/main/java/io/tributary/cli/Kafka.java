@@ -1,5 +1,6 @@
 package io.tributary.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -35,6 +36,27 @@ final class Kafka {
         defaultValue = "10000",
         description = "How long to wait for the cluster to answer (default: ${DEFAULT-VALUE}).")
     int requestTimeoutMs;
+
+    @Option(
+        names = "--command-config",
+        paramLabel = "FILE",
+        description = "Kafka client properties for the clients of this command (security.protocol, sasl.*, ssl.*, ...).")
+    Path commandConfig;
+
+    /** The clients' common properties: the defaults below, then --command-config, then --bootstrap. */
+    Properties clientProperties() {
+      Properties p = common(bootstrap, requestTimeoutMs);
+      if (commandConfig != null) {
+        p.putAll(CommandConfigFile.load(commandConfig));
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      }
+      return p;
+    }
+
+    /** An Admin that has been checked to reach the cluster. */
+    Admin connectedAdmin() {
+      return Kafka.connectedAdmin(adminProperties(clientProperties(), requestTimeoutMs), bootstrap, requestTimeoutMs);
+    }
   }
 
   static Properties common(String bootstrap, int requestTimeoutMs) {
@@ -48,15 +70,25 @@ final class Kafka {
   }
 
   static Admin admin(String bootstrap, int requestTimeoutMs) {
-    Properties p = common(bootstrap, requestTimeoutMs);
+    return Admin.create(adminProperties(common(bootstrap, requestTimeoutMs), requestTimeoutMs));
+  }
+
+  private static Properties adminProperties(Properties common, int requestTimeoutMs) {
+    Properties p = new Properties();
+    p.putAll(common);
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(requestTimeoutMs));
     p.put(AdminClientConfig.RETRIES_CONFIG, "3");
-    return Admin.create(p);
+    return p;
   }
 
   /** An Admin that has been checked to reach the cluster; a clear error if nothing answers. */
   static Admin connectedAdmin(String bootstrap, int requestTimeoutMs) {
-    Admin admin = admin(bootstrap, requestTimeoutMs);
+    return connectedAdmin(adminProperties(common(bootstrap, requestTimeoutMs), requestTimeoutMs), bootstrap,
+        requestTimeoutMs);
+  }
+
+  private static Admin connectedAdmin(Properties adminProperties, String bootstrap, int requestTimeoutMs) {
+    Admin admin = Admin.create(adminProperties);
     try {
       describeCluster(admin, bootstrap, requestTimeoutMs);
       return admin;

@@ -1,9 +1,13 @@
 package io.tributary.cli;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +22,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,7 +41,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Produce records from stdin lines or --value.",
       "One record per line of stdin, or one per --value. Idempotent with acks=all by default.",
-      "With --key-separator, the text before the first separator is the key."
+      "With --key-separator, the text before the first separator is the key.",
+      "With --schema-file or --schema-id, each value is Avro JSON, sent in the schema registry's wire format",
+      "under the subject TOPIC-value (the file's schema is registered; an id's must be registered there)."
     })
 final class ProduceCommand implements Callable<Integer> {
   /** Records in flight before waiting for the oldest one (bounds memory when stdin is large). */
@@ -63,6 +73,27 @@ final class ProduceCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Print topic-partition@offset for every record.")
   boolean verbose;
 
+  @Option(names = {"-H", "--header"}, paramLabel = "KEY=VALUE",
+      description = "A header on every record (repeatable; a key may repeat, as in Kafka).")
+  List<String> headers = new ArrayList<>();
+
+  static final class ValueSchema {
+    @Option(names = "--schema-file", paramLabel = "FILE", description = "Avro schema (.avsc) of the values.")
+    Path file;
+
+    @Option(names = "--schema-id", paramLabel = "ID", description = "Id of a registered Avro schema of the values.")
+    Integer id;
+  }
+
+  @ArgGroup(exclusive = true)
+  ValueSchema valueSchema;
+
+  @Mixin RegistryOption registry = new RegistryOption();
+
+  private List<Header> recordHeaders = List.of();
+  private AvroLineEncoder avro;
+  private long lineNumber;
+
   @Override
   public Integer call() throws Exception {
     if (!List.of("all", "-1", "1", "0").contains(acks)) {
@@ -71,10 +102,16 @@ final class ProduceCommand implements Callable<Integer> {
     if (keySeparator != null && keySeparator.isEmpty()) {
       throw new CliException("--key-separator must not be empty", 2);
     }
+    recordHeaders = headers(headers);
+    if (valueSchema != null) {
+      avro = valueSchema.file != null
+          ? new AvroLineEncoder(readSchema(valueSchema.file), registry, true)
+          : AvroLineEncoder.forSchemaId(valueSchema.id, registry);
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean idempotent = acks.equals("all") || acks.equals("-1");
-    Properties p = Kafka.common(cluster.bootstrap, cluster.requestTimeoutMs);
+    Properties p = cluster.clientProperties();
     p.put(ProducerConfig.ACKS_CONFIG, acks);
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.toString(idempotent));
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(cluster.requestTimeoutMs));
@@ -82,8 +119,8 @@ final class ProduceCommand implements Callable<Integer> {
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     long count = 0;
     Deque<Future<RecordMetadata>> inFlight = new ArrayDeque<>();
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       if (!values.isEmpty()) {
         for (String v : values) {
           inFlight.add(producer.send(record(v)));
@@ -108,7 +145,28 @@ final class ProduceCommand implements Callable<Integer> {
     return 0;
   }
 
-  private ProducerRecord<String, String> record(String line) {
+  private static List<Header> headers(List<String> specs) {
+    List<Header> out = new ArrayList<>();
+    for (String h : specs) {
+      int eq = h.indexOf('=');
+      if (eq <= 0) {
+        throw new CliException("--header must be KEY=VALUE, got " + h, 2);
+      }
+      out.add(new RecordHeader(h.substring(0, eq), h.substring(eq + 1).getBytes(StandardCharsets.UTF_8)));
+    }
+    return List.copyOf(out);
+  }
+
+  private static String readSchema(Path file) throws IOException {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new CliException("--schema-file: file not found: " + file, 2);
+    }
+  }
+
+  private ProducerRecord<String, byte[]> record(String line) {
+    lineNumber++;
     String key = null;
     String value = line;
     if (keySeparator != null) {
@@ -118,7 +176,8 @@ final class ProduceCommand implements Callable<Integer> {
         value = line.substring(at + keySeparator.length());
       }
     }
-    return new ProducerRecord<>(topic, partition, key, value);
+    byte[] bytes = avro != null ? avro.encode(topic, value, lineNumber) : value.getBytes(StandardCharsets.UTF_8);
+    return new ProducerRecord<>(topic, partition, null, key, bytes, recordHeaders);
   }
 
   /** Waits for the oldest records until at most {@code keep} are in flight; the first failure ends the run. */

@@ -22,5 +22,8 @@ final class Subcommands {
     cli.addSubcommand(new SparkCommand());
     cli.addSubcommand(new SqlCommand());
     cli.addSubcommand(new ConsoleCommand());
+    cli.addSubcommand(new SchemaCommand());
+    cli.addSubcommand(new ClusterCommand());
+    cli.addSubcommand(new CompletionCommand());
   }
 }

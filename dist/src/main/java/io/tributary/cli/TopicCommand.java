@@ -1,6 +1,8 @@
 package io.tributary.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -22,6 +24,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -88,11 +91,13 @@ final class TopicCommand implements Runnable {
     @Option(names = {"-i", "--internal"}, description = "Include internal topics (__consumer_offsets, ...).")
     boolean internal;
 
+    @Mixin OutputFormat output = new OutputFormat();
+
     @Override
     int run(Admin admin) {
       Collection<String> names = get(admin.listTopics(new ListTopicsOptions().listInternal(internal)).names(),
           "list topics");
-      if (names.isEmpty()) {
+      if (names.isEmpty() && !output.json()) {
         out().println("no topics (create one with: ./tributary topic create NAME -p 3)");
         return 0;
       }
@@ -101,7 +106,7 @@ final class TopicCommand implements Runnable {
       Table t = new Table("NAME", "PARTITIONS", "REPLICAS");
       topics.values().forEach(d -> t.row(d.name(), d.partitions().size(),
           d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size()));
-      t.print(out(), "");
+      output.print(t, out());
       return 0;
     }
   }
@@ -115,10 +120,13 @@ final class TopicCommand implements Runnable {
     @Option(names = {"-a", "--all-configs"}, description = "Print every configuration, not only those set on the topic.")
     boolean allConfigs;
 
+    @Mixin OutputFormat output = new OutputFormat();
+
     @Override
     int run(Admin admin) {
       TopicDescription d = get(admin.describeTopics(List.of(name)).allTopicNames(), "describe topic " + name).get(name);
-      PrintWriter out = out();
+      // JSON: one object at the end instead of the text lines.
+      PrintWriter out = output.json() ? new PrintWriter(Writer.nullWriter()) : out();
       out.println("NAME        " + d.name());
       out.println("TOPIC ID    " + d.topicId());
       out.println("INTERNAL    " + d.isInternal());
@@ -131,15 +139,16 @@ final class TopicCommand implements Runnable {
       }
       t.print(out, "");
       out.println();
+      Table c = new Table("CONFIG", "VALUE", "SOURCE");
       ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, name);
       Map<ConfigResource, Config> configs;
       try {
         configs = get(admin.describeConfigs(List.of(res)).all(), "describe the configuration of topic " + name);
       } catch (CliException e) {
         out.println("CONFIGS     unavailable: " + e.getMessage());
+        printJson(d, t, c);
         return 0;
       }
-      Table c = new Table("CONFIG", "VALUE", "SOURCE");
       List<ConfigEntry> entries = new ArrayList<>(configs.get(res).entries());
       entries.sort(Comparator.comparing(ConfigEntry::name));
       for (ConfigEntry e : entries) {
@@ -152,7 +161,21 @@ final class TopicCommand implements Runnable {
       } else {
         c.print(out, "");
       }
+      printJson(d, t, c);
       return 0;
+    }
+
+    private void printJson(TopicDescription d, Table partitions, Table configs) {
+      if (!output.json()) {
+        return;
+      }
+      ObjectNode o = Table.JSON.createObjectNode();
+      o.put("name", d.name());
+      o.put("topic_id", d.topicId().toString());
+      o.put("internal", d.isInternal());
+      o.set("partitions", partitions.toJson());
+      o.set("configs", configs.toJson());
+      OutputFormat.print(o, out());
     }
 
     private static String source(ConfigEntry.ConfigSource s) {
