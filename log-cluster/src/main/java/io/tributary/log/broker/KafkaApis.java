@@ -55,10 +55,14 @@ public final class KafkaApis implements RequestHandler {
   private final FetchHandler fetch;
   private final AdminApis admin;
   private final GroupApis groups;
+  private final RequestAuthorizer authorizer;
+  private final SecurityApis security;
 
   public KafkaApis(BrokerConfig config, String clusterId, ApiVersionTable versions, ReplicaManager replicas,
-      TopicAdmin topics, ProducerIdManager producerIds, GroupApis groups) {
+      TopicAdmin topics, ProducerIdManager producerIds, GroupApis groups, RequestAuthorizer authorizer, SecurityApis security) {
     this.groups = groups;
+    this.authorizer = authorizer;
+    this.security = security;
     this.config = config;
     this.clusterId = clusterId;
     this.versions = versions;
@@ -79,6 +83,7 @@ public final class KafkaApis implements RequestHandler {
     if (groups != null) {
       served.addAll(groups.apis());
     }
+    served.addAll(SecurityApis.APIS);
     return ApiVersionTable.of(served).capped(ApiKeys.LIST_OFFSETS, (short) 8);
   }
 
@@ -87,12 +92,12 @@ public final class KafkaApis implements RequestHandler {
     try {
       switch (request.apiKey()) {
         case PRODUCE:
-          return produce.handle(request);
+          return produce.handle(request, topicAccess(connection));
         case FETCH:
-          return fetch.handle(request);
+          return fetch.handle(request, topicAccess(connection));
         // These wait for this broker's metadata to show a change: they answer when it does.
         case METADATA:
-          return metadata(request);
+          return metadata(request, connection.listenerName());
         case CREATE_TOPICS:
           return admin.createTopics(request);
         case DELETE_TOPICS:
@@ -105,9 +110,9 @@ public final class KafkaApis implements RequestHandler {
           return admin.alterConfigs(request);
         default:
           if (groups != null && groups.apis().contains(request.apiKey())) {
-            return groups.handle(request);
+            return groups.handle(request).thenApply(r -> ListenerAddressing.coordinators(r, replicas.image(), connection.listenerName()));
           }
-          return CompletableFuture.completedFuture(handleSimple(request));
+          return CompletableFuture.completedFuture(handleSimple(request, connection));
       }
     } catch (Exception e) {
       Errors error = Errors.forException(e);
@@ -118,10 +123,11 @@ public final class KafkaApis implements RequestHandler {
     }
   }
 
-  private ApiMessage handleSimple(KafkaRequest request) throws Exception {
+  private ApiMessage handleSimple(KafkaRequest request, ConnectionInfo connection) throws Exception {
     switch (request.apiKey()) {
       case API_VERSIONS:
-        return new ApiVersionsResponseData().setApiKeys(versions.toCollection());
+        // A SASL listener also serves SaslHandshake and SaslAuthenticate (answered by the network layer).
+        return new ApiVersionsResponseData().setApiKeys((connection.usesSasl() ? versions.withSaslApis() : versions).toCollection());
       case LIST_OFFSETS:
         return listOffsets(request);
       case INIT_PRODUCER_ID:
@@ -129,17 +135,28 @@ public final class KafkaApis implements RequestHandler {
       case DESCRIBE_CONFIGS:
         return admin.describeConfigs(request);
       case DESCRIBE_CLUSTER:
-        return describeCluster(request);
+        return describeCluster(connection.listenerName());
       case OFFSET_FOR_LEADER_EPOCH:
         return offsetForLeaderEpoch(request);
+      case CREATE_ACLS:
+      case DESCRIBE_ACLS:
+      case DELETE_ACLS:
+      case ALTER_USER_SCRAM_CREDENTIALS:
+      case DESCRIBE_USER_SCRAM_CREDENTIALS:
+        return security.handle(request, connection);
       default:
         throw new UnsupportedVersionException("API " + request.apiKey() + " is not served");
     }
   }
 
+  /** What this connection's principal may do with topics and the cluster. */
+  private TopicAccess topicAccess(ConnectionInfo connection) {
+    return new TopicAccess(authorizer, connection);
+  }
+
   // ---- Metadata ---------------------------------------------------------------------------------
 
-  private CompletableFuture<ApiMessage> metadata(KafkaRequest request) {
+  private CompletableFuture<ApiMessage> metadata(KafkaRequest request, String listenerName) {
     MetadataRequestData data = request.data();
     short v = request.version();
     ClusterImage image = replicas.image();
@@ -166,18 +183,24 @@ public final class KafkaApis implements RequestHandler {
       }
     }
     if (creating.isEmpty()) {
-      return CompletableFuture.completedFuture(metadata(v, names, autoCreate));
+      return CompletableFuture.completedFuture(metadata(v, names, autoCreate, listenerName));
     }
-    return CompletableFuture.allOf(creating.toArray(CompletableFuture[]::new)).thenApply(created -> metadata(v, names, autoCreate));
+    return CompletableFuture.allOf(creating.toArray(CompletableFuture[]::new))
+        .thenApply(created -> metadata(v, names, autoCreate, listenerName));
   }
 
   /** The Metadata response for {@code names} from the current image (after any auto-creation finished). */
-  private MetadataResponseData metadata(short v, List<String> names, boolean autoCreate) {
+  private MetadataResponseData metadata(short v, List<String> names, boolean autoCreate, String listenerName) {
     ClusterImage image = replicas.image();
     MetadataResponseData response = new MetadataResponseData();
     for (BrokerInfo b : sortedBrokers(image)) {
+      BrokerInfo.Endpoint at = b.endpoint(listenerName);
+      if (at == null) {
+        // As Kafka: a broker without the client's listener is not in that client's metadata.
+        continue;
+      }
       MetadataResponseData.MetadataResponseBroker mb = new MetadataResponseData.MetadataResponseBroker()
-          .setNodeId(b.id()).setHost(b.host()).setPort(b.port());
+          .setNodeId(b.id()).setHost(at.host()).setPort(at.port());
       if (v >= 1 && !b.rack().isEmpty()) {
         mb.setRack(b.rack());
       }
@@ -276,14 +299,17 @@ public final class KafkaApis implements RequestHandler {
     return image.liveBrokers().stream().mapToInt(BrokerInfo::id).min().orElse(-1);
   }
 
-  private ApiMessage describeCluster(KafkaRequest request) {
+  private ApiMessage describeCluster(String listenerName) {
     ClusterImage image = replicas.image();
     DescribeClusterResponseData response = new DescribeClusterResponseData()
         .setClusterId(clusterId)
         .setControllerId(controllerId(image));
     for (BrokerInfo b : sortedBrokers(image)) {
-      response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
-          .setBrokerId(b.id()).setHost(b.host()).setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack()));
+      BrokerInfo.Endpoint at = b.endpoint(listenerName);
+      if (at != null) {
+        response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
+            .setBrokerId(b.id()).setHost(at.host()).setPort(at.port()).setRack(b.rack().isEmpty() ? null : b.rack()));
+      }
     }
     return response;
   }

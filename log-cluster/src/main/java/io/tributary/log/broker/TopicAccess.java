@@ -1,0 +1,23 @@
+package io.tributary.log.broker;
+
+import io.tributary.log.network.RequestHandler.ConnectionInfo;
+import org.apache.kafka.common.acl.AclOperation;
+
+/** One request's principal as the data-path handlers (Produce, Fetch) ask about it. */
+record TopicAccess(RequestAuthorizer authorizer, ConnectionInfo connection) {
+  /** Kafka lets only its own admin client id write internal topics (__consumer_offsets) directly. */
+  static final String ADMIN_CLIENT_ID = "__admin_client";
+
+  boolean mayWrite(String topic) {
+    return authorizer.authorizeTopic(connection, AclOperation.WRITE, topic);
+  }
+
+  boolean mayRead(String topic) {
+    return authorizer.authorizeTopic(connection, AclOperation.READ, topic);
+  }
+
+  /** Replica fetches and the other inter-broker requests. */
+  boolean mayActAsBroker() {
+    return authorizer.authorizeCluster(connection, AclOperation.CLUSTER_ACTION);
+  }
+}
