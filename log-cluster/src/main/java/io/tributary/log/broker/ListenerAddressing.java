@@ -18,7 +18,8 @@ final class ListenerAddressing {
     if (!(response instanceof FindCoordinatorResponseData found)) {
       return response;
     }
-    if (found.nodeId() >= 0) {
+    // v0-3 answer one key in the top-level fields; v4+ answer in coordinators(), and have no top-level address.
+    if (found.coordinators().isEmpty() && found.nodeId() >= 0) {
       BrokerInfo.Endpoint at = endpoint(image, found.nodeId(), listenerName);
       found.setHost(at == null ? "" : at.host()).setPort(at == null ? -1 : at.port());
     }
