@@ -107,14 +107,14 @@ final class SecurityApis {
     }
   }
 
-  private ApiMessage describeAcls(KafkaRequest request, ConnectionInfo connection) {
+  private ApiMessage describeAcls(KafkaRequest request, ConnectionInfo connection) throws Exception {
     AclBindingFilter filter = ((DescribeAclsRequest) request.body()).filter();
     ApiError usable = aclsUsable(connection, AclOperation.DESCRIBE);
     DescribeAclsResponseData response = new DescribeAclsResponseData();
     if (!usable.isSuccess()) {
       return response.setErrorCode(usable.error().code()).setErrorMessage(usable.message());
     }
-    List<AclBinding> matching = acls.acls().stream().filter(filter::matches).toList();
+    List<AclBinding> matching = acls.read().stream().filter(filter::matches).toList();
     return response.setResources(DescribeAclsResponse.aclsResources(matching));
   }
 
@@ -128,7 +128,7 @@ final class SecurityApis {
         response.filterResults().add(result.setErrorCode(usable.error().code()).setErrorMessage(usable.message()));
         continue;
       }
-      List<AclBinding> matching = acls.acls().stream().filter(filter::matches).toList();
+      List<AclBinding> matching = acls.read().stream().filter(filter::matches).toList();
       Set<AclBinding> deleting = new HashSet<>(matching);
       for (AclBinding binding : matching) {
         acls.remove(binding.pattern(), entry -> deleting.contains(new AclBinding(binding.pattern(), entry)));

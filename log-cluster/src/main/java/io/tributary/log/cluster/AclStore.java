@@ -69,8 +69,39 @@ public final class AclStore implements AutoCloseable {
     }
   }
 
+  /** The ACLs as this broker's watch last saw them: what authorization decides on, from memory. */
   public List<AclBinding> acls() {
     return acls;
+  }
+
+  /**
+   * The ACLs read from ZooKeeper itself, for DescribeAcls and DeleteAcls: they see a change made a moment ago
+   * (on any broker) even before the watch has delivered it.
+   */
+  public List<AclBinding> read() throws Exception {
+    List<AclBinding> all = new ArrayList<>();
+    readTree(LITERAL_ROOT, PatternType.LITERAL, all);
+    readTree(PREFIXED_ROOT, PatternType.PREFIXED, all);
+    return all;
+  }
+
+  private void readTree(String root, PatternType patternType, List<AclBinding> into) throws Exception {
+    for (String type : zk.getChildren().forPath(root)) {
+      List<String> names;
+      try {
+        names = zk.getChildren().forPath(root + "/" + type);
+      } catch (KeeperException.NoNodeException gone) {
+        continue;
+      }
+      for (String name : names) {
+        String path = root + "/" + type + "/" + name;
+        try {
+          into.addAll(decode(new ChildData(path, null, zk.getData().forPath(path)), root, patternType));
+        } catch (KeeperException.NoNodeException gone) {
+          // deleted meanwhile
+        }
+      }
+    }
   }
 
   private synchronized void rebuild() {

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.log.protocol.ClientSecurity;
 import io.tributary.log.protocol.KafkaRpcClient;
+import kafka.admin.AclCommand;
+import kafka.admin.ConfigCommand;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +25,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -57,6 +62,7 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -273,6 +279,56 @@ class AclBrokerTest {
           () -> producer.send(new ProducerRecord<>("__consumer_offsets", 0, "k".getBytes(), "v".getBytes())).get()));
       assertInstanceOf(InvalidTopicException.class, refused.getCause());
     }
+  }
+
+  @Test
+  void kafkasOwnConfigAndAclCommandsManageUsersAndAcls() throws Exception {
+    Path adminConfig = dir.resolve("admin.properties");
+    Properties adminProps = client("PLAIN", "admin", "admin-secret");
+    adminProps.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+    try (Writer out = Files.newBufferedWriter(adminConfig)) {
+      adminProps.store(out, null);
+    }
+    String bootstrap = "127.0.0.1:" + cluster.broker(0).boundPort();
+    assertEquals(0, runTool(ConfigCommand::main, "--bootstrap-server", bootstrap, "--command-config", adminConfig.toString(),
+        "--alter", "--entity-type", "users", "--entity-name", "gina", "--add-config", "SCRAM-SHA-512=[password=gina-secret]"));
+    Properties gina = client("SCRAM-SHA-512", "gina", "gina-secret");
+    SecureListenersTest.awaitLogin(gina);
+    createTopic("gina-events", List.of(0), Map.of());
+    try (KafkaProducer<byte[], byte[]> producer = producer(gina, "1")) {
+      ExecutionException refused = assertThrows(ExecutionException.class,
+          () -> producer.send(new ProducerRecord<>("gina-events", "x".getBytes())).get());
+      assertInstanceOf(TopicAuthorizationException.class, refused.getCause());
+    }
+
+    assertEquals(0, runTool(AclCommand::main, "--bootstrap-server", bootstrap, "--command-config", adminConfig.toString(),
+        "--add", "--allow-principal", "User:gina", "--operation", "Write", "--topic", "gina-", "--resource-pattern-type", "prefixed"));
+    RecordMetadata written = once(TopicAuthorizationException.class, () -> {
+      try (KafkaProducer<byte[], byte[]> producer = producer(gina, "1")) {
+        return producer.send(new ProducerRecord<>("gina-events", "allowed".getBytes())).get();
+      }
+    });
+    assertEquals(0, written.offset());
+
+    AclBindingFilter ginasAcls = new AclBindingFilter(ResourcePatternFilter.ANY,
+        new AccessControlEntryFilter("User:gina", null, AclOperation.ANY, AclPermissionType.ANY));
+    assertEquals(List.of(allow(ResourceType.TOPIC, "gina-", PatternType.PREFIXED, "gina", AclOperation.WRITE)),
+        new ArrayList<>(admin.describeAcls(ginasAcls).values().get()));
+    assertEquals(0, runTool(AclCommand::main, "--bootstrap-server", bootstrap, "--command-config", adminConfig.toString(),
+        "--remove", "--force", "--allow-principal", "User:gina", "--operation", "Write", "--topic", "gina-", "--resource-pattern-type", "prefixed"));
+    assertEquals(List.of(), new ArrayList<>(admin.describeAcls(ginasAcls).values().get()));
+  }
+
+  /** Runs one of Kafka's command-line tools in this JVM; returns the exit code it would have exited with. */
+  static int runTool(Consumer<String[]> main, String... args) {
+    AtomicInteger exitCode = new AtomicInteger(0);
+    Exit.setExitProcedure((code, message) -> exitCode.set(code));
+    try {
+      main.accept(args);
+    } finally {
+      Exit.resetExitProcedure();
+    }
+    return exitCode.get();
   }
 
   /** A Fetch claiming to be from broker 1, at the leader's log end, sent as {@code client}'s user. */
