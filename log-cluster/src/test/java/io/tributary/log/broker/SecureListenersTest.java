@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.log.security.TestCertificates;
+import io.tributary.testkit.ExternalTool;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,6 +182,32 @@ class SecureListenersTest {
     roundTrip(saslSsl("SCRAM-SHA-512", "carol", "carol-secret"), "over-sasl-ssl-scram", 100);
     ExecutionException wrong = assertThrows(ExecutionException.class, () -> describeCluster(saslSsl("SCRAM-SHA-512", "carol", "not-her-password")));
     assertInstanceOf(SaslAuthenticationException.class, wrong.getCause());
+  }
+
+  @Test
+  void kcatProducesAndConsumesOverSaslSsl() throws Exception {
+    Path kcat = ExternalTool.require("kcat");
+    Path caFile = Files.writeString(dir.resolve("ca.pem"), ca.caPem());
+    cluster.createTopic("kcat-sasl-ssl", 1, 2, Map.of());
+    List<String> security = List.of("-X", "security.protocol=SASL_SSL", "-X", "sasl.mechanisms=PLAIN", "-X", "sasl.username=alice",
+        "-X", "sasl.password=" + ALICE_PASSWORD, "-X", "ssl.ca.location=" + caFile);
+    List<String> produce = new ArrayList<>(List.of(kcat.toString(), "-b", bootstrap("SASL_SSL"), "-P", "-t", "kcat-sasl-ssl",
+        "-X", "topic.request.required.acks=-1"));
+    produce.addAll(security);
+    ExternalTool.Result produced = ExternalTool.run(produce, "one\ntwo\nthree\n", 60);
+    assertEquals(0, produced.exitCode(), produced.stderr());
+    List<String> consume = new ArrayList<>(List.of(kcat.toString(), "-b", bootstrap("SASL_SSL"), "-C", "-t", "kcat-sasl-ssl",
+        "-o", "beginning", "-e", "-q"));
+    consume.addAll(security);
+    ExternalTool.Result consumed = ExternalTool.run(consume, null, 60);
+    assertEquals(0, consumed.exitCode(), consumed.stderr());
+    assertEquals(List.of("one", "two", "three"), consumed.stdout().lines().toList());
+
+    List<String> wrong = new ArrayList<>(List.of(kcat.toString(), "-b", bootstrap("SASL_SSL"), "-L", "-m", "10"));
+    wrong.addAll(List.of("-X", "security.protocol=SASL_SSL", "-X", "sasl.mechanisms=PLAIN", "-X", "sasl.username=alice",
+        "-X", "sasl.password=wrong", "-X", "ssl.ca.location=" + caFile));
+    ExternalTool.Result refused = ExternalTool.run(wrong, null, 60);
+    assertTrue(refused.exitCode() != 0 && refused.stderr().contains("Authentication failed"), refused.stderr());
   }
 
   @Test
