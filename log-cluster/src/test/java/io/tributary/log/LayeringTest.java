@@ -30,6 +30,7 @@ class LayeringTest {
       "protocol", 0, // kafka-clients' message classes behind one adapter
       "storage", 0,  // segments, indexes, the partition log
       "cluster", 0,  // ZooKeeper layout, metadata image, controller
+      "security", 0, // TLS contexts, JAAS options, SASL mechanisms, the pure ACL decision (kafka-clients only)
       "replication", 1, // the pure ISR state machine and the fetchers (uses cluster, protocol)
       "network", 1,  // Netty server and request-handler pool (uses protocol)
       "group", 2,    // the group coordinator (uses cluster, protocol, storage)

@@ -1,9 +1,11 @@
 package io.tributary.log.broker;
 
+import io.tributary.log.cluster.AclStore;
 import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.cluster.ClusterStore;
 import io.tributary.log.cluster.Controller;
 import io.tributary.log.cluster.MetadataCache;
+import io.tributary.log.cluster.ScramCredentialStore;
 import io.tributary.log.cluster.ZkPaths;
 import io.tributary.log.network.KafkaServer;
 import io.tributary.log.protocol.ApiVersionTable;
@@ -41,6 +43,8 @@ public final class Broker implements AutoCloseable {
   private LogManager logs;
   private ReplicaManager replicas;
   private KafkaServer server;
+  private ScramCredentialStore scramCredentials;
+  private AclStore acls;
   private GroupApis groups;
   private Controller controller;
   private BrokerInfo registration;
@@ -89,13 +93,19 @@ public final class Broker implements AutoCloseable {
     // The group coordinator (consumer groups, committed offsets): created here once it exists.
     groups = GroupCoordinatorWiring.start(config, replicas, topics, Time.SYSTEM);
     ApiVersionTable versions = KafkaApis.versionTable(groups);
-    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store), groups);
-    server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.socketRequestMaxBytes(),
+    scramCredentials = new ScramCredentialStore(zk);
+    scramCredentials.start();
+    acls = new AclStore(zk);
+    acls.start();
+    RequestAuthorizer authorizer = RequestAuthorizer.enabled(config) ? RequestAuthorizer.of(config, acls) : RequestAuthorizer.ALLOW_ALL;
+    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store), groups,
+        authorizer, new SecurityApis(authorizer, acls, scramCredentials));
+    server = new KafkaServer(BrokerListeners.of(config, scramCredentials), config.socketRequestMaxBytes(),
         config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), config.networkLimits(),
         new RequestDecoder(versions), apis);
     server.start();
 
-    registration = new BrokerInfo(config.brokerId(), config.advertisedHost(), config.advertisedPort(server.boundPort()), config.rack());
+    registration = BrokerRegistration.of(config, server::boundPort);
     store.registerBroker(registration);
     // Every ZooKeeper connection state is handled here, in one place; the replica manager decides what leading allows.
     zk.getConnectionStateListenable().addListener((client, state) -> {
@@ -139,9 +149,14 @@ public final class Broker implements AutoCloseable {
     return new String(zk.getData().forPath(path), StandardCharsets.UTF_8);
   }
 
-  /** The port the listener is bound to (useful with listeners=...:0). */
+  /** The port the (first) listener is bound to (useful with listeners=...:0). */
   public int boundPort() {
     return server.boundPort();
+  }
+
+  /** The port listener {@code name} is bound to. */
+  public int boundPort(String listenerName) {
+    return server.boundPort(listenerName);
   }
 
   public String bootstrapAddress() {
@@ -175,6 +190,8 @@ public final class Broker implements AutoCloseable {
     closeQuietly(groups);
     closeQuietly(replicas);
     closeQuietly(metadata);
+    closeQuietly(scramCredentials);
+    closeQuietly(acls);
     if (zk != null) {
       zk.close();
     }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /**
  * A broker's configuration, with Kafka's key names. Every key, its default and its documentation live
@@ -28,9 +29,9 @@ public final class BrokerConfig {
 
   public static final Key BROKER_ID = new Key("broker.id", "0", "Unique id of this broker in the cluster.");
   public static final Key LISTENERS =
-      new Key("listeners", "PLAINTEXT://127.0.0.1:9092", "Address the broker binds, as PLAINTEXT://host:port (port 0 = any free port).");
+      new Key("listeners", "PLAINTEXT://127.0.0.1:9092", "Addresses the broker binds, as NAME://host:port,... (port 0 = any free port); see listener.security.protocol.map.");
   public static final Key ADVERTISED_LISTENERS =
-      new Key("advertised.listeners", "", "Address given to clients in Metadata; defaults to the bound listener.");
+      new Key("advertised.listeners", "", "Addresses given in Metadata to the clients of each listener, as NAME://host:port,...; defaults to the bound listeners.");
   public static final Key LOG_DIRS = new Key("log.dirs", "/tmp/tributary-logs", "Comma-separated directories holding partition logs.");
   public static final Key ZOOKEEPER_CONNECT =
       new Key("zookeeper.connect", "127.0.0.1:2181", "ZooKeeper connect string, optionally with a chroot (host:port,host:port/chroot).");
@@ -88,7 +89,7 @@ public final class BrokerConfig {
   public static final Key OFFSETS_TOPIC_REPLICATION_FACTOR =
       new Key("offsets.topic.replication.factor", "3", "Replication factor of __consumer_offsets, created (with min.insync.replicas = min(2, this)) only once this many brokers are live; set 1 for a single broker.");
 
-  public static final List<Key> KEYS = List.of(
+  public static final List<Key> KEYS = concat(SecurityKeys.KEYS, List.of(
       BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS,
       ZOOKEEPER_CONNECTION_TIMEOUT_MS, BROKER_RACK, NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR,
       AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES, NUM_NETWORK_THREADS, NUM_IO_THREADS, QUEUED_MAX_REQUESTS,
@@ -105,7 +106,13 @@ public final class BrokerConfig {
       REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS,
       OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR,
       Groups.OFFSETS_RETENTION_MINUTES, Groups.OFFSETS_RETENTION_CHECK_INTERVAL_MS, Groups.GROUP_MIN_SESSION_TIMEOUT_MS,
-      Groups.GROUP_MAX_SESSION_TIMEOUT_MS, Groups.GROUP_INITIAL_REBALANCE_DELAY_MS, Groups.OFFSETS_COMMIT_TIMEOUT_MS);
+      Groups.GROUP_MAX_SESSION_TIMEOUT_MS, Groups.GROUP_INITIAL_REBALANCE_DELAY_MS, Groups.OFFSETS_COMMIT_TIMEOUT_MS));
+
+  private static List<Key> concat(List<Key> security, List<Key> core) {
+    List<Key> all = new ArrayList<>(core);
+    all.addAll(security);
+    return List.copyOf(all);
+  }
 
   private final Map<String, String> values;
 
@@ -122,7 +129,7 @@ public final class BrokerConfig {
     List<String> unknown = new ArrayList<>();
     for (Map.Entry<String, String> e : given.entrySet()) {
       String name = e.getKey().trim();
-      if (!values.containsKey(name) && !isTopicDefault(name)) {
+      if (!values.containsKey(name) && !isTopicDefault(name) && !name.startsWith(SecurityKeys.LISTENER_PREFIX)) {
         unknown.add(name);
       }
       values.put(name, e.getValue().trim());
@@ -157,8 +164,9 @@ public final class BrokerConfig {
 
   private void validate() {
     brokerId();
-    listenerHost();
-    listenerPort();
+    listeners();
+    advertisedListeners();
+    interBrokerListener();
     if (zookeeperConnect().isEmpty()) {
       throw new ConfigException(ZOOKEEPER_CONNECT.name(), "", "must name at least one ZooKeeper server");
     }
@@ -188,23 +196,60 @@ public final class BrokerConfig {
     return intValue(BROKER_ID);
   }
 
+  /** The first listener's host (the only one of a single-listener broker). */
   public String listenerHost() {
-    return hostPort(get(LISTENERS), LISTENERS)[0];
+    return listeners().get(0).host();
   }
 
   public int listenerPort() {
-    return Integer.parseInt(hostPort(get(LISTENERS), LISTENERS)[1]);
+    return listeners().get(0).port();
   }
 
-  /** Host and port advertised to clients; the port may be 0 here and is resolved once bound. */
+  /** The listeners bound, in the order given. */
+  public List<ListenerAddresses.Endpoint> listeners() {
+    return ListenerAddresses.parse(LISTENERS.name(), get(LISTENERS), protocolMap());
+  }
+
+  /**
+   * The addresses given to each listener's clients: {@code advertised.listeners} where it names the listener,
+   * else the bound address (its port 0 is resolved once bound).
+   */
+  public List<ListenerAddresses.Endpoint> advertisedListeners() {
+    List<ListenerAddresses.Endpoint> bound = listeners();
+    String adv = get(ADVERTISED_LISTENERS);
+    if (adv.isEmpty()) {
+      return bound;
+    }
+    List<ListenerAddresses.Endpoint> given = ListenerAddresses.parse(ADVERTISED_LISTENERS.name(), adv, protocolMap());
+    List<ListenerAddresses.Endpoint> out = new ArrayList<>();
+    for (ListenerAddresses.Endpoint b : bound) {
+      out.add(given.stream().filter(g -> g.name().equals(b.name())).findFirst().orElse(b));
+    }
+    for (ListenerAddresses.Endpoint g : given) {
+      if (bound.stream().noneMatch(b -> b.name().equals(g.name()))) {
+        throw new ConfigException(ADVERTISED_LISTENERS.name(), adv, "listener " + g.name() + " is not bound (not in listeners)");
+      }
+    }
+    return out;
+  }
+
+  /** The first listener's advertised host. */
   public String advertisedHost() {
-    String adv = get(ADVERTISED_LISTENERS);
-    return adv.isEmpty() ? listenerHost() : hostPort(adv, ADVERTISED_LISTENERS)[0];
+    return advertisedListeners().get(0).host();
   }
 
+  /** The first listener's advertised port; {@code boundPort} when it is advertised as bound on port 0. */
   public int advertisedPort(int boundPort) {
-    String adv = get(ADVERTISED_LISTENERS);
-    return adv.isEmpty() ? boundPort : Integer.parseInt(hostPort(adv, ADVERTISED_LISTENERS)[1]);
+    int port = advertisedListeners().get(0).port();
+    return port == 0 ? boundPort : port;
+  }
+
+  public String interBrokerListener() {
+    return ListenerAddresses.interBrokerListener(get(SecurityKeys.INTER_BROKER_LISTENER_NAME), listeners());
+  }
+
+  private Map<String, SecurityProtocol> protocolMap() {
+    return ListenerAddresses.protocolMap(SecurityKeys.LISTENER_SECURITY_PROTOCOL_MAP.name(), get(SecurityKeys.LISTENER_SECURITY_PROTOCOL_MAP));
   }
 
   public List<Path> logDirs() {
@@ -382,33 +427,6 @@ public final class BrokerConfig {
     } catch (NumberFormatException e) {
       throw new ConfigException(key.name(), get(key), "must be an integer");
     }
-  }
-
-  private static String[] hostPort(String listener, Key key) {
-    String s = listener.trim();
-    int scheme = s.indexOf("://");
-    if (scheme >= 0) {
-      String proto = s.substring(0, scheme);
-      if (!proto.equals("PLAINTEXT")) {
-        throw new ConfigException(key.name(), listener, "only PLAINTEXT listeners are supported");
-      }
-      s = s.substring(scheme + 3);
-    }
-    int colon = s.lastIndexOf(':');
-    if (colon < 0) {
-      throw new ConfigException(key.name(), listener, "expected PLAINTEXT://host:port");
-    }
-    String host = s.substring(0, colon);
-    String port = s.substring(colon + 1);
-    try {
-      int p = Integer.parseInt(port);
-      if (p < 0 || p > 65535) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException e) {
-      throw new ConfigException(key.name(), listener, "port must be 0-65535");
-    }
-    return new String[] {host.isEmpty() ? "0.0.0.0" : host, port};
   }
 
   /** The group coordinator's keys (held in a nested class so that they are defined before {@link #KEYS}). */

@@ -36,10 +36,15 @@ final class FetchHandler {
   /** One partition of the request, resolved to a name. */
   private record Wanted(TopicPartition tp, Uuid topicId, FetchRequestData.FetchPartition request, Errors resolveError) {}
 
-  CompletableFuture<ApiMessage> handle(KafkaRequest request) {
+  CompletableFuture<ApiMessage> handle(KafkaRequest request, TopicAccess access) {
     FetchRequestData data = request.data();
     short version = request.version();
     ClusterImage image = replicas.image();
+    int replicaId = version <= 14 ? data.replicaId() : data.replicaState().replicaId();
+    boolean isReplica = replicaId >= 0;
+    // A fetch with a replica id moves the leader's view of the follower (and so the high watermark): only a
+    // principal with CLUSTER_ACTION may send one; anyone else gets every partition refused, as from Kafka.
+    boolean forgedReplica = isReplica && !access.mayActAsBroker();
     List<Wanted> wanted = new ArrayList<>();
     for (FetchRequestData.FetchTopic topic : data.topics()) {
       String name = topic.topic();
@@ -51,13 +56,14 @@ final class FetchHandler {
           err = Errors.UNKNOWN_TOPIC_ID;
         }
       }
+      if (forgedReplica || (!isReplica && err == Errors.NONE && !access.mayRead(name))) {
+        err = Errors.TOPIC_AUTHORIZATION_FAILED;
+      }
       for (FetchRequestData.FetchPartition p : topic.partitions()) {
         wanted.add(new Wanted(new TopicPartition(name, p.partition()), topic.topicId(), p, err));
       }
     }
-    int replicaId = version <= 14 ? data.replicaId() : data.replicaState().replicaId();
-    boolean isReplica = replicaId >= 0;
-    if (isReplica) {
+    if (isReplica && !forgedReplica) {
       // A follower's fetch offset is its log end: the leader's state machine learns it first.
       for (Wanted w : wanted) {
         if (w.resolveError() == Errors.NONE) {

@@ -12,9 +12,13 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.internals.Topic;
@@ -57,10 +61,14 @@ public final class KafkaApis implements RequestHandler {
   private final DescribeProducersHandler describeProducers;
   private final AdminApis admin;
   private final GroupApis groups;
+  private final RequestAuthorizer authorizer;
+  private final SecurityApis security;
 
   public KafkaApis(BrokerConfig config, String clusterId, ApiVersionTable versions, ReplicaManager replicas,
-      TopicAdmin topics, ProducerIdManager producerIds, GroupApis groups) {
+      TopicAdmin topics, ProducerIdManager producerIds, GroupApis groups, RequestAuthorizer authorizer, SecurityApis security) {
     this.groups = groups;
+    this.authorizer = authorizer;
+    this.security = security;
     this.config = config;
     this.clusterId = clusterId;
     this.versions = versions;
@@ -83,6 +91,7 @@ public final class KafkaApis implements RequestHandler {
     if (groups != null) {
       served.addAll(groups.apis());
     }
+    served.addAll(SecurityApis.APIS);
     return ApiVersionTable.of(served).capped(ApiKeys.LIST_OFFSETS, (short) 8);
   }
 
@@ -91,29 +100,39 @@ public final class KafkaApis implements RequestHandler {
     try {
       switch (request.apiKey()) {
         case PRODUCE:
-          return produce.handle(request);
+          return produce.handle(request, topicAccess(connection));
         case FETCH:
-          return fetch.handle(request);
+          return fetch.handle(request, topicAccess(connection));
         case WRITE_TXN_MARKERS:
+          // Markers come from transaction coordinators, i.e. other brokers: Kafka requires CLUSTER_ACTION.
+          if (!authorizer.authorizeCluster(connection, AclOperation.CLUSTER_ACTION)) {
+            throw new ClusterAuthorizationException("WriteTxnMarkers needs CLUSTER_ACTION on the cluster");
+          }
           return txnMarkers.handle(request);
         // These wait for this broker's metadata to show a change: they answer when it does.
         case METADATA:
-          return metadata(request);
+          return metadata(request, connection);
         case CREATE_TOPICS:
-          return admin.createTopics(request);
+          return AdminAuthorization.serve(request, connection, authorizer, admin::createTopics);
         case DELETE_TOPICS:
-          return admin.deleteTopics(request);
+          return AdminAuthorization.serve(request, connection, authorizer, admin::deleteTopics);
         case CREATE_PARTITIONS:
-          return admin.createPartitions(request);
+          return AdminAuthorization.serve(request, connection, authorizer, admin::createPartitions);
         case DELETE_RECORDS:
-          return admin.deleteRecords(request);
+          return AdminAuthorization.serve(request, connection, authorizer, admin::deleteRecords);
         case INCREMENTAL_ALTER_CONFIGS:
-          return admin.alterConfigs(request);
+          return AdminAuthorization.serve(request, connection, authorizer, admin::alterConfigs);
         default:
           if (groups != null && groups.apis().contains(request.apiKey())) {
-            return groups.handle(request);
+            ApiMessage refused = GroupAuthorization.refusal(request, connection, authorizer);
+            if (refused != null) {
+              return CompletableFuture.completedFuture(refused);
+            }
+            return groups.handle(request)
+                .thenApply(r -> ListenerAddressing.coordinators(r, replicas.image(), connection.listenerName()))
+                .thenApply(r -> GroupAuthorization.filterListed(r, connection, authorizer));
           }
-          return CompletableFuture.completedFuture(handleSimple(request));
+          return CompletableFuture.completedFuture(handleSimple(request, connection));
       }
     } catch (Exception e) {
       Errors error = Errors.forException(e);
@@ -124,37 +143,52 @@ public final class KafkaApis implements RequestHandler {
     }
   }
 
-  private ApiMessage handleSimple(KafkaRequest request) throws Exception {
+  private ApiMessage handleSimple(KafkaRequest request, ConnectionInfo connection) throws Exception {
     switch (request.apiKey()) {
       case API_VERSIONS:
-        return new ApiVersionsResponseData().setApiKeys(versions.toCollection());
+        // A SASL listener also serves SaslHandshake and SaslAuthenticate (answered by the network layer).
+        return new ApiVersionsResponseData().setApiKeys((connection.usesSasl() ? versions.withSaslApis() : versions).toCollection());
       case LIST_OFFSETS:
-        return listOffsets(request);
+        return listOffsets(request, topicAccess(connection));
       case INIT_PRODUCER_ID:
         return initProducerId(request);
       case DESCRIBE_CONFIGS:
-        return admin.describeConfigs(request);
+        return AdminAuthorization.describeConfigs(request, connection, authorizer, admin::describeConfigs);
       case DESCRIBE_CLUSTER:
-        return describeCluster(request);
+        return describeCluster(connection.listenerName());
       case OFFSET_FOR_LEADER_EPOCH:
-        return offsetForLeaderEpoch(request);
+        return offsetForLeaderEpoch(request, topicAccess(connection));
       case DESCRIBE_PRODUCERS:
         return describeProducers.handle(request);
+      case CREATE_ACLS:
+      case DESCRIBE_ACLS:
+      case DELETE_ACLS:
+      case ALTER_USER_SCRAM_CREDENTIALS:
+      case DESCRIBE_USER_SCRAM_CREDENTIALS:
+        return security.handle(request, connection);
       default:
         throw new UnsupportedVersionException("API " + request.apiKey() + " is not served");
     }
   }
 
+  /** What this connection's principal may do with topics and the cluster. */
+  private TopicAccess topicAccess(ConnectionInfo connection) {
+    return new TopicAccess(authorizer, connection);
+  }
+
   // ---- Metadata ---------------------------------------------------------------------------------
 
-  private CompletableFuture<ApiMessage> metadata(KafkaRequest request) {
+  private CompletableFuture<ApiMessage> metadata(KafkaRequest request, ConnectionInfo connection) {
     MetadataRequestData data = request.data();
     short v = request.version();
     ClusterImage image = replicas.image();
+    TopicAccess access = topicAccess(connection);
+    String listenerName = connection.listenerName();
     List<String> names = new ArrayList<>();
     boolean all = data.topics() == null || (v == 0 && data.topics().isEmpty());
     if (all) {
-      names.addAll(new TreeMap<>(image.topics()).keySet());
+      // Topics the principal may not describe are not shown at all.
+      new TreeMap<>(image.topics()).keySet().stream().filter(access::mayDescribe).forEach(names::add);
     } else {
       for (MetadataRequestData.MetadataRequestTopic t : data.topics()) {
         if (t.name() == null && v >= 10) {
@@ -168,24 +202,30 @@ public final class KafkaApis implements RequestHandler {
     List<CompletableFuture<Void>> creating = new ArrayList<>();
     if (!all && autoCreate) {
       for (String name : names) {
-        if (!image.topics().containsKey(name) && !Topic.isInternal(name)) {
+        if (!image.topics().containsKey(name) && !Topic.isInternal(name) && access.mayCreate(name)) {
           creating.add(autoCreate(name));
         }
       }
     }
     if (creating.isEmpty()) {
-      return CompletableFuture.completedFuture(metadata(v, names, autoCreate));
+      return CompletableFuture.completedFuture(metadata(v, names, autoCreate, listenerName, access));
     }
-    return CompletableFuture.allOf(creating.toArray(CompletableFuture[]::new)).thenApply(created -> metadata(v, names, autoCreate));
+    return CompletableFuture.allOf(creating.toArray(CompletableFuture[]::new))
+        .thenApply(created -> metadata(v, names, autoCreate, listenerName, access));
   }
 
   /** The Metadata response for {@code names} from the current image (after any auto-creation finished). */
-  private MetadataResponseData metadata(short v, List<String> names, boolean autoCreate) {
+  private MetadataResponseData metadata(short v, List<String> names, boolean autoCreate, String listenerName, TopicAccess access) {
     ClusterImage image = replicas.image();
     MetadataResponseData response = new MetadataResponseData();
     for (BrokerInfo b : sortedBrokers(image)) {
+      BrokerInfo.Endpoint at = b.endpoint(listenerName);
+      if (at == null) {
+        // As Kafka: a broker without the client's listener is not in that client's metadata.
+        continue;
+      }
       MetadataResponseData.MetadataResponseBroker mb = new MetadataResponseData.MetadataResponseBroker()
-          .setNodeId(b.id()).setHost(b.host()).setPort(b.port());
+          .setNodeId(b.id()).setHost(at.host()).setPort(at.port());
       if (v >= 1 && !b.rack().isEmpty()) {
         mb.setRack(b.rack());
       }
@@ -199,6 +239,10 @@ public final class KafkaApis implements RequestHandler {
     }
     for (String name : names) {
       MetadataResponseData.MetadataResponseTopic mt = new MetadataResponseData.MetadataResponseTopic().setName(name);
+      if (!access.mayDescribe(name)) {
+        response.topics().add(mt.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+        continue;
+      }
       TopicInfo topic = image.topics().get(name);
       if (topic == null) {
         mt.setErrorCode((autoCreate && isValidName(name) ? Errors.LEADER_NOT_AVAILABLE : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
@@ -284,21 +328,24 @@ public final class KafkaApis implements RequestHandler {
     return image.liveBrokers().stream().mapToInt(BrokerInfo::id).min().orElse(-1);
   }
 
-  private ApiMessage describeCluster(KafkaRequest request) {
+  private ApiMessage describeCluster(String listenerName) {
     ClusterImage image = replicas.image();
     DescribeClusterResponseData response = new DescribeClusterResponseData()
         .setClusterId(clusterId)
         .setControllerId(controllerId(image));
     for (BrokerInfo b : sortedBrokers(image)) {
-      response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
-          .setBrokerId(b.id()).setHost(b.host()).setPort(b.port()).setRack(b.rack().isEmpty() ? null : b.rack()));
+      BrokerInfo.Endpoint at = b.endpoint(listenerName);
+      if (at != null) {
+        response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
+            .setBrokerId(b.id()).setHost(at.host()).setPort(at.port()).setRack(b.rack().isEmpty() ? null : b.rack()));
+      }
     }
     return response;
   }
 
   // ---- Offsets ----------------------------------------------------------------------------------
 
-  private ApiMessage listOffsets(KafkaRequest request) {
+  private ApiMessage listOffsets(KafkaRequest request, TopicAccess access) {
     ListOffsetsRequestData data = request.data();
     short v = request.version();
     ListOffsetsResponseData response = new ListOffsetsResponseData();
@@ -309,6 +356,9 @@ public final class KafkaApis implements RequestHandler {
         ListOffsetsResponseData.ListOffsetsPartitionResponse pr = new ListOffsetsResponseData.ListOffsetsPartitionResponse()
             .setPartitionIndex(p.partitionIndex());
         try {
+          if (!access.mayDescribe(topic.name())) {
+            throw new TopicAuthorizationException(Set.of(topic.name()));
+          }
           long[] found = replicas.listOffset(tp, v >= 4 ? p.currentLeaderEpoch() : -1, p.timestamp(), v >= 2 && data.isolationLevel() == 1);
           if (v == 0) {
             pr.setOldStyleOffsets(found[1] < 0 ? List.of() : List.of(found[1]));
@@ -331,9 +381,11 @@ public final class KafkaApis implements RequestHandler {
     return response;
   }
 
-  private ApiMessage offsetForLeaderEpoch(KafkaRequest request) {
+  private ApiMessage offsetForLeaderEpoch(KafkaRequest request, TopicAccess access) {
     OffsetForLeaderEpochRequestData data = request.data();
     short v = request.version();
+    // A follower's request (replica id, v3+) needs CLUSTER_ACTION; a client's, DESCRIBE on each topic.
+    boolean fromFollower = v >= 3 && data.replicaId() >= 0;
     OffsetForLeaderEpochResponseData response = new OffsetForLeaderEpochResponseData();
     for (OffsetForLeaderEpochRequestData.OffsetForLeaderTopic topic : data.topics()) {
       OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult tr =
@@ -343,6 +395,9 @@ public final class KafkaApis implements RequestHandler {
         OffsetForLeaderEpochResponseData.EpochEndOffset out = new OffsetForLeaderEpochResponseData.EpochEndOffset()
             .setPartition(p.partition());
         try {
+          if (fromFollower ? !access.mayActAsBroker() : !access.mayDescribe(topic.topic())) {
+            throw new TopicAuthorizationException(Set.of(topic.topic()));
+          }
           long[] r = replicas.endOffsetForEpoch(tp, v >= 2 ? p.currentLeaderEpoch() : -1, p.leaderEpoch());
           if (v >= 1) {
             out.setLeaderEpoch((int) r[0]);

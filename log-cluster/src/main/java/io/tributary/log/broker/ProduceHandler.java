@@ -12,6 +12,7 @@ import org.apache.kafka.common.errors.InvalidRequiredAcksException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
@@ -31,7 +32,7 @@ final class ProduceHandler {
     this.replicas = replicas;
   }
 
-  CompletableFuture<ApiMessage> handle(KafkaRequest request) {
+  CompletableFuture<ApiMessage> handle(KafkaRequest request, TopicAccess access) {
     ProduceRequestData data = request.data();
     short acks = data.acks();
     if (acks != 0 && acks != 1 && acks != -1) {
@@ -48,6 +49,12 @@ final class ProduceHandler {
             .setIndex(partition.index())
             .setBaseOffset(-1)
             .setLogAppendTimeMs(RecordBatch.NO_TIMESTAMP);
+        Errors refused = refusal(topic.name(), request.clientId(), access);
+        if (refused != Errors.NONE) {
+          out.setErrorCode(refused.code());
+          topicResponse.partitionResponses().add(out);
+          continue;
+        }
         AppendResult result = appendOne(tp, partition, version, acks == -1, out);
         if (result != null && acks == -1) {
           waits.add(replicas.awaitReplication(tp, result.lastOffset() + 1, data.timeoutMs())
@@ -66,6 +73,20 @@ final class ProduceHandler {
       return CompletableFuture.completedFuture(null);
     }
     return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply(ignored -> response);
+  }
+
+  /**
+   * Why a produce to {@code topic} is refused, as Kafka refuses it: without WRITE on the topic, or to an
+   * internal topic ({@code __consumer_offsets}) from any client but Kafka's admin client id.
+   */
+  static Errors refusal(String topic, String clientId, TopicAccess access) {
+    if (!access.mayWrite(topic)) {
+      return Errors.TOPIC_AUTHORIZATION_FAILED;
+    }
+    if (Topic.isInternal(topic) && !TopicAccess.ADMIN_CLIENT_ID.equals(clientId)) {
+      return Errors.INVALID_TOPIC_EXCEPTION;
+    }
+    return Errors.NONE;
   }
 
   /** Appends one partition's batch; fills {@code out}; returns the result, or null when it failed. */

@@ -91,7 +91,7 @@ public final class ReplicaManager implements AutoCloseable {
     this.topicDefaults = config.topicDefaults();
     this.sessionFence = new SuspendedSessionFence(SuspendedSessionFence.boundMs(config.zookeeperSessionTimeoutMs()));
     this.fetchers = new ReplicaFetcherManager(brokerId, config.replicaFetchMaxBytes(), config.replicaFetchWaitMaxMs(),
-        config.replicaSocketTimeoutMs(), new FollowerSink());
+        config.replicaSocketTimeoutMs(), InterBrokerSecurity.clientSecurity(config), new FollowerSink());
   }
 
   private static ThreadFactory daemon(String name) {

@@ -28,6 +28,9 @@ final class ZkJson {
 
   static byte[] broker(BrokerInfo b) {
     ObjectNode n = MAPPER.createObjectNode().put("host", b.host()).put("port", b.port()).put("rack", b.rack());
+    // Kafka's layout: "endpoints" as NAME://host:port, one per advertised listener.
+    ArrayNode endpoints = n.putArray("endpoints");
+    new TreeMap<>(b.endpoints()).forEach((name, e) -> endpoints.add(name + "://" + e.host() + ":" + e.port()));
     return bytes(n);
   }
 
@@ -38,7 +41,21 @@ final class ZkJson {
     if (host.isEmpty() || port < 1 || port > MAX_PORT) {
       throw new IllegalArgumentException("a broker registration needs a host and a port in 1.." + MAX_PORT);
     }
-    return new BrokerInfo(id, host, port, n.path("rack").asText(""));
+    Map<String, BrokerInfo.Endpoint> endpoints = new LinkedHashMap<>();
+    for (JsonNode e : n.path("endpoints")) {
+      String text = e.asText("");
+      int scheme = text.indexOf("://");
+      int colon = text.lastIndexOf(':');
+      if (scheme <= 0 || colon <= scheme + 2) {
+        throw new IllegalArgumentException("a broker endpoint must read NAME://host:port, not '" + text + "'");
+      }
+      int endpointPort = Integer.parseInt(text.substring(colon + 1));
+      if (endpointPort < 1 || endpointPort > MAX_PORT) {
+        throw new IllegalArgumentException("endpoint '" + text + "' needs a port in 1.." + MAX_PORT);
+      }
+      endpoints.put(text.substring(0, scheme), new BrokerInfo.Endpoint(text.substring(scheme + 3, colon), endpointPort));
+    }
+    return new BrokerInfo(id, host, port, n.path("rack").asText(""), endpoints);
   }
 
   static byte[] topic(Uuid id, SortedMap<Integer, List<Integer>> replicas) {

@@ -1,21 +1,28 @@
 package io.tributary.log.network;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.tributary.log.protocol.KafkaRequest;
 import io.tributary.log.protocol.ProtocolException;
 import io.tributary.log.protocol.RequestDecoder;
 import io.tributary.log.protocol.ResponseEncoder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.network.Send;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
@@ -39,6 +46,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final RequestHandler handler;
   private final RequestHandlerPool pool;
   private final QueuedRequestBytes queuedBytes;
+  private final Listener listener;
+  /** The SASL exchange of a SASL listener's connection; null on other listeners. */
+  private final SaslAuthenticator authenticator;
   /** Response slots in arrival order: written from the head as they fill. */
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
   private final RequestSequencer<Handling> sequencer = new RequestSequencer<>();
@@ -49,7 +59,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   /** A room callback is registered with {@link #queuedBytes} (it was at its bound). */
   private boolean awaitingRoom;
 
-  ConnectionHandler(RequestDecoder decoder, RequestHandler handler, RequestHandlerPool pool, QueuedRequestBytes queuedBytes) {
+  ConnectionHandler(RequestDecoder decoder, RequestHandler handler, RequestHandlerPool pool, QueuedRequestBytes queuedBytes,
+      Listener listener) {
+    this.listener = listener;
+    this.authenticator = listener.usesSasl() ? new SaslAuthenticator(listener.sasl()) : null;
     this.decoder = decoder;
     this.handler = handler;
     this.pool = pool;
@@ -72,7 +85,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    info = new RequestHandler.ConnectionInfo(ctx.channel().id().asShortText(), String.valueOf(ctx.channel().remoteAddress()));
+    InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+    info = new RequestHandler.ConnectionInfo(ctx.channel().id().asShortText(), String.valueOf(remote), listener.name(),
+        listener.protocol(), KafkaPrincipal.ANONYMOUS, remote.getAddress());
     ctx.fireChannelActive();
   }
 
@@ -86,6 +101,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       ByteBuffer frame = ByteBuffer.allocate(buf.readableBytes());
       buf.readBytes(frame);
       frame.flip();
+      if (authenticator != null && authenticator.state() == SaslAuthenticator.State.RAW_TOKENS) {
+        rawSaslToken(frame);
+        return;
+      }
       decoded = decoder.decode(frame, receivedNanos);
     } catch (ProtocolException e) {
       log.warn("closing connection from {}: {}", info.remoteAddress(), e.getMessage());
@@ -106,11 +125,56 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     KafkaRequest request = ((RequestDecoder.Request) decoded).request();
+    if (authenticator != null && !authenticator.admits(request.apiKey())) {
+      log.warn("closing connection from {} on listener {}: {} before SASL authentication completed",
+          info.remoteAddress(), listener.name(), request.apiKey());
+      ctx.close();
+      return;
+    }
+    if (request.apiKey() == ApiKeys.SASL_HANDSHAKE || request.apiKey() == ApiKeys.SASL_AUTHENTICATE) {
+      answerSasl(request);
+      return;
+    }
     Pending pending = new Pending(request.header(), request.version());
     inFlight.add(pending);
     queuedBytes.add(frameBytes);
     sequencer.add(new Handling(request, pending, frameBytes));
     handOver();
+  }
+
+  /**
+   * Answers SaslHandshake and SaslAuthenticate on the event loop, in order with the connection's other answers;
+   * a failed exchange closes the connection once its answer is written.
+   */
+  private void answerSasl(KafkaRequest request) {
+    // Only a SASL listener's decoder accepts these APIs, so the authenticator is there.
+    ApiMessage response = request.apiKey() == ApiKeys.SASL_HANDSHAKE ? authenticator.handshake(request) : authenticator.authenticate(request);
+    Pending pending = new Pending(request.header(), request.version());
+    inFlight.add(pending);
+    complete(pending, response, null);
+    afterSaslStep();
+  }
+
+  /** A raw SASL token after a v0 SaslHandshake: answered with a raw size-prefixed token. */
+  private void rawSaslToken(ByteBuffer frame) {
+    byte[] challenge = authenticator.rawToken(frame);
+    if (challenge == null) {
+      log.info("closing connection from {} on listener {}: SASL authentication failed", info.remoteAddress(), listener.name());
+      ctx.close();
+      return;
+    }
+    ByteBuf out = ctx.alloc().buffer(4 + challenge.length).writeInt(challenge.length).writeBytes(challenge);
+    ctx.writeAndFlush(out);
+    afterSaslStep();
+  }
+
+  private void afterSaslStep() {
+    if (authenticator.state() == SaslAuthenticator.State.COMPLETE) {
+      info = info.withPrincipal(authenticator.principal());
+    } else if (authenticator.state() == SaslAuthenticator.State.FAILED) {
+      log.info("closing connection from {} on listener {}: SASL authentication failed", info.remoteAddress(), listener.name());
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   /** Closes a connection idle for connections.max.idle.ms, unless a request of it is still in flight. */
@@ -123,6 +187,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
       }
       return;
+    }
+    if (event instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess() && authenticator == null) {
+      // SSL: the principal is the client certificate's distinguished name, as Kafka's default mapping has it.
+      info = info.withPrincipal(TlsPrincipal.of(ctx.pipeline().get(SslHandler.class).engine()));
     }
     ctx.fireUserEventTriggered(event);
   }
@@ -257,12 +325,30 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     while (!inFlight.isEmpty() && inFlight.peek().done) {
       Pending head = inFlight.poll();
       if (head.send != null) {
-        ctx.write(new SendFileRegion(head.send));
+        if (!write(head.send)) {
+          return;
+        }
         wrote = true;
       }
     }
     if (wrote) {
       ctx.flush();
+    }
+  }
+
+  /** Writes one response: by sendfile on plaintext, through a pooled direct buffer under TLS. */
+  private boolean write(Send send) {
+    if (!listener.usesTls()) {
+      ctx.write(new SendFileRegion(send));
+      return true;
+    }
+    try {
+      ctx.write(SendBuffers.copy(ctx.alloc(), send));
+      return true;
+    } catch (IOException e) {
+      log.warn("closing connection from {}: cannot read a response to send: {}", info.remoteAddress(), e.toString());
+      ctx.close();
+      return false;
     }
   }
 

@@ -14,12 +14,16 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tributary.log.protocol.RequestDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka-protocol listener: 4-byte size-prefixed frames (larger than {@code maxRequestBytes} close the
+ * The Kafka-protocol listeners (PLAINTEXT, SSL with Netty's {@code SslHandler}, SASL_PLAINTEXT, SASL_SSL with
+ * a {@link SaslAuthenticator} per connection): 4-byte size-prefixed frames (larger than {@code maxRequestBytes} close the
  * connection), one {@link ConnectionHandler} per connection. NIO transport, so that file regions are
  * written with sendfile. The event loops ({@code threads}) only read, decode, encode and write; requests
  * are handled on a {@link RequestHandlerPool} of {@code ioThreads} threads with {@code queuedMaxRequests}
@@ -34,8 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KafkaServer.class);
-  private final String host;
-  private final int port;
+  private final List<Listener> listeners;
   private final int maxRequestBytes;
   private final int threads;
   private final int ioThreads;
@@ -45,15 +48,25 @@ public final class KafkaServer implements AutoCloseable {
   private final RequestHandler handler;
   private EventLoopGroup acceptor;
   private EventLoopGroup workers;
-  private Channel serverChannel;
+  /** The bound channel of each listener, by listener name. */
+  private final Map<String, Channel> serverChannels = new LinkedHashMap<>();
   private RequestHandlerPool pool;
   private ConnectionQuotas quotas;
   private QueuedRequestBytes queuedBytes;
 
+  /** One PLAINTEXT listener at {@code host:port}. */
   public KafkaServer(String host, int port, int maxRequestBytes, int threads, int ioThreads, int queuedMaxRequests,
       NetworkLimits limits, RequestDecoder decoder, RequestHandler handler) {
-    this.host = host;
-    this.port = port;
+    this(List.of(Listener.plaintext(host, port)), maxRequestBytes, threads, ioThreads, queuedMaxRequests, limits, decoder, handler);
+  }
+
+  /** The given listeners, sharing the event loops, the request-handler pool and the connection limits. */
+  public KafkaServer(List<Listener> listeners, int maxRequestBytes, int threads, int ioThreads, int queuedMaxRequests,
+      NetworkLimits limits, RequestDecoder decoder, RequestHandler handler) {
+    if (listeners.isEmpty()) {
+      throw new IllegalArgumentException("a broker needs at least one listener");
+    }
+    this.listeners = List.copyOf(listeners);
     this.maxRequestBytes = maxRequestBytes;
     this.threads = threads;
     this.ioThreads = ioThreads;
@@ -69,6 +82,14 @@ public final class KafkaServer implements AutoCloseable {
     queuedBytes = new QueuedRequestBytes(limits.queuedMaxRequestBytes());
     acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("kafka-acceptor"));
     workers = new NioEventLoopGroup(threads, new DefaultThreadFactory("kafka-network"));
+    for (Listener listener : listeners) {
+      serverChannels.put(listener.name(), bind(listener));
+    }
+  }
+
+  private Channel bind(Listener listener) throws InterruptedException {
+    // SaslHandshake and SaslAuthenticate exist only where SASL is spoken: elsewhere they are not served.
+    RequestDecoder listenerDecoder = listener.usesSasl() ? decoder.forSasl() : decoder;
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(acceptor, workers)
         .channel(NioServerSocketChannel.class)
@@ -82,14 +103,17 @@ public final class KafkaServer implements AutoCloseable {
             if (!admit(ch)) {
               return;
             }
+            // First, so that every byte read or written (even of a half-received frame) counts as activity.
+            ch.pipeline().addLast("idle", new IdleStateHandler(true, 0, 0, limits.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
+            if (listener.usesTls()) {
+              ch.pipeline().addLast("tls", listener.tls().newHandler(ch.alloc()));
+            }
             ch.pipeline()
-                // First, so that every byte read or written (even of a half-received frame) counts as activity.
-                .addLast("idle", new IdleStateHandler(true, 0, 0, limits.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS))
                 .addLast("frames", new LengthFieldBasedFrameDecoder(maxRequestBytes + 4, 0, 4, 0, 4, true))
-                .addLast("requests", new ConnectionHandler(decoder, handler, pool, queuedBytes));
+                .addLast("requests", new ConnectionHandler(listenerDecoder, handler, pool, queuedBytes, listener));
           }
         });
-    serverChannel = bootstrap.bind(host, port).sync().channel();
+    return bootstrap.bind(listener.host(), listener.port()).sync().channel();
   }
 
   /** Counts a new connection against the connection limits, or closes it with a WARN naming the limit. */
@@ -105,14 +129,24 @@ public final class KafkaServer implements AutoCloseable {
     return true;
   }
 
+  /** The port of the first listener (the only one of a single-listener broker). */
   public int boundPort() {
-    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    return boundPort(listeners.get(0).name());
+  }
+
+  /** The port listener {@code name} is bound to (useful with port 0). */
+  public int boundPort(String name) {
+    Channel channel = serverChannels.get(name);
+    if (channel == null) {
+      throw new IllegalArgumentException("no listener named " + name);
+    }
+    return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
   @Override
   public synchronized void close() {
-    if (serverChannel != null) {
-      serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    for (Channel channel : serverChannels.values()) {
+      channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     if (acceptor != null) {
       acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -1,8 +1,11 @@
 package io.tributary.log.network;
 
 import io.tributary.log.protocol.KafkaRequest;
+import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /** What the network layer calls for each decoded request. */
 public interface RequestHandler {
@@ -16,6 +19,20 @@ public interface RequestHandler {
    */
   CompletableFuture<ApiMessage> handle(KafkaRequest request, ConnectionInfo connection);
 
-  /** Who sent the request. */
-  record ConnectionInfo(String id, String remoteAddress) {}
+  /**
+   * Who sent the request: the connection, the listener it came in on (Metadata answers with that listener's
+   * addresses) and the principal it authenticated as (ANONYMOUS on PLAINTEXT, or on SSL without a client
+   * certificate).
+   */
+  record ConnectionInfo(String id, String remoteAddress, String listenerName, SecurityProtocol securityProtocol,
+      KafkaPrincipal principal, InetAddress clientAddress) {
+
+    public ConnectionInfo withPrincipal(KafkaPrincipal authenticated) {
+      return new ConnectionInfo(id, remoteAddress, listenerName, securityProtocol, authenticated, clientAddress);
+    }
+
+    public boolean usesSasl() {
+      return Listener.usesSasl(securityProtocol);
+    }
+  }
 }

@@ -2,6 +2,7 @@ package io.tributary.log.protocol;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
@@ -36,6 +37,19 @@ public final class ApiVersionTable {
     short[] range = map.get(api);
     if (range != null) {
       map.put(api, new short[] {range[0], (short) Math.min(range[1], maxVersion)});
+    }
+    return new ApiVersionTable(map);
+  }
+
+  /** The SASL exchange's APIs (KIP-152), served only on SASL listeners. */
+  public static final List<ApiKeys> SASL_APIS = List.of(ApiKeys.SASL_HANDSHAKE, ApiKeys.SASL_AUTHENTICATE);
+
+  /** This table plus the SASL APIs: what a SASL listener serves. */
+  public ApiVersionTable withSaslApis() {
+    Map<ApiKeys, short[]> map = new EnumMap<>(ApiKeys.class);
+    map.putAll(served);
+    for (ApiKeys api : SASL_APIS) {
+      map.put(api, new short[] {api.oldestVersion(), api.latestVersion(false)});
     }
     return new ApiVersionTable(map);
   }

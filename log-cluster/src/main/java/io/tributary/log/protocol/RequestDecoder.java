@@ -27,6 +27,11 @@ public final class RequestDecoder {
   /** An immediate response (for example UNSUPPORTED_VERSION to an ApiVersions from a newer client). */
   public record Answer(RequestHeader header, ApiMessage response, short responseVersion) implements Decoded {}
 
+  /** A decoder for a SASL listener: the same APIs plus SaslHandshake and SaslAuthenticate. */
+  public RequestDecoder forSasl() {
+    return new RequestDecoder(versions.withSaslApis());
+  }
+
   public Decoded decode(ByteBuffer frame, long receivedNanos) throws ProtocolException {
     int size = frame.remaining();
     if (size < 8) {

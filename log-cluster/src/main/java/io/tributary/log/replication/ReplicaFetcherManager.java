@@ -1,6 +1,7 @@
 package io.tributary.log.replication;
 
 import io.tributary.log.cluster.BrokerInfo;
+import io.tributary.log.protocol.ClientSecurity;
 import io.tributary.log.protocol.KafkaRpcClient;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,6 +60,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     void append(TopicPartition tp, MemoryRecords records, long leaderHighWatermark, long leaderLogStartOffset) throws IOException;
   }
 
+  private final ClientSecurity security;
   private final int brokerId;
   private final int fetchMaxBytes;
   private final int fetchWaitMaxMs;
@@ -68,6 +70,13 @@ public final class ReplicaFetcherManager implements AutoCloseable {
   private final Map<TopicPartition, Integer> leaderOf = new ConcurrentHashMap<>();
 
   public ReplicaFetcherManager(int brokerId, int fetchMaxBytes, int fetchWaitMaxMs, int socketTimeoutMs, Sink sink) {
+    this(brokerId, fetchMaxBytes, fetchWaitMaxMs, socketTimeoutMs, ClientSecurity.PLAINTEXT, sink);
+  }
+
+  /** Fetchers that connect to leaders' inter-broker listeners with {@code security} (TLS, SASL). */
+  public ReplicaFetcherManager(int brokerId, int fetchMaxBytes, int fetchWaitMaxMs, int socketTimeoutMs, ClientSecurity security,
+      Sink sink) {
+    this.security = security;
     this.brokerId = brokerId;
     this.fetchMaxBytes = fetchMaxBytes;
     this.fetchWaitMaxMs = fetchWaitMaxMs;
@@ -134,7 +143,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
       super("replica-fetcher-" + brokerId + "-from-" + leader.id());
       setDaemon(true);
       this.leader = leader;
-      this.client = new KafkaRpcClient(leader.host(), leader.port(), "replica-fetcher-" + brokerId, socketTimeoutMs);
+      this.client = new KafkaRpcClient(leader.host(), leader.port(), "replica-fetcher-" + brokerId, socketTimeoutMs, security);
     }
 
     void shutdown() {
