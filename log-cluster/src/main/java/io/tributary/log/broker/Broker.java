@@ -3,6 +3,7 @@ package io.tributary.log.broker;
 import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.cluster.ClusterStore;
 import io.tributary.log.cluster.Controller;
+import io.tributary.log.cluster.DeadBrokerDetector;
 import io.tributary.log.cluster.MetadataCache;
 import io.tributary.log.cluster.ZkPaths;
 import io.tributary.log.network.KafkaServer;
@@ -43,6 +44,7 @@ public final class Broker implements AutoCloseable {
   private KafkaServer server;
   private GroupApis groups;
   private Controller controller;
+  private DeadBrokerDetector deadBrokers;
   private BrokerInfo registration;
   private volatile boolean started;
 
@@ -121,6 +123,9 @@ public final class Broker implements AutoCloseable {
     controller = new Controller(zk, store, metadata, config.brokerId(), config.autoLeaderRebalance(),
         config.leaderImbalanceCheckIntervalMs());
     controller.start();
+    // A killed peer is deregistered once its listener refuses connections, not after its session expires.
+    deadBrokers = new DeadBrokerDetector(zk, metadata, config.brokerId());
+    deadBrokers.start();
     logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
         config.highWatermarkCheckpointIntervalMs(), config.recoveryPointCheckpointIntervalMs());
     started = true;
@@ -170,6 +175,7 @@ public final class Broker implements AutoCloseable {
       return;
     }
     log.info("broker {} shutting down", config.brokerId());
+    closeQuietly(deadBrokers);
     closeQuietly(controller);
     closeQuietly(server);
     closeQuietly(groups);
