@@ -175,6 +175,9 @@ public final class Broker implements AutoCloseable {
       return;
     }
     log.info("broker {} shutting down", config.brokerId());
+    if (started && config.controlledShutdownEnable()) {
+      ControlledShutdown.run(zk, store, metadata, config);
+    }
     closeQuietly(deadBrokers);
     closeQuietly(controller);
     closeQuietly(server);
