@@ -18,7 +18,7 @@ import java.util.Map;
  * <p>Pure state: the probes are passed in; not thread-safe (one prober thread owns it).
  */
 final class BrokerLiveness {
-  /** Refused probes in a row that make a broker dead; with probes every 500 ms, about 1 to 1.5 s. */
+  /** Refused probes in a row that make a broker dead: a margin against one odd refusal (a live listener never refuses). */
   static final int REFUSALS_BEFORE_DEAD = 3;
 
   private static final class Peer {
