@@ -6,6 +6,7 @@
 #   bench/run.sh connect-hudi --events 1000000 --keys 100000   # topic -> Hudi: the connector vs Spark
 #   bench/run.sh --help
 #   bench/run.sh spark-ingest [--records 200000] [--keys 10000] [--batch 50000] [--lean]   # the ingest Spark job
+#   bench/run.sh kafka-tools [--records 2000000] [--latency-rate 5000]   # Kafka's own perf tools, Kafka vs Tributary
 # Builds what is needed first (the bench module, the Kafka peer's jars, and Tributary's dist module),
 # then runs io.tributary.bench.CompareWithKafka. BENCH_NO_BUILD=1 skips the build;
 # BENCH_JAVA_OPTS sets the workload JVM's flags (default -Xms1g -Xmx1g).
@@ -74,6 +75,13 @@ if [ "${1:-}" = "registry-lookups" ]; then
   shift
   exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -cp "$root/bench/target/classes:$(cat "$cp_file")" \
     io.tributary.bench.RegistryLookupBench "${1:-10}" "${2:-4}"
+fi
+if [ "${1:-}" = "kafka-tools" ]; then
+  # bench/run.sh kafka-tools [...]: ProducerPerformance, ConsumerPerformance, EndToEndLatency against both systems.
+  shift
+  # shellcheck disable=SC2086
+  exec java ${BENCH_JAVA_OPTS:--Xms256m -Xmx512m} -Dtributary.home="$root" \
+    -cp "$root/bench/target/classes:$(cat "$cp_file")" io.tributary.bench.KafkaToolsBench "$@"
 fi
 if [ "${1:-}" = "connect-hudi" ]; then
   # bench/run.sh connect-hudi [--events N] [--keys K] [--batch R] [--table-type T] [--only connector|spark] ...

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * directory (logs and empty data only) for inspection and names it in the error.
  */
 abstract class ChildJvmPeer implements PeerCluster {
-  static final long START_TIMEOUT_MS = 90_000;
+  static final long START_TIMEOUT_MS = 180_000;
   private static final long STOP_GRACE_MS = 15_000;
 
   final int nodes;

@@ -12,15 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -31,7 +27,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -117,43 +112,7 @@ public final class ProduceConsumeBench {
   }
 
   private void createTopics(Admin admin, List<String> topics) throws BenchException, InterruptedException {
-    List<NewTopic> newTopics = new ArrayList<>();
-    for (String t : topics) {
-      newTopics.add(new NewTopic(t, options.partitions(), options.replicationFactor()));
-    }
-    try {
-      admin.createTopics(newTopics).all().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new BenchException("could not create topics " + topics + " (" + options.partitions() + " partitions, RF="
-          + options.replicationFactor() + ") on " + bootstrap + ": " + rootMessage(e), e);
-    }
-    // Wait until every partition has a leader and its full replica set in sync.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String lastState = "";
-    while (System.nanoTime() < deadline) {
-      try {
-        Map<String, TopicDescription> d = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
-        boolean ready = true;
-        for (TopicDescription td : d.values()) {
-          if (td.partitions().size() != options.partitions()) {
-            ready = false;
-          }
-          for (TopicPartitionInfo p : td.partitions()) {
-            if (p.leader() == null || p.leader().isEmpty() || p.isr().size() < options.replicationFactor()) {
-              ready = false;
-              lastState = td.name() + "-" + p.partition() + " leader=" + p.leader() + " isr=" + p.isr();
-            }
-          }
-        }
-        if (ready) {
-          return;
-        }
-      } catch (ExecutionException | TimeoutException e) {
-        lastState = rootMessage(e);
-      }
-      Thread.sleep(200);
-    }
-    throw new BenchException("topics " + topics + " not ready after 60 s on " + bootstrap + " (last seen: " + lastState + ")");
+    BenchTopics.create(admin, bootstrap, topics, options.partitions(), options.replicationFactor(), Map.of());
   }
 
   /**

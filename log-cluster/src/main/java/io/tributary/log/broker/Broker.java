@@ -4,6 +4,7 @@ import io.tributary.log.cluster.AclStore;
 import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.cluster.ClusterStore;
 import io.tributary.log.cluster.Controller;
+import io.tributary.log.cluster.DeadBrokerDetector;
 import io.tributary.log.cluster.MetadataCache;
 import io.tributary.log.cluster.ScramCredentialStore;
 import io.tributary.log.cluster.ZkPaths;
@@ -47,6 +48,7 @@ public final class Broker implements AutoCloseable {
   private AclStore acls;
   private GroupApis groups;
   private Controller controller;
+  private DeadBrokerDetector deadBrokers;
   private BrokerInfo registration;
   private volatile boolean started;
 
@@ -131,6 +133,9 @@ public final class Broker implements AutoCloseable {
     controller = new Controller(zk, store, metadata, config.brokerId(), config.autoLeaderRebalance(),
         config.leaderImbalanceCheckIntervalMs());
     controller.start();
+    // A killed peer is deregistered once its listener refuses connections, not after its session expires.
+    deadBrokers = new DeadBrokerDetector(zk, metadata, config.brokerId());
+    deadBrokers.start();
     logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
         config.highWatermarkCheckpointIntervalMs(), config.recoveryPointCheckpointIntervalMs());
     started = true;
@@ -185,6 +190,10 @@ public final class Broker implements AutoCloseable {
       return;
     }
     log.info("broker {} shutting down", config.brokerId());
+    if (started && config.controlledShutdownEnable()) {
+      ControlledShutdown.run(zk, store, metadata, config);
+    }
+    closeQuietly(deadBrokers);
     closeQuietly(controller);
     closeQuietly(server);
     closeQuietly(groups);

@@ -84,6 +84,12 @@ public final class BrokerConfig {
       new Key("replica.fetch.wait.max.ms", "500", "Longest a follower's fetch waits at the leader for new data.");
   public static final Key REPLICA_SOCKET_TIMEOUT_MS =
       new Key("replica.socket.timeout.ms", "30000", "Socket timeout of a follower's requests to its leader.");
+  public static final Key CONTROLLED_SHUTDOWN_ENABLE = new Key("controlled.shutdown.enable", "true",
+      "On a clean stop (SIGTERM), move leadership of this broker's partitions to other in-sync replicas before the listener closes.");
+  public static final Key CONTROLLED_SHUTDOWN_MAX_RETRIES = new Key("controlled.shutdown.max.retries", "3",
+      "Attempts after the first to move leadership off a stopping broker; then it stops anyway.");
+  public static final Key CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS = new Key("controlled.shutdown.retry.backoff.ms", "5000",
+      "How long one controlled-shutdown attempt waits for the leadership to move before the next attempt.");
   public static final Key OFFSETS_TOPIC_NUM_PARTITIONS =
       new Key("offsets.topic.num.partitions", "50", "Partitions of __consumer_offsets.");
   public static final Key OFFSETS_TOPIC_REPLICATION_FACTOR =
@@ -104,6 +110,7 @@ public final class BrokerConfig {
       LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
       AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, REPLICA_FETCH_MAX_BYTES,
       REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS,
+      CONTROLLED_SHUTDOWN_ENABLE, CONTROLLED_SHUTDOWN_MAX_RETRIES, CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS,
       OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR,
       Groups.OFFSETS_RETENTION_MINUTES, Groups.OFFSETS_RETENTION_CHECK_INTERVAL_MS, Groups.GROUP_MIN_SESSION_TIMEOUT_MS,
       Groups.GROUP_MAX_SESSION_TIMEOUT_MS, Groups.GROUP_INITIAL_REBALANCE_DELAY_MS, Groups.OFFSETS_COMMIT_TIMEOUT_MS));
@@ -183,6 +190,12 @@ public final class BrokerConfig {
       throw new ConfigException(QUEUED_MAX_REQUESTS.name(), queuedMaxRequests(), "must be positive");
     }
     networkLimits();
+    if (controlledShutdownMaxRetries() < 0) {
+      throw new ConfigException(CONTROLLED_SHUTDOWN_MAX_RETRIES.name(), controlledShutdownMaxRetries(), "must not be negative");
+    }
+    if (controlledShutdownRetryBackoffMs() <= 0) {
+      throw new ConfigException(CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS.name(), controlledShutdownRetryBackoffMs(), "must be positive");
+    }
     if (offsetsTopicReplicationFactor() < 1) {
       throw new ConfigException(OFFSETS_TOPIC_REPLICATION_FACTOR.name(), offsetsTopicReplicationFactor(), "must be at least 1");
     }
@@ -347,6 +360,18 @@ public final class BrokerConfig {
 
   public long replicaLagTimeMaxMs() {
     return longValue(REPLICA_LAG_TIME_MAX_MS);
+  }
+
+  public boolean controlledShutdownEnable() {
+    return Boolean.parseBoolean(get(CONTROLLED_SHUTDOWN_ENABLE));
+  }
+
+  public int controlledShutdownMaxRetries() {
+    return intValue(CONTROLLED_SHUTDOWN_MAX_RETRIES);
+  }
+
+  public long controlledShutdownRetryBackoffMs() {
+    return longValue(CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS);
   }
 
   public boolean autoLeaderRebalance() {

@@ -307,6 +307,26 @@ public final class ClusterStore {
   }
 
   /**
+   * Deletes this session's registration of broker {@code id} (a controlled shutdown: the controller moves
+   * leadership off the broker as for a dead one while it still serves). Another session's is left alone.
+   *
+   * @return whether this session's registration was there and is now gone
+   */
+  public boolean deregisterBroker(int id) throws Exception {
+    String path = ZkPaths.broker(id);
+    Stat stat = zk.checkExists().forPath(path);
+    if (stat == null || stat.getEphemeralOwner() != currentSession()) {
+      return false;
+    }
+    try {
+      zk.delete().withVersion(stat.getVersion()).forPath(path);
+      return true;
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+      return false;
+    }
+  }
+
+  /**
    * Returns once no other ZooKeeper session holds the registration of broker {@code id}: a registration of a
    * stopped process is replaced, one of a live broker refused, see {@link ExistingRegistration}. An
    * undecided one goes when ZooKeeper expires its session, within one session timeout and a tick; one

@@ -35,11 +35,16 @@ final class ExistingRegistration {
 
   /** Whether something accepts TCP connections at the registered address (null: the registration did not decode). */
   static Probe probe(BrokerInfo registered) {
+    return probe(registered, PROBE_TIMEOUT_MS);
+  }
+
+  /** {@link #probe(BrokerInfo)}, waiting at most {@code timeoutMs} for an answer. */
+  static Probe probe(BrokerInfo registered, int timeoutMs) {
     if (registered == null) {
       return Probe.NO_ANSWER;
     }
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(registered.host(), registered.port()), PROBE_TIMEOUT_MS);
+      socket.connect(new InetSocketAddress(registered.host(), registered.port()), timeoutMs);
       return Probe.LISTENING;
     } catch (ConnectException refused) {
       return Probe.REFUSED;
