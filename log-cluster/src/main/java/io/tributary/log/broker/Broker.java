@@ -86,10 +86,10 @@ public final class Broker implements AutoCloseable {
     replicas.startup();
 
     TopicAdmin topics = new TopicAdmin(store, metadata, topicDefaults);
-    // The group coordinator (consumer groups, committed offsets): created here once it exists.
-    groups = GroupCoordinatorWiring.start(config, replicas, topics, Time.SYSTEM);
+    // The group and transaction coordinators (consumer groups, committed offsets, transactions).
+    groups = CoordinatorApis.start(config, new BrokerCoordinatorHost(replicas, topics, new ProducerIdManager(store)), Time.SYSTEM);
     ApiVersionTable versions = KafkaApis.versionTable(groups);
-    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store), groups);
+    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, groups);
     server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.socketRequestMaxBytes(),
         config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), config.networkLimits(),
         new RequestDecoder(versions), apis);

@@ -20,8 +20,6 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
-import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
@@ -38,10 +36,10 @@ import org.slf4j.LoggerFactory;
 public final class KafkaApis implements RequestHandler {
   private static final Logger log = LoggerFactory.getLogger(KafkaApis.class);
 
-  /** Everything the broker core serves; the group coordinator adds its own APIs. */
+  /** Everything the broker core serves; the coordinators add their own APIs (InitProducerId among them). */
   public static final EnumSet<ApiKeys> CORE_APIS = EnumSet.of(
       ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS,
-      ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
+      ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
       ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
       ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS);
 
@@ -50,21 +48,19 @@ public final class KafkaApis implements RequestHandler {
   private final ApiVersionTable versions;
   private final ReplicaManager replicas;
   private final TopicAdmin topics;
-  private final ProducerIdManager producerIds;
   private final ProduceHandler produce;
   private final FetchHandler fetch;
   private final AdminApis admin;
   private final GroupApis groups;
 
   public KafkaApis(BrokerConfig config, String clusterId, ApiVersionTable versions, ReplicaManager replicas,
-      TopicAdmin topics, ProducerIdManager producerIds, GroupApis groups) {
+      TopicAdmin topics, GroupApis groups) {
     this.groups = groups;
     this.config = config;
     this.clusterId = clusterId;
     this.versions = versions;
     this.replicas = replicas;
     this.topics = topics;
-    this.producerIds = producerIds;
     this.produce = new ProduceHandler(replicas);
     this.fetch = new FetchHandler(replicas);
     this.admin = new AdminApis(config, replicas, topics);
@@ -124,8 +120,6 @@ public final class KafkaApis implements RequestHandler {
         return new ApiVersionsResponseData().setApiKeys(versions.toCollection());
       case LIST_OFFSETS:
         return listOffsets(request);
-      case INIT_PRODUCER_ID:
-        return initProducerId(request);
       case DESCRIBE_CONFIGS:
         return admin.describeConfigs(request);
       case DESCRIBE_CLUSTER:
@@ -348,16 +342,5 @@ public final class KafkaApis implements RequestHandler {
       response.topics().add(tr);
     }
     return response;
-  }
-
-  private ApiMessage initProducerId(KafkaRequest request) throws Exception {
-    InitProducerIdRequestData data = request.data();
-    if (data.transactionalId() != null) {
-      return new InitProducerIdResponseData().setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
-          .setProducerId(-1).setProducerEpoch((short) -1);
-    }
-    long[] idAndEpoch = producerIds.next(request.version() >= 3 ? data.producerId() : -1,
-        request.version() >= 3 ? data.producerEpoch() : (short) -1);
-    return new InitProducerIdResponseData().setProducerId(idAndEpoch[0]).setProducerEpoch((short) idAndEpoch[1]);
   }
 }

@@ -1,8 +1,6 @@
 package io.tributary.log.group;
 
-import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.group.ClassicGroup.JoinRequest;
-import io.tributary.log.group.CoordinatorLocator.Location;
 import io.tributary.log.group.GroupActor.OffsetDeleteResult;
 import io.tributary.log.group.GroupEffect.JoinResult;
 import io.tributary.log.group.GroupEffect.JoinedMember;
@@ -26,8 +24,6 @@ import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
-import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -89,7 +85,7 @@ public final class GroupCoordinator {
 
   public GroupCoordinator(GroupCoordinatorConfig config, CoordinatorHost host, Time time) {
     this.actor = new GroupActor(config, host, time);
-    this.locator = new CoordinatorLocator(config, host);
+    this.locator = new CoordinatorLocator(CoordinatorLocator.offsetsTopic(config), host);
   }
 
   /** Registers for leadership changes and starts the timer. */
@@ -109,7 +105,7 @@ public final class GroupCoordinator {
 
   public CompletableFuture<ApiMessage> handle(KafkaRequest request) {
     if (request.apiKey() == ApiKeys.FIND_COORDINATOR) {
-      return CompletableFuture.completedFuture(findCoordinator(request));
+      return CompletableFuture.completedFuture(locator.findCoordinator(request));
     }
     CompletableFuture<ApiMessage> result = new CompletableFuture<>();
     if (actor.isClosed()) {
@@ -426,34 +422,5 @@ public final class GroupCoordinator {
       deletions.add(actor.delete(g).thenAccept(error -> r.setErrorCode(error.code())));
     }
     return CompletableFuture.allOf(deletions.toArray(new CompletableFuture[0])).thenApply(x -> resp);
-  }
-
-  // ------------------------------------------------------------------ FindCoordinator
-
-  /** Answers on the caller's (network) thread from the metadata image; creates the offsets topic on first need. */
-  private ApiMessage findCoordinator(KafkaRequest request) {
-    FindCoordinatorRequestData d = request.data();
-    short v = request.version();
-    FindCoordinatorResponseData resp = new FindCoordinatorResponseData();
-    byte keyType = v >= 1 ? d.keyType() : 0;
-    if (v >= 4) {
-      for (String key : d.coordinatorKeys()) {
-        Location at = locator.locate(keyType, key);
-        BrokerInfo broker = at.broker();
-        resp.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
-            .setErrorCode(at.error().code()).setErrorMessage(at.message())
-            .setNodeId(broker == null ? -1 : broker.id()).setHost(broker == null ? "" : broker.host())
-            .setPort(broker == null ? -1 : broker.port()));
-      }
-      return resp;
-    }
-    Location at = locator.locate(keyType, d.key());
-    BrokerInfo broker = at.broker();
-    resp.setErrorCode(at.error().code()).setNodeId(broker == null ? -1 : broker.id())
-        .setHost(broker == null ? "" : broker.host()).setPort(broker == null ? -1 : broker.port());
-    if (v >= 1) {
-      resp.setErrorMessage(at.message());
-    }
-    return resp;
   }
 }
