@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
 public final class KafkaApis implements RequestHandler {
   private static final Logger log = LoggerFactory.getLogger(KafkaApis.class);
 
-  /** Everything the broker core serves; the coordinators add their own APIs (InitProducerId among them). */
+  /** Everything the broker core serves; the group coordinator adds its own APIs. */
   public static final EnumSet<ApiKeys> CORE_APIS = EnumSet.of(
       ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS,
-      ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
+      ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
       ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
       ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS);
 

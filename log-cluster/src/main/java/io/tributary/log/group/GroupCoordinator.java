@@ -59,6 +59,12 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopic;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
 import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -78,7 +84,7 @@ public final class GroupCoordinator {
 
   private static final Set<ApiKeys> APIS = EnumSet.of(ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.SYNC_GROUP,
       ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.DESCRIBE_GROUPS,
-      ApiKeys.LIST_GROUPS, ApiKeys.DELETE_GROUPS, ApiKeys.OFFSET_DELETE);
+      ApiKeys.LIST_GROUPS, ApiKeys.DELETE_GROUPS, ApiKeys.OFFSET_DELETE, ApiKeys.TXN_OFFSET_COMMIT);
 
   private final GroupActor actor;
   private final CoordinatorLocator locator;
@@ -142,6 +148,7 @@ public final class GroupCoordinator {
       case HEARTBEAT -> CompletableFuture.completedFuture(heartbeat(request));
       case LEAVE_GROUP -> CompletableFuture.completedFuture(leaveGroup(request));
       case OFFSET_COMMIT -> offsetCommit(request);
+      case TXN_OFFSET_COMMIT -> txnOffsetCommit(request);
       case OFFSET_FETCH -> CompletableFuture.completedFuture(offsetFetch(request));
       case DESCRIBE_GROUPS -> CompletableFuture.completedFuture(describeGroups(request));
       case LIST_GROUPS -> CompletableFuture.completedFuture(listGroups(request));
@@ -250,6 +257,52 @@ public final class GroupCoordinator {
           }
           return resp;
         });
+  }
+
+  /** TxnOffsetCommit: offsets pending in the producer's transaction until its marker (see {@link TxnOffsets}). */
+  private CompletableFuture<ApiMessage> txnOffsetCommit(KafkaRequest request) {
+    TxnOffsetCommitRequestData d = request.data();
+    short v = request.version();
+    Map<TopicPartition, CommitRequest> requested = new LinkedHashMap<>();
+    for (TxnOffsetCommitRequestTopic t : d.topics()) {
+      for (TxnOffsetCommitRequestPartition p : t.partitions()) {
+        requested.put(new TopicPartition(t.name(), p.partitionIndex()), new CommitRequest(p.committedOffset(),
+            v >= 2 ? p.committedLeaderEpoch() : -1, p.committedMetadata(), -1));
+      }
+    }
+    // Group metadata (KIP-447) from v3 on; older producers commit as a non-member.
+    String memberId = v >= 3 ? d.memberId() : "";
+    String instanceId = v >= 3 ? d.groupInstanceId() : null;
+    int generation = v >= 3 ? d.generationId() : -1;
+    return actor.txnCommit(d.groupId(), d.producerId(), d.producerEpoch(), memberId, instanceId, generation, requested)
+        .thenApply(errors -> {
+          TxnOffsetCommitResponseData resp = new TxnOffsetCommitResponseData();
+          for (TxnOffsetCommitRequestTopic t : d.topics()) {
+            TxnOffsetCommitResponseTopic rt = new TxnOffsetCommitResponseTopic().setName(t.name());
+            resp.topics().add(rt);
+            for (TxnOffsetCommitRequestPartition p : t.partitions()) {
+              rt.partitions().add(new TxnOffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
+                  .setErrorCode(errors.get(new TopicPartition(t.name(), p.partitionIndex())).code()));
+            }
+          }
+          return resp;
+        });
+  }
+
+  /**
+   * A transaction marker was written to {@code offsetsPartition} (a partition of {@code __consumer_offsets})
+   * and replicated: the producer's pending transactional offsets there become committed or are dropped.
+   * Any thread; does not block.
+   */
+  public void onTxnMarker(TopicPartition offsetsPartition, long producerId, boolean committed) {
+    if (!offsetsPartition.topic().equals(OffsetsTopicFormat.TOPIC) || actor.isClosed()) {
+      return;
+    }
+    try {
+      actor.execute(() -> actor.onTxnMarker(offsetsPartition.partition(), producerId, committed));
+    } catch (Exception rejected) {
+      // closing: the next coordinator replays the marker from the log
+    }
   }
 
   private ApiMessage offsetFetch(KafkaRequest request) {
