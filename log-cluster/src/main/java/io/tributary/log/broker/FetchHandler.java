@@ -3,6 +3,7 @@ package io.tributary.log.broker;
 import io.tributary.log.cluster.ClusterImage;
 import io.tributary.log.cluster.TopicInfo;
 import io.tributary.log.protocol.KafkaRequest;
+import io.tributary.log.storage.AbortedTxn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Fetch with long polling: answers at once when {@code min.bytes} are available or an error occurred,
  * otherwise parks the request until data arrives or {@code max.wait.ms} passes. Records go out as file
- * slices (zero copy). Incremental fetch sessions are not kept: the session id is always 0, which
+ * slices (zero copy). A read_committed consumer ({@code isolation_level=1}) reads up to the last stable offset and
+ * gets the aborted transactions of what it read, whose records it then skips itself (as with Kafka). Incremental fetch sessions are not kept: the session id is always 0, which
  * clients accept by sending full requests.
  */
 final class FetchHandler {
@@ -67,7 +69,8 @@ final class FetchHandler {
     int maxBytes = version >= 3 ? data.maxBytes() : Integer.MAX_VALUE;
     int minBytes = data.minBytes();
 
-    Attempt first = read(wanted, maxBytes, isReplica, version);
+    FetchIsolation isolation = FetchIsolation.of(isReplica, version >= 4 ? data.isolationLevel() : 0);
+    Attempt first = read(wanted, maxBytes, isolation, version);
     if (first.bytes >= minBytes || first.hasError || data.maxWaitMs() <= 0 || wanted.isEmpty()) {
       return CompletableFuture.completedFuture(first.response);
     }
@@ -75,14 +78,14 @@ final class FetchHandler {
     List<TopicPartition> tps = wanted.stream().map(Wanted::tp).toList();
     Purgatory.Waiter waiter = new Purgatory.Waiter(tps,
         () -> {
-          Attempt again = read(wanted, maxBytes, isReplica, version);
+          Attempt again = read(wanted, maxBytes, isolation, version);
           if (again.bytes >= minBytes || again.hasError) {
             future.complete(again.response);
             return true;
           }
           return false;
         },
-        () -> future.complete(read(wanted, maxBytes, isReplica, version).response));
+        () -> future.complete(read(wanted, maxBytes, isolation, version).response));
     if (!replicas.fetchPurgatory().park(waiter, data.maxWaitMs())) {
       return CompletableFuture.completedFuture(first.response);
     }
@@ -91,7 +94,7 @@ final class FetchHandler {
 
   private record Attempt(FetchResponseData response, long bytes, boolean hasError) {}
 
-  private Attempt read(List<Wanted> wanted, int maxBytes, boolean isReplica, short version) {
+  private Attempt read(List<Wanted> wanted, int maxBytes, FetchIsolation isolation, short version) {
     FetchResponseData response = new FetchResponseData().setSessionId(0);
     FetchResponseData.FetchableTopicResponse current = null;
     long total = 0;
@@ -120,14 +123,17 @@ final class FetchHandler {
           // At least one whole batch for the first partition with data, so that a batch larger than
           // the limits still makes progress (KIP-74).
           boolean minOne = version >= 3 && total == 0;
-          ReplicaManager.ReadResult r = replicas.read(w.tp(), epoch, w.request().fetchOffset(), partitionMax, minOne, isReplica);
+          ReplicaManager.ReadResult r = replicas.read(w.tp(), epoch, w.request().fetchOffset(), partitionMax, minOne, isolation);
           Records records = r.records();
           int size = records.sizeInBytes();
           total += size;
           remaining -= size;
           out.setHighWatermark(r.highWatermark()).setRecords(records);
           if (version >= 4) {
-            out.setLastStableOffset(r.highWatermark());
+            out.setLastStableOffset(r.lastStableOffset());
+            if (isolation == FetchIsolation.TXN_COMMITTED) {
+              out.setAbortedTransactions(abortedTransactions(r.abortedTransactions()));
+            }
           }
           if (version >= 5) {
             out.setLogStartOffset(r.logStartOffset());
@@ -144,6 +150,14 @@ final class FetchHandler {
       current.partitions().add(out);
     }
     return new Attempt(response, total, hasError);
+  }
+
+  private static List<FetchResponseData.AbortedTransaction> abortedTransactions(List<AbortedTxn> aborted) {
+    List<FetchResponseData.AbortedTransaction> out = new ArrayList<>(aborted.size());
+    for (AbortedTxn txn : aborted) {
+      out.add(new FetchResponseData.AbortedTransaction().setProducerId(txn.producerId()).setFirstOffset(txn.firstOffset()));
+    }
+    return out;
   }
 
   private static boolean sameTopic(FetchResponseData.FetchableTopicResponse current, Wanted w, short version) {

@@ -41,7 +41,7 @@ public final class KafkaApis implements RequestHandler {
       ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS,
       ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
       ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
-      ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS);
+      ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS, ApiKeys.WRITE_TXN_MARKERS);
 
   private final BrokerConfig config;
   private final String clusterId;
@@ -50,6 +50,7 @@ public final class KafkaApis implements RequestHandler {
   private final TopicAdmin topics;
   private final ProduceHandler produce;
   private final FetchHandler fetch;
+  private final WriteTxnMarkersHandler txnMarkers;
   private final AdminApis admin;
   private final GroupApis groups;
 
@@ -63,6 +64,7 @@ public final class KafkaApis implements RequestHandler {
     this.topics = topics;
     this.produce = new ProduceHandler(replicas);
     this.fetch = new FetchHandler(replicas);
+    this.txnMarkers = new WriteTxnMarkersHandler(replicas);
     this.admin = new AdminApis(config, replicas, topics);
   }
 
@@ -86,6 +88,8 @@ public final class KafkaApis implements RequestHandler {
           return produce.handle(request);
         case FETCH:
           return fetch.handle(request);
+        case WRITE_TXN_MARKERS:
+          return txnMarkers.handle(request);
         // These wait for this broker's metadata to show a change: they answer when it does.
         case METADATA:
           return metadata(request);
@@ -295,7 +299,7 @@ public final class KafkaApis implements RequestHandler {
         ListOffsetsResponseData.ListOffsetsPartitionResponse pr = new ListOffsetsResponseData.ListOffsetsPartitionResponse()
             .setPartitionIndex(p.partitionIndex());
         try {
-          long[] found = replicas.listOffset(tp, v >= 4 ? p.currentLeaderEpoch() : -1, p.timestamp());
+          long[] found = replicas.listOffset(tp, v >= 4 ? p.currentLeaderEpoch() : -1, p.timestamp(), v >= 2 && data.isolationLevel() == 1);
           if (v == 0) {
             pr.setOldStyleOffsets(found[1] < 0 ? List.of() : List.of(found[1]));
           } else {

@@ -84,6 +84,11 @@ public final class Partition {
     return highWatermark;
   }
 
+  /** The last stable offset: the high watermark, held back by the oldest open transaction (read_committed reads below it). */
+  public long lastStableOffset() {
+    return log.lastStableOffset(highWatermark);
+  }
+
   synchronized PartitionState zkState() {
     return zkState;
   }
@@ -129,14 +134,26 @@ public final class Partition {
 
   /** Leader append; refuses when fewer than {@code minInsyncReplicas} are in sync and acks=all is asked. */
   synchronized AppendResult appendAsLeader(MemoryRecords records, int minInsyncReplicas, boolean acksAll) throws IOException {
+    ensureLeaderWithInsync(minInsyncReplicas, acksAll);
+    AppendResult result = log.appendAsLeader(records, leaderEpoch);
+    apply(leaderState.onLeaderAppend(log.logEndOffset()));
+    return result;
+  }
+
+  /** Leader append of a transaction marker, always with acks=all's min.insync.replicas check (as Kafka's coordinator asks). */
+  synchronized AppendResult appendMarkerAsLeader(MemoryRecords marker, int minInsyncReplicas) throws IOException {
+    ensureLeaderWithInsync(minInsyncReplicas, true);
+    AppendResult result = log.appendMarkerAsLeader(marker, leaderEpoch);
+    apply(leaderState.onLeaderAppend(log.logEndOffset()));
+    return result;
+  }
+
+  private void ensureLeaderWithInsync(int minInsyncReplicas, boolean acksAll) {
     ensureLeader(-1);
     if (acksAll && isr.size() < minInsyncReplicas) {
       throw new NotEnoughReplicasException(tp + " has " + isr.size() + " in-sync replica(s) " + isr
           + ", fewer than min.insync.replicas=" + minInsyncReplicas);
     }
-    AppendResult result = log.appendAsLeader(records, leaderEpoch);
-    apply(leaderState.onLeaderAppend(log.logEndOffset()));
-    return result;
   }
 
   /** A follower fetched: feeds the state machine; returns its outcome (null when not leader). */

@@ -7,6 +7,7 @@ import io.tributary.log.cluster.PartitionState;
 import io.tributary.log.cluster.TopicInfo;
 import io.tributary.log.replication.LeaderReplicaState;
 import io.tributary.log.replication.ReplicaFetcherManager;
+import io.tributary.log.storage.AbortedTxn;
 import io.tributary.log.storage.AppendResult;
 import io.tributary.log.storage.LogConfig;
 import io.tributary.log.storage.LogManager;
@@ -71,6 +72,7 @@ public final class ReplicaManager implements AutoCloseable {
   private final ExecutorService isrWriter = Executors.newSingleThreadExecutor(daemon("isr-writer"));
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("replica-ticker"));
   private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+  private final List<TxnMarkerListener> txnMarkerListeners = new CopyOnWriteArrayList<>();
   private final SuspendedSessionFence sessionFence;
   private volatile ClusterImage image = ClusterImage.EMPTY;
 
@@ -138,6 +140,15 @@ public final class ReplicaManager implements AutoCloseable {
 
   public void addLeadershipListener(LeadershipListener listener) {
     leadershipListeners.add(listener);
+  }
+
+  /** Hooks the group coordinator into transaction markers written to {@code __consumer_offsets}. */
+  public void addTxnMarkerListener(TxnMarkerListener listener) {
+    txnMarkerListeners.add(listener);
+  }
+
+  List<TxnMarkerListener> txnMarkerListeners() {
+    return txnMarkerListeners;
   }
 
   public Optional<Partition> partition(TopicPartition tp) {
@@ -368,6 +379,14 @@ public final class ReplicaManager implements AutoCloseable {
     return result;
   }
 
+  /** Appends a transaction marker to a partition this broker leads (WriteTxnMarkers); wakes the fetches waiting on it. */
+  public AppendResult appendTxnMarker(TopicPartition tp, MemoryRecords marker) throws IOException {
+    Partition p = leaderPartition(tp, -1);
+    AppendResult result = p.appendMarkerAsLeader(marker, minInsync(p));
+    wake(tp);
+    return result;
+  }
+
   private int minInsync(Partition p) {
     return p.log().config().minInsyncReplicas();
   }
@@ -494,8 +513,12 @@ public final class ReplicaManager implements AutoCloseable {
 
   // ---- read path -------------------------------------------------------------------------------
 
-  /** The result of reading one partition for a fetch. */
-  public record ReadResult(Records records, long highWatermark, long logStartOffset, long logEndOffset) {}
+  /**
+   * The result of reading one partition for a fetch; {@code abortedTransactions} overlap what a read_committed
+   * fetch read (empty for the other isolations).
+   */
+  public record ReadResult(Records records, long highWatermark, long lastStableOffset, long logStartOffset, long logEndOffset,
+      List<AbortedTxn> abortedTransactions) {}
 
   /** A follower's fetch position, fed to the leader's replication state machine. */
   public void onFollowerFetch(TopicPartition tp, int replicaId, long fetchOffset) {
@@ -505,36 +528,49 @@ public final class ReplicaManager implements AutoCloseable {
     }
   }
 
-  /** Reads committed data (below the high watermark) for a consumer, or everything for a replica. */
-  public ReadResult read(TopicPartition tp, int clientLeaderEpoch, long offset, int maxBytes, boolean minOneBatch, boolean isReplica)
-      throws IOException {
+  /**
+   * Reads for a consumer the replicated data (below the high watermark), or for read_committed the stable data
+   * (below the last stable offset) with the aborted transactions in it; for a replica everything.
+   */
+  public ReadResult read(TopicPartition tp, int clientLeaderEpoch, long offset, int maxBytes, boolean minOneBatch,
+      FetchIsolation isolation) throws IOException {
     Partition p = leaderPartition(tp, clientLeaderEpoch);
     long hw = p.highWatermark();
+    long lso = p.lastStableOffset();
     long leo = p.log().logEndOffset();
-    long limit = isReplica ? leo : hw;
-    if (!isReplica && offset >= hw && offset <= leo) {
-      // At or past the high watermark but within the log: valid, nothing visible yet.
-      return new ReadResult(MemoryRecords.EMPTY, hw, p.log().logStartOffset(), leo);
+    long limit = switch (isolation) {
+      case LOG_END -> leo;
+      case HIGH_WATERMARK -> hw;
+      case TXN_COMMITTED -> lso;
+    };
+    if (isolation != FetchIsolation.LOG_END && offset >= limit && offset <= leo) {
+      // At or past what this consumer may see but within the log: valid, nothing visible yet.
+      return new ReadResult(MemoryRecords.EMPTY, hw, lso, p.log().logStartOffset(), leo, List.of());
     }
     LogReadResult r = p.log().read(offset, maxBytes, limit, minOneBatch);
-    return new ReadResult(r.records(), hw, r.logStartOffset(), r.logEndOffset());
+    List<AbortedTxn> aborted = isolation == FetchIsolation.TXN_COMMITTED && r.records().sizeInBytes() > 0
+        ? p.log().abortedTransactions(offset, limit) : List.of();
+    return new ReadResult(r.records(), hw, lso, r.logStartOffset(), r.logEndOffset(), aborted);
   }
 
-  /** ListOffsets for one partition: earliest (-2), latest (-1), max timestamp (-3) or by timestamp. */
-  public long[] listOffset(TopicPartition tp, int clientLeaderEpoch, long timestamp) throws IOException {
+  /**
+   * ListOffsets for one partition: earliest (-2), latest (-1), max timestamp (-3) or by timestamp; read_committed
+   * sees the log up to the last stable offset, read_uncommitted up to the high watermark.
+   */
+  public long[] listOffset(TopicPartition tp, int clientLeaderEpoch, long timestamp, boolean readCommitted) throws IOException {
     Partition p = leaderPartition(tp, clientLeaderEpoch);
     PartitionLog plog = p.log();
     if (timestamp == -2L || timestamp == -4L) { // EARLIEST, EARLIEST_LOCAL
       return new long[] {RecordBatch.NO_TIMESTAMP, plog.logStartOffset(), p.leaderEpoch()};
     }
     if (timestamp == -1L) { // LATEST
-      return new long[] {RecordBatch.NO_TIMESTAMP, p.highWatermark(), p.leaderEpoch()};
+      return new long[] {RecordBatch.NO_TIMESTAMP, readCommitted ? p.lastStableOffset() : p.highWatermark(), p.leaderEpoch()};
     }
     if (timestamp == -3L) { // MAX_TIMESTAMP
       return maxTimestamp(p);
     }
     var found = plog.offsetForTimestamp(timestamp);
-    if (found.isEmpty() || found.get().offset >= p.highWatermark()) {
+    if (found.isEmpty() || found.get().offset >= (readCommitted ? p.lastStableOffset() : p.highWatermark())) {
       return new long[] {RecordBatch.NO_TIMESTAMP, -1L, -1};
     }
     int epoch = found.get().leaderEpoch.orElse(-1);

@@ -142,6 +142,7 @@ final class LogLoader {
         Files.deleteIfExists(Segment.logFile(dir, base));
         Files.deleteIfExists(Segment.indexFile(dir, base));
         Files.deleteIfExists(Segment.timeIndexFile(dir, base));
+        Files.deleteIfExists(TransactionIndex.file(dir, base));
         continue;
       }
       Segment seg = Segment.open(dir, base, config, now);
@@ -174,7 +175,11 @@ final class LogLoader {
     }
   }
 
-  /** Producer state = newest snapshot at or below the log end + replay of the batches after it. */
+  /**
+   * Producer state = newest snapshot at or below the log end + replay of the batches after it. The replay also
+   * rewrites the aborted-transaction index entries of the markers it replays (a crash may have lost or torn them),
+   * so the indexes end exactly at the log end.
+   */
   static void rebuildProducerState(ProducerStateManager producers, Collection<Segment> segments, long logEndOffset) throws IOException {
     long snapshotOffset = producers.loadLatestSnapshot(logEndOffset);
     long from = Math.max(snapshotOffset, 0);
@@ -182,9 +187,12 @@ final class LogLoader {
       if (seg.nextOffset() <= from) {
         continue;
       }
+      seg.txnIndex().truncateTo(from);
       for (FileChannelRecordBatch batch : seg.records().batches()) {
         if (batch.lastOffset() >= from) {
-          producers.replay(batch);
+          for (AbortedTxn txn : producers.replay(batch)) {
+            seg.txnIndex().append(txn);
+          }
         }
       }
     }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -151,6 +152,18 @@ public final class PartitionLog implements Closeable {
 
   /** Leader append: validates everything, assigns offsets, stamps the leader epoch (and LogAppendTime), writes. */
   public synchronized AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch) throws IOException {
+    return appendAsLeader(records, leaderEpoch, false);
+  }
+
+  /**
+   * Leader append of a transaction marker ({@link TransactionMarkers#endTransaction}) asked for by the transaction
+   * coordinator: the only way a control batch enters a leader's log.
+   */
+  public synchronized AppendResult appendMarkerAsLeader(MemoryRecords marker, int leaderEpoch) throws IOException {
+    return appendAsLeader(marker, leaderEpoch, true);
+  }
+
+  private AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, boolean fromCoordinator) throws IOException {
     ensureOpen();
     records = fromPositionZero(records);
     ValidatedBatches v = BatchValidator.forConfig(tp, config).validate(records, logEndOffset, Source.PRODUCER);
@@ -159,6 +172,11 @@ public final class PartitionLog implements Closeable {
     ProducerStateManager.Staged staged = producers.stage();
     long next = logEndOffset;
     for (MutableRecordBatch batch : v.batches()) {
+      if (batch.isControlBatch() != fromCoordinator || (fromCoordinator && !batch.hasProducerId())) {
+        throw new InvalidRecordException(fromCoordinator
+            ? "Transaction marker for " + tp + " is not a control batch of a producer"
+            : "Control batch from a client refused on " + tp + ": only the transaction coordinator writes transaction markers");
+      }
       if (batch.hasProducerId()) {
         ProducerStateManager.BatchMetadata dup = staged.checkLeader(batch, next);
         if (dup != null) {
@@ -181,7 +199,7 @@ public final class PartitionLog implements Closeable {
     long first = logEndOffset;
     write(records, first, next - 1, now);
     epochCache.assign(leaderEpoch, first);
-    producers.commit(staged);
+    indexAborted(producers.commit(staged));
     afterAppend(v.recordCount(), now);
     return new AppendResult(first, next - 1, logAppendTime ? now : -1, logStartOffset, v.batches().size(), v.recordCount(), false);
   }
@@ -213,7 +231,7 @@ public final class PartitionLog implements Closeable {
     for (MutableRecordBatch batch : v.batches()) {
       epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
     }
-    producers.commit(staged);
+    indexAborted(producers.commit(staged));
     afterAppend(v.recordCount(), now);
     return new AppendResult(first, last, -1, logStartOffset, v.batches().size(), v.recordCount(), false);
   }
@@ -235,6 +253,22 @@ public final class PartitionLog implements Closeable {
       throw new KafkaStorageException("Write to " + file + " for " + tp + " at offset " + firstOffset + " failed (the log is as before): " + e, e);
     }
     logEndOffset = lastOffset + 1;
+  }
+
+  /** Records the transactions the appended ABORT markers closed in the segment that took the markers. */
+  private void indexAborted(List<AbortedTxn> aborted) {
+    if (aborted.isEmpty()) {
+      return;
+    }
+    Segment active = segments.active();
+    try {
+      for (AbortedTxn txn : aborted) {
+        active.txnIndex().append(txn);
+      }
+    } catch (IOException e) {
+      // The markers are in the log but the index misses them: read_committed fetches would show aborted records.
+      throw goOffline(e);
+    }
   }
 
   private Segment maybeRoll(int size, long firstOffset, long lastOffset, long now) throws IOException {
@@ -312,6 +346,44 @@ public final class PartitionLog implements Closeable {
           epoch.isPresent() ? Optional.of(epoch.getAsInt()) : Optional.empty()));
     }
     return Optional.ofNullable(segments.findOffsetByTimestamp(timestampMs, logStartOffset));
+  }
+
+  // ------------------------------------------------------------------ transactions
+
+  /**
+   * The last stable offset for a high watermark: below it, and below the first offset of the oldest open
+   * transaction (never below the log start, as Kafka: the open transaction's start may have been deleted).
+   */
+  public long lastStableOffset(long highWatermark) {
+    long lso = OpenTransactions.lastStableOffset(highWatermark, producers.firstUnstableOffset());
+    return Math.max(lso, Math.min(logStartOffset, highWatermark));
+  }
+
+  /**
+   * The aborted transactions that overlap the offsets [fetchOffset, upperBoundOffset), from the aborted-transaction
+   * indexes of the segment holding fetchOffset and the later ones, in marker order: what a read_committed fetch
+   * returns with the records it read. An entry sits in its marker's segment, which may lie past the upper bound,
+   * so the walk stops only at an entry whose stable offset reached the bound (or at the log end), as Kafka's.
+   */
+  public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+    List<AbortedTxn> out = new ArrayList<>();
+    for (Segment s : segments.from(fetchOffset)) {
+      if (s.txnIndex().collect(fetchOffset, upperBoundOffset, out)) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** The state of every producer this partition knows (DescribeProducers), by producer id. */
+  public List<ProducerState> producerStates() {
+    List<ProducerState> out = new ArrayList<>();
+    producers.producersCopy().forEach((pid, e) -> {
+      ProducerStateManager.BatchMetadata last = e.batches.peekLast();
+      out.add(new ProducerState(pid, e.epoch, last == null ? -1 : last.lastSeq(), last == null ? -1 : last.lastOffset(),
+          e.txnFirstOffset));
+    });
+    return out;
   }
 
   // ------------------------------------------------------------------ truncation
@@ -549,6 +621,7 @@ public final class PartitionLog implements Closeable {
       Files.deleteIfExists(swapFile);
       return;
     }
+    List<AbortedTxn> aborted = old.txnIndex().all(); // the cleaned segment keeps the offsets, so the entries stay true
     old.renameAllWithSuffix(Segment.DELETED_SUFFIX);
     Segment.moveReplacing(swapFile, Segment.logFile(dir, base));
     CheckpointFile.fsyncDir(dir);
@@ -556,6 +629,9 @@ public final class PartitionLog implements Closeable {
     long truncated = fresh.recover();
     if (truncated > 0) {
       throw new IllegalStateException("Cleaned segment " + fresh.logPath() + " of " + tp + " failed validation");
+    }
+    for (AbortedTxn txn : aborted) {
+      fresh.txnIndex().append(txn);
     }
     fresh.onBecomeInactive(); // indexes are not fsynced: after a crash they are checked and rebuilt if torn
     segments.add(fresh);

@@ -1,5 +1,6 @@
 package io.tributary.log.storage;
 
+import io.tributary.log.storage.OpenTransactions.CompletedTxn;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,10 +17,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.record.ControlRecordType;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.utils.Crc32C;
 import org.slf4j.Logger;
@@ -41,16 +44,25 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Followers apply batches without checks (the leader checked them).
  *
+ * <p>Transactions (KIP-98): a producer's first transactional batch opens its transaction (its offset is kept as
+ * the transaction's first offset); a control batch (a COMMIT or ABORT marker, written by the transaction
+ * coordinator through WriteTxnMarkers) closes it. A marker is checked only for its epoch (no sequence). The open
+ * transactions are indexed by {@link OpenTransactions}, which gives the partition's first unstable offset; each
+ * commit returns the aborted transactions it closed, for the segment's {@link TransactionIndex}.
+ *
  * <p>Snapshots: {@code <offset>.snapshot} in the partition directory holds the state of every producer for the
- * log up to (excluding) offset. Format (big endian): int version=1, int producer count, per producer: long id,
- * short epoch, int batch count, per batch: int firstSeq, int lastSeq, long firstOffset, long lastOffset; then
- * an int CRC32C of everything before it. A snapshot that fails its CRC is ignored (and deleted).
+ * log up to (excluding) offset. Format (big endian): int version=2, int producer count, per producer: long id,
+ * short epoch, long first offset of its open transaction (-1: none), int batch count, per batch: int firstSeq,
+ * int lastSeq, long firstOffset, long lastOffset; then an int CRC32C of everything before it. Version 1 (written
+ * before transactions) has no transaction field and still loads. A snapshot that fails its CRC is ignored (and
+ * deleted).
  */
 final class ProducerStateManager {
   private static final Logger LOG = LoggerFactory.getLogger(ProducerStateManager.class);
   static final int MAX_BATCHES = 5;
   static final String SNAPSHOT_SUFFIX = ".snapshot";
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+  private static final int VERSION_WITHOUT_TRANSACTIONS = 1;
   private static final int KEEP_SNAPSHOTS = 3;
 
   /** Metadata of one batch of a producer. */
@@ -59,6 +71,8 @@ final class ProducerStateManager {
   /** State of one producer. Mutable copy-on-stage: staging copies it before changing it. */
   static final class ProducerEntry {
     short epoch;
+    /** The first offset of the producer's open transaction on this partition, -1 when none is open. */
+    long txnFirstOffset = -1;
     final Deque<BatchMetadata> batches = new ArrayDeque<>();
 
     ProducerEntry(short epoch) {
@@ -67,6 +81,7 @@ final class ProducerStateManager {
 
     ProducerEntry copy() {
       ProducerEntry e = new ProducerEntry(epoch);
+      e.txnFirstOffset = txnFirstOffset;
       e.batches.addAll(batches);
       return e;
     }
@@ -86,6 +101,8 @@ final class ProducerStateManager {
   private final Path dir;
   private final TopicPartition tp;
   private final Map<Long, ProducerEntry> producers = new HashMap<>();
+  /** The open transactions of {@link #producers}, kept in step with them under the same lock. */
+  private final OpenTransactions openTransactions = new OpenTransactions();
 
   ProducerStateManager(Path dir, TopicPartition tp) {
     this.dir = dir;
@@ -107,6 +124,22 @@ final class ProducerStateManager {
     }
   }
 
+  /** The first offset of the oldest open transaction: the last stable offset never passes it. */
+  OptionalLong firstUnstableOffset() {
+    synchronized (producers) {
+      return openTransactions.firstUnstableOffset();
+    }
+  }
+
+  /** A copy of every producer's state, by producer id (DescribeProducers). */
+  Map<Long, ProducerEntry> producersCopy() {
+    synchronized (producers) {
+      Map<Long, ProducerEntry> out = new HashMap<>();
+      producers.forEach((pid, e) -> out.put(pid, e.copy()));
+      return out;
+    }
+  }
+
   int producerCount() {
     synchronized (producers) {
       return producers.size();
@@ -118,6 +151,8 @@ final class ProducerStateManager {
    */
   final class Staged {
     final Map<Long, ProducerEntry> changed = new HashMap<>();
+    /** The transactions the staged markers close, in offset order. */
+    final List<CompletedTxn> completed = new ArrayList<>();
 
     ProducerEntry current(long pid) {
       ProducerEntry e = changed.get(pid);
@@ -140,6 +175,13 @@ final class ProducerStateManager {
       int firstSeq = batch.baseSequence();
       int lastSeq = batch.lastSequence();
       ProducerEntry e = current(pid);
+      if (batch.isControlBatch()) { // a transaction marker: no sequence, only a producer no older than the known one
+        if (e != null && epoch < e.epoch) {
+          throw new InvalidProducerEpochException("Transaction marker of producer " + pid + " has epoch " + epoch
+              + ", older than the current epoch " + e.epoch + " on " + tp + " at offset " + offsetForErrors);
+        }
+        return null;
+      }
       if (e == null) {
         if (firstSeq != 0) {
           throw new OutOfOrderSequenceException("Unknown producer " + pid + " (epoch " + epoch + ") sent sequence " + firstSeq
@@ -186,6 +228,17 @@ final class ProducerStateManager {
         e.epoch = batch.producerEpoch();
         e.batches.clear();
       }
+      if (batch.isControlBatch()) {
+        Optional<ControlRecordType> type = TransactionMarkers.markerType(batch);
+        if (type.isPresent()) {
+          completed.add(CompletedTxn.closedBy(pid, e.txnFirstOffset, batch.baseOffset(), type.get() == ControlRecordType.ABORT));
+          e.txnFirstOffset = -1;
+        }
+        return;
+      }
+      if (batch.isTransactional() && e.txnFirstOffset < 0) {
+        e.txnFirstOffset = batch.baseOffset();
+      }
       e.add(new BatchMetadata(batch.baseSequence(), batch.lastSequence(), batch.baseOffset(), batch.lastOffset()));
     }
   }
@@ -194,25 +247,46 @@ final class ProducerStateManager {
     return new Staged();
   }
 
-  void commit(Staged staged) {
+  /**
+   * Applies staged changes (once their batches are written) and returns the aborted transactions they closed,
+   * each with the last stable offset after it, for the aborted-transaction index of the segment they went to.
+   */
+  List<AbortedTxn> commit(Staged staged) {
     synchronized (producers) {
       producers.putAll(staged.changed);
+      staged.changed.forEach((pid, e) -> {
+        openTransactions.remove(pid);
+        if (e.txnFirstOffset >= 0) {
+          openTransactions.open(pid, e.txnFirstOffset);
+        }
+      });
+      List<AbortedTxn> aborted = new ArrayList<>();
+      for (CompletedTxn txn : staged.completed) {
+        if (txn.aborted()) {
+          aborted.add(new AbortedTxn(txn.producerId(), txn.firstOffset(), txn.lastOffset(), openTransactions.lastStableOffsetAfter(txn)));
+        }
+      }
+      return aborted;
     }
   }
 
-  /** Applies one batch read back from the log (replay during load or after truncation). */
-  void replay(RecordBatch batch) {
+  /**
+   * Applies one batch read back from the log (replay during load or after truncation); returns the aborted
+   * transaction its marker closed, if it is an ABORT marker.
+   */
+  List<AbortedTxn> replay(RecordBatch batch) {
     if (!batch.hasProducerId()) {
-      return;
+      return List.of();
     }
     Staged s = stage();
     s.stage(batch);
-    commit(s);
+    return commit(s);
   }
 
   void clear() {
     synchronized (producers) {
       producers.clear();
+      openTransactions.clear();
     }
   }
 
@@ -253,12 +327,12 @@ final class ProducerStateManager {
     }
     int size = 8 + 4;
     for (Map.Entry<Long, ProducerEntry> e : entries) {
-      size += 8 + 2 + 4 + e.getValue().batches.size() * 24;
+      size += 8 + 2 + 8 + 4 + e.getValue().batches.size() * 24;
     }
     ByteBuffer buf = ByteBuffer.allocate(size);
     buf.putInt(VERSION).putInt(entries.size());
     for (Map.Entry<Long, ProducerEntry> e : entries) {
-      buf.putLong(e.getKey()).putShort(e.getValue().epoch).putInt(e.getValue().batches.size());
+      buf.putLong(e.getKey()).putShort(e.getValue().epoch).putLong(e.getValue().txnFirstOffset).putInt(e.getValue().batches.size());
       for (BatchMetadata b : e.getValue().batches) {
         buf.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset()).putLong(b.lastOffset());
       }
@@ -298,6 +372,11 @@ final class ProducerStateManager {
       if (loaded != null) {
         synchronized (producers) {
           producers.putAll(loaded);
+          loaded.forEach((pid, entry) -> {
+            if (entry.txnFirstOffset >= 0) {
+              openTransactions.open(pid, entry.txnFirstOffset);
+            }
+          });
         }
         return e.getKey();
       }
@@ -336,7 +415,8 @@ final class ProducerStateManager {
       if ((int) Crc32C.compute(bytes, 0, bytes.length - 4) != crc) {
         return null;
       }
-      if (buf.getInt() != VERSION) {
+      int version = buf.getInt();
+      if (version != VERSION && version != VERSION_WITHOUT_TRANSACTIONS) {
         return null;
       }
       int n = buf.getInt();
@@ -344,6 +424,9 @@ final class ProducerStateManager {
       for (int i = 0; i < n; i++) {
         long pid = buf.getLong();
         ProducerEntry e = new ProducerEntry(buf.getShort());
+        if (version == VERSION) {
+          e.txnFirstOffset = buf.getLong();
+        }
         int batches = buf.getInt();
         for (int j = 0; j < batches; j++) {
           e.add(new BatchMetadata(buf.getInt(), buf.getInt(), buf.getLong(), buf.getLong()));

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One segment of a partition log: {@code <base>.log} (record batches, v2, as appended), its sparse
- * {@code .index} and {@code .timeindex}. Not thread safe for writes: {@link PartitionLog} serialises
+ * {@code .index} and {@code .timeindex}, and its aborted-transaction index {@code .txnindex} ({@link TransactionIndex}). Not thread safe for writes: {@link PartitionLog} serialises
  * appends, truncation and rolls; reads only use the immutable base offset, the indexes and the
  * {@link FileRecords} size, which grows after the bytes are written.
  *
@@ -38,17 +38,20 @@ final class Segment {
   private final FileRecords log;
   private final OffsetIndex offsetIndex;
   private final TimeIndex timeIndex;
+  private final TransactionIndex txnIndex;
   private volatile long nextOffset;
   private long maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
   private long offsetOfMaxTimestampSoFar;
   private int bytesSinceLastIndexEntry;
   private long createdMs;
 
-  private Segment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex, int indexIntervalBytes, long nowMs) {
+  private Segment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex, TransactionIndex txnIndex,
+      int indexIntervalBytes, long nowMs) {
     this.baseOffset = baseOffset;
     this.log = log;
     this.offsetIndex = offsetIndex;
     this.timeIndex = timeIndex;
+    this.txnIndex = txnIndex;
     this.indexIntervalBytes = indexIntervalBytes;
     this.nextOffset = baseOffset;
     this.offsetOfMaxTimestampSoFar = baseOffset;
@@ -76,6 +79,7 @@ final class Segment {
     Files.deleteIfExists(logFile(dir, baseOffset));
     Files.deleteIfExists(indexFile(dir, baseOffset));
     Files.deleteIfExists(timeIndexFile(dir, baseOffset));
+    Files.deleteIfExists(TransactionIndex.file(dir, baseOffset));
     return open(dir, baseOffset, config, nowMs);
   }
 
@@ -87,7 +91,9 @@ final class Segment {
     FileRecords records = FileRecords.open(logFile(dir, baseOffset).toFile(), true, false, 0, false);
     OffsetIndex oi = new OffsetIndex(indexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes());
     TimeIndex ti = new TimeIndex(timeIndexFile(dir, baseOffset), baseOffset, config.segmentIndexBytes());
-    return new Segment(baseOffset, records, oi, ti, config.indexIntervalBytes(), nowMs);
+    TransactionIndex txi = new TransactionIndex(TransactionIndex.file(dir, baseOffset), baseOffset);
+    txi.loadKeepingWholeEntries();
+    return new Segment(baseOffset, records, oi, ti, txi, config.indexIntervalBytes(), nowMs);
   }
 
   long baseOffset() {
@@ -105,6 +111,10 @@ final class Segment {
 
   FileRecords records() {
     return log;
+  }
+
+  TransactionIndex txnIndex() {
+    return txnIndex;
   }
 
   long maxTimestampSoFar() {
@@ -173,6 +183,7 @@ final class Segment {
           logPath(), r.validEnd, nextOffset, truncated, r.reason);
       log.truncateTo(r.validEnd);
     }
+    txnIndex.truncateTo(nextOffset);
     timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
     setCreatedFromFirstBatch();
     return truncated;
@@ -367,6 +378,7 @@ final class Segment {
     int removed = log.truncateTo(position);
     offsetIndex.truncateTo(offset);
     timeIndex.truncateTo(offset);
+    txnIndex.truncateTo(offset);
     // recompute next offset, max timestamp and index spacing from the remaining data
     nextOffset = baseOffset;
     maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
@@ -390,26 +402,30 @@ final class Segment {
     log.flush();
     offsetIndex.flush();
     timeIndex.flush();
+    txnIndex.flush();
   }
 
   void close() throws IOException {
     offsetIndex.close();
     timeIndex.close();
+    txnIndex.close();
     log.close();
   }
 
-  /** Renames all three files with the given suffix appended (used for .deleted and swaps). */
+  /** Renames all four files with the given suffix appended (used for .deleted and swaps). */
   void renameAllWithSuffix(String suffix) throws IOException {
     Path logPath = logPath();
     log.renameTo(logPath.resolveSibling(logPath.getFileName() + suffix).toFile());
     offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + suffix));
     timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + suffix));
+    txnIndex.renameTo(txnIndex.file().resolveSibling(txnIndex.file().getFileName() + suffix));
   }
 
   /** Closes and removes all files of this segment. */
   void deleteFiles() throws IOException {
     offsetIndex.deleteFile();
     timeIndex.deleteFile();
+    txnIndex.deleteFile();
     log.close();
     Files.deleteIfExists(logPath());
   }

@@ -63,6 +63,15 @@ final class TestRecords {
     return b.build();
   }
 
+  /** A transactional batch of n records (values p<pid>-s<seq>). */
+  static MemoryRecords transactional(long producerId, short epoch, int baseSequence, int n, long timestamp) {
+    SimpleRecord[] recs = new SimpleRecord[n];
+    for (int i = 0; i < n; i++) {
+      recs[i] = new SimpleRecord(timestamp, bytes("k" + i), bytes("p" + producerId + "-s" + (baseSequence + i)));
+    }
+    return MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, epoch, baseSequence, recs);
+  }
+
   /** Several batches concatenated into one MemoryRecords. */
   static MemoryRecords concat(MemoryRecords... parts) {
     int size = 0;
