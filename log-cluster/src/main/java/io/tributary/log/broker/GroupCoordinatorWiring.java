@@ -23,8 +23,11 @@ final class GroupCoordinatorWiring {
   private GroupCoordinatorWiring() {}
 
   /** A started group coordinator for this broker. */
-  static GroupApis start(BrokerConfig config, CoordinatorHost host, Time time) {
+  static GroupApis start(BrokerConfig config, BrokerCoordinatorHost host, Time time) {
     GroupCoordinator coordinator = new GroupCoordinator(settings(config), host, time).start();
+    // Transaction markers on __consumer_offsets make pending TxnOffsetCommit offsets committed (or drop them).
+    host.replicas().addTxnMarkerListener((offsetsPartition, producerId, producerEpoch, committed) ->
+        coordinator.onTxnMarker(offsetsPartition, producerId, committed));
     return new GroupApis() {
       @Override
       public Set<ApiKeys> apis() {

@@ -1,0 +1,206 @@
+package io.tributary.log.txn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tributary.log.embedded.EmbeddedCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 14, done-when 1 and 5 (first half), against three brokers (RF 3 everywhere): a Java transactional
+ * producer over 6 partitions; committed records visible to read_committed, aborted ones only to
+ * read_uncommitted; an open transaction holds the last stable offset; a second producer with the same
+ * transactional id fences the first, whose records never become visible; a transaction left open past its
+ * timeout is aborted by the coordinator and the last stable offset moves on. One cluster for the class.
+ */
+class TransactionalProducerTest {
+  static final int PARTITIONS = 6;
+  static final Duration WAIT = Duration.ofSeconds(60);
+  static Path dir;
+  static EmbeddedCluster cluster;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    dir = Files.createTempDirectory("txn-producer");
+    cluster = EmbeddedCluster.start(3, dir, Map.of("transaction.state.log.num.partitions", "3",
+        "offsets.topic.num.partitions", "3", "default.replication.factor", "3", "min.insync.replicas", "2",
+        "transaction.abort.timed.out.transaction.cleanup.interval.ms", "500"));
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static KafkaProducer<byte[], byte[]> producer(String transactionalId, int timeoutMs) {
+    Properties p = cluster.producerProps();
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(timeoutMs));
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
+    return new KafkaProducer<>(p);
+  }
+
+  static void send(KafkaProducer<byte[], byte[]> producer, String topic, String prefix, int count) {
+    for (int i = 0; i < count; i++) {
+      producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, (prefix + i).getBytes(StandardCharsets.UTF_8)));
+    }
+    producer.flush();
+  }
+
+  static List<TopicPartition> partitions(String topic) {
+    List<TopicPartition> tps = new ArrayList<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      tps.add(new TopicPartition(topic, p));
+    }
+    return tps;
+  }
+
+  static KafkaConsumer<byte[], byte[]> consumer(String isolation) {
+    Properties p = cluster.consumerProps();
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    return new KafkaConsumer<>(p);
+  }
+
+  /** Every value of the topic as {@code isolation} sees it, read up to the end offsets it reports. */
+  static List<String> readAll(String topic, String isolation) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(isolation)) {
+      List<TopicPartition> tps = partitions(topic);
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = c.endOffsets(tps);
+      List<String> values = new ArrayList<>();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        assertTrue(System.nanoTime() < deadline, "did not reach the end offsets " + end);
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          values.add(new String(r.value(), StandardCharsets.UTF_8));
+        }
+      }
+      return values;
+    }
+  }
+
+  static long sum(Collection<Long> offsets) {
+    return offsets.stream().mapToLong(Long::longValue).sum();
+  }
+
+  static Map<TopicPartition, Long> endOffsets(String topic, String isolation) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(isolation)) {
+      return c.endOffsets(partitions(topic));
+    }
+  }
+
+  @Test
+  void committedVisibleAbortedInvisibleOpenHoldsTheLsoZombieFenced() throws Exception {
+    String topic = "txn-visibility";
+    cluster.createTopic(topic, PARTITIONS, 3, Map.of());
+    KafkaProducer<byte[], byte[]> first = producer("visibility-app", 60_000);
+    try {
+      first.initTransactions();
+      first.beginTransaction();
+      send(first, topic, "committed-", 60);
+      first.commitTransaction();
+
+      first.beginTransaction();
+      send(first, topic, "aborted-", 60);
+      first.abortTransaction();
+
+      // Open: flushed to the leaders, neither committed nor aborted.
+      first.beginTransaction();
+      send(first, topic, "zombie-", 12);
+      Map<TopicPartition, Long> stable = endOffsets(topic, "read_committed");
+      Map<TopicPartition, Long> written = endOffsets(topic, "read_uncommitted");
+      for (TopicPartition tp : partitions(topic)) {
+        // 10 committed + marker + 10 aborted + marker, then 2 open records
+        assertEquals(22, stable.get(tp), "the open transaction holds the last stable offset of " + tp);
+        assertEquals(24, written.get(tp), tp.toString());
+      }
+
+      try (KafkaProducer<byte[], byte[]> second = producer("visibility-app", 60_000)) {
+        second.initTransactions(); // fences the first and aborts its open transaction
+        KafkaException refused = assertThrows(KafkaException.class, first::commitTransaction);
+        assertTrue(refused instanceof ProducerFencedException || refused.getCause() instanceof ProducerFencedException,
+            "the zombie is told it is fenced: " + refused);
+        second.beginTransaction();
+        send(second, topic, "second-", 6);
+        second.commitTransaction();
+      }
+    } finally {
+      first.close(Duration.ZERO);
+    }
+
+    List<String> committed = readAll(topic, "read_committed");
+    assertEquals(66, committed.size(), "60 committed by the first producer, 6 by the second: " + committed);
+    assertTrue(committed.stream().allMatch(v -> v.startsWith("committed-") || v.startsWith("second-")), committed.toString());
+    List<String> uncommitted = readAll(topic, "read_uncommitted");
+    assertEquals(60, uncommitted.stream().filter(v -> v.startsWith("aborted-")).count());
+    assertEquals(12, uncommitted.stream().filter(v -> v.startsWith("zombie-")).count());
+
+    try (Admin admin = cluster.admin()) {
+      Collection<TransactionListing> listed = admin.listTransactions().all().get(30, TimeUnit.SECONDS);
+      assertTrue(listed.stream().anyMatch(l -> l.transactionalId().equals("visibility-app")
+          && l.state() == TransactionState.COMPLETE_COMMIT), listed.toString());
+      TransactionDescription described = admin.describeTransactions(List.of("visibility-app")).description("visibility-app")
+          .get(30, TimeUnit.SECONDS);
+      assertEquals(TransactionState.COMPLETE_COMMIT, described.state());
+      assertTrue(described.topicPartitions().isEmpty());
+    }
+  }
+
+  @Test
+  void aTransactionOpenPastItsTimeoutIsAbortedAndTheLsoMovesOn() throws Exception {
+    String topic = "txn-timeout";
+    cluster.createTopic(topic, PARTITIONS, 3, Map.of());
+    try (KafkaProducer<byte[], byte[]> stuck = producer("stuck-app", 2_000)) {
+      stuck.initTransactions();
+      stuck.beginTransaction();
+      send(stuck, topic, "stuck-", 12);
+      assertEquals(0, sum(endOffsets(topic, "read_committed").values()), "the open transaction holds the LSO");
+
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (sum(endOffsets(topic, "read_committed").values()) == 0) {
+        assertTrue(System.nanoTime() < deadline, "the timed-out transaction was not aborted");
+        Thread.sleep(200);
+      }
+      // 2 aborted records and the abort marker on each partition
+      assertEquals(Map.of(), diff(endOffsets(topic, "read_committed"), 3));
+      assertEquals(List.of(), readAll(topic, "read_committed"));
+      assertThrows(KafkaException.class, stuck::commitTransaction, "the timed-out producer was fenced");
+    }
+  }
+
+  private static Map<TopicPartition, Long> diff(Map<TopicPartition, Long> offsets, long expected) {
+    Map<TopicPartition, Long> wrong = new HashMap<>(offsets);
+    wrong.values().removeIf(v -> v == expected);
+    return wrong;
+  }
+}
