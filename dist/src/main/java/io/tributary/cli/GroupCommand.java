@@ -126,7 +126,8 @@ final class GroupCommand implements Runnable {
       return 0;
     }
 
-    private static String describe(Set<TopicPartition> tps) {
+    /** Partitions as {@code topic[0,1] other[3]}, or "-". */
+    static String describe(Set<TopicPartition> tps) {
       if (tps.isEmpty()) {
         return "-";
       }

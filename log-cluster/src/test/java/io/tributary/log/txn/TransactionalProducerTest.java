@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TransactionDescription;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.tools.TransactionsCommandRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * producer over 6 partitions; committed records visible to read_committed, aborted ones only to
  * read_uncommitted; an open transaction holds the last stable offset; a second producer with the same
  * transactional id fences the first, whose records never become visible; a transaction left open past its
- * timeout is aborted by the coordinator and the last stable offset moves on. One cluster for the class.
+ * timeout is aborted by the coordinator and the last stable offset moves on; librdkafka does the same and
+ * Kafka's {@code kafka-transactions.sh list} lists its id (done-when 4). One cluster for the class.
  */
 class TransactionalProducerTest {
   static final int PARTITIONS = 6;
@@ -195,6 +198,91 @@ class TransactionalProducerTest {
       assertEquals(Map.of(), diff(endOffsets(topic, "read_committed"), 3));
       assertEquals(List.of(), readAll(topic, "read_committed"));
       assertThrows(KafkaException.class, stuck::commitTransaction, "the timed-out producer was fenced");
+    }
+  }
+
+  /** Done-when 4: librdkafka commits, aborts and is fenced with the same visibility; kafka-transactions.sh lists the id. */
+  @Test
+  void librdkafkaCommitsAbortsIsFencedAndKafkasToolListsIt() throws Exception {
+    String topic = "txn-librdkafka";
+    cluster.createTopic(topic, PARTITIONS, 3, Map.of());
+    Path script = Path.of("src/test/resources/txn/librdkafka_transactions.py").toAbsolutePath();
+    // Debian's python3 (with python3-confluent-kafka), not whatever python3 comes first on the PATH.
+    Process python = new ProcessBuilder("/usr/bin/python3", script.toString(), cluster.bootstrapServers(), topic,
+        Integer.toString(PARTITIONS)).redirectErrorStream(true).start();
+    String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(python.waitFor(120, TimeUnit.SECONDS), output);
+    assertEquals(0, python.exitValue(), output);
+
+    List<String> committed = readAll(topic, "read_committed");
+    assertEquals(12, committed.size(), committed.toString());
+    assertTrue(committed.stream().allMatch(v -> v.startsWith("py-committed-") || v.startsWith("py-second-")),
+        committed.toString());
+    List<String> uncommitted = readAll(topic, "read_uncommitted");
+    assertEquals(PARTITIONS, uncommitted.stream().filter(v -> v.startsWith("py-aborted-")).count());
+    assertEquals(PARTITIONS, uncommitted.stream().filter(v -> v.startsWith("py-zombie-")).count());
+
+    String listed = TransactionsCommandRunner.run(cluster.bootstrapServers(), "--bootstrap-server",
+        cluster.bootstrapServers(), "list");
+    assertTrue(listed.lines().anyMatch(l -> l.contains("librdkafka-app") && l.contains("CompleteCommit")), listed);
+  }
+
+  /**
+   * Done-when 5, second half: the coordinator dies after PrepareCommit is durable and before any marker is
+   * written. The crash is staged: PrepareCommit is appended to the coordinator's partition of
+   * __transaction_state (as the coordinator writes it), then that broker is stopped before it acts on it.
+   * The next leader of the partition loads PrepareCommit, writes every commit marker and CompleteCommit.
+   */
+  @Test
+  void aCommitDecidedByADeadCoordinatorIsFinishedByTheNext() throws Exception {
+    String topic = "txn-takeover";
+    String id = "takeover-app";
+    cluster.createTopic(topic, PARTITIONS, 3, Map.of());
+    KafkaProducer<byte[], byte[]> producer = producer(id, 120_000);
+    int coordinator;
+    try {
+      producer.initTransactions();
+      producer.beginTransaction();
+      send(producer, topic, "decided-", 12);
+      TransactionDescription open;
+      try (Admin admin = cluster.admin()) {
+        open = admin.describeTransactions(List.of(id)).description(id).get(30, TimeUnit.SECONDS);
+      }
+      assertEquals(TransactionState.ONGOING, open.state());
+      coordinator = open.coordinatorId();
+      TreeSet<TopicPartition> partitions = new TreeSet<>(TxnMetadata::compare);
+      partitions.addAll(open.topicPartitions());
+      TxnMetadata prepared = new TxnMetadata(id, open.producerId(), -1, (short) open.producerEpoch(), (short) -1,
+          (int) open.transactionTimeoutMs(), TxnState.PREPARE_COMMIT, partitions, open.transactionStartTimeMs().orElse(0),
+          System.currentTimeMillis());
+      TopicPartition statePartition = new TopicPartition(TxnLogFormat.TOPIC, TxnLogFormat.partitionFor(id, 3));
+      cluster.broker(coordinator).replicaManager()
+          .appendAndWait(statePartition, TxnLogFormat.records(prepared, System.currentTimeMillis()), 30_000)
+          .get(30, TimeUnit.SECONDS);
+      cluster.stopBroker(coordinator);
+    } finally {
+      producer.close(Duration.ZERO);
+    }
+    try {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (sum(endOffsets(topic, "read_committed").values()) < 18) {
+        assertTrue(System.nanoTime() < deadline, "the decided commit was not finished by the next coordinator");
+        Thread.sleep(200);
+      }
+      List<String> committed = readAll(topic, "read_committed");
+      assertEquals(12, committed.size(), committed.toString());
+      assertTrue(committed.stream().allMatch(v -> v.startsWith("decided-")), committed.toString());
+      try (Admin admin = cluster.admin()) {
+        TransactionDescription after = null;
+        while (after == null || after.state() != TransactionState.COMPLETE_COMMIT) {
+          assertTrue(System.nanoTime() < deadline, "no CompleteCommit after the takeover: " + after);
+          after = admin.describeTransactions(List.of(id)).description(id).get(30, TimeUnit.SECONDS);
+        }
+        assertTrue(after.coordinatorId() != coordinator, "a new coordinator finished it");
+      }
+    } finally {
+      cluster.startBroker(coordinator);
+      cluster.awaitBrokersSeeEachOther();
     }
   }
 
