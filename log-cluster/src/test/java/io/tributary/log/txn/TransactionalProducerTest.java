@@ -23,7 +23,9 @@ import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * read_uncommitted; an open transaction holds the last stable offset; a second producer with the same
  * transactional id fences the first, whose records never become visible; a transaction left open past its
  * timeout is aborted by the coordinator and the last stable offset moves on; librdkafka does the same and
- * Kafka's {@code kafka-transactions.sh list} lists its id (done-when 4). One cluster for the class.
+ * Kafka's {@code kafka-transactions.sh list} lists its id (done-when 4); consume-transform-produce is exactly
+ * once through an application crash and a coordinator stop (done-when 2, short). One cluster for the class.
  */
 class TransactionalProducerTest {
   static final int PARTITIONS = 6;
@@ -283,6 +286,99 @@ class TransactionalProducerTest {
     } finally {
       cluster.startBroker(coordinator);
       cluster.awaitBrokersSeeEachOther();
+    }
+  }
+
+  /**
+   * Done-when 2, short version: consume-transform-produce with {@code sendOffsetsToTransaction}. The
+   * application dies mid-transaction (its producer and consumer dropped without commit or abort, as a
+   * kill leaves them) and a new instance with the same transactional id takes over; then the broker
+   * coordinating the transactional id is stopped mid-run. Every input record appears exactly once in the
+   * output read with read_committed. (In-process brokers: stops, not kill -9; the kill -9 version runs in
+   * {@link KafkaStreamsExactlyOnceTest}.)
+   */
+  @Test
+  void consumeTransformProduceIsExactlyOnceThroughAnAppCrashAndACoordinatorStop() throws Exception {
+    String input = "ctp-in";
+    String output = "ctp-out";
+    String group = "ctp-app";
+    String id = "ctp-app-1";
+    int records = 600;
+    cluster.createTopic(input, PARTITIONS, 3, Map.of());
+    cluster.createTopic(output, PARTITIONS, 3, Map.of());
+    try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(cluster.producerProps())) {
+      for (int i = 0; i < records; i++) {
+        plain.send(new ProducerRecord<>(input, i % PARTITIONS, null, ("in-" + i).getBytes(StandardCharsets.UTF_8)));
+      }
+      plain.flush();
+    }
+    // First instance: two transactions committed, then it dies inside the third.
+    runApp(input, output, group, id, 2, true);
+    // Second instance: fences the first, resumes from the committed offsets; the coordinator stops meanwhile.
+    int stopped = -1;
+    try (Admin admin = cluster.admin()) {
+      stopped = admin.describeTransactions(List.of(id)).description(id).get(30, TimeUnit.SECONDS).coordinatorId();
+    }
+    runApp(input, output, group, id, 3, false);
+    cluster.stopBroker(stopped);
+    try {
+      runApp(input, output, group, id, Integer.MAX_VALUE, false);
+    } finally {
+      cluster.startBroker(stopped);
+      cluster.awaitBrokersSeeEachOther();
+    }
+    List<String> out = readAll(output, "read_committed");
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < records; i++) {
+      expected.add("out-in-" + i);
+    }
+    assertEquals(new TreeSet<>(expected), new TreeSet<>(out), "every input record in the output");
+    assertEquals(records, out.size(), "and none twice");
+  }
+
+  /**
+   * One application instance: up to {@code transactions} read-process-write transactions of at most 50
+   * records each (stops early when the input is drained); {@code dieInTheNext}: then begins one more,
+   * writes it, and is dropped without commit or abort.
+   */
+  private static void runApp(String input, String output, String group, String id, int transactions, boolean dieInTheNext) {
+    Properties cp = cluster.consumerProps();
+    cp.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp);
+    KafkaProducer<byte[], byte[]> producer = producer(id, 60_000);
+    boolean clean = false;
+    try {
+      consumer.subscribe(List.of(input));
+      producer.initTransactions();
+      int emptyPolls = 0;
+      for (int t = 0; t < transactions + (dieInTheNext ? 1 : 0) && emptyPolls < 10; ) {
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+        if (batch.isEmpty()) {
+          emptyPolls++;
+          continue;
+        }
+        emptyPolls = 0;
+        producer.beginTransaction();
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+          String value = "out-" + new String(r.value(), StandardCharsets.UTF_8);
+          producer.send(new ProducerRecord<>(output, r.partition(), null, value.getBytes(StandardCharsets.UTF_8)));
+          next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+        }
+        producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
+        t++;
+        if (dieInTheNext && t == transactions + 1) {
+          producer.flush();
+          return; // dies: nothing committed, nothing aborted
+        }
+        producer.commitTransaction();
+      }
+      clean = true;
+    } finally {
+      producer.close(clean ? Duration.ofSeconds(30) : Duration.ZERO);
+      consumer.close(clean ? Duration.ofSeconds(30) : Duration.ZERO);
     }
   }
 
