@@ -512,23 +512,11 @@ final class GroupActor {
       }
     }
     Map<TopicPartition, Errors> result = new LinkedHashMap<>();
-    Map<TopicPartition, CommittedOffset> toWrite = new LinkedHashMap<>();
-    ClusterImage image = host.image();
-    for (Map.Entry<TopicPartition, CommitRequest> e : requested.entrySet()) {
-      TopicPartition tp = e.getKey();
-      Errors pe = error == Errors.NONE ? OffsetManager.validate(image.partition(tp).isPresent(), e.getValue().metadata())
-          : error;
-      result.put(tp, pe);
-      if (pe == Errors.NONE) {
-        toWrite.put(tp, OffsetManager.toCommitted(e.getValue(), now));
-      }
-    }
+    Map<TopicPartition, CommittedOffset> toWrite = accepted(error, requested, now, result);
     if (toWrite.isEmpty()) {
       return CompletableFuture.completedFuture(result);
     }
-    List<byte[][]> kvs = new ArrayList<>();
-    toWrite.forEach((tp, o) -> kvs.add(new byte[][] {OffsetsTopicFormat.offsetKey(groupId, tp),
-        OffsetsTopicFormat.offsetValue(o)}));
+    List<byte[][]> kvs = offsetRecords(groupId, toWrite);
     GroupHolder holder = h;
     int epoch = owned.getOrDefault(holder.partition, -1);
     offsets.beginCommit(groupId, toWrite.keySet());
@@ -544,6 +532,33 @@ final class GroupActor {
       }
       return result;
     });
+  }
+
+  /**
+   * The partitions of a commit that are written: every one gets its error in {@code result} (the group's
+   * {@code error} if not NONE, else its own); the accepted ones are returned as the offsets to store.
+   */
+  private Map<TopicPartition, CommittedOffset> accepted(Errors error, Map<TopicPartition, CommitRequest> requested,
+      long now, Map<TopicPartition, Errors> result) {
+    Map<TopicPartition, CommittedOffset> toWrite = new LinkedHashMap<>();
+    ClusterImage image = host.image();
+    for (Map.Entry<TopicPartition, CommitRequest> e : requested.entrySet()) {
+      TopicPartition tp = e.getKey();
+      Errors pe = error == Errors.NONE ? OffsetManager.validate(image.partition(tp).isPresent(), e.getValue().metadata())
+          : error;
+      result.put(tp, pe);
+      if (pe == Errors.NONE) {
+        toWrite.put(tp, OffsetManager.toCommitted(e.getValue(), now));
+      }
+    }
+    return toWrite;
+  }
+
+  private static List<byte[][]> offsetRecords(String groupId, Map<TopicPartition, CommittedOffset> offsets) {
+    List<byte[][]> kvs = new ArrayList<>();
+    offsets.forEach((tp, o) -> kvs.add(new byte[][] {OffsetsTopicFormat.offsetKey(groupId, tp),
+        OffsetsTopicFormat.offsetValue(o)}));
+    return kvs;
   }
 
   /** The committed offsets of a group this broker coordinates ({@code wanted} null = all it has). */
@@ -573,23 +588,11 @@ final class GroupActor {
       error = h.group.validateOffsetCommit(memberId, groupInstanceId, generationId, now);
     }
     Map<TopicPartition, Errors> result = new LinkedHashMap<>();
-    Map<TopicPartition, CommittedOffset> toWrite = new LinkedHashMap<>();
-    ClusterImage image = host.image();
-    for (Map.Entry<TopicPartition, CommitRequest> e : requested.entrySet()) {
-      TopicPartition tp = e.getKey();
-      Errors pe = error == Errors.NONE ? OffsetManager.validate(image.partition(tp).isPresent(), e.getValue().metadata())
-          : error;
-      result.put(tp, pe);
-      if (pe == Errors.NONE) {
-        toWrite.put(tp, OffsetManager.toCommitted(e.getValue(), now));
-      }
-    }
+    Map<TopicPartition, CommittedOffset> toWrite = accepted(error, requested, now, result);
     if (toWrite.isEmpty()) {
       return CompletableFuture.completedFuture(result);
     }
-    List<byte[][]> kvs = new ArrayList<>();
-    toWrite.forEach((tp, o) -> kvs.add(new byte[][] {OffsetsTopicFormat.offsetKey(groupId, tp),
-        OffsetsTopicFormat.offsetValue(o)}));
+    List<byte[][]> kvs = offsetRecords(groupId, toWrite);
     GroupHolder holder = h;
     int p = holder.partition;
     int epoch = owned.getOrDefault(p, -1);
