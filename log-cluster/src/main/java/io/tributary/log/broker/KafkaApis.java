@@ -41,7 +41,7 @@ public final class KafkaApis implements RequestHandler {
       ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS,
       ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
       ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
-      ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS, ApiKeys.WRITE_TXN_MARKERS);
+      ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS, ApiKeys.WRITE_TXN_MARKERS, ApiKeys.DESCRIBE_PRODUCERS);
 
   private final BrokerConfig config;
   private final String clusterId;
@@ -51,6 +51,7 @@ public final class KafkaApis implements RequestHandler {
   private final ProduceHandler produce;
   private final FetchHandler fetch;
   private final WriteTxnMarkersHandler txnMarkers;
+  private final DescribeProducersHandler describeProducers;
   private final AdminApis admin;
   private final GroupApis groups;
 
@@ -65,6 +66,7 @@ public final class KafkaApis implements RequestHandler {
     this.produce = new ProduceHandler(replicas);
     this.fetch = new FetchHandler(replicas);
     this.txnMarkers = new WriteTxnMarkersHandler(replicas);
+    this.describeProducers = new DescribeProducersHandler(replicas);
     this.admin = new AdminApis(config, replicas, topics);
   }
 
@@ -130,6 +132,8 @@ public final class KafkaApis implements RequestHandler {
         return describeCluster(request);
       case OFFSET_FOR_LEADER_EPOCH:
         return offsetForLeaderEpoch(request);
+      case DESCRIBE_PRODUCERS:
+        return describeProducers.handle(request);
       default:
         throw new UnsupportedVersionException("API " + request.apiKey() + " is not served");
     }

@@ -9,6 +9,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.record.ControlRecordType;
 import org.apache.kafka.common.record.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.Record;
@@ -33,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * Kafka, records that could still be truncated never remove others). The newest batch of each idempotent
  * producer is kept even when all its records go (an empty batch), so its sequence survives a reload.
  *
+ * <p>Transactions, as Kafka's cleaner: nothing at or above the last stable offset is cleaned (an open
+ * transaction's outcome is unknown); the records of aborted transactions are removed and never supersede others;
+ * a COMMIT or ABORT marker stays while a batch of its transaction does, then gets a delete horizon like a tombstone
+ * and goes {@code delete.retention.ms} later ({@link CleanedTransactions}).
+ *
  * <p>Each segment is rewritten one to one (same base offset; batches keep their offsets, producer ids,
  * epochs and sequences; offsets get gaps). Swap protocol: write {@code <base>.log.cleaned}, fsync, rename
  * to {@code <base>.log.swap} (the commit point), then the log renames the old files {@code .deleted} and the
@@ -56,8 +63,10 @@ public final class LogCleaner {
       if (all.size() < 2) {
         return new CleanResult(0, 0, 0);
       }
-      // cleanable: inactive segments below the high watermark whose newest record is older than the compaction lag
-      long hw = log.highWatermark();
+      // cleanable: inactive segments below the high watermark and the last stable offset whose newest record is
+      // older than the compaction lag
+      ProducerStateManager producers = log.producerStateManager();
+      long hw = Math.min(log.highWatermark(), producers.firstUnstableOffset().orElse(Long.MAX_VALUE));
       int cleanable = 0;
       for (int i = 0; i < all.size() - 1; i++) {
         Segment s = all.get(i);
@@ -72,11 +81,18 @@ public final class LogCleaner {
       if (cleanable == 0) {
         return new CleanResult(0, 0, 0);
       }
-      // latest offset of every key in the cleanable range (records beyond it may still be truncated)
+      List<AbortedTxn> aborted = log.abortedTransactions(all.get(0).baseOffset(), all.get(cleanable - 1).nextOffset());
+      // latest offset of every key in the cleanable range (records beyond it may still be truncated); aborted
+      // records supersede nothing
       Map<ByteBuffer, Long> latest = new HashMap<>();
+      CleanedTransactions mapTransactions = new CleanedTransactions(aborted);
       for (Segment s : all.subList(0, cleanable)) {
         for (FileChannelRecordBatch batch : s.records().batches()) {
           if (batch.isControlBatch()) {
+            markerDiscardable(mapTransactions, batch);
+            continue;
+          }
+          if (mapTransactions.discardDataBatch(batch.producerId(), batch.isTransactional(), batch.lastOffset())) {
             continue;
           }
           try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
@@ -93,7 +109,7 @@ public final class LogCleaner {
       long after = 0;
       long removed = 0;
       long cleanedUpTo = log.cleanerCheckpoint();
-      ProducerStateManager producers = log.producerStateManager();
+      CleanedTransactions transactions = new CleanedTransactions(aborted);
       for (int i = 0; i < cleanable; i++) {
         Segment s = all.get(i);
         int size = s.sizeInBytes();
@@ -109,15 +125,30 @@ public final class LogCleaner {
         MemoryRecords records = MemoryRecords.readableRecords(in);
         long[] dropped = {0};
         MemoryRecords.RecordFilter filter = new MemoryRecords.RecordFilter(nowMs, cfg.deleteRetentionMs()) {
+          /** Whether every record of the current batch goes: an aborted batch, or a marker past its delete horizon. */
+          private boolean discardRecords;
+
           @Override
           protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
+            boolean canDiscard = batch.isControlBatch() ? markerDiscardable(transactions, batch)
+                : transactions.discardDataBatch(batch.producerId(), batch.isTransactional(), batch.lastOffset());
+            discardRecords = batch.isControlBatch()
+                ? canDiscard && batch.deleteHorizonMs().isPresent() && batch.deleteHorizonMs().getAsLong() <= nowMs
+                : canDiscard;
             // the newest batch of a producer is kept even if emptied: it carries the producer's last sequence
             boolean lastOfProducer = batch.hasProducerId() && producers.lastOffsetOf(batch.producerId()) == batch.lastOffset();
-            return new BatchRetentionResult(lastOfProducer ? BatchRetention.RETAIN_EMPTY : BatchRetention.DELETE_EMPTY, false);
+            BatchRetention retention = lastOfProducer ? BatchRetention.RETAIN_EMPTY
+                : discardRecords ? BatchRetention.DELETE : BatchRetention.DELETE_EMPTY;
+            // a discardable marker gets a delete horizon on this clean (as a tombstone does) and goes after it
+            return new BatchRetentionResult(retention, canDiscard && batch.isControlBatch());
           }
 
           @Override
           protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+            if (discardRecords) {
+              dropped[0]++;
+              return false;
+            }
             if (batch.isControlBatch()) {
               return true;
             }
@@ -168,6 +199,12 @@ public final class LogCleaner {
   private static boolean needsRewrite(MemoryRecords in, MemoryRecords.FilterResult result) {
     return result.bytesRetained() != in.sizeInBytes() || result.outputBuffer().position() != in.sizeInBytes()
         || !result.outputBuffer().duplicate().flip().equals(in.buffer().duplicate().rewind());
+  }
+
+  /** Feeds a control batch to {@code transactions}; other control records than COMMIT/ABORT always stay. */
+  private static boolean markerDiscardable(CleanedTransactions transactions, RecordBatch batch) {
+    Optional<ControlRecordType> type = TransactionMarkers.markerType(batch);
+    return type.isPresent() && transactions.markerDiscardable(batch.producerId(), batch.baseOffset(), type.get() == ControlRecordType.ABORT);
   }
 
   private static ByteBuffer copy(ByteBuffer b) {

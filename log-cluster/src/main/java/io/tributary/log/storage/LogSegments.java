@@ -82,6 +82,22 @@ final class LogSegments {
     return total;
   }
 
+  /**
+   * The aborted transactions that overlap the offsets [fetchOffset, upperBoundOffset), from the aborted-transaction
+   * indexes of the segment holding fetchOffset and the later ones, in marker order: what a read_committed fetch
+   * returns with the records it read. An entry sits in its marker's segment, which may lie past the upper bound,
+   * so the walk stops only at an entry whose stable offset reached the bound (or at the log end), as Kafka's.
+   */
+  List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+    List<AbortedTxn> out = new ArrayList<>();
+    for (Segment s : from(fetchOffset)) {
+      if (s.txnIndex().collect(fetchOffset, upperBoundOffset, out)) {
+        break;
+      }
+    }
+    return out;
+  }
+
   /** The segments that may hold offsets at or above offset: from the one holding it (or the first) on. */
   Collection<Segment> from(long offset) {
     Long fromBase = byBaseOffset.floorKey(offset);

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * {@link LogLoader} opens and recovers the directory; {@link LogSegments} holds the segments;
  * {@link RetentionPolicy} decides which of them retention deletes.
  *
- * <p>Why one file of ~690 lines: every write path here (append, roll, truncate, compaction swap, flush) shares
+ * <p>Why one file of ~750 lines: every write path here (append, roll, truncate, compaction swap, flush) shares
  * the lock, the segment map and the offline state a failed write sets (a write that cannot be undone takes
  * the log offline, KAFKA_STORAGE_ERROR from then on); splitting them would pass that state between classes.
  */
@@ -359,31 +359,14 @@ public final class PartitionLog implements Closeable {
     return Math.max(lso, Math.min(logStartOffset, highWatermark));
   }
 
-  /**
-   * The aborted transactions that overlap the offsets [fetchOffset, upperBoundOffset), from the aborted-transaction
-   * indexes of the segment holding fetchOffset and the later ones, in marker order: what a read_committed fetch
-   * returns with the records it read. An entry sits in its marker's segment, which may lie past the upper bound,
-   * so the walk stops only at an entry whose stable offset reached the bound (or at the log end), as Kafka's.
-   */
+  /** The aborted transactions overlapping [fetchOffset, upperBoundOffset): see {@link LogSegments#abortedTransactions}. */
   public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
-    List<AbortedTxn> out = new ArrayList<>();
-    for (Segment s : segments.from(fetchOffset)) {
-      if (s.txnIndex().collect(fetchOffset, upperBoundOffset, out)) {
-        break;
-      }
-    }
-    return out;
+    return segments.abortedTransactions(fetchOffset, upperBoundOffset);
   }
 
-  /** The state of every producer this partition knows (DescribeProducers), by producer id. */
+  /** The state of every producer this partition knows (DescribeProducers). */
   public List<ProducerState> producerStates() {
-    List<ProducerState> out = new ArrayList<>();
-    producers.producersCopy().forEach((pid, e) -> {
-      ProducerStateManager.BatchMetadata last = e.batches.peekLast();
-      out.add(new ProducerState(pid, e.epoch, last == null ? -1 : last.lastSeq(), last == null ? -1 : last.lastOffset(),
-          e.txnFirstOffset));
-    });
-    return out;
+    return producers.producerStates();
   }
 
   // ------------------------------------------------------------------ truncation

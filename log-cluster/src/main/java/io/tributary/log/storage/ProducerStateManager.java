@@ -131,11 +131,15 @@ final class ProducerStateManager {
     }
   }
 
-  /** A copy of every producer's state, by producer id (DescribeProducers). */
-  Map<Long, ProducerEntry> producersCopy() {
+  /** What is known of every producer (DescribeProducers). */
+  List<ProducerState> producerStates() {
     synchronized (producers) {
-      Map<Long, ProducerEntry> out = new HashMap<>();
-      producers.forEach((pid, e) -> out.put(pid, e.copy()));
+      List<ProducerState> out = new ArrayList<>(producers.size());
+      producers.forEach((pid, e) -> {
+        BatchMetadata last = e.batches.peekLast();
+        out.add(new ProducerState(pid, e.epoch, last == null ? RecordBatch.NO_SEQUENCE : last.lastSeq(),
+            last == null ? -1 : last.lastOffset(), e.txnFirstOffset));
+      });
       return out;
     }
   }

@@ -11,8 +11,11 @@
  *       <td>sparse (relative offset int, position int) every index.interval.bytes</td></tr>
  *   <tr><td>{@code <base>.timeindex}</td><td>{@link io.tributary.log.storage.TimeIndex}</td>
  *       <td>sparse (max timestamp long, relative offset int)</td></tr>
+ *   <tr><td>{@code <base>.txnindex}</td><td>{@link io.tributary.log.storage.TransactionIndex}</td>
+ *       <td>aborted transactions whose ABORT marker is in the segment (Kafka's 34-byte entries), for read_committed</td></tr>
  *   <tr><td>{@code <offset>.snapshot}</td><td>{@link io.tributary.log.storage.ProducerStateManager}</td>
- *       <td>idempotent producer state up to offset, written at segment roll and clean close, CRC32C protected</td></tr>
+ *       <td>idempotent producer state and open transactions up to offset, written at segment roll and clean close,
+ *       CRC32C protected</td></tr>
  *   <tr><td>{@code leader-epoch-checkpoint}</td><td>{@link io.tributary.log.storage.LeaderEpochCache}</td>
  *       <td>(epoch, start offset) pairs</td></tr>
  *   <tr><td>{@code recovery-point-offset-checkpoint}, {@code .clean-shutdown}</td>

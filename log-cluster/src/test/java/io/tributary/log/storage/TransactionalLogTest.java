@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,12 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
+import org.apache.kafka.common.record.Records;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Transactions in one partition log: transactional batches open a transaction, markers close it, the last stable
@@ -57,21 +63,16 @@ class TransactionalLogTest extends PartitionLogFixture {
     assertEquals(-1, log.producerStates().stream().filter(p -> p.producerId() == 2).findFirst().orElseThrow().currentTxnStartOffset());
   }
 
-  @Test
-  void openTransactionAndAbortedIndexSurviveACleanRestart() throws IOException {
+  @ParameterizedTest(name = "clean shutdown: {0}")
+  @ValueSource(booleans = {true, false})
+  void openTransactionAndAbortedIndexSurviveARestartOrAProcessKill(boolean clean) throws IOException {
     open(Map.of());
     abortOneKeepOneOpen();
-    log.close();
-    open(Map.of());
-    assertEquals(3, log.lastStableOffset(NO_HW_LIMIT));
-    assertEquals(List.of(new AbortedTxn(1, 0, 5, 3)), log.abortedTransactions(0, 6));
-  }
-
-  @Test
-  void openTransactionAndAbortedIndexSurviveAProcessKill() throws IOException {
-    open(Map.of());
-    abortOneKeepOneOpen();
-    log.closeUncleanlyForTests();
+    if (clean) {
+      log.close();
+    } else {
+      log.closeUncleanlyForTests();
+    }
     open(Map.of());
     assertEquals(3, log.lastStableOffset(NO_HW_LIMIT));
     assertEquals(List.of(new AbortedTxn(1, 0, 5, 3)), log.abortedTransactions(0, 6));
@@ -97,6 +98,27 @@ class TransactionalLogTest extends PartitionLogFixture {
     assertEquals(List.of(new AbortedTxn(1, 0, 5, 3)), log.abortedTransactions(0, 6));
     assertEquals(List.of(new AbortedTxn(1, 0, 5, 3)), log.abortedTransactions(2, 4)); // overlaps [0, 5]
     assertTrue(Files.size(TransactionIndex.file(dir(), markerSegment)) > 0, "the entry is in the marker's segment again");
+  }
+
+  @Test
+  void followerCopyingTheLeaderLogGetsTheSameStableOffsetAndAbortedIndex() throws IOException {
+    open(Map.of());
+    abortOneKeepOneOpen();
+    MemoryRecords leaderBatches = MemoryRecords.readableRecords(ByteBuffer.wrap(bytesOf(log.read(0, Integer.MAX_VALUE, NO_HW_LIMIT, true).records())));
+    try (PartitionLog follower = PartitionLog.open(tmp.resolve("follower"), new TopicPartition("txn", 0), log.topicId(),
+        LogConfig.fromMap(Map.of()), time)) {
+      follower.appendAsFollower(leaderBatches);
+      assertEquals(3, follower.lastStableOffset(NO_HW_LIMIT));
+      assertEquals(List.of(new AbortedTxn(1, 0, 5, 3)), follower.abortedTransactions(0, 6));
+    }
+  }
+
+  private static byte[] bytesOf(Records records) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(records.sizeInBytes());
+    for (RecordBatch b : records.batches()) {
+      b.writeTo(buf);
+    }
+    return buf.array();
   }
 
   @Test
