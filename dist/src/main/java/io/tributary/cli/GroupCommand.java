@@ -155,7 +155,8 @@ final class GroupCommand implements Runnable {
       OutputFormat.print(o, out());
     }
 
-    private static String describe(Set<TopicPartition> tps) {
+    /** Partitions as {@code topic[0,1] other[3]}, or "-". */
+    static String describe(Set<TopicPartition> tps) {
       if (tps.isEmpty()) {
         return "-";
       }

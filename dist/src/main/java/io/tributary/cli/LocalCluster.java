@@ -226,6 +226,7 @@ final class LocalCluster {
     cfg.put("log.dirs", nodeDir(n).resolve("data").toString());
     cfg.put("zookeeper.connect", zk.address());
     cfg.put("offsets.topic.replication.factor", Integer.toString(Math.min(3, brokers)));
+    cfg.put("transaction.state.log.replication.factor", Integer.toString(Math.min(3, brokers)));
     cfg.put("default.replication.factor", Integer.toString(Math.min(3, brokers)));
     cfg.putAll(overrides);
     Files.createDirectories(nodeDir(n));

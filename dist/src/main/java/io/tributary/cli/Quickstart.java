@@ -195,6 +195,7 @@ final class Quickstart implements AutoCloseable {
       cfg.put("log.dirs", work.resolve("broker-" + i).toString());
       cfg.put("zookeeper.connect", zkConnect);
       cfg.put("offsets.topic.replication.factor", Integer.toString(BROKERS));
+      cfg.put("transaction.state.log.replication.factor", Integer.toString(BROKERS));
       cfg.put("default.replication.factor", Integer.toString(BROKERS));
       Broker broker = resources.add(new Broker(BrokerConfig.of(cfg)));
       try {

@@ -18,6 +18,7 @@ final class Subcommands {
     cli.addSubcommand(new ProduceCommand());
     cli.addSubcommand(new ConsumeCommand());
     cli.addSubcommand(new GroupCommand());
+    cli.addSubcommand(new TxnCommand());
     cli.addSubcommand(new ProducersCommand());
     cli.addSubcommand(new SparkCommand());
     cli.addSubcommand(new SqlCommand());

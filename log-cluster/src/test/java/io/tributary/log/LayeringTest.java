@@ -34,8 +34,9 @@ class LayeringTest {
       "replication", 1, // the pure ISR state machine and the fetchers (uses cluster, protocol)
       "network", 1,  // Netty server and request-handler pool (uses protocol)
       "group", 2,    // the group coordinator (uses cluster, protocol, storage)
-      "broker", 3,   // wiring: uses everything
-      "embedded", 4); // ZooKeeper and brokers in one JVM (quickstart, benchmarks, tests): uses the brokers
+      "txn", 3,      // the transaction coordinator (uses group for its host, locator and offsets partitions)
+      "broker", 4,   // wiring: uses everything
+      "embedded", 5); // ZooKeeper and brokers in one JVM (quickstart, benchmarks, tests): uses the brokers
 
   private static final Pattern PROJECT_REFERENCE = Pattern.compile("\\bio\\.tributary\\.log\\.([a-z]+)\\.([A-Z]\\w*)");
   private static final Pattern QUALIFIED_NAME = Pattern.compile("\\b(?:java|javax|org|io|com)\\.(?:[a-z0-9]+\\.)+[A-Z]\\w*");

@@ -92,15 +92,15 @@ public final class Broker implements AutoCloseable {
     replicas.startup();
 
     TopicAdmin topics = new TopicAdmin(store, metadata, topicDefaults);
-    // The group coordinator (consumer groups, committed offsets): created here once it exists.
-    groups = GroupCoordinatorWiring.start(config, replicas, topics, Time.SYSTEM);
+    // The group and transaction coordinators (consumer groups, committed offsets, transactions).
+    groups = CoordinatorApis.start(config, new BrokerCoordinatorHost(replicas, topics, new ProducerIdManager(store)), Time.SYSTEM);
     ApiVersionTable versions = KafkaApis.versionTable(groups);
     scramCredentials = new ScramCredentialStore(zk);
     scramCredentials.start();
     acls = new AclStore(zk);
     acls.start();
     RequestAuthorizer authorizer = RequestAuthorizer.enabled(config) ? RequestAuthorizer.of(config, acls) : RequestAuthorizer.ALLOW_ALL;
-    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store), groups,
+    KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, groups,
         authorizer, new SecurityApis(authorizer, acls, scramCredentials));
     server = new KafkaServer(BrokerListeners.of(config, scramCredentials), config.socketRequestMaxBytes(),
         config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), config.networkLimits(),

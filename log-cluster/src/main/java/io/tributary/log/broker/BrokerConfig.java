@@ -113,7 +113,10 @@ public final class BrokerConfig {
       CONTROLLED_SHUTDOWN_ENABLE, CONTROLLED_SHUTDOWN_MAX_RETRIES, CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS,
       OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR,
       Groups.OFFSETS_RETENTION_MINUTES, Groups.OFFSETS_RETENTION_CHECK_INTERVAL_MS, Groups.GROUP_MIN_SESSION_TIMEOUT_MS,
-      Groups.GROUP_MAX_SESSION_TIMEOUT_MS, Groups.GROUP_INITIAL_REBALANCE_DELAY_MS, Groups.OFFSETS_COMMIT_TIMEOUT_MS));
+      Groups.GROUP_MAX_SESSION_TIMEOUT_MS, Groups.GROUP_INITIAL_REBALANCE_DELAY_MS, Groups.OFFSETS_COMMIT_TIMEOUT_MS,
+      Transactions.STATE_LOG_NUM_PARTITIONS, Transactions.STATE_LOG_REPLICATION_FACTOR, Transactions.STATE_LOG_MIN_ISR,
+      Transactions.MAX_TIMEOUT_MS, Transactions.ID_EXPIRATION_MS, Transactions.ABORT_TIMED_OUT_INTERVAL_MS,
+      Transactions.REMOVE_EXPIRED_INTERVAL_MS));
 
   private static List<Key> concat(List<Key> security, List<Key> core) {
     List<Key> all = new ArrayList<>(core);
@@ -199,6 +202,7 @@ public final class BrokerConfig {
     if (offsetsTopicReplicationFactor() < 1) {
       throw new ConfigException(OFFSETS_TOPIC_REPLICATION_FACTOR.name(), offsetsTopicReplicationFactor(), "must be at least 1");
     }
+    Transactions.validate(this);
   }
 
   public String get(Key key) {
@@ -494,5 +498,62 @@ public final class BrokerConfig {
 
   public long offsetsCommitTimeoutMs() {
     return longValue(Groups.OFFSETS_COMMIT_TIMEOUT_MS);
+  }
+
+  /** The transaction coordinator's keys (Kafka's names and defaults), nested for the same reason as {@link Groups}. */
+  public static final class Transactions {
+    private Transactions() {}
+
+    public static final Key STATE_LOG_NUM_PARTITIONS = new Key("transaction.state.log.num.partitions", "50",
+        "Partitions of __transaction_state.");
+    public static final Key STATE_LOG_REPLICATION_FACTOR = new Key("transaction.state.log.replication.factor", "3",
+        "Replication factor of __transaction_state, created only once this many brokers are live (transactional producers get COORDINATOR_NOT_AVAILABLE until then); set 1 for a single broker.");
+    public static final Key STATE_LOG_MIN_ISR = new Key("transaction.state.log.min.isr", "2",
+        "min.insync.replicas of __transaction_state (capped at its replication factor).");
+    public static final Key MAX_TIMEOUT_MS = new Key("transaction.max.timeout.ms", "900000",
+        "Largest transaction.timeout.ms a producer may ask for (InitProducerId answers INVALID_TRANSACTION_TIMEOUT above it).");
+    public static final Key ID_EXPIRATION_MS = new Key("transactional.id.expiration.ms", "604800000",
+        "A transactional id with no transaction for this long is forgotten (its state is deleted from __transaction_state).");
+    public static final Key ABORT_TIMED_OUT_INTERVAL_MS = new Key("transaction.abort.timed.out.transaction.cleanup.interval.ms",
+        "10000", "How often the coordinator aborts transactions open longer than their transaction.timeout.ms.");
+    public static final Key REMOVE_EXPIRED_INTERVAL_MS = new Key("transaction.remove.expired.transaction.cleanup.interval.ms",
+        "3600000", "How often the coordinator looks for transactional ids past transactional.id.expiration.ms.");
+
+    static void validate(BrokerConfig config) {
+      for (Key key : List.of(STATE_LOG_NUM_PARTITIONS, STATE_LOG_REPLICATION_FACTOR, STATE_LOG_MIN_ISR, MAX_TIMEOUT_MS,
+          ID_EXPIRATION_MS, ABORT_TIMED_OUT_INTERVAL_MS, REMOVE_EXPIRED_INTERVAL_MS)) {
+        if (config.longValue(key) < 1) {
+          throw new ConfigException(key.name(), config.longValue(key), "must be at least 1");
+        }
+      }
+    }
+  }
+
+  public int transactionStateLogPartitions() {
+    return intValue(Transactions.STATE_LOG_NUM_PARTITIONS);
+  }
+
+  public int transactionStateLogReplicationFactor() {
+    return intValue(Transactions.STATE_LOG_REPLICATION_FACTOR);
+  }
+
+  public int transactionStateLogMinIsr() {
+    return intValue(Transactions.STATE_LOG_MIN_ISR);
+  }
+
+  public int transactionMaxTimeoutMs() {
+    return intValue(Transactions.MAX_TIMEOUT_MS);
+  }
+
+  public long transactionalIdExpirationMs() {
+    return longValue(Transactions.ID_EXPIRATION_MS);
+  }
+
+  public long transactionAbortTimedOutIntervalMs() {
+    return longValue(Transactions.ABORT_TIMED_OUT_INTERVAL_MS);
+  }
+
+  public long transactionRemoveExpiredIntervalMs() {
+    return longValue(Transactions.REMOVE_EXPIRED_INTERVAL_MS);
   }
 }

@@ -24,8 +24,6 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
-import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
@@ -54,7 +52,6 @@ public final class KafkaApis implements RequestHandler {
   private final ApiVersionTable versions;
   private final ReplicaManager replicas;
   private final TopicAdmin topics;
-  private final ProducerIdManager producerIds;
   private final ProduceHandler produce;
   private final FetchHandler fetch;
   private final WriteTxnMarkersHandler txnMarkers;
@@ -65,7 +62,7 @@ public final class KafkaApis implements RequestHandler {
   private final SecurityApis security;
 
   public KafkaApis(BrokerConfig config, String clusterId, ApiVersionTable versions, ReplicaManager replicas,
-      TopicAdmin topics, ProducerIdManager producerIds, GroupApis groups, RequestAuthorizer authorizer, SecurityApis security) {
+      TopicAdmin topics, GroupApis groups, RequestAuthorizer authorizer, SecurityApis security) {
     this.groups = groups;
     this.authorizer = authorizer;
     this.security = security;
@@ -74,7 +71,6 @@ public final class KafkaApis implements RequestHandler {
     this.versions = versions;
     this.replicas = replicas;
     this.topics = topics;
-    this.producerIds = producerIds;
     this.produce = new ProduceHandler(replicas);
     this.fetch = new FetchHandler(replicas);
     this.txnMarkers = new WriteTxnMarkersHandler(replicas);
@@ -150,8 +146,6 @@ public final class KafkaApis implements RequestHandler {
         return new ApiVersionsResponseData().setApiKeys((connection.usesSasl() ? versions.withSaslApis() : versions).toCollection());
       case LIST_OFFSETS:
         return listOffsets(request, topicAccess(connection));
-      case INIT_PRODUCER_ID:
-        return initProducerId(request);
       case DESCRIBE_CONFIGS:
         return AdminAuthorization.describeConfigs(request, connection, authorizer, admin::describeConfigs);
       case DESCRIBE_CLUSTER:
@@ -411,16 +405,5 @@ public final class KafkaApis implements RequestHandler {
       response.topics().add(tr);
     }
     return response;
-  }
-
-  private ApiMessage initProducerId(KafkaRequest request) throws Exception {
-    InitProducerIdRequestData data = request.data();
-    if (data.transactionalId() != null) {
-      return new InitProducerIdResponseData().setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
-          .setProducerId(-1).setProducerEpoch((short) -1);
-    }
-    long[] idAndEpoch = producerIds.next(request.version() >= 3 ? data.producerId() : -1,
-        request.version() >= 3 ? data.producerEpoch() : (short) -1);
-    return new InitProducerIdResponseData().setProducerId(idAndEpoch[0]).setProducerEpoch((short) idAndEpoch[1]);
   }
 }

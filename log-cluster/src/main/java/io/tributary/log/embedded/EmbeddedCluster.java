@@ -71,6 +71,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     props.put("num.network.threads", "2");
     // __consumer_offsets is created only once this many brokers are live: as a Kafka user would, size it to the cluster.
     props.put("offsets.topic.replication.factor", Integer.toString(Math.min(3, brokers.size())));
+    props.put("transaction.state.log.replication.factor", Integer.toString(Math.min(3, brokers.size())));
     props.putAll(overrides);
     Files.createDirectories(dir.resolve("broker-" + id));
     Broker broker = new Broker(BrokerConfig.of(props));

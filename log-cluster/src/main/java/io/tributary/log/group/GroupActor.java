@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,7 @@ final class GroupActor {
   private final Map<Integer, Integer> owned = new HashMap<>();
   private final Map<String, GroupHolder> groups = new HashMap<>();
   private final OffsetManager offsets;
+  private final TxnOffsets txnOffsets = new TxnOffsets();
   private final Map<Long, CompletableFuture<JoinResult>> parkedJoins = new HashMap<>();
   private final Map<Long, CompletableFuture<SyncResult>> parkedSyncs = new HashMap<>();
   private long nextToken;
@@ -200,6 +202,9 @@ final class GroupActor {
       groups.put(g.groupId(), new GroupHolder(p, group));
       offsets.restore(g.groupId(), g.offsets());
     }
+    read.replay().openTransactions().forEach((producerId, entries) -> entries.forEach(e -> txnOffsets.add(p, producerId,
+        e.group(), Map.of(e.tp(), e.value()))));
+    read.transactionalWriters().forEach((producerId, w) -> txnOffsets.wrote(p, producerId, w.epoch(), w.lastSequence()));
     owned.put(p, epoch);
     log.info("broker {} loaded {} at leader epoch {}: {} records up to offset {} ({} undecodable, skipped), {} groups, in {} ms",
         config.brokerId(), tp, epoch, read.records(), read.endOffset(), read.undecodable(), loaded.size(),
@@ -209,6 +214,7 @@ final class GroupActor {
   /** Drops the groups of partition {@code p}: parked requests are told NOT_COORDINATOR and find the new one. */
   private void unload(int p) {
     owned.remove(p);
+    txnOffsets.unload(p);
     long now = time.milliseconds();
     int count = 0;
     for (var it = groups.entrySet().iterator(); it.hasNext(); ) {
@@ -323,11 +329,15 @@ final class GroupActor {
 
   /** Appends records to offsets partition {@code p} with acks=all; completes on the actor thread. */
   private CompletableFuture<Void> append(int p, List<byte[][]> kvs) {
+    return append(p, OffsetsTopicFormat.records(time.milliseconds(), kvs));
+  }
+
+  private CompletableFuture<Void> append(int p, MemoryRecords records) {
     TopicPartition tp = new TopicPartition(OffsetsTopicFormat.TOPIC, p);
     CompletableFuture<Void> done = new CompletableFuture<>();
     CompletableFuture<?> f;
     try {
-      f = host.appendAndWait(tp, OffsetsTopicFormat.records(time.milliseconds(), kvs), config.offsetsCommitTimeoutMs());
+      f = host.appendAndWait(tp, records, config.offsetsCommitTimeoutMs());
     } catch (Exception e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -502,23 +512,11 @@ final class GroupActor {
       }
     }
     Map<TopicPartition, Errors> result = new LinkedHashMap<>();
-    Map<TopicPartition, CommittedOffset> toWrite = new LinkedHashMap<>();
-    ClusterImage image = host.image();
-    for (Map.Entry<TopicPartition, CommitRequest> e : requested.entrySet()) {
-      TopicPartition tp = e.getKey();
-      Errors pe = error == Errors.NONE ? OffsetManager.validate(image.partition(tp).isPresent(), e.getValue().metadata())
-          : error;
-      result.put(tp, pe);
-      if (pe == Errors.NONE) {
-        toWrite.put(tp, OffsetManager.toCommitted(e.getValue(), now));
-      }
-    }
+    Map<TopicPartition, CommittedOffset> toWrite = accepted(error, requested, now, result);
     if (toWrite.isEmpty()) {
       return CompletableFuture.completedFuture(result);
     }
-    List<byte[][]> kvs = new ArrayList<>();
-    toWrite.forEach((tp, o) -> kvs.add(new byte[][] {OffsetsTopicFormat.offsetKey(groupId, tp),
-        OffsetsTopicFormat.offsetValue(o)}));
+    List<byte[][]> kvs = offsetRecords(groupId, toWrite);
     GroupHolder holder = h;
     int epoch = owned.getOrDefault(holder.partition, -1);
     offsets.beginCommit(groupId, toWrite.keySet());
@@ -536,9 +534,97 @@ final class GroupActor {
     });
   }
 
+  /**
+   * The partitions of a commit that are written: every one gets its error in {@code result} (the group's
+   * {@code error} if not NONE, else its own); the accepted ones are returned as the offsets to store.
+   */
+  private Map<TopicPartition, CommittedOffset> accepted(Errors error, Map<TopicPartition, CommitRequest> requested,
+      long now, Map<TopicPartition, Errors> result) {
+    Map<TopicPartition, CommittedOffset> toWrite = new LinkedHashMap<>();
+    ClusterImage image = host.image();
+    for (Map.Entry<TopicPartition, CommitRequest> e : requested.entrySet()) {
+      TopicPartition tp = e.getKey();
+      Errors pe = error == Errors.NONE ? OffsetManager.validate(image.partition(tp).isPresent(), e.getValue().metadata())
+          : error;
+      result.put(tp, pe);
+      if (pe == Errors.NONE) {
+        toWrite.put(tp, OffsetManager.toCommitted(e.getValue(), now));
+      }
+    }
+    return toWrite;
+  }
+
+  private static List<byte[][]> offsetRecords(String groupId, Map<TopicPartition, CommittedOffset> offsets) {
+    List<byte[][]> kvs = new ArrayList<>();
+    offsets.forEach((tp, o) -> kvs.add(new byte[][] {OffsetsTopicFormat.offsetKey(groupId, tp),
+        OffsetsTopicFormat.offsetValue(o)}));
+    return kvs;
+  }
+
   /** The committed offsets of a group this broker coordinates ({@code wanted} null = all it has). */
   List<Fetched> fetch(String groupId, Map<String, List<Integer>> wanted, boolean requireStable) {
-    return offsets.fetch(groupId, wanted, requireStable);
+    List<Fetched> fetched = offsets.fetch(groupId, wanted, requireStable);
+    if (!requireStable || !txnOffsets.hasPending(groupId)) {
+      return fetched;
+    }
+    // An offset an open transaction may still commit is not stable: the client retries (KIP-447).
+    return fetched.stream().map(f -> txnOffsets.isPending(groupId, f.tp())
+        ? new Fetched(f.tp(), null, Errors.UNSTABLE_OFFSET_COMMIT) : f).toList();
+  }
+
+  /**
+   * A TxnOffsetCommit: the offsets are appended as a transactional batch of the producer (acks=all) and
+   * stay pending until the transaction's marker reaches the offsets partition ({@link #onTxnMarker}).
+   * A member of a generation is checked as OffsetCommit checks it; a producer without group metadata
+   * (generation -1, no member id) is not.
+   */
+  CompletableFuture<Map<TopicPartition, Errors>> txnCommit(String groupId, long producerId, short producerEpoch,
+      String memberId, String groupInstanceId, int generationId, Map<TopicPartition, CommitRequest> requested) {
+    long now = time.milliseconds();
+    Errors error = coordinatorError(groupId);
+    GroupHolder h = error == Errors.NONE ? holder(groupId, true) : null;
+    boolean withoutGroupMetadata = generationId < 0 && (memberId == null || memberId.isEmpty()) && groupInstanceId == null;
+    if (h != null && !withoutGroupMetadata) {
+      error = h.group.validateOffsetCommit(memberId, groupInstanceId, generationId, now);
+    }
+    Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+    Map<TopicPartition, CommittedOffset> toWrite = accepted(error, requested, now, result);
+    if (toWrite.isEmpty()) {
+      return CompletableFuture.completedFuture(result);
+    }
+    List<byte[][]> kvs = offsetRecords(groupId, toWrite);
+    GroupHolder holder = h;
+    int p = holder.partition;
+    int epoch = owned.getOrDefault(p, -1);
+    int sequence = txnOffsets.nextSequence(p, producerId, producerEpoch);
+    // Counted as written whatever the outcome: a batch that timed out waiting for replicas is in the log.
+    txnOffsets.wrote(p, producerId, producerEpoch, sequence + kvs.size() - 1);
+    MemoryRecords records = OffsetsTopicFormat.transactionalRecords(now, producerId, producerEpoch, sequence, kvs);
+    return append(p, records).handle((ok, err) -> {
+      if (err != null) {
+        Errors appendError = appendError(err);
+        log.warn("transactional offset commit of group {} by producer {} ({} partitions) failed: {}", groupId,
+            producerId, toWrite.size(), err.toString());
+        toWrite.keySet().forEach(tp -> result.put(tp, appendError));
+      } else if (owned.getOrDefault(p, -2) == epoch) {
+        txnOffsets.add(p, producerId, groupId, toWrite);
+      }
+      return result;
+    });
+  }
+
+  /**
+   * A transaction marker of {@code producerId} was written to offsets partition {@code offsetsPartition}
+   * (and replicated): its pending offsets there become committed, or are dropped.
+   */
+  void onTxnMarker(int offsetsPartition, long producerId, boolean commit) {
+    if (!owned.containsKey(offsetsPartition)) {
+      return; // not loaded here: a later load replays the marker
+    }
+    txnOffsets.complete(offsetsPartition, producerId, commit).forEach((groupId, committed) -> {
+      holder(groupId, true);
+      offsets.applyCommitted(groupId, committed);
+    });
   }
 
   /** DeleteGroups of one group: NONE once its tombstones are written, else why not. */

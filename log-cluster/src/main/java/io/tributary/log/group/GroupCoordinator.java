@@ -1,8 +1,6 @@
 package io.tributary.log.group;
 
-import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.group.ClassicGroup.JoinRequest;
-import io.tributary.log.group.CoordinatorLocator.Location;
 import io.tributary.log.group.GroupActor.OffsetDeleteResult;
 import io.tributary.log.group.GroupEffect.JoinResult;
 import io.tributary.log.group.GroupEffect.JoinedMember;
@@ -26,8 +24,6 @@ import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
-import org.apache.kafka.common.message.FindCoordinatorRequestData;
-import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
@@ -63,6 +59,12 @@ import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchRespon
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopic;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseTopics;
 import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -82,14 +84,14 @@ public final class GroupCoordinator {
 
   private static final Set<ApiKeys> APIS = EnumSet.of(ApiKeys.FIND_COORDINATOR, ApiKeys.JOIN_GROUP, ApiKeys.SYNC_GROUP,
       ApiKeys.HEARTBEAT, ApiKeys.LEAVE_GROUP, ApiKeys.OFFSET_COMMIT, ApiKeys.OFFSET_FETCH, ApiKeys.DESCRIBE_GROUPS,
-      ApiKeys.LIST_GROUPS, ApiKeys.DELETE_GROUPS, ApiKeys.OFFSET_DELETE);
+      ApiKeys.LIST_GROUPS, ApiKeys.DELETE_GROUPS, ApiKeys.OFFSET_DELETE, ApiKeys.TXN_OFFSET_COMMIT);
 
   private final GroupActor actor;
   private final CoordinatorLocator locator;
 
   public GroupCoordinator(GroupCoordinatorConfig config, CoordinatorHost host, Time time) {
     this.actor = new GroupActor(config, host, time);
-    this.locator = new CoordinatorLocator(config, host);
+    this.locator = new CoordinatorLocator(CoordinatorLocator.offsetsTopic(config), host);
   }
 
   /** Registers for leadership changes and starts the timer. */
@@ -109,7 +111,7 @@ public final class GroupCoordinator {
 
   public CompletableFuture<ApiMessage> handle(KafkaRequest request) {
     if (request.apiKey() == ApiKeys.FIND_COORDINATOR) {
-      return CompletableFuture.completedFuture(findCoordinator(request));
+      return CompletableFuture.completedFuture(locator.findCoordinator(request));
     }
     CompletableFuture<ApiMessage> result = new CompletableFuture<>();
     if (actor.isClosed()) {
@@ -146,6 +148,7 @@ public final class GroupCoordinator {
       case HEARTBEAT -> CompletableFuture.completedFuture(heartbeat(request));
       case LEAVE_GROUP -> CompletableFuture.completedFuture(leaveGroup(request));
       case OFFSET_COMMIT -> offsetCommit(request);
+      case TXN_OFFSET_COMMIT -> txnOffsetCommit(request);
       case OFFSET_FETCH -> CompletableFuture.completedFuture(offsetFetch(request));
       case DESCRIBE_GROUPS -> CompletableFuture.completedFuture(describeGroups(request));
       case LIST_GROUPS -> CompletableFuture.completedFuture(listGroups(request));
@@ -254,6 +257,52 @@ public final class GroupCoordinator {
           }
           return resp;
         });
+  }
+
+  /** TxnOffsetCommit: offsets pending in the producer's transaction until its marker (see {@link TxnOffsets}). */
+  private CompletableFuture<ApiMessage> txnOffsetCommit(KafkaRequest request) {
+    TxnOffsetCommitRequestData d = request.data();
+    short v = request.version();
+    Map<TopicPartition, CommitRequest> requested = new LinkedHashMap<>();
+    for (TxnOffsetCommitRequestTopic t : d.topics()) {
+      for (TxnOffsetCommitRequestPartition p : t.partitions()) {
+        requested.put(new TopicPartition(t.name(), p.partitionIndex()), new CommitRequest(p.committedOffset(),
+            v >= 2 ? p.committedLeaderEpoch() : -1, p.committedMetadata(), -1));
+      }
+    }
+    // Group metadata (KIP-447) from v3 on; older producers commit as a non-member.
+    String memberId = v >= 3 ? d.memberId() : "";
+    String instanceId = v >= 3 ? d.groupInstanceId() : null;
+    int generation = v >= 3 ? d.generationId() : -1;
+    return actor.txnCommit(d.groupId(), d.producerId(), d.producerEpoch(), memberId, instanceId, generation, requested)
+        .thenApply(errors -> {
+          TxnOffsetCommitResponseData resp = new TxnOffsetCommitResponseData();
+          for (TxnOffsetCommitRequestTopic t : d.topics()) {
+            TxnOffsetCommitResponseTopic rt = new TxnOffsetCommitResponseTopic().setName(t.name());
+            resp.topics().add(rt);
+            for (TxnOffsetCommitRequestPartition p : t.partitions()) {
+              rt.partitions().add(new TxnOffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
+                  .setErrorCode(errors.get(new TopicPartition(t.name(), p.partitionIndex())).code()));
+            }
+          }
+          return resp;
+        });
+  }
+
+  /**
+   * A transaction marker was written to {@code offsetsPartition} (a partition of {@code __consumer_offsets})
+   * and replicated: the producer's pending transactional offsets there become committed or are dropped.
+   * Any thread; does not block.
+   */
+  public void onTxnMarker(TopicPartition offsetsPartition, long producerId, boolean committed) {
+    if (!offsetsPartition.topic().equals(OffsetsTopicFormat.TOPIC) || actor.isClosed()) {
+      return;
+    }
+    try {
+      actor.execute(() -> actor.onTxnMarker(offsetsPartition.partition(), producerId, committed));
+    } catch (Exception rejected) {
+      // closing: the next coordinator replays the marker from the log
+    }
   }
 
   private ApiMessage offsetFetch(KafkaRequest request) {
@@ -426,34 +475,5 @@ public final class GroupCoordinator {
       deletions.add(actor.delete(g).thenAccept(error -> r.setErrorCode(error.code())));
     }
     return CompletableFuture.allOf(deletions.toArray(new CompletableFuture[0])).thenApply(x -> resp);
-  }
-
-  // ------------------------------------------------------------------ FindCoordinator
-
-  /** Answers on the caller's (network) thread from the metadata image; creates the offsets topic on first need. */
-  private ApiMessage findCoordinator(KafkaRequest request) {
-    FindCoordinatorRequestData d = request.data();
-    short v = request.version();
-    FindCoordinatorResponseData resp = new FindCoordinatorResponseData();
-    byte keyType = v >= 1 ? d.keyType() : 0;
-    if (v >= 4) {
-      for (String key : d.coordinatorKeys()) {
-        Location at = locator.locate(keyType, key);
-        BrokerInfo broker = at.broker();
-        resp.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
-            .setErrorCode(at.error().code()).setErrorMessage(at.message())
-            .setNodeId(broker == null ? -1 : broker.id()).setHost(broker == null ? "" : broker.host())
-            .setPort(broker == null ? -1 : broker.port()));
-      }
-      return resp;
-    }
-    Location at = locator.locate(keyType, d.key());
-    BrokerInfo broker = at.broker();
-    resp.setErrorCode(at.error().code()).setNodeId(broker == null ? -1 : broker.id())
-        .setHost(broker == null ? "" : broker.host()).setPort(broker == null ? -1 : broker.port());
-    if (v >= 1) {
-      resp.setErrorMessage(at.message());
-    }
-    return resp;
   }
 }

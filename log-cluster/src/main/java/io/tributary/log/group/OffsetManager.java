@@ -56,6 +56,28 @@ public final class OffsetManager {
   public static final class Replay {
     private final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new LinkedHashMap<>();
+    /** Offsets of transactions whose marker the replay has not reached yet, by producer id, in log order. */
+    private final Map<Long, List<OffsetEntry>> openTransactions = new LinkedHashMap<>();
+
+    /** An entry of a transactional batch (TxnOffsetCommit): it applies when its commit marker is replayed. */
+    public void applyTransactional(long producerId, Entry entry) {
+      if (entry instanceof OffsetEntry oe) {
+        openTransactions.computeIfAbsent(producerId, id -> new ArrayList<>()).add(oe);
+      }
+    }
+
+    /** The marker of {@code producerId}'s transaction: its offsets apply (commit) or are dropped (abort). */
+    public void endTransaction(long producerId, boolean commit) {
+      List<OffsetEntry> entries = openTransactions.remove(producerId);
+      if (commit && entries != null) {
+        entries.forEach(this::apply);
+      }
+    }
+
+    /** The transactional offsets still waiting for their marker when the replay ended, by producer id. */
+    public Map<Long, List<OffsetEntry>> openTransactions() {
+      return Map.copyOf(openTransactions);
+    }
 
     /** The latest record per key wins; a null value (tombstone) deletes. Unknown entries are skipped. */
     public void apply(Entry entry) {
@@ -147,6 +169,13 @@ public final class OffsetManager {
       }
     }
     if (durable) {
+      committed.computeIfAbsent(groupId, g -> new HashMap<>()).putAll(offsets);
+    }
+  }
+
+  /** Offsets made committed by a transaction's commit marker (TxnOffsetCommit). */
+  public void applyCommitted(String groupId, Map<TopicPartition, CommittedOffset> offsets) {
+    if (!offsets.isEmpty()) {
       committed.computeIfAbsent(groupId, g -> new HashMap<>()).putAll(offsets);
     }
   }

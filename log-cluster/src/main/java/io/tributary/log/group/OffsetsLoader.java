@@ -3,7 +3,11 @@ package io.tributary.log.group;
 import io.tributary.log.storage.LogReadResult;
 import io.tributary.log.storage.PartitionLog;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.ControlRecordType;
 import org.apache.kafka.common.record.Record;
 import org.apache.kafka.common.record.RecordBatch;
 import org.slf4j.Logger;
@@ -29,7 +33,11 @@ final class OffsetsLoader {
    * What a read found: the replay, how many records it read, how many of those it skipped as undecodable,
    * and the offset it read up to (exclusive).
    */
-  record Loaded(OffsetManager.Replay replay, int records, int undecodable, long endOffset) {}
+  record Loaded(OffsetManager.Replay replay, int records, int undecodable, long endOffset,
+                Map<Long, TransactionalWriter> transactionalWriters) {}
+
+  /** The last transactional batch (TxnOffsetCommit) a producer id wrote to the partition: its epoch and last sequence. */
+  record TransactionalWriter(short epoch, int lastSequence) {}
 
   static Loaded read(TopicPartition tp, PartitionLog plog) throws IOException {
     long offset = plog.logStartOffset();
@@ -37,10 +45,27 @@ final class OffsetsLoader {
     OffsetManager.Replay replay = new OffsetManager.Replay();
     int records = 0;
     int undecodable = 0;
+    Map<Long, TransactionalWriter> writers = new HashMap<>();
     while (offset < end) {
       LogReadResult r = plog.read(offset, READ_MAX_BYTES, end, true);
       long next = offset;
       for (RecordBatch batch : r.records().batches()) {
+        if (batch.isControlBatch()) {
+          // A transaction marker (written by WriteTxnMarkers): the producer's offsets of that transaction
+          // apply or are dropped.
+          Iterator<Record> control = batch.iterator();
+          if (batch.lastOffset() >= offset && batch.lastOffset() < end && control.hasNext()) {
+            ControlRecordType type = ControlRecordType.parse(control.next().key());
+            if (type == ControlRecordType.COMMIT || type == ControlRecordType.ABORT) {
+              replay.endTransaction(batch.producerId(), type == ControlRecordType.COMMIT);
+            }
+          }
+          next = Math.max(next, batch.nextOffset());
+          continue;
+        }
+        if (batch.isTransactional()) {
+          writers.put(batch.producerId(), new TransactionalWriter(batch.producerEpoch(), batch.lastSequence()));
+        }
         for (Record rec : batch) {
           if (rec.offset() < offset || rec.offset() >= end) {
             continue;
@@ -58,7 +83,11 @@ final class OffsetsLoader {
           if (e instanceof OffsetsTopicFormat.Unknown unknown) {
             log.warn("{} offset {}: skipping record ({})", tp, rec.offset(), unknown.reason());
           }
-          replay.apply(e);
+          if (batch.isTransactional()) {
+            replay.applyTransactional(batch.producerId(), e);
+          } else {
+            replay.apply(e);
+          }
         }
         next = Math.max(next, batch.nextOffset());
       }
@@ -67,6 +96,6 @@ final class OffsetsLoader {
       }
       offset = next;
     }
-    return new Loaded(replay, records, undecodable, end);
+    return new Loaded(replay, records, undecodable, end, writers);
   }
 }

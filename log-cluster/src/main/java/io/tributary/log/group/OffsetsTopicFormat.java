@@ -106,11 +106,25 @@ public final class OffsetsTopicFormat {
 
   /** One batch of records (no producer id, no compression) for {@code appendAndWait}. */
   public static MemoryRecords records(long nowMs, List<byte[][]> keyValues) {
+    return MemoryRecords.withRecords(Compression.NONE, simpleRecords(nowMs, keyValues));
+  }
+
+  /**
+   * One transactional batch (TxnOffsetCommit) of {@code producerId} at {@code epoch}, first sequence
+   * {@code baseSequence}: its records count once the transaction's commit marker follows them.
+   */
+  public static MemoryRecords transactionalRecords(long nowMs, long producerId, short epoch, int baseSequence,
+      List<byte[][]> keyValues) {
+    return MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, epoch, baseSequence,
+        simpleRecords(nowMs, keyValues));
+  }
+
+  private static SimpleRecord[] simpleRecords(long nowMs, List<byte[][]> keyValues) {
     SimpleRecord[] recs = new SimpleRecord[keyValues.size()];
     for (int i = 0; i < recs.length; i++) {
       recs[i] = new SimpleRecord(nowMs, keyValues.get(i)[0], keyValues.get(i)[1]);
     }
-    return MemoryRecords.withRecords(Compression.NONE, recs);
+    return recs;
   }
 
   // ------------------------------------------------------------ reading

@@ -1,0 +1,204 @@
+package io.tributary.log.txn;
+
+import java.util.Collection;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * The transaction coordinator's decisions, pure: from what is known of a transactional id (null = nothing)
+ * and a request, the answer and the value to write to {@code __transaction_state} before answering. No
+ * threads, clocks or I/O: time comes in as {@code nowMs}, new producer ids from a supplier. Follows Kafka's
+ * TransactionCoordinator (KIP-98, KIP-360 epoch bumps, KIP-588 PRODUCER_FENCED).
+ */
+public final class TxnStateMachine {
+  /** An epoch at or above this is exhausted: the next bump takes a new producer id (Kafka's rule). */
+  static final short MAX_USABLE_EPOCH = Short.MAX_VALUE - 1;
+
+  private TxnStateMachine() {}
+
+  /**
+   * One decision.
+   *
+   * @param error the answer (given once {@code write} is durable, if there is one)
+   * @param write the value to write with acks=all before answering; null = nothing to write
+   * @param answer whose producer id and epoch the answer carries (InitProducerId); null when there is none
+   * @param sendMarkers after the write, send the markers of {@code write} (it is PrepareCommit/PrepareAbort)
+   */
+  public record Step(Errors error, TxnMetadata write, TxnMetadata answer, boolean sendMarkers) {
+    public Step {
+      if (sendMarkers && (write == null || !write.state().isPreparing())) {
+        throw new IllegalArgumentException("markers are sent only after a Prepare state is written");
+      }
+    }
+
+    static Step refuse(Errors error) {
+      return new Step(error, null, null, false);
+    }
+
+    static Step answer(TxnMetadata unchanged) {
+      return new Step(Errors.NONE, null, unchanged, false);
+    }
+
+    static Step writeThenAnswer(TxnMetadata next) {
+      return new Step(Errors.NONE, next, next, false);
+    }
+  }
+
+  /**
+   * InitProducerId with a transactional id: a new id at epoch 0, or the next epoch (fencing every producer
+   * with an older one). An open transaction is aborted first with a bumped epoch; the client is told
+   * CONCURRENT_TRANSACTIONS and retries until the abort completed. {@code expectedProducerId}/{@code
+   * expectedEpoch} (-1 = none) are a KIP-360 producer recovering its own id.
+   */
+  public static Step initProducerId(TxnMetadata current, String transactionalId, int timeoutMs, int maxTimeoutMs,
+      long expectedProducerId, short expectedEpoch, long nowMs, LongSupplier newProducerId) {
+    if (timeoutMs <= 0 || timeoutMs > maxTimeoutMs) {
+      return Step.refuse(Errors.INVALID_TRANSACTION_TIMEOUT);
+    }
+    if (current == null || current.state() == TxnState.DEAD) {
+      TxnMetadata fresh = new TxnMetadata(transactionalId, newProducerId.getAsLong(), TxnMetadata.NO_PRODUCER_ID,
+          (short) 0, TxnMetadata.NO_EPOCH, timeoutMs, TxnState.EMPTY, new TreeSet<>(), -1, nowMs);
+      return Step.writeThenAnswer(fresh);
+    }
+    if (current.state().isPreparing() || current.state() == TxnState.PREPARE_EPOCH_FENCE) {
+      return Step.refuse(Errors.CONCURRENT_TRANSACTIONS);
+    }
+    boolean recovering = expectedProducerId != TxnMetadata.NO_PRODUCER_ID;
+    if (recovering) {
+      boolean sameId = expectedProducerId == current.producerId();
+      boolean retryOfBump = sameId && expectedEpoch == current.lastProducerEpoch() && current.state().isIdle();
+      boolean retryAfterNewId = expectedProducerId == current.previousProducerId() && current.state().isIdle();
+      if (retryOfBump || retryAfterNewId) {
+        return Step.answer(current); // the earlier bump was written; the answer was lost
+      }
+      if (!sameId || expectedEpoch != current.producerEpoch()) {
+        return Step.refuse(Errors.PRODUCER_FENCED);
+      }
+    }
+    if (current.state() == TxnState.ONGOING) {
+      return new Step(Errors.CONCURRENT_TRANSACTIONS, fenceAndAbort(current, nowMs), null, true);
+    }
+    return Step.writeThenAnswer(bumpEpoch(current, timeoutMs, nowMs, newProducerId));
+  }
+
+  /** The next epoch in an idle state, or a new producer id at epoch 0 once the epoch is exhausted. */
+  private static TxnMetadata bumpEpoch(TxnMetadata m, int timeoutMs, long nowMs, LongSupplier newProducerId) {
+    if (m.producerEpoch() >= MAX_USABLE_EPOCH) {
+      return new TxnMetadata(m.transactionalId(), newProducerId.getAsLong(), m.producerId(), (short) 0,
+          TxnMetadata.NO_EPOCH, timeoutMs, TxnState.EMPTY, new TreeSet<>(), -1, nowMs);
+    }
+    return new TxnMetadata(m.transactionalId(), m.producerId(), TxnMetadata.NO_PRODUCER_ID, (short) (m.producerEpoch() + 1),
+        m.producerEpoch(), timeoutMs, TxnState.EMPTY, new TreeSet<>(), -1, nowMs);
+  }
+
+  /**
+   * PrepareAbort of an open transaction with the epoch bumped (past PrepareEpochFence): the markers carry
+   * the new epoch, so the old producer's late writes are refused. An exhausted epoch is not bumped.
+   */
+  private static TxnMetadata fenceAndAbort(TxnMetadata m, long nowMs) {
+    if (!TxnState.PREPARE_EPOCH_FENCE.canFollow(m.state())) {
+      throw new IllegalStateException(m.transactionalId() + ": cannot fence from " + m.state().kafkaName());
+    }
+    short epoch = m.producerEpoch() >= MAX_USABLE_EPOCH ? m.producerEpoch() : (short) (m.producerEpoch() + 1);
+    return new TxnMetadata(m.transactionalId(), m.producerId(), m.previousProducerId(), epoch, m.producerEpoch(),
+        m.timeoutMs(), TxnState.PREPARE_ABORT, m.partitions(), m.txnStartMs(), nowMs);
+  }
+
+  /** The error of a request carrying a producer id and epoch against what is known; NONE if they are current. */
+  static Errors checkProducer(TxnMetadata current, long producerId, short epoch) {
+    if (current == null || current.state() == TxnState.DEAD || producerId != current.producerId()) {
+      return Errors.INVALID_PRODUCER_ID_MAPPING;
+    }
+    if (epoch != current.producerEpoch()) {
+      return Errors.PRODUCER_FENCED;
+    }
+    return Errors.NONE;
+  }
+
+  /** AddPartitionsToTxn (client form) and AddOffsetsToTxn: the partitions join the transaction, opening it. */
+  public static Step addPartitions(TxnMetadata current, long producerId, short epoch,
+      Collection<TopicPartition> partitions, long nowMs) {
+    Errors error = checkProducer(current, producerId, epoch);
+    if (error != Errors.NONE) {
+      return Step.refuse(error);
+    }
+    if (current.state().isPreparing() || current.state() == TxnState.PREPARE_EPOCH_FENCE) {
+      return Step.refuse(Errors.CONCURRENT_TRANSACTIONS);
+    }
+    if (current.state() == TxnState.ONGOING && current.partitions().containsAll(partitions)) {
+      return Step.answer(current);
+    }
+    SortedSet<TopicPartition> all = new TreeSet<>(TxnMetadata::compare);
+    all.addAll(current.partitions());
+    all.addAll(partitions);
+    long start = current.state() == TxnState.ONGOING ? current.txnStartMs() : nowMs;
+    return Step.writeThenAnswer(current.with(TxnState.ONGOING, TxnMetadata.sortedSet(all), start, nowMs));
+  }
+
+  /**
+   * AddPartitionsToTxn v4+ verify-only (KIP-890 part 1), asked by a partition leader before it appends a
+   * transactional batch: NONE if the partition is in the producer's open transaction, else why not.
+   */
+  public static Errors verify(TxnMetadata current, long producerId, short epoch, TopicPartition tp) {
+    Errors error = checkProducer(current, producerId, epoch);
+    if (error != Errors.NONE) {
+      return error;
+    }
+    return current.state() == TxnState.ONGOING && current.partitions().contains(tp) ? Errors.NONE : Errors.INVALID_TXN_STATE;
+  }
+
+  /** EndTxn: an open transaction goes to PrepareCommit/PrepareAbort (markers follow); a retry of a finished one is answered again. */
+  public static Step endTxn(TxnMetadata current, long producerId, short epoch, boolean commit, long nowMs) {
+    Errors error = checkProducer(current, producerId, epoch);
+    if (error != Errors.NONE) {
+      return Step.refuse(error);
+    }
+    TxnState prepare = commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT;
+    TxnState complete = commit ? TxnState.COMPLETE_COMMIT : TxnState.COMPLETE_ABORT;
+    TxnState state = current.state();
+    if (state == TxnState.ONGOING) {
+      TxnMetadata next = current.with(prepare, current.partitions(), current.txnStartMs(), nowMs);
+      return new Step(Errors.NONE, next, next, true);
+    }
+    if (state == complete) {
+      return Step.answer(current); // a retry: the outcome it asked for is done
+    }
+    if (state == prepare) {
+      return Step.refuse(Errors.CONCURRENT_TRANSACTIONS);
+    }
+    return Step.refuse(Errors.INVALID_TXN_STATE);
+  }
+
+  /** Every marker of a PrepareCommit/PrepareAbort was written: CompleteCommit/CompleteAbort, no partitions. */
+  public static TxnMetadata markersWritten(TxnMetadata current, long nowMs) {
+    TxnState next = switch (current.state()) {
+      case PREPARE_COMMIT -> TxnState.COMPLETE_COMMIT;
+      case PREPARE_ABORT -> TxnState.COMPLETE_ABORT;
+      default -> throw new IllegalStateException(current.transactionalId() + ": markers written in state "
+          + current.state().kafkaName());
+    };
+    return current.with(next, new TreeSet<>(), -1, nowMs);
+  }
+
+  /**
+   * The abort of a transaction open longer than its {@code transaction.timeout.ms}, with the epoch bumped
+   * so that its producer is fenced; null if it has not timed out.
+   */
+  public static TxnMetadata abortIfTimedOut(TxnMetadata current, long nowMs) {
+    if (current.state() != TxnState.ONGOING || nowMs - current.txnStartMs() <= current.timeoutMs()) {
+      return null;
+    }
+    return fenceAndAbort(current, nowMs);
+  }
+
+  /** Dead (a tombstone follows) for an id idle longer than {@code transactional.id.expiration.ms}; null if not. */
+  public static TxnMetadata expireIfIdle(TxnMetadata current, long nowMs, long expirationMs) {
+    if (!current.state().isIdle() || nowMs - current.lastUpdateMs() < expirationMs) {
+      return null;
+    }
+    return current.with(TxnState.DEAD, new TreeSet<>(), -1, nowMs);
+  }
+}
