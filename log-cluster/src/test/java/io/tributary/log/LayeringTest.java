@@ -33,6 +33,7 @@ class LayeringTest {
       "replication", 1, // the pure ISR state machine and the fetchers (uses cluster, protocol)
       "network", 1,  // Netty server and request-handler pool (uses protocol)
       "group", 2,    // the group coordinator (uses cluster, protocol, storage)
+      "metrics", 0,  // the counted meters in Kafka's names (no broker state)
       "broker", 3,   // wiring: uses everything
       "embedded", 4); // ZooKeeper and brokers in one JVM (quickstart, benchmarks, tests): uses the brokers
 

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The one meter registry of a process (a broker, a registry node, a connect worker or {@code connect run}):
@@ -20,6 +22,7 @@ public final class ProcessMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final JmxMirror jmx;
+  private final List<Runnable> beforeScrape = new CopyOnWriteArrayList<>();
 
   public ProcessMetrics() {
     registry.config().namingConvention(new LowercaseNaming());
@@ -36,8 +39,17 @@ public final class ProcessMetrics implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * Runs {@code refresh} before each {@link #scrape()}: for meters whose set of series is computed (a group's lag
+   * per partition), not counted as things happen.
+   */
+  public void beforeScrape(Runnable refresh) {
+    beforeScrape.add(refresh);
+  }
+
   /** Every meter in Prometheus' text exposition format (version 0.0.4). */
   public String scrape() {
+    beforeScrape.forEach(Runnable::run);
     return registry.scrape();
   }
 

@@ -1,5 +1,9 @@
 package io.tributary.registry;
 
+import io.tributary.metrics.MetricsHttpServer;
+import io.tributary.metrics.ProcessMetrics;
+import io.tributary.registry.metrics.RegistryMetrics;
+import io.tributary.registry.metrics.RegistryReadiness;
 import io.tributary.registry.rest.HttpServer;
 import io.tributary.registry.rest.Primary;
 import io.tributary.registry.rest.RestApi;
@@ -26,6 +30,8 @@ public final class RegistryServer implements AutoCloseable {
   private SchemaRegistry registry;
   private RestApi api;
   private String url;
+  private ProcessMetrics metrics;
+  private MetricsHttpServer metricsHttp;
 
   public RegistryServer(RegistryConfig config) {
     this(config, new KafkaLogStore(config.get(RegistryConfig.BOOTSTRAP), config.get(RegistryConfig.TOPIC),
@@ -69,6 +75,13 @@ public final class RegistryServer implements AutoCloseable {
       election.start();
       primary[0] = election;
     }
+    int metricsPort = config.getInt(RegistryConfig.METRICS_PORT);
+    if (metricsPort >= 0) {
+      metrics = new ProcessMetrics();
+      api.observe(new RegistryMetrics(metrics.registry()));
+      metricsHttp = MetricsHttpServer.start(config.listenerUri().getHost(), metricsPort, metrics,
+          () -> RegistryReadiness.evaluate(delegating), "registry");
+    }
     LOG.info("Schema registry listening on {} (topic {}, bootstrap {})", url,
         config.get(RegistryConfig.TOPIC), config.get(RegistryConfig.BOOTSTRAP));
     return this;
@@ -92,8 +105,18 @@ public final class RegistryServer implements AutoCloseable {
     return registry;
   }
 
+  /** The port of the metrics and health listener ({@code metrics.port}), -1 when it is off. */
+  public int metricsPort() {
+    return metricsHttp == null ? -1 : metricsHttp.boundPort();
+  }
+
   @Override
   public synchronized void close() {
+    if (metricsHttp != null) {
+      metricsHttp.close();
+      metrics.close();
+      metricsHttp = null;
+    }
     if (http != null) {
       http.close();
       http = null;

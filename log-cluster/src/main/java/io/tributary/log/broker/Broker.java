@@ -44,6 +44,7 @@ public final class Broker implements AutoCloseable {
   private GroupApis groups;
   private Controller controller;
   private BrokerInfo registration;
+  private BrokerObservability observability;
   private volatile boolean started;
 
   public Broker(BrokerConfig config) {
@@ -79,7 +80,8 @@ public final class Broker implements AutoCloseable {
     Map<String, String> topicDefaults = config.topicDefaults();
     logs = new LogManager(config.logDirs(), topicDefaults, Time.SYSTEM);
     logs.startup();
-    replicas = new ReplicaManager(config, logs, store);
+    observability = new BrokerObservability(config);
+    replicas = new ReplicaManager(config, logs, store, observability.metrics());
     metadata = new MetadataCache(zk);
     metadata.addListener(replicas::applyImage);
     metadata.start();
@@ -92,7 +94,7 @@ public final class Broker implements AutoCloseable {
     KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, new ProducerIdManager(store), groups);
     server = new KafkaServer(config.listenerHost(), config.listenerPort(), config.socketRequestMaxBytes(),
         config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), config.networkLimits(),
-        new RequestDecoder(versions), apis);
+        new RequestDecoder(versions), new MeasuredRequestHandler(apis, observability.metrics()));
     server.start();
 
     registration = new BrokerInfo(config.brokerId(), config.advertisedHost(), config.advertisedPort(server.boundPort()), config.rack());
@@ -121,6 +123,7 @@ public final class Broker implements AutoCloseable {
     controller = new Controller(zk, store, metadata, config.brokerId(), config.autoLeaderRebalance(),
         config.leaderImbalanceCheckIntervalMs());
     controller.start();
+    observability.start(replicas, controller, groups);
     logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
         config.highWatermarkCheckpointIntervalMs(), config.recoveryPointCheckpointIntervalMs());
     started = true;
@@ -148,6 +151,11 @@ public final class Broker implements AutoCloseable {
     return registration.address();
   }
 
+  /** The port of the metrics and health listener ({@code metrics.port}), -1 when it is off. */
+  public int metricsPort() {
+    return observability == null ? -1 : observability.boundPort();
+  }
+
   public boolean isController() {
     return controller != null && controller.isActive();
   }
@@ -170,6 +178,7 @@ public final class Broker implements AutoCloseable {
       return;
     }
     log.info("broker {} shutting down", config.brokerId());
+    closeQuietly(observability);
     closeQuietly(controller);
     closeQuietly(server);
     closeQuietly(groups);

@@ -45,6 +45,11 @@ final class GroupCoordinatorWiring {
       }
 
       @Override
+      public CompletableFuture<Map<String, Map<TopicPartition, Long>>> committedOffsets() {
+        return coordinator.committedOffsets();
+      }
+
+      @Override
       public void close() {
         coordinator.close();
       }
