@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.cli.LocalCluster.Kind;
 import io.tributary.cli.LocalCluster.Node;
+import io.tributary.testkit.Ports;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,21 +44,15 @@ final class LocalMetrics {
   }
 
   /** The metrics port of each node that serves metrics: {@code basePort} + i, or free ports when it is 0. */
-  static Map<String, Integer> plan(List<Node> nodes, int basePort) throws IOException {
+  static Map<String, Integer> plan(List<Node> nodes, int basePort) {
     Map<String, Integer> ports = new LinkedHashMap<>();
     int next = basePort;
     for (Node n : nodes) {
       if (served(n)) {
-        ports.put(n.name(), basePort == 0 ? freePort() : next++);
+        ports.put(n.name(), basePort == 0 ? Ports.freePort() : next++);
       }
     }
     return ports;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   void write(Map<String, Integer> ports) throws IOException {

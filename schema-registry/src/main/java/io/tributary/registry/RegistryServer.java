@@ -62,6 +62,10 @@ public final class RegistryServer implements AutoCloseable {
       }
     };
     api = new RestApi(registry, delegating, config.getLong(RegistryConfig.FORWARD_TIMEOUT_MS));
+    if (config.getInt(RegistryConfig.METRICS_PORT) >= 0) {
+      metrics = new ProcessMetrics();
+      api.observe(new RegistryMetrics(metrics.registry())); // before serving: every request is counted
+    }
     http = new HttpServer(api, config.getInt(RegistryConfig.MAX_REQUEST_BYTES),
         config.getInt(RegistryConfig.HANDLER_THREADS), config.getInt(RegistryConfig.MAX_QUEUED));
     InetSocketAddress bound = http.start(config.listenerUri().getHost(), config.port());
@@ -75,11 +79,8 @@ public final class RegistryServer implements AutoCloseable {
       election.start();
       primary[0] = election;
     }
-    int metricsPort = config.getInt(RegistryConfig.METRICS_PORT);
-    if (metricsPort >= 0) {
-      metrics = new ProcessMetrics();
-      api.observe(new RegistryMetrics(metrics.registry()));
-      metricsHttp = MetricsHttpServer.start(config.listenerUri().getHost(), metricsPort, metrics,
+    if (metrics != null) {
+      metricsHttp = MetricsHttpServer.start(config.listenerUri().getHost(), config.getInt(RegistryConfig.METRICS_PORT), metrics,
           () -> RegistryReadiness.evaluate(delegating), "registry");
     }
     LOG.info("Schema registry listening on {} (topic {}, bootstrap {})", url,
@@ -114,8 +115,11 @@ public final class RegistryServer implements AutoCloseable {
   public synchronized void close() {
     if (metricsHttp != null) {
       metricsHttp.close();
-      metrics.close();
       metricsHttp = null;
+    }
+    if (metrics != null) {
+      metrics.close();
+      metrics = null;
     }
     if (http != null) {
       http.close();

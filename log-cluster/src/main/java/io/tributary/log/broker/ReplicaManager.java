@@ -365,9 +365,11 @@ public final class ReplicaManager implements AutoCloseable {
         return;
       }
       log.info("ISR of {} changed from {} to {}", tp, current.isr(), proposed);
-      if (proposed.size() < current.isr().size()) {
+      // One write may drop one replica and add another: that is a shrink and an expand.
+      if (!proposed.containsAll(current.isr())) {
         metrics.isrShrunk();
-      } else if (proposed.size() > current.isr().size()) {
+      }
+      if (!current.isr().containsAll(proposed)) {
         metrics.isrExpanded();
       }
       handleOutcome(p, p.isrWritten(written));
