@@ -8,6 +8,7 @@ import io.tributary.connect.Source;
 import io.tributary.connect.hudi.TopicToHudiTask;
 import io.tributary.connect.metrics.ConnectMetricsListener;
 import io.tributary.connect.metrics.MeteredTask;
+import io.tributary.connect.runtime.PipelineLogContext;
 import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.runtime.PipelineTasks;
@@ -23,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.MDC;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -202,6 +204,7 @@ public final class ConnectCommand implements Runnable {
       if (exitAtEnd) {
         stopAtEnd(task);
       }
+      MDC.put(PipelineLogContext.KEY, p.name());
       try {
         running.set(true);
         runnable.run();
