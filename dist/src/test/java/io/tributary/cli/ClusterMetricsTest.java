@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.testkit.Ports;
+import io.tributary.testkit.PrometheusText;
 import io.tributary.testkit.TestClients;
 import java.io.IOException;
 import java.net.URI;
@@ -37,6 +38,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * registry) plus a {@code connect run} process: every process serves {@code /metrics} and {@code /health}, the
  * named metrics move as the cluster works, and Debian's Prometheus scrapes them all.
  */
+@Tag("full-metrics") // minutes on a busy machine: mvn -Pfull-metrics; the short version is log-cluster's BrokerMetricsTest
 @Timeout(420)
 class ClusterMetricsTest {
   private static final String TOPIC = "metered";
@@ -308,6 +311,8 @@ class ClusterMetricsTest {
     Path log = tmp.resolve("connect-run.log");
     Process run = ChildJvm.builder(ChildJvm.MAIN_CLASS).detached().jvmArgs("-Xmx384m")
         .systemProperty("tributary.log.level", "INFO").systemProperty(ChildJvm.LOG_FORMAT_PROPERTY, "json")
+        // the launcher's configuration, not a log4j2-test.xml that a test jar on this classpath brings
+        .systemProperty("log4j2.configurationFile", "log4j2.xml")
         .args("connect", "run", pipeline.toString(), "--metrics-port", Integer.toString(port)).logFile(log)
         .start().process();
     pids.add(run.pid());

@@ -32,7 +32,7 @@ class BrokerReadinessTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"5, [t-0, t-1, t-2, t-3, t-4]", "7, [t-0, t-1, t-2, t-3, t-4] and 2 more"})
+  @CsvSource(delimiter = '|', value = {"5 | [t-0, t-1, t-2, t-3, t-4]", "7 | [t-0, t-1, t-2, t-3, t-4] and 2 more"})
   void namesTheFirstLaggingPartitions(int outOfIsr, String named) {
     List<TopicPartition> lagging = IntStream.range(0, outOfIsr).mapToObj(i -> new TopicPartition("t", i)).toList();
     assertEquals("not in the ISR of " + named, BrokerReadiness.evaluate(1, true, 1, lagging).checks().get(2).detail());

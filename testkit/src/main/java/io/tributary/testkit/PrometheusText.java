@@ -1,4 +1,4 @@
-package io.tributary.cli;
+package io.tributary.testkit;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,14 +14,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One scrape of a {@code /metrics} endpoint, parsed: series by name and labels. */
-record PrometheusText(List<Series> series) {
-  record Series(String name, Map<String, String> labels, double value) {}
+public record PrometheusText(List<Series> series) {
+  public record Series(String name, Map<String, String> labels, double value) {}
 
   private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)(?:\\s+\\d+)?$");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  static PrometheusText scrape(String url) throws IOException, InterruptedException {
+  public static PrometheusText scrape(String url) throws IOException, InterruptedException {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
@@ -30,7 +30,7 @@ record PrometheusText(List<Series> series) {
     return parse(r.body());
   }
 
-  static PrometheusText parse(String text) {
+  public static PrometheusText parse(String text) {
     List<Series> out = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (line.isBlank() || line.startsWith("#")) {
@@ -53,16 +53,16 @@ record PrometheusText(List<Series> series) {
   }
 
   /** The sum of the series called {@code name} whose labels include {@code labels} (0 when there is none). */
-  double sum(String name, Map<String, String> labels) {
+  public double sum(String name, Map<String, String> labels) {
     return series.stream().filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
         .mapToDouble(Series::value).sum();
   }
 
-  double sum(String name) {
+  public double sum(String name) {
     return sum(name, Map.of());
   }
 
-  boolean has(String name) {
+  public boolean has(String name) {
     return series.stream().anyMatch(s -> s.name().equals(name));
   }
 }
