@@ -48,6 +48,7 @@ public final class Worker implements Closeable {
   private AssignmentLeader leader;
   private TaskSupervisor supervisor;
   private ConnectMetricsListener metrics;
+  private int metricsPort = -1;
   private CuratorCache workersCache;
   private CuratorCache pipelinesCache;
   private CuratorCache assignmentCache;
@@ -88,8 +89,8 @@ public final class Worker implements Closeable {
       LOG.info("worker {}: pipeline file {}: {}", config.workerId(), file, o.name().toLowerCase(Locale.ROOT));
     }
     TaskSupervisor.TaskFactory tasks = factory;
-    if (config.metricsPort() >= 0) {
-      metrics = ConnectMetricsListener.start(config.metricsPort(), "worker-" + config.workerId(), this::readiness);
+    if (metricsPort >= 0) {
+      metrics = ConnectMetricsListener.start(metricsPort, "worker-" + config.workerId(), this::readiness);
       tasks = p -> new MeteredTask(factory.create(p), metrics.registry());
     }
     supervisor = new TaskSupervisor(zk, config.workerId(), tasks, config.workDir(), config.statusIntervalMs(), halt);
@@ -164,6 +165,20 @@ public final class Worker implements Closeable {
             : "not connected to " + config.zookeeperConnect()),
         new Readiness.Check("registered", registered, "worker " + config.workerId()
             + (registered ? " is a member of cluster '" : " is not yet a member of cluster '") + config.clusterName() + "'")));
+  }
+
+  /** Serve /metrics and /health on {@code port} once started (0: any free port; -1, the default: no listener). */
+  public Worker metricsPort(int port) {
+    if (port < -1 || port > 65535) {
+      throw new IllegalArgumentException("metrics port " + port + " is not a port, 0 or -1");
+    }
+    this.metricsPort = port;
+    return this;
+  }
+
+  /** The port of the metrics and health listener, -1 when it is off. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.boundPort();
   }
 
   /** Whether this worker is the cluster's leader now. */

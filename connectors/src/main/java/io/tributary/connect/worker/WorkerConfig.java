@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public record WorkerConfig(
     String workerId, String zookeeperConnect, String clusterName, List<Path> pipelines, long sessionTimeoutMs,
-    long statusIntervalMs, Path workDir, int metricsPort) {
+    long statusIntervalMs, Path workDir) {
 
   /** One key of the file: name, default (null = computed or none) and meaning; docs/connect-workers.md lists them. */
   public record Key(String name, String defaultValue, String description) {}
@@ -48,12 +48,8 @@ public record WorkerConfig(
   public static final Key WORK_DIR = new Key("work.dir", null,
       "Local directory for the worker's copies of pipeline files (default: <tmp>/tributary-connect-<worker.id>).");
 
-  public static final Key METRICS_PORT = new Key("metrics.port", "-1",
-      "Port of the HTTP listener serving /metrics (Prometheus text), /health/live and /health/ready on all interfaces; "
-          + "0 picks a free port, -1 turns it off (docs/operations.md).");
-
-  public static final List<Key> KEYS = List.of(WORKER_ID, ZOOKEEPER_CONNECT, CLUSTER_NAME, PIPELINES, SESSION_TIMEOUT,
-      STATUS_INTERVAL, WORK_DIR, METRICS_PORT);
+  public static final List<Key> KEYS =
+      List.of(WORKER_ID, ZOOKEEPER_CONNECT, CLUSTER_NAME, PIPELINES, SESSION_TIMEOUT, STATUS_INTERVAL, WORK_DIR);
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   /** The most edits a misspelt key may have for a suggestion. */
@@ -121,7 +117,6 @@ public record WorkerConfig(
     }
     long session = number(props, SESSION_TIMEOUT, 1000, 600_000, file, lines, errors);
     long status = number(props, STATUS_INTERVAL, 100, 600_000, file, lines, errors);
-    long metricsPort = number(props, METRICS_PORT, -1, 65535, file, lines, errors);
     String dir = props.getProperty(WORK_DIR.name(), "").trim();
     Path workDir = dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "tributary-connect-" + id)
         : base.resolve(dir).normalize();
@@ -129,7 +124,7 @@ public record WorkerConfig(
       errors.sort(Comparator.comparingInt(ValidationError::line));
       throw new PipelineException(errors);
     }
-    return new WorkerConfig(id, zk, cluster, List.copyOf(pipelines), session, status, workDir, (int) metricsPort);
+    return new WorkerConfig(id, zk, cluster, List.copyOf(pipelines), session, status, workDir);
   }
 
   private static String value(Properties props, Key key) {
