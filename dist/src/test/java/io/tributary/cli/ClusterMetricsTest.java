@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.testkit.AwaitValue;
 import io.tributary.testkit.Ports;
 import io.tributary.testkit.PrometheusText;
 import io.tributary.testkit.TestClients;
@@ -352,26 +353,8 @@ class ClusterMetricsTest {
 
   // ---- helpers ----
 
-  private interface Probe {
-    double value() throws Exception;
-  }
-
-  private static void awaitValue(String what, Probe probe, double expected) throws Exception {
-    long deadline = System.currentTimeMillis() + WAIT_MS;
-    String last = "";
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        double v = probe.value();
-        if (v == expected) {
-          return;
-        }
-        last = Double.toString(v);
-      } catch (IOException e) {
-        last = e.toString();
-      }
-      Thread.sleep(250);
-    }
-    fail(what + ": expected " + expected + ", last seen " + last);
+  private static void awaitValue(String what, AwaitValue.Reading reading, double expected) throws Exception {
+    AwaitValue.await(what, reading, expected, WAIT_MS);
   }
 
   private static void awaitAllReady() throws Exception {

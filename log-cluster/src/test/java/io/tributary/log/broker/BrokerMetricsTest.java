@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tributary.log.embedded.EmbeddedCluster;
+import io.tributary.testkit.AwaitValue;
 import io.tributary.testkit.PrometheusText;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -98,26 +99,8 @@ class BrokerMetricsTest {
     }
   }
 
-  private interface Probe {
-    double value() throws Exception;
-  }
-
-  private static void awaitValue(String what, Probe probe, double expected) throws Exception {
-    long deadline = System.currentTimeMillis() + WAIT_MS;
-    String last = "";
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        double v = probe.value();
-        if (v == expected) {
-          return;
-        }
-        last = Double.toString(v);
-      } catch (IOException e) {
-        last = e.toString();
-      }
-      Thread.sleep(200);
-    }
-    fail(what + ": expected " + expected + ", last seen " + last);
+  private static void awaitValue(String what, AwaitValue.Reading reading, double expected) throws Exception {
+    AwaitValue.await(what, reading, expected, WAIT_MS);
   }
 
   private static int awaitFullIsr(Admin admin) throws Exception {
