@@ -23,6 +23,8 @@ final class ChildJvm {
   private ChildJvm() {}
 
   static final String MAIN_CLASS = Main.class.getName();
+  /** {@code json}: the processes log one JSON object per line (log4j2.xml). */
+  static final String LOG_FORMAT_PROPERTY = "tributary.log.format";
 
   /** The builder of a JVM running {@code mainClass} with conf/jvm.options and tributary.home passed on. */
   static JvmProcessBuilder builder(String mainClass) {
@@ -30,6 +32,10 @@ final class ChildJvm {
     String home = System.getProperty(JvmOptions.HOME_PROPERTY);
     if (home != null) {
       builder.systemProperty(JvmOptions.HOME_PROPERTY, home);
+    }
+    String logFormat = System.getProperty(LOG_FORMAT_PROPERTY);
+    if (logFormat != null) {
+      builder.systemProperty(LOG_FORMAT_PROPERTY, logFormat); // JSON logs in the children too
     }
     return builder;
   }

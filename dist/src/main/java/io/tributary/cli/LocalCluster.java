@@ -53,9 +53,11 @@ final class LocalCluster {
   }
 
   final Path dir;
+  final LocalMetrics metrics;
 
   LocalCluster(Path dir) {
     this.dir = dir.toAbsolutePath().normalize();
+    this.metrics = new LocalMetrics(this.dir);
   }
 
   /** {@code $TRIBUTARY_HOME/.local/cluster}, else {@code <repo root>/.local/cluster}, else {@code ./.local/cluster}. */
@@ -196,6 +198,7 @@ final class LocalCluster {
     cfg.put("kafkastore.bootstrap.servers", bootstrap(all));
     cfg.put("kafkastore.topic.replication.factor", Integer.toString(Math.min(3, brokers)));
     cfg.put("zookeeper.connect", zk.address());
+    metrics.port(n).ifPresent(port -> cfg.put("metrics.port", Integer.toString(port)));
     Files.createDirectories(nodeDir(n));
     Path file = nodeDir(n).resolve("registry.properties");
     StringBuilder sb = new StringBuilder("# written by tributary local start (see docs/schema-registry.md)\n");
@@ -228,6 +231,7 @@ final class LocalCluster {
     cfg.put("offsets.topic.replication.factor", Integer.toString(Math.min(3, brokers)));
     cfg.put("transaction.state.log.replication.factor", Integer.toString(Math.min(3, brokers)));
     cfg.put("default.replication.factor", Integer.toString(Math.min(3, brokers)));
+    metrics.port(n).ifPresent(port -> cfg.put("metrics.port", Integer.toString(port)));
     cfg.putAll(overrides);
     Files.createDirectories(nodeDir(n));
     Path file = nodeDir(n).resolve("server.properties");

@@ -85,6 +85,11 @@ final class LocalCommand implements Runnable {
         description = "Extra broker configuration for every broker (repeatable), e.g. log.retention.ms=60000.")
     Map<String, String> brokerConfig = new LinkedHashMap<>();
 
+    @Option(names = "--metrics-base-port", defaultValue = "0",
+        description = "Metrics and health port of broker 0; the other brokers and the registry take the next ones"
+            + " (default: free ports, printed and kept in the cluster directory; see docs/operations.md).")
+    int metricsBasePort;
+
     @Option(names = "--timeout-s", defaultValue = "60",
         description = "How long to wait for each process to answer (default: ${DEFAULT-VALUE}).")
     int timeoutS;
@@ -115,8 +120,20 @@ final class LocalCommand implements Runnable {
               + " ZooKeeper or Kafka? stop it or choose other ports with --zookeeper-port / --base-port");
         }
       }
+      Map<String, Integer> metricsPorts = LocalMetrics.plan(nodes, metricsBasePort);
+      if (metricsBasePort != 0) {
+        checkPort("--metrics-base-port", metricsBasePort);
+        for (Map.Entry<String, Integer> e : metricsPorts.entrySet()) {
+          String busy = LocalCluster.portBusy(e.getValue());
+          if (busy != null) {
+            throw new CliException("metrics port " + e.getValue() + " for " + e.getKey() + " is in use on 127.0.0.1 ("
+                + busy + "): choose others with --metrics-base-port");
+          }
+        }
+      }
       Files.createDirectories(cluster.dir);
       cluster.writeState(nodes);
+      cluster.metrics.write(metricsPorts);
       out.println("starting a local cluster in " + cluster.dir);
       out.flush();
       Map<LocalCluster.Node, ProcessHandle> started = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -174,8 +191,9 @@ final class LocalCommand implements Runnable {
           // Ctrl-C: the hook is stopping the children
         }
       }
-      Table t = new Table("NODE", "PID", "ADDRESS", "LOG");
-      started.forEach((n, h) -> t.row(n.name(), h.pid(), n.address(), cluster.logFile(n)));
+      Table t = new Table("NODE", "PID", "ADDRESS", "METRICS", "LOG");
+      started.forEach((n, h) -> t.row(n.name(), h.pid(), n.address(), cluster.metrics.metricsUrl(n).orElse("-"),
+          cluster.logFile(n)));
       t.print(out, "  ");
       out.println("bootstrap servers: " + cluster.bootstrap(nodes));
       nodes.stream().filter(n -> n.kind() == Kind.REGISTRY).findFirst()
@@ -247,6 +265,9 @@ final class LocalCommand implements Runnable {
         description = "How long to wait for the brokers to answer (default: ${DEFAULT-VALUE}).")
     int requestTimeoutMs;
 
+    @Option(names = "--json", description = "Print {\"processes\": [{name, kind, pid, port, metrics, health}, ...]} only.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -254,6 +275,11 @@ final class LocalCommand implements Runnable {
       List<LocalCluster.Node> nodes = cluster.readState();
       if (nodes.isEmpty()) {
         throw new CliException("no local cluster in " + cluster.dir + "; start one with ./tributary local start");
+      }
+      if (json) {
+        out.println(cluster.metrics.statusJson(cluster, nodes));
+        out.flush();
+        return nodes.stream().allMatch(n -> cluster.live(n).isPresent()) ? 0 : 1;
       }
       out.println("local cluster in " + cluster.dir);
       Table t = new Table("NODE", "PID", "ADDRESS", "STATE");

@@ -26,17 +26,18 @@ class LayeringTest {
   static final Path MAIN = Path.of("src/main/java/io/tributary/log");
 
   /** Layer of each package, lowest first; a package may import only packages of a strictly lower layer. */
-  static final Map<String, Integer> LAYER = Map.of(
-      "protocol", 0, // kafka-clients' message classes behind one adapter
-      "storage", 0,  // segments, indexes, the partition log
-      "cluster", 0,  // ZooKeeper layout, metadata image, controller
-      "security", 0, // TLS contexts, JAAS options, SASL mechanisms, the pure ACL decision (kafka-clients only)
-      "replication", 1, // the pure ISR state machine and the fetchers (uses cluster, protocol)
-      "network", 1,  // Netty server and request-handler pool (uses protocol)
-      "group", 2,    // the group coordinator (uses cluster, protocol, storage)
-      "txn", 3,      // the transaction coordinator (uses group for its host, locator and offsets partitions)
-      "broker", 4,   // wiring: uses everything
-      "embedded", 5); // ZooKeeper and brokers in one JVM (quickstart, benchmarks, tests): uses the brokers
+  static final Map<String, Integer> LAYER = Map.ofEntries(
+      Map.entry("protocol", 0),    // kafka-clients' message classes behind one adapter
+      Map.entry("storage", 0),     // segments, indexes, the partition log
+      Map.entry("cluster", 0),     // ZooKeeper layout, metadata image, controller
+      Map.entry("security", 0),    // TLS contexts, JAAS options, SASL mechanisms, the pure ACL decision (kafka-clients only)
+      Map.entry("metrics", 0),     // the counted meters in Kafka's names (no broker state)
+      Map.entry("replication", 1), // the pure ISR state machine and the fetchers (uses cluster, protocol)
+      Map.entry("network", 1),     // Netty server and request-handler pool (uses protocol)
+      Map.entry("group", 2),       // the group coordinator (uses cluster, protocol, storage)
+      Map.entry("txn", 3),         // the transaction coordinator (uses group for its host, locator and offsets partitions)
+      Map.entry("broker", 4),      // wiring: uses everything
+      Map.entry("embedded", 5)); // ZooKeeper and brokers in one JVM (quickstart, benchmarks, tests): uses the brokers
 
   private static final Pattern PROJECT_REFERENCE = Pattern.compile("\\bio\\.tributary\\.log\\.([a-z]+)\\.([A-Z]\\w*)");
   private static final Pattern QUALIFIED_NAME = Pattern.compile("\\b(?:java|javax|org|io|com)\\.(?:[a-z0-9]+\\.)+[A-Z]\\w*");

@@ -37,6 +37,7 @@ public final class RegistryConfig {
   public static final String HANDLER_THREADS = "registry.handler.threads";
   public static final String MAX_QUEUED = "registry.max.queued.requests";
   public static final String FORWARD_TIMEOUT_MS = "registry.forward.timeout.ms";
+  public static final String METRICS_PORT = "metrics.port";
 
   public static final List<Def> DEFINITIONS = List.of(
       new Def(LISTENERS, "http://0.0.0.0:8081", "HTTP listener, one URL (scheme http)."),
@@ -54,7 +55,8 @@ public final class RegistryConfig {
       new Def(MAX_REQUEST_BYTES, "1048576", "Largest request body accepted (413 above)."),
       new Def(HANDLER_THREADS, "16", "Threads handling requests."),
       new Def(MAX_QUEUED, "1024", "Requests queued beyond the busy threads before 503 is returned."),
-      new Def(FORWARD_TIMEOUT_MS, "15000", "Timeout of a write forwarded to the primary."));
+      new Def(FORWARD_TIMEOUT_MS, "15000", "Timeout of a write forwarded to the primary."),
+      new Def(METRICS_PORT, "-1", "Port of the HTTP listener serving /metrics (Prometheus text), /health/live and /health/ready on the listener's host; 0 picks a free port, -1 turns it off (docs/operations.md)."));
 
   private final Map<String, String> values = new LinkedHashMap<>();
 

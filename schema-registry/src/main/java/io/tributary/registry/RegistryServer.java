@@ -1,5 +1,9 @@
 package io.tributary.registry;
 
+import io.tributary.metrics.MetricsHttpServer;
+import io.tributary.metrics.ProcessMetrics;
+import io.tributary.registry.metrics.RegistryMetrics;
+import io.tributary.registry.metrics.RegistryReadiness;
 import io.tributary.registry.rest.HttpServer;
 import io.tributary.registry.rest.Primary;
 import io.tributary.registry.rest.RestApi;
@@ -26,6 +30,8 @@ public final class RegistryServer implements AutoCloseable {
   private SchemaRegistry registry;
   private RestApi api;
   private String url;
+  private ProcessMetrics metrics;
+  private MetricsHttpServer metricsHttp;
 
   public RegistryServer(RegistryConfig config) {
     this(config, new KafkaLogStore(config.get(RegistryConfig.BOOTSTRAP), config.get(RegistryConfig.TOPIC),
@@ -56,6 +62,10 @@ public final class RegistryServer implements AutoCloseable {
       }
     };
     api = new RestApi(registry, delegating, config.getLong(RegistryConfig.FORWARD_TIMEOUT_MS));
+    if (config.getInt(RegistryConfig.METRICS_PORT) >= 0) {
+      metrics = new ProcessMetrics();
+      api.observe(new RegistryMetrics(metrics.registry())); // before serving: every request is counted
+    }
     http = new HttpServer(api, config.getInt(RegistryConfig.MAX_REQUEST_BYTES),
         config.getInt(RegistryConfig.HANDLER_THREADS), config.getInt(RegistryConfig.MAX_QUEUED));
     InetSocketAddress bound = http.start(config.listenerUri().getHost(), config.port());
@@ -68,6 +78,10 @@ public final class RegistryServer implements AutoCloseable {
           Boolean.parseBoolean(config.get(RegistryConfig.LEADER_ELIGIBILITY)), registry::leadershipAcquired);
       election.start();
       primary[0] = election;
+    }
+    if (metrics != null) {
+      metricsHttp = MetricsHttpServer.start(config.listenerUri().getHost(), config.getInt(RegistryConfig.METRICS_PORT), metrics,
+          () -> RegistryReadiness.evaluate(delegating), "registry");
     }
     LOG.info("Schema registry listening on {} (topic {}, bootstrap {})", url,
         config.get(RegistryConfig.TOPIC), config.get(RegistryConfig.BOOTSTRAP));
@@ -92,8 +106,21 @@ public final class RegistryServer implements AutoCloseable {
     return registry;
   }
 
+  /** The port of the metrics and health listener ({@code metrics.port}), -1 when it is off. */
+  public int metricsPort() {
+    return metricsHttp == null ? -1 : metricsHttp.boundPort();
+  }
+
   @Override
   public synchronized void close() {
+    if (metricsHttp != null) {
+      metricsHttp.close();
+      metricsHttp = null;
+    }
+    if (metrics != null) {
+      metrics.close();
+      metrics = null;
+    }
     if (http != null) {
       http.close();
       http = null;

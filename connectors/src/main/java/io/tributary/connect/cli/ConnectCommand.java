@@ -6,10 +6,14 @@ import io.tributary.connect.PipelineLoader;
 import io.tributary.connect.ValidationError;
 import io.tributary.connect.Source;
 import io.tributary.connect.hudi.TopicToHudiTask;
+import io.tributary.connect.metrics.ConnectMetricsListener;
+import io.tributary.connect.metrics.MeteredTask;
+import io.tributary.connect.runtime.PipelineLogContext;
 import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.runtime.PipelineTasks;
 import io.tributary.connect.worker.WorkerCommands;
+import io.tributary.metrics.Readiness;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +22,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.MDC;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -112,6 +118,11 @@ public final class ConnectCommand implements Runnable {
             + " like kcat -e; for scripts and first tries")
     boolean exitAtEnd;
 
+    @CommandLine.Option(names = "--metrics-port", paramLabel = "PORT",
+        description = "serve /metrics (Prometheus text), /health/live and /health/ready on PORT"
+            + " (0: any free port; default: no listener); see docs/operations.md")
+    Integer metricsPort;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -166,6 +177,17 @@ public final class ConnectCommand implements Runnable {
         err.flush();
         return 1;
       }
+      AtomicBoolean running = new AtomicBoolean();
+      ConnectMetricsListener metrics = null;
+      PipelineTask runnable = task;
+      if (metricsPort != null) {
+        metrics = ConnectMetricsListener.start(metricsPort, "connect-run-" + p.name(), () -> new Readiness(List.of(
+            new Readiness.Check("running", running.get(), "pipeline " + p.name()
+                + (running.get() ? " is running" : " is not running")))));
+        runnable = new MeteredTask(task, metrics.registry());
+        err.println("pipeline " + p.name() + ": metrics on http://127.0.0.1:" + metrics.boundPort() + "/metrics");
+        err.flush();
+      }
       CountDownLatch finished = new CountDownLatch(1);
       CountDownLatch reported = new CountDownLatch(1);
       Thread hook = new Thread(() -> {
@@ -182,14 +204,20 @@ public final class ConnectCommand implements Runnable {
       if (exitAtEnd) {
         stopAtEnd(task);
       }
+      MDC.put(PipelineLogContext.KEY, p.name());
       try {
-        task.run();
+        running.set(true);
+        runnable.run();
         out.println(summary.get());
         return 0;
       } catch (Exception e) {
         err.println(e.getMessage() == null ? e.toString() : e.getMessage());
         return 1;
       } finally {
+        running.set(false);
+        if (metrics != null) {
+          metrics.close();
+        }
         finished.countDown();
         out.flush();
         err.flush();

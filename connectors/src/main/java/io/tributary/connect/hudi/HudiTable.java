@@ -95,7 +95,7 @@ public final class HudiTable implements AutoCloseable {
   private Future<?> compacting;
 
   /** What a commit wrote. */
-  public record CommitResult(String instant, long recordsWritten, long inserts, long updates) {}
+  public record CommitResult(String instant, long recordsWritten, long inserts, long updates, long bytesWritten) {}
 
   private HudiTable(Sink.Hudi sink, Schema schema, Configuration hadoopConf) {
     this.sink = sink;
@@ -306,12 +306,14 @@ public final class HudiTable implements AutoCloseable {
     long written = 0;
     long inserts = 0;
     long updates = 0;
+    long bytes = 0;
     List<String> samples = new ArrayList<>();
     for (WriteStatus s : statuses) {
       errors += s.getTotalErrorRecords();
       written += s.getStat().getNumWrites();
       inserts += s.getStat().getNumInserts();
       updates += s.getStat().getNumUpdateWrites();
+      bytes += s.getStat().getTotalWriteBytes();
       if (s.hasErrors() && samples.size() < 3) {
         samples.add(String.valueOf(s.getGlobalError() != null ? s.getGlobalError() : s.getErrors()));
       }
@@ -328,7 +330,7 @@ public final class HudiTable implements AutoCloseable {
       throw new IllegalStateException("Hudi commit of instant " + instant + " to " + sink.tablePath() + " failed");
     }
     compactInBackground();
-    return new CommitResult(instant, written, inserts, updates);
+    return new CommitResult(instant, written, inserts, updates, bytes);
   }
 
   /**

@@ -86,6 +86,7 @@ public final class TopicToHudiTask implements PipelineTask {
   private long progressIntervalMs = 5000;
   private Consumer<String> progress = LOG::info;
   private CommitListener listener;
+  private volatile CommitMeter commitMeter = (durationMs, records, bytes) -> { };
 
   private TopicToHudiTask(Pipeline pipeline, Map<String, Object> overrides) {
     this.pipeline = pipeline;
@@ -114,6 +115,17 @@ public final class TopicToHudiTask implements PipelineTask {
   public TopicToHudiTask progress(Consumer<String> sink, long intervalMs) {
     this.progress = sink;
     this.progressIntervalMs = intervalMs;
+    return this;
+  }
+
+  /** Measures each completed commit (the metrics listener's Hudi commit time and size). */
+  public interface CommitMeter {
+    void committed(long durationMs, long records, long bytes);
+  }
+
+  /** Sets what measures every completed commit. */
+  public TopicToHudiTask meterCommits(CommitMeter meter) {
+    this.commitMeter = meter;
     return this;
   }
 
@@ -475,6 +487,7 @@ public final class TopicToHudiTask implements PipelineTask {
       commits.incrementAndGet();
       lastInstant = result.instant();
       lastCommitMillis = done;
+      commitMeter.committed(done - handedOffAt, result.recordsWritten(), result.bytesWritten());
       LOG.info("pipeline {}: commit {}: {} rows ({} inserts, {} updates after combining), {} dead-lettered, {} ms; {}",
           pipeline.name(), result.instant(), b.rows.size(), result.inserts(), result.updates(), b.deadLettered,
           done - handedOffAt, b.checkpoint.format());

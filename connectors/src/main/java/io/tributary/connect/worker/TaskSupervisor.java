@@ -2,6 +2,7 @@ package io.tributary.connect.worker;
 
 import io.tributary.connect.Pipeline;
 import io.tributary.connect.PipelineLoader;
+import io.tributary.connect.runtime.PipelineLogContext;
 import io.tributary.connect.runtime.PipelineMetrics;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.worker.ClusterLayout.StoredPipeline;
@@ -29,6 +30,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs the pipelines assigned to this worker, one thread per task, and never one that another worker may be
@@ -339,6 +341,7 @@ final class TaskSupervisor implements Closeable {
     Running[] holder = new Running[1];
     Thread thread = new Thread(() -> {
       Running r = holder[0];
+      MDC.put(PipelineLogContext.KEY, name);
       try {
         task.run();
       } catch (Throwable t) {

@@ -1,9 +1,12 @@
 package io.tributary.connect.worker;
 
+import io.tributary.connect.metrics.ConnectMetricsListener;
+import io.tributary.connect.metrics.MeteredTask;
 import io.tributary.connect.runtime.PipelineTasks;
 import io.tributary.connect.worker.ClusterLayout.Assignment;
 import io.tributary.connect.worker.ClusterLayout.StoredPipeline;
 import io.tributary.connect.worker.ClusterLayout.WorkerInfo;
+import io.tributary.metrics.Readiness;
 import java.io.Closeable;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -44,6 +47,8 @@ public final class Worker implements Closeable {
   private PersistentNode membership;
   private AssignmentLeader leader;
   private TaskSupervisor supervisor;
+  private ConnectMetricsListener metrics;
+  private int metricsPort = -1;
   private CuratorCache workersCache;
   private CuratorCache pipelinesCache;
   private CuratorCache assignmentCache;
@@ -83,7 +88,12 @@ public final class Worker implements Closeable {
       PipelineStore.Outcome o = PipelineStore.submit(zk, file);
       LOG.info("worker {}: pipeline file {}: {}", config.workerId(), file, o.name().toLowerCase(Locale.ROOT));
     }
-    supervisor = new TaskSupervisor(zk, config.workerId(), factory, config.workDir(), config.statusIntervalMs(), halt);
+    TaskSupervisor.TaskFactory tasks = factory;
+    if (metricsPort >= 0) {
+      metrics = ConnectMetricsListener.start(metricsPort, "worker-" + config.workerId(), this::readiness);
+      tasks = p -> new MeteredTask(factory.create(p), metrics.registry());
+    }
+    supervisor = new TaskSupervisor(zk, config.workerId(), tasks, config.workDir(), config.statusIntervalMs(), halt);
     zk.getConnectionStateListenable().addListener((client, state) -> supervisor.connectionChanged(state));
     leader = new AssignmentLeader(zk, config.workerId());
 
@@ -146,6 +156,31 @@ public final class Worker implements Closeable {
     return pn.getPath().endsWith(parent) && !pn.getNode().isEmpty();
   }
 
+  /** Ready: connected to ZooKeeper and registered as a member of the cluster. */
+  private Readiness readiness() {
+    boolean connected = zk != null && zk.getZookeeperClient().isConnected();
+    boolean registered = membership != null && membership.getActualPath() != null;
+    return new Readiness(List.of(
+        new Readiness.Check("zookeeper", connected, connected ? "connected to " + config.zookeeperConnect()
+            : "not connected to " + config.zookeeperConnect()),
+        new Readiness.Check("registered", registered, "worker " + config.workerId()
+            + (registered ? " is a member of cluster '" : " is not yet a member of cluster '") + config.clusterName() + "'")));
+  }
+
+  /** Serve /metrics and /health on {@code port} once started (0: any free port; -1, the default: no listener). */
+  public Worker metricsPort(int port) {
+    if (port < -1 || port > 65535) {
+      throw new IllegalArgumentException("metrics port " + port + " is not a port, 0 or -1");
+    }
+    this.metricsPort = port;
+    return this;
+  }
+
+  /** The port of the metrics and health listener, -1 when it is off. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.boundPort();
+  }
+
   /** Whether this worker is the cluster's leader now. */
   public boolean isLeader() {
     return leader != null && leader.isLeader();
@@ -183,6 +218,9 @@ public final class Worker implements Closeable {
     }
     if (zk != null) {
       zk.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     LOG.info("worker {}: stopped", config.workerId());
   }

@@ -43,6 +43,11 @@ public final class WorkerCommands {
     @Option(names = "--config", required = true, paramLabel = "WORKER.properties", description = "worker config file")
     Path config;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+        description = "serve /metrics (Prometheus text), /health/live and /health/ready on PORT"
+            + " (0: any free port; default: no listener); see docs/operations.md")
+    Integer metricsPort;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -53,7 +58,8 @@ public final class WorkerCommands {
       } catch (PipelineException e) {
         return printErrors(err, e);
       }
-      io.tributary.connect.worker.Worker worker = io.tributary.connect.worker.Worker.create(c);
+      io.tributary.connect.worker.Worker worker = io.tributary.connect.worker.Worker.create(c)
+          .metricsPort(metricsPort == null ? -1 : metricsPort);
       CountDownLatch stopped = new CountDownLatch(1);
       Thread hook = new Thread(() -> {
         worker.close();

@@ -50,6 +50,7 @@ public final class Broker implements AutoCloseable {
   private Controller controller;
   private DeadBrokerDetector deadBrokers;
   private BrokerInfo registration;
+  private BrokerObservability observability;
   private volatile boolean started;
 
   public Broker(BrokerConfig config) {
@@ -85,7 +86,8 @@ public final class Broker implements AutoCloseable {
     Map<String, String> topicDefaults = config.topicDefaults();
     logs = new LogManager(config.logDirs(), topicDefaults, Time.SYSTEM);
     logs.startup();
-    replicas = new ReplicaManager(config, logs, store);
+    observability = new BrokerObservability(config);
+    replicas = new ReplicaManager(config, logs, store, observability.metrics());
     metadata = new MetadataCache(zk);
     metadata.addListener(replicas::applyImage);
     metadata.start();
@@ -104,7 +106,7 @@ public final class Broker implements AutoCloseable {
         authorizer, new SecurityApis(authorizer, acls, scramCredentials));
     server = new KafkaServer(BrokerListeners.of(config, scramCredentials), config.socketRequestMaxBytes(),
         config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), config.networkLimits(),
-        new RequestDecoder(versions), apis);
+        new RequestDecoder(versions), new MeasuredRequestHandler(apis, observability.metrics()));
     server.start();
 
     registration = BrokerRegistration.of(config, server::boundPort);
@@ -136,6 +138,7 @@ public final class Broker implements AutoCloseable {
     // A killed peer is deregistered once its listener refuses connections, not after its session expires.
     deadBrokers = new DeadBrokerDetector(zk, metadata, config.brokerId());
     deadBrokers.start();
+    observability.start(replicas, controller, groups);
     logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
         config.highWatermarkCheckpointIntervalMs(), config.recoveryPointCheckpointIntervalMs());
     started = true;
@@ -168,6 +171,11 @@ public final class Broker implements AutoCloseable {
     return registration.address();
   }
 
+  /** The port of the metrics and health listener ({@code metrics.port}), -1 when it is off. */
+  public int metricsPort() {
+    return observability == null ? -1 : observability.boundPort();
+  }
+
   public boolean isController() {
     return controller != null && controller.isActive();
   }
@@ -194,6 +202,7 @@ public final class Broker implements AutoCloseable {
       ControlledShutdown.run(zk, store, metadata, config);
     }
     closeQuietly(deadBrokers);
+    closeQuietly(observability);
     closeQuietly(controller);
     closeQuietly(server);
     closeQuietly(groups);

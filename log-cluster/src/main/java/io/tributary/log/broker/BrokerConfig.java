@@ -94,6 +94,8 @@ public final class BrokerConfig {
       new Key("offsets.topic.num.partitions", "50", "Partitions of __consumer_offsets.");
   public static final Key OFFSETS_TOPIC_REPLICATION_FACTOR =
       new Key("offsets.topic.replication.factor", "3", "Replication factor of __consumer_offsets, created (with min.insync.replicas = min(2, this)) only once this many brokers are live; set 1 for a single broker.");
+  public static final Key METRICS_PORT = new Key("metrics.port", "-1",
+      "Port of the HTTP listener serving /metrics (Prometheus text), /health/live and /health/ready on the listener's host; 0 picks a free port, -1 turns it off (see docs/operations.md).");
 
   public static final List<Key> KEYS = concat(SecurityKeys.KEYS, List.of(
       BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS,
@@ -116,7 +118,8 @@ public final class BrokerConfig {
       Groups.GROUP_MAX_SESSION_TIMEOUT_MS, Groups.GROUP_INITIAL_REBALANCE_DELAY_MS, Groups.OFFSETS_COMMIT_TIMEOUT_MS,
       Transactions.STATE_LOG_NUM_PARTITIONS, Transactions.STATE_LOG_REPLICATION_FACTOR, Transactions.STATE_LOG_MIN_ISR,
       Transactions.MAX_TIMEOUT_MS, Transactions.ID_EXPIRATION_MS, Transactions.ABORT_TIMED_OUT_INTERVAL_MS,
-      Transactions.REMOVE_EXPIRED_INTERVAL_MS));
+      Transactions.REMOVE_EXPIRED_INTERVAL_MS,
+      METRICS_PORT));
 
   private static List<Key> concat(List<Key> security, List<Key> core) {
     List<Key> all = new ArrayList<>(core);
@@ -177,6 +180,7 @@ public final class BrokerConfig {
     listeners();
     advertisedListeners();
     interBrokerListener();
+    metricsPort();
     if (zookeeperConnect().isEmpty()) {
       throw new ConfigException(ZOOKEEPER_CONNECT.name(), "", "must name at least one ZooKeeper server");
     }
@@ -321,6 +325,15 @@ public final class BrokerConfig {
 
   public int queuedMaxRequests() {
     return intValue(QUEUED_MAX_REQUESTS);
+  }
+
+  /** The metrics and health listener's port: -1 off, 0 any free port. */
+  public int metricsPort() {
+    int port = intValue(METRICS_PORT);
+    if (port < -1 || port > 65535) {
+      throw new ConfigException(METRICS_PORT.name(), port, "must be a port (0 for any free port), or -1 for none");
+    }
+    return port;
   }
 
   /** The listener's connection, idle and request-memory limits; invalid values are refused with their key named. */

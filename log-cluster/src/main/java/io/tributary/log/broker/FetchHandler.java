@@ -5,7 +5,9 @@ import io.tributary.log.cluster.TopicInfo;
 import io.tributary.log.protocol.KafkaRequest;
 import io.tributary.log.storage.AbortedTxn;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -78,7 +80,7 @@ final class FetchHandler {
     FetchIsolation isolation = FetchIsolation.of(isReplica, version >= 4 ? data.isolationLevel() : 0);
     Attempt first = read(wanted, maxBytes, isolation, version);
     if (first.bytes >= minBytes || first.hasError || data.maxWaitMs() <= 0 || wanted.isEmpty()) {
-      return CompletableFuture.completedFuture(first.response);
+      return CompletableFuture.completedFuture(sent(first, isReplica));
     }
     CompletableFuture<ApiMessage> future = new CompletableFuture<>();
     List<TopicPartition> tps = wanted.stream().map(Wanted::tp).toList();
@@ -86,24 +88,34 @@ final class FetchHandler {
         () -> {
           Attempt again = read(wanted, maxBytes, isolation, version);
           if (again.bytes >= minBytes || again.hasError) {
-            future.complete(again.response);
+            future.complete(sent(again, isReplica));
             return true;
           }
           return false;
         },
-        () -> future.complete(read(wanted, maxBytes, isolation, version).response));
+        () -> future.complete(sent(read(wanted, maxBytes, isolation, version), isReplica)));
     if (!replicas.fetchPurgatory().park(waiter, data.maxWaitMs())) {
-      return CompletableFuture.completedFuture(first.response);
+      return CompletableFuture.completedFuture(sent(first, isReplica));
     }
     return future;
   }
 
-  private record Attempt(FetchResponseData response, long bytes, boolean hasError) {}
+  /** One read of the wanted partitions; {@code topicBytes} is what it holds per topic, for the bytes-out meter. */
+  private record Attempt(FetchResponseData response, long bytes, boolean hasError, Map<String, Long> topicBytes) {}
+
+  /** The attempt that is answered: counted as bytes out when a consumer (not a follower) fetched it. */
+  private FetchResponseData sent(Attempt attempt, boolean isReplica) {
+    if (!isReplica) {
+      attempt.topicBytes.forEach((topic, bytes) -> replicas.metrics().sentToConsumers(topic, bytes));
+    }
+    return attempt.response;
+  }
 
   private Attempt read(List<Wanted> wanted, int maxBytes, FetchIsolation isolation, short version) {
     FetchResponseData response = new FetchResponseData().setSessionId(0);
     FetchResponseData.FetchableTopicResponse current = null;
     long total = 0;
+    Map<String, Long> topicBytes = new HashMap<>();
     boolean hasError = false;
     int remaining = maxBytes;
     for (Wanted w : wanted) {
@@ -133,6 +145,9 @@ final class FetchHandler {
           Records records = r.records();
           int size = records.sizeInBytes();
           total += size;
+          if (size > 0) {
+            topicBytes.merge(w.tp().topic(), (long) size, Long::sum);
+          }
           remaining -= size;
           out.setHighWatermark(r.highWatermark()).setRecords(records);
           if (version >= 4) {
@@ -155,7 +170,7 @@ final class FetchHandler {
       }
       current.partitions().add(out);
     }
-    return new Attempt(response, total, hasError);
+    return new Attempt(response, total, hasError, topicBytes);
   }
 
   private static List<FetchResponseData.AbortedTransaction> abortedTransactions(List<AbortedTxn> aborted) {

@@ -1,8 +1,10 @@
 package io.tributary.log.broker;
 
 import io.tributary.log.protocol.KafkaRequest;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 
@@ -13,6 +15,11 @@ public interface GroupApis extends AutoCloseable {
   Set<ApiKeys> apis();
 
   CompletableFuture<ApiMessage> handle(KafkaRequest request);
+
+  /** The committed offsets of the groups coordinated here: group → partition → offset (for the lag metric). */
+  default CompletableFuture<Map<String, Map<TopicPartition, Long>>> committedOffsets() {
+    return CompletableFuture.completedFuture(Map.of());
+  }
 
   @Override
   void close();

@@ -5,8 +5,10 @@ import io.tributary.log.group.GroupConfig;
 import io.tributary.log.group.GroupCoordinator;
 import io.tributary.log.group.GroupCoordinatorConfig;
 import io.tributary.log.protocol.KafkaRequest;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.utils.Time;
@@ -37,6 +39,11 @@ final class GroupCoordinatorWiring {
       @Override
       public CompletableFuture<ApiMessage> handle(KafkaRequest request) {
         return coordinator.handle(request);
+      }
+
+      @Override
+      public CompletableFuture<Map<String, Map<TopicPartition, Long>>> committedOffsets() {
+        return coordinator.committedOffsets();
       }
 
       @Override

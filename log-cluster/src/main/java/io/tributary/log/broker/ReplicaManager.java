@@ -5,6 +5,7 @@ import io.tributary.log.cluster.ClusterImage;
 import io.tributary.log.cluster.ClusterStore;
 import io.tributary.log.cluster.PartitionState;
 import io.tributary.log.cluster.TopicInfo;
+import io.tributary.log.metrics.BrokerMetrics;
 import io.tributary.log.replication.LeaderReplicaState;
 import io.tributary.log.replication.ReplicaFetcherManager;
 import io.tributary.log.storage.AbortedTxn;
@@ -14,6 +15,8 @@ import io.tributary.log.storage.LogManager;
 import io.tributary.log.storage.LogReadResult;
 import io.tributary.log.storage.PartitionLog;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +77,7 @@ public final class ReplicaManager implements AutoCloseable {
   private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
   private final List<TxnMarkerListener> txnMarkerListeners = new CopyOnWriteArrayList<>();
   private final SuspendedSessionFence sessionFence;
+  private final BrokerMetrics metrics;
   private volatile ClusterImage image = ClusterImage.EMPTY;
 
   /** Told when this broker starts or stops leading a partition (on the metadata thread). */
@@ -83,8 +87,9 @@ public final class ReplicaManager implements AutoCloseable {
     void onResign(TopicPartition tp);
   }
 
-  public ReplicaManager(BrokerConfig config, LogManager logs, ClusterStore store) {
+  public ReplicaManager(BrokerConfig config, LogManager logs, ClusterStore store, BrokerMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.brokerId = config.brokerId();
     this.logs = logs;
     this.store = store;
@@ -149,6 +154,15 @@ public final class ReplicaManager implements AutoCloseable {
 
   List<TxnMarkerListener> txnMarkerListeners() {
     return txnMarkerListeners;
+  }
+
+  /** The partitions this broker hosts, as leader or follower. */
+  public Collection<Partition> partitions() {
+    return Collections.unmodifiableCollection(partitions.values());
+  }
+
+  public BrokerMetrics metrics() {
+    return metrics;
   }
 
   public Optional<Partition> partition(TopicPartition tp) {
@@ -362,6 +376,13 @@ public final class ReplicaManager implements AutoCloseable {
         return;
       }
       log.info("ISR of {} changed from {} to {}", tp, current.isr(), proposed);
+      // One write may drop one replica and add another: that is a shrink and an expand.
+      if (!proposed.containsAll(current.isr())) {
+        metrics.isrShrunk();
+      }
+      if (!current.isr().containsAll(proposed)) {
+        metrics.isrExpanded();
+      }
       handleOutcome(p, p.isrWritten(written));
     } catch (Exception e) {
       log.warn("cannot write the ISR of {} to ZooKeeper: {}", tp, e.toString());
@@ -375,6 +396,9 @@ public final class ReplicaManager implements AutoCloseable {
   public AppendResult appendAsLeader(TopicPartition tp, MemoryRecords records, boolean acksAll) throws IOException {
     Partition p = leaderPartition(tp, -1);
     AppendResult result = p.appendAsLeader(records, minInsync(p), acksAll);
+    if (!result.duplicate()) {
+      metrics.appendedAsLeader(tp.topic(), result.recordCount(), records.sizeInBytes());
+    }
     wake(tp);
     return result;
   }

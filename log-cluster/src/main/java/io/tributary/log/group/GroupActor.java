@@ -120,6 +120,11 @@ final class GroupActor {
     thread.execute(task);
   }
 
+  /** The committed offsets of the groups coordinated here (call on the actor thread). */
+  Map<String, Map<TopicPartition, Long>> committedOffsets() {
+    return offsets.committedOffsets();
+  }
+
   void close() {
     closed = true;
     CompletableFuture<Void> done = new CompletableFuture<>();

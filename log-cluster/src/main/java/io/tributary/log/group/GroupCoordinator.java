@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
@@ -107,6 +108,17 @@ public final class GroupCoordinator {
 
   public void close() {
     actor.close();
+  }
+
+  /** The committed offsets of the groups coordinated here (group → partition → offset), read on the actor thread. */
+  public CompletableFuture<Map<String, Map<TopicPartition, Long>>> committedOffsets() {
+    CompletableFuture<Map<String, Map<TopicPartition, Long>>> result = new CompletableFuture<>();
+    try {
+      actor.execute(() -> result.complete(actor.committedOffsets()));
+    } catch (RejectedExecutionException closing) {
+      result.complete(Map.of());
+    }
+    return result;
   }
 
   public CompletableFuture<ApiMessage> handle(KafkaRequest request) {

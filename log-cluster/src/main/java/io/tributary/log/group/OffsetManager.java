@@ -210,6 +210,17 @@ public final class OffsetManager {
     return Map.copyOf(committed.getOrDefault(groupId, Map.of()));
   }
 
+  /** Every group's committed offsets (the groups this coordinator holds): group → partition → offset. */
+  public Map<String, Map<TopicPartition, Long>> committedOffsets() {
+    Map<String, Map<TopicPartition, Long>> out = new HashMap<>();
+    committed.forEach((group, offsets) -> {
+      Map<TopicPartition, Long> byPartition = new HashMap<>();
+      offsets.forEach((tp, c) -> byPartition.put(tp, c.offset()));
+      out.put(group, byPartition);
+    });
+    return out;
+  }
+
   /** No offsets committed and none in flight. */
   public boolean holdsNothing(String groupId) {
     return committed.getOrDefault(groupId, Map.of()).isEmpty() && !inFlight.containsKey(groupId);

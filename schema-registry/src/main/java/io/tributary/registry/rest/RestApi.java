@@ -54,6 +54,8 @@ public final class RestApi {
         .version(HttpClient.Version.HTTP_1_1).build();
   }
 
+  private volatile RequestObserver observer = (method, status, durationNanos) -> { };
+
   /** A request as the server parsed it. */
   public record Request(String method, String rawUri, String contentType, byte[] body, boolean forwarded) {}
 
@@ -62,7 +64,24 @@ public final class RestApi {
     return requests.get();
   }
 
+  /** Told of every request handled (the metrics listener's request counts, errors and latency). */
+  public interface RequestObserver {
+    void handled(String method, int status, long durationNanos);
+  }
+
+  /** Sets who is told of every request handled. */
+  public void observe(RequestObserver observer) {
+    this.observer = observer;
+  }
+
   public HttpResult handle(Request req) {
+    long startNanos = System.nanoTime();
+    HttpResult result = handleUnobserved(req);
+    observer.handled(req.method(), result.status(), System.nanoTime() - startNanos);
+    return result;
+  }
+
+  private HttpResult handleUnobserved(Request req) {
     requests.incrementAndGet();
     try {
       HttpResult r = route(req);
