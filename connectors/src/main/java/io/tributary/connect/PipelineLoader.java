@@ -120,6 +120,7 @@ public final class PipelineLoader {
       Section schema = plainSection(top, "schema", PipelineKeys.SCHEMA);
       Section errs = plainSection(top, "errors", PipelineKeys.ERRORS);
       crossChecks(source, sink, transforms, errs);
+      schemaChecks(source, schema);
       if (!errors.isEmpty()) {
         return null;
       }
@@ -285,6 +286,21 @@ public final class PipelineLoader {
       }
     }
 
+    /** schema.file and schema.format json belong to a topic source's values. */
+    void schemaChecks(Section source, Section schema) {
+      if (schema == null) {
+        return;
+      }
+      boolean json = "json".equals(schema.get("format"));
+      if (schema.given("file") && !json) {
+        error(schema.lineOf("file"), "schema.file", "only applies when schema.format is 'json'");
+      }
+      if (json && source != null && !source.variant().equals("topic")) {
+        error(schema.lineOf("format"), "schema.format",
+            "'json' describes the values of a topic source; source.type is '" + source.variant() + "'");
+      }
+    }
+
     // ---- the typed model (only built when there are no errors) ----
 
     Pipeline build(Section top, Section src, List<Section> trs, Section snk, Section sch, Section err) {
@@ -292,7 +308,8 @@ public final class PipelineLoader {
       Source source = switch (src.variant()) {
         case "topic" -> new Source.Topic((String) src.get("topic"), (String) src.get("bootstrap.servers"),
             src.given("group") ? (String) src.get("group") : "connect-" + name,
-            Source.StartPosition.valueOf(((String) src.get("start")).toUpperCase(Locale.ROOT)));
+            Source.StartPosition.valueOf(((String) src.get("start")).toUpperCase(Locale.ROOT)),
+            Source.DataLossPolicy.valueOf(((String) src.get("on.data.loss")).toUpperCase(Locale.ROOT)));
         case "files" -> new Source.Files((URI) src.get("path"),
             Source.FileFormat.valueOf(((String) src.get("format")).toUpperCase(Locale.ROOT)),
             (Boolean) src.get("csv.header"), (Long) src.get("poll.interval.ms"));
@@ -319,7 +336,9 @@ public final class PipelineLoader {
             Sink.TableType.valueOf((String) snk.get("table.type")), (String) snk.get("record.key"),
             (String) snk.get("precombine.field"), Optional.ofNullable((String) snk.get("partition.path")),
             (Long) snk.get("commit.interval.ms"), (Long) snk.get("commit.records"),
-            (Boolean) snk.get("metadata.enable"));
+            (Boolean) snk.get("metadata.enable"),
+            Sink.DeleteMode.valueOf(((String) snk.get("delete.mode")).toUpperCase(Locale.ROOT)),
+            (Long) snk.get("commit.bytes"));
         case "topic" -> new Sink.Topic((String) snk.get("topic"), (String) snk.get("bootstrap.servers"));
         default -> throw new IllegalStateException("unchecked sink type " + snk.variant());
       };
@@ -333,7 +352,9 @@ public final class PipelineLoader {
           subject = name + "-value";
         }
       }
-      Pipeline.Schema schema = new Pipeline.Schema((URI) sch.get("registry.url"), subject);
+      Pipeline.Schema schema = new Pipeline.Schema((URI) sch.get("registry.url"), subject,
+          Pipeline.ValueFormat.valueOf(((String) sch.get("format")).toUpperCase(Locale.ROOT)),
+          Optional.ofNullable((URI) sch.get("file")));
       Pipeline.Errors errors = new Pipeline.Errors(Optional.ofNullable((String) err.get("dead.letter.topic")),
           Pipeline.Tolerance.valueOf(((String) err.get("tolerance")).toUpperCase(Locale.ROOT)));
       return new Pipeline(file, name, source, transforms, sink, schema, errors);

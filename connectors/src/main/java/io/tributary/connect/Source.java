@@ -12,8 +12,22 @@ public sealed interface Source {
   /** Format of the files a {@code files} source reads. */
   enum FileFormat { JSONL, CSV }
 
+  /**
+   * What a {@code topic} source does when the next offset to read is below the partition's log start (retention
+   * or delete-records removed records it had not read): FAIL stops with an error, CONTINUE skips to the log start,
+   * warns and counts the lost records.
+   */
+  enum DataLossPolicy { FAIL, CONTINUE }
+
   /** {@code type: topic}: records consumed from a topic of the log cluster. */
-  record Topic(String topic, String bootstrapServers, String group, StartPosition start) implements Source {}
+  record Topic(String topic, String bootstrapServers, String group, StartPosition start, DataLossPolicy onDataLoss)
+      implements Source {
+
+    /** A source that fails on data loss (the default). */
+    public Topic(String topic, String bootstrapServers, String group, StartPosition start) {
+      this(topic, bootstrapServers, group, start, DataLossPolicy.FAIL);
+    }
+  }
 
   /** {@code type: files}: JSON-lines or CSV files of a directory (local or on a Hadoop file system). */
   record Files(URI path, FileFormat format, boolean csvHeader, long pollIntervalMs) implements Source {}
