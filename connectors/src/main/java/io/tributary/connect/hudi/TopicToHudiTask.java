@@ -198,14 +198,21 @@ public final class TopicToHudiTask implements PipelineTask {
     ValueConverter converter = new ValueConverter(registry, deserializer, pipeline.transforms(), schema.get(),
         sink.recordKey(), sink.precombineField(), deletes, json ? values.get() : null);
     boolean deadLettering = pipeline.errors().tolerance() == Pipeline.Tolerance.ALL;
-    try (HudiTable table = HudiTable.open(sink, schema.get(), conf);
-         KafkaConsumer<byte[], byte[]> consumer = newConsumer();
+    try (KafkaConsumer<byte[], byte[]> consumer = newConsumer();
          DeadLetters dlq = deadLettering ? new DeadLetters(pipeline.errors().deadLetterTopic().get(),
              source.bootstrapServers(), pipeline.name(), overrides) : null) {
       LOG.info("pipeline {}: topic {} at {} -> hudi {} table {} at {} ({} rows per commit at most, every {} ms)",
           pipeline.name(), source.topic(), source.bootstrapServers(), sink.tableType(), sink.tableName(),
           sink.tablePath(), sink.commitRecords(), sink.commitIntervalMs());
-      new Loop(table, consumer, dlq, converter, new KeyMaker(sink)).run();
+      Loop loop = new Loop(HudiTable.open(sink, schema.get(), conf), conf, consumer, dlq, converter,
+          new KeyMaker(sink));
+      try {
+        loop.run();
+      } finally {
+        if (loop.table != null) { // null only when reopening for a wider schema failed
+          loop.table.close();
+        }
+      }
     } catch (Exception | Error e) {
       LOG.error("pipeline {} failed", pipeline.name(), e);
       throw e;
@@ -324,10 +331,12 @@ public final class TopicToHudiTask implements PipelineTask {
    * at a time, and its completion is taken back on the run thread (metrics, group offsets) in order.
    */
   private final class Loop {
-    private final HudiTable table;
+    /** The table, reopened with a wider schema when values gain columns. */
+    private HudiTable table;
+    private final Configuration conf;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DeadLetters dlq;
-    private final ValueConverter converter;
+    private ValueConverter converter;
     private final KeyMaker keys;
     private final TreeMap<Integer, Long> next = new TreeMap<>();
     private final ExecutorService committer;
@@ -338,9 +347,10 @@ public final class TopicToHudiTask implements PipelineTask {
     private List<TopicPartition> partitions;
     private CommitPolicy policy;
 
-    Loop(HudiTable table, KafkaConsumer<byte[], byte[]> consumer, DeadLetters dlq, ValueConverter converter,
-        KeyMaker keys) {
+    Loop(HudiTable table, Configuration conf, KafkaConsumer<byte[], byte[]> consumer, DeadLetters dlq,
+        ValueConverter converter, KeyMaker keys) {
       this.table = table;
+      this.conf = conf;
       this.consumer = consumer;
       this.dlq = dlq;
       this.converter = converter;
@@ -415,6 +425,10 @@ public final class TopicToHudiTask implements PipelineTask {
       recordsIn.incrementAndGet();
       filling.bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
       ValueConverter.Outcome outcome = convert(r);
+      if (outcome instanceof ValueConverter.SchemaChanged changed) {
+        evolve(changed.tableSchema());
+        outcome = convert(r);
+      }
       if (outcome instanceof ValueConverter.Row row) {
         filling.add(keys.record(row.value()), r.timestamp());
       } else if (outcome instanceof ValueConverter.Tombstone tombstone) {
@@ -439,6 +453,26 @@ public final class TopicToHudiTask implements PipelineTask {
       }
       next.put(r.partition(), r.offset() + 1);
       filling.consumed++;
+    }
+
+    /**
+     * Values gained columns (a new registry version): the rows buffered so far are committed with the table's
+     * schema, then the table is reopened with {@code evolved}, and Hudi evolves its schema on the next write
+     * (older rows read the new columns as null).
+     */
+    private void evolve(Schema evolved) throws Exception {
+      List<String> added = evolved.getFields().stream().map(Schema.Field::name)
+          .filter(f -> table.schema().getField(f) == null).toList();
+      LOG.info("pipeline {}: the values gained columns {}; the Hudi table's schema evolves", pipeline.name(), added);
+      if (filling.consumed > 0) {
+        finishInFlight(true);
+        handOff();
+      }
+      finishInFlight(true);
+      table.close();
+      table = null;
+      table = HudiTable.open(sink, evolved, conf);
+      converter = converter.withTableSchema(evolved);
     }
 
     /**

@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -45,6 +47,12 @@ final class ValueConverter {
   /** It cannot go into the table. */
   record Rejected(Rejection rejection) implements Outcome {}
 
+  /**
+   * The value's schema (after transforms) has columns the table lacks: the table evolves to {@code tableSchema}
+   * first, then the value is converted again.
+   */
+  record SchemaChanged(Schema tableSchema) implements Outcome {}
+
   /** The registry could not be asked (down, timing out): retry later, do not dead-letter. */
   static final class RegistryUnavailableException extends RuntimeException {
     RegistryUnavailableException(String message, Throwable cause) {
@@ -57,6 +65,12 @@ final class ValueConverter {
   private final KafkaAvroDeserializer deserializer;
   private final RegistryClient registry;
   private final Set<Integer> knownIds = new HashSet<>();
+  /**
+   * Writer schemas already compared with the table's: empty when the table has their columns, else a
+   * {@link SchemaChanged} or (a column the table cannot take) a {@link Rejected}.
+   */
+  private final Map<Schema, Optional<Outcome>> schemaChecks = new HashMap<>();
+  private final List<Transform> transformList;
   private final Transforms transforms;
   private final Schema tableSchema;
   private final List<String> keyFields;
@@ -73,6 +87,7 @@ final class ValueConverter {
     this.registry = registry;
     this.deserializer = deserializer;
     this.transforms = new Transforms(transforms);
+    this.transformList = List.copyOf(transforms);
     this.tableSchema = tableSchema;
     this.keyFields = KeyMaker.fields(recordKey);
     this.precombineField = precombineField;
@@ -107,6 +122,10 @@ final class ValueConverter {
         return r;
       }
       GenericRecord record = (GenericRecord) decoded;
+      Optional<Outcome> change = schemaChecks.computeIfAbsent(record.getSchema(), this::checkColumns);
+      if (change.isPresent()) {
+        return change.get();
+      }
       fields = new LinkedHashMap<>();
       for (Schema.Field f : record.getSchema().getFields()) {
         Object v = record.get(f.pos());
@@ -122,6 +141,30 @@ final class ValueConverter {
       deletes.mark(fields);
     }
     return toRow(fields, writer, delete);
+  }
+
+  /** The same conversion into the evolved table schema {@code evolved}. */
+  ValueConverter withTableSchema(Schema evolved) {
+    return new ValueConverter(registry, deserializer, transformList, evolved, String.join(",", keyFields),
+        precombineField, deletes, jsonSchema);
+  }
+
+  /**
+   * Whether values of {@code writer} fit the table's columns: empty when the table has every column of the
+   * writer (after transforms); else the table evolves with the new columns, or, for a new column older rows
+   * cannot read (neither nullable nor defaulted), the value is rejected naming it.
+   */
+  private Optional<Outcome> checkColumns(Schema writer) {
+    Schema values = TableSchemas.afterTransforms(writer, transformList);
+    if (values.getFields().stream().allMatch(f -> tableSchema.getField(f.name()) != null)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new SchemaChanged(TableSchemas.evolve(tableSchema, values)));
+    } catch (IllegalArgumentException e) {
+      return Optional.of(rejected(Rejection.Reason.INCOMPATIBLE_SCHEMA, "writer schema " + writer.getFullName()
+          + ": " + e.getMessage(), null));
+    }
   }
 
   /** The Avro record of a value in the registry's wire format, or a {@link Rejected}. */

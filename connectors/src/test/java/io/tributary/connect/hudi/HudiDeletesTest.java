@@ -45,7 +45,7 @@ class HudiDeletesTest {
   @EnumSource(Sink.TableType.class)
   void deletesFollowThePrecombineFieldAndTombstonesAlwaysDelete(Sink.TableType type) throws Exception {
     URI path = dir.resolve("t").toUri();
-    Sink.Hudi sink = new Sink.Hudi(path, "rows", type, "key", "seq", Optional.empty(), 1000, 1000, true,
+    Sink.Hudi sink = new Sink.Hudi(path, "rows", type, "key", "seq", Optional.empty(), 1000, 1000, false,
         Sink.DeleteMode.HARD, Sink.Hudi.DEFAULT_COMMIT_BYTES);
     KeyMaker km = new KeyMaker(sink);
     try (HudiTable t = HudiTable.open(sink, SCHEMA, new Configuration())) {
