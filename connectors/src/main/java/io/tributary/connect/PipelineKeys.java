@@ -71,7 +71,7 @@ public final class PipelineKeys {
   static final String SCHEMA = "schema";
   static final String ERRORS = "errors";
 
-  public static final List<String> SOURCE_TYPES = List.of("topic", "files", "generator");
+  public static final List<String> SOURCE_TYPES = List.of("topic", "files", "generator", "postgres");
   public static final List<String> SINK_TYPES = List.of("hudi", "topic");
   public static final List<String> TRANSFORM_TYPES = List.of("rename", "drop", "filter");
 
@@ -100,6 +100,20 @@ public final class PipelineKeys {
       def(SOURCE, "generator", "rate", Type.INTEGER, "1000", "Records per second; 0 = as fast as possible.").min(0),
       opt(SOURCE, "generator", "records", Type.INTEGER, "Total records to produce, then stop; absent = until stopped.").min(1),
       def(SOURCE, "generator", "seed", Type.INTEGER, "42", "Random seed: the same seed gives the same events.").min(Long.MIN_VALUE),
+
+      req(SOURCE, "postgres", "hostname", Type.STRING, "PostgreSQL server host (Debezium's database.hostname)."),
+      def(SOURCE, "postgres", "port", Type.INTEGER, "5432", "PostgreSQL server port.").min(1),
+      req(SOURCE, "postgres", "database", Type.STRING, "Database to capture (database.dbname)."),
+      req(SOURCE, "postgres", "user", Type.STRING, "User with the REPLICATION attribute (or a superuser)."),
+      opt(SOURCE, "postgres", "password", Type.STRING, "Its password; absent = none (trust or peer authentication)."),
+      req(SOURCE, "postgres", "tables", Type.FIELD_LIST, "Tables to capture, as a list of schema.table: [public.orders]."),
+      choice(SOURCE, "postgres", "snapshot.mode", "initial",
+          List.of("initial", "initial_only", "no_data", "always", "when_needed"),
+          "Debezium's snapshot.mode: initial = snapshot the tables once, then stream; no_data = stream only."),
+      derived(SOURCE, "postgres", "slot.name", Type.STRING, "tributary_<name>", "Logical replication slot (created if absent); one per pipeline."),
+      derived(SOURCE, "postgres", "publication.name", Type.STRING, "tributary_<name>", "Publication of the tables (created for exactly them if absent)."),
+      derived(SOURCE, "postgres", "offsets.topic", Type.NAME, "<sink.topic.prefix>.offsets",
+          "Log-cluster topic keeping the position in the WAL, so a restart (also after kill -9) resumes without loss."),
 
       choice(TRANSFORMS, "", "type", null, TRANSFORM_TYPES, "Kind of transform."),
       req(TRANSFORMS, "rename", "from", Type.STRING, "Field to rename."),
@@ -130,7 +144,8 @@ public final class PipelineKeys {
           "Keep Hudi's metadata table (hoodie.metadata.enable): file listings without listing directories, for readers "
               + "and writer. Each commit then also commits to the metadata table: false makes commits 2 to 3 times "
               + "faster (benchmarks.md), at the cost of directory listings."),
-      req(SINK, "topic", "topic", Type.NAME, "Topic to produce to (idempotent producer, acks=all)."),
+      opt(SINK, "topic", "topic", Type.NAME, "Topic to produce to (idempotent producer, acks=all); required except for a postgres source."),
+      opt(SINK, "topic", "topic.prefix", Type.NAME, "Postgres source only (required there): table S.T goes to topic <prefix>.S.T, keyed by its primary key."),
       def(SINK, "topic", "bootstrap.servers", Type.SERVERS, DEFAULT_BOOTSTRAP_SERVERS, "Brokers of the log cluster, host:port[,host:port...]."),
 
       def(SCHEMA, "", "registry.url", Type.HTTP_URL, DEFAULT_REGISTRY_URL, "Schema registry (Confluent API) used to decode and validate values; a topic sink writes Avro only when this key is in the file, else JSON."),

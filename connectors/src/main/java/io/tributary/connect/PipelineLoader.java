@@ -273,6 +273,7 @@ public final class PipelineLoader {
           error(t.lineOf("to"), "transforms[" + i + "].to", "renames '" + t.get("from") + "' to itself");
         }
       }
+      topicSinkChecks(source, sink);
       if (errs != null) {
         Object dlq = errs.get("dead.letter.topic");
         if ("all".equals(errs.get("tolerance")) && dlq == null && !errs.given("dead.letter.topic")) {
@@ -282,6 +283,48 @@ public final class PipelineLoader {
         if (dlq != null && (dlq.equals(sourceTopic) || dlq.equals(sinkTopic))) {
           error(errs.lineOf("dead.letter.topic"), "errors.dead.letter.topic",
               "'" + dlq + "' is also the pipeline's " + (dlq.equals(sourceTopic) ? "source" : "sink") + " topic");
+        }
+      }
+    }
+
+    /** A postgres source writes one topic per table (sink.topic.prefix); every other source one topic (sink.topic). */
+    void topicSinkChecks(Section source, Section sink) {
+      if (source == null || sink == null) {
+        return;
+      }
+      boolean postgres = source.variant().equals("postgres");
+      if (postgres && !sink.variant().equals("topic")) {
+        error(sink.lineOf("type"), "sink.type", "a postgres source writes to topics: sink.type must be 'topic' (then "
+            + "a topic -> hudi pipeline per table)");
+        return;
+      }
+      if (!sink.variant().equals("topic")) {
+        return;
+      }
+      if (postgres) {
+        if (!sink.given("topic.prefix")) {
+          error(sink.line(), "sink.topic.prefix", "required for a postgres source (table S.T goes to <prefix>.S.T)");
+        }
+        if (sink.given("topic")) {
+          error(sink.lineOf("topic"), "sink.topic", "a postgres source writes each table to <topic.prefix>.S.T; "
+              + "use sink.topic.prefix");
+        }
+        if (source.get("port") instanceof Long port && port > 65535) {
+          error(source.lineOf("port"), "source.port", port + " is not a TCP port (1-65535)");
+        }
+        @SuppressWarnings("unchecked")
+        List<String> tables = (List<String>) source.get("tables");
+        for (String t : tables == null ? List.<String>of() : tables) {
+          if (t.split("\\.", -1).length != 2 || t.startsWith(".") || t.endsWith(".")) {
+            error(source.lineOf("tables"), "source.tables", "'" + t + "' is not schema.table (e.g. public.orders)");
+          }
+        }
+      } else {
+        if (!sink.given("topic")) {
+          error(sink.line(), "sink.topic", "required key is missing");
+        }
+        if (sink.given("topic.prefix")) {
+          error(sink.lineOf("topic.prefix"), "sink.topic.prefix", "only applies to a postgres source");
         }
       }
     }
@@ -316,6 +359,17 @@ public final class PipelineLoader {
         case "generator" -> new Source.Generator((Long) src.get("keys"), (Long) src.get("rate"),
             src.get("records") == null ? OptionalLong.empty() : OptionalLong.of((Long) src.get("records")),
             (Long) src.get("seed"));
+        case "postgres" -> {
+          String prefix = (String) snk.get("topic.prefix");
+          String pgName = "tributary_" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+          @SuppressWarnings("unchecked")
+          List<String> tables = (List<String>) src.get("tables");
+          yield new Source.Postgres((String) src.get("hostname"), (Long) src.get("port"), (String) src.get("database"),
+              (String) src.get("user"), (String) src.get("password"), tables, (String) src.get("snapshot.mode"),
+              src.given("slot.name") ? (String) src.get("slot.name") : pgName,
+              src.given("publication.name") ? (String) src.get("publication.name") : pgName,
+              src.given("offsets.topic") ? (String) src.get("offsets.topic") : prefix + ".offsets");
+        }
         default -> throw new IllegalStateException("unchecked source type " + src.variant());
       };
       List<Transform> transforms = new ArrayList<>();
@@ -339,14 +393,15 @@ public final class PipelineLoader {
             (Boolean) snk.get("metadata.enable"),
             Sink.DeleteMode.valueOf(((String) snk.get("delete.mode")).toUpperCase(Locale.ROOT)),
             (Long) snk.get("commit.bytes"));
-        case "topic" -> new Sink.Topic((String) snk.get("topic"), (String) snk.get("bootstrap.servers"));
+        case "topic" -> new Sink.Topic(snk.given("topic") ? (String) snk.get("topic") : "",
+            (String) snk.get("bootstrap.servers"), Optional.ofNullable((String) snk.get("topic.prefix")));
         default -> throw new IllegalStateException("unchecked sink type " + snk.variant());
       };
       String subject = (String) sch.get("subject");
       if (subject == null) {
         if (source instanceof Source.Topic t) {
           subject = t.topic() + "-value";
-        } else if (sink instanceof Sink.Topic t) {
+        } else if (sink instanceof Sink.Topic t && !t.topic().isEmpty()) {
           subject = t.topic() + "-value";
         } else {
           subject = name + "-value";

@@ -49,6 +49,17 @@ public sealed interface Sink {
     }
   }
 
-  /** {@code type: topic}: records produced to a topic of the log cluster (source connectors). */
-  record Topic(String topic, String bootstrapServers) implements Sink {}
+  /**
+   * {@code type: topic}: records produced to a topic of the log cluster (source connectors).
+   *
+   * @param topic the topic; empty for a postgres source, which writes each table to its own
+   * @param topicPrefix a postgres source writes table {@code S.T} to topic {@code <prefix>.S.T}
+   */
+  record Topic(String topic, String bootstrapServers, Optional<String> topicPrefix) implements Sink {
+
+    /** One topic. */
+    public Topic(String topic, String bootstrapServers) {
+      this(topic, bootstrapServers, Optional.empty());
+    }
+  }
 }

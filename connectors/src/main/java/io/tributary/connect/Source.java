@@ -1,6 +1,7 @@
 package io.tributary.connect;
 
 import java.net.URI;
+import java.util.List;
 import java.util.OptionalLong;
 
 /** Where a pipeline's records come from ({@code source.type}). */
@@ -39,4 +40,37 @@ public sealed interface Source {
    * @param records total records to produce, empty = until stopped
    */
   record Generator(long keys, long ratePerSecond, OptionalLong records, long seed) implements Source {}
+
+  /**
+   * {@code type: postgres}: change data capture from PostgreSQL's logical replication ({@code pgoutput}) through
+   * Debezium's embedded engine: a snapshot of {@code tables}, then their changes.
+   *
+   * @param tables {@code schema.table} names
+   * @param snapshotMode Debezium's {@code snapshot.mode} (initial, no_data, ...)
+   * @param offsetsTopic the log-cluster topic holding the engine's offsets (its position in the WAL)
+   */
+  record Postgres(
+      String hostname,
+      long port,
+      String database,
+      String user,
+      String password,
+      List<String> tables,
+      String snapshotMode,
+      String slotName,
+      String publicationName,
+      String offsetsTopic)
+      implements Source {
+
+    public Postgres {
+      tables = List.copyOf(tables);
+    }
+
+    /** Hides the password. */
+    @Override
+    public String toString() {
+      return "Postgres[" + user + "@" + hostname + ":" + port + "/" + database + " " + tables + ", snapshot.mode "
+          + snapshotMode + ", slot " + slotName + ", publication " + publicationName + ", offsets " + offsetsTopic + "]";
+    }
+  }
 }
