@@ -10,6 +10,7 @@ import io.tributary.connect.Source;
 import io.tributary.connect.runtime.PipelineMetrics;
 import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.connect.runtime.PipelineTask;
+import io.tributary.connect.runtime.SourceProducers;
 import io.tributary.registry.serde.KafkaAvroSerializer;
 import io.tributary.registry.serde.SerdeConfig;
 import java.util.ArrayList;
@@ -30,7 +31,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -125,17 +125,8 @@ public final class PostgresSourceTask implements PipelineTask {
 
   @Override
   public void run() throws Exception {
-    Properties producerProps = new Properties();
-    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers());
-    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "connect-" + pipeline.name());
-    producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-    overrides.forEach((k, v) -> {
-      if (ProducerConfig.configNames().contains(k)) {
-        producerProps.put(k, v);
-      }
-    });
-    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+    Properties producerProps = SourceProducers.properties(sink.bootstrapServers(), pipeline.name(), Map.of(),
+        overrides);
     String registryUrl = pipeline.schema().registryUrl().toString();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     try (KafkaProducer<byte[], byte[]> producer =
@@ -193,6 +184,10 @@ public final class PostgresSourceTask implements PipelineTask {
         engine.run(); // returns when stopped or failed
       }
       engine.close();
+      if (stopping) {
+        // the engine interrupts this thread to stop; the producer's close below must not see it
+        Thread.interrupted();
+      }
     }
     Throwable t = failure.get();
     if (t != null) {

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -103,22 +102,13 @@ class SinkChangesTest {
   /** Runs the task in a thread until {@code done} holds of it, then stops it; rethrows what it failed with. */
   static TopicToHudiTask runUntil(Path file, Predicate<TopicToHudiTask> done) throws Exception {
     TopicToHudiTask task = TopicToHudiTask.create(PipelineLoader.load(file), Map.of());
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread t = new Thread(() -> {
-      try {
-        task.run();
-      } catch (Throwable e) {
-        failure.set(e);
-      }
-    });
-    t.start();
-    boolean reached = Lake.await(() -> failure.get() != null || done.test(task), 180_000);
-    task.stop();
-    t.join(120_000);
-    if (failure.get() instanceof Exception e) {
+    TaskThread t = TaskThread.start(task);
+    boolean reached = Lake.await(() -> t.failure() != null || done.test(task), 180_000);
+    t.stop(120_000);
+    if (t.failure() instanceof Exception e) {
       throw e;
     }
-    assertNull(failure.get());
+    assertNull(t.failure());
     assertTrue(reached, task::summary);
     return task;
   }
