@@ -33,6 +33,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -129,6 +130,24 @@ public final class PostgresSourceTask implements PipelineTask {
         overrides);
     String registryUrl = pipeline.schema().registryUrl().toString();
     AtomicReference<Throwable> failure = new AtomicReference<>();
+    try {
+      capture(producerProps, registryUrl, failure);
+    } catch (InterruptException e) {
+      if (!stopping) {
+        throw e;
+      }
+      // the engine interrupts the thread that runs it when it stops; a stop is no failure
+      Thread.interrupted();
+    }
+    Throwable t = failure.get();
+    if (t != null) {
+      throw new IllegalStateException("pipeline " + pipeline.name() + " failed: " + t.getMessage(), t);
+    }
+  }
+
+  /** Runs the engine until it stops, handing each batch of changes to the producer. */
+  private void capture(Properties producerProps, String registryUrl, AtomicReference<Throwable> failure)
+      throws Exception {
     try (KafkaProducer<byte[], byte[]> producer =
              new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
          KafkaAvroSerializer keys = new KafkaAvroSerializer();
@@ -188,10 +207,6 @@ public final class PostgresSourceTask implements PipelineTask {
         // the engine interrupts this thread to stop; the producer's close below must not see it
         Thread.interrupted();
       }
-    }
-    Throwable t = failure.get();
-    if (t != null) {
-      throw new IllegalStateException("pipeline " + pipeline.name() + " failed: " + t.getMessage(), t);
     }
   }
 
