@@ -16,8 +16,23 @@ public record Pipeline(
     transforms = List.copyOf(transforms);
   }
 
-  /** The {@code schema} section: where values' schemas are looked up. */
-  public record Schema(URI registryUrl, String subject) {}
+  /** How the values of a {@code topic} source are encoded. */
+  public enum ValueFormat { AVRO, JSON }
+
+  /**
+   * The {@code schema} section: where values' schemas are looked up.
+   *
+   * @param format AVRO: the registry's wire format; JSON: JSON objects read with the subject's (or the file's)
+   *     Avro schema
+   * @param file an Avro schema file ({@code .avsc}) for JSON values, instead of the subject (file:// or hdfs://)
+   */
+  public record Schema(URI registryUrl, String subject, ValueFormat format, Optional<URI> file) {
+
+    /** Avro values through the registry. */
+    public Schema(URI registryUrl, String subject) {
+      this(registryUrl, subject, ValueFormat.AVRO, Optional.empty());
+    }
+  }
 
   /** What to do with a record that cannot be decoded, validated or written. */
   public enum Tolerance { NONE, ALL }

@@ -71,7 +71,7 @@ public final class PipelineKeys {
   static final String SCHEMA = "schema";
   static final String ERRORS = "errors";
 
-  public static final List<String> SOURCE_TYPES = List.of("topic", "files", "generator");
+  public static final List<String> SOURCE_TYPES = List.of("topic", "files", "generator", "postgres");
   public static final List<String> SINK_TYPES = List.of("hudi", "topic");
   public static final List<String> TRANSFORM_TYPES = List.of("rename", "drop", "filter");
 
@@ -88,6 +88,10 @@ public final class PipelineKeys {
       def(SOURCE, "topic", "bootstrap.servers", Type.SERVERS, DEFAULT_BOOTSTRAP_SERVERS, "Brokers of the log cluster, host:port[,host:port...]."),
       derived(SOURCE, "topic", "group", Type.STRING, "connect-<name>", "Consumer group (membership only: offsets are kept with the sink's commits)."),
       choice(SOURCE, "topic", "start", "earliest", List.of("earliest", "latest"), "Where to start when the sink holds no committed offsets yet."),
+      choice(SOURCE, "topic", "on.data.loss", "fail", List.of("fail", "continue"),
+          "When the next offset to read is below the log start (retention removed records not yet read): fail stops "
+              + "with an error naming topic, partition, expected and earliest offset; continue skips to the earliest "
+              + "offset, warns and counts the lost records."),
       req(SOURCE, "files", "path", Type.PATH_OR_URI, "Directory to read: file:///dir, hdfs://namenode:port/dir, or a local path (relative to the pipeline file)."),
       choice(SOURCE, "files", "format", "jsonl", List.of("jsonl", "csv"), "File format: one JSON object per line, or CSV."),
       def(SOURCE, "files", "csv.header", Type.BOOLEAN, "true", "The first line of each CSV file names the columns (format csv only)."),
@@ -96,6 +100,20 @@ public final class PipelineKeys {
       def(SOURCE, "generator", "rate", Type.INTEGER, "1000", "Records per second; 0 = as fast as possible.").min(0),
       opt(SOURCE, "generator", "records", Type.INTEGER, "Total records to produce, then stop; absent = until stopped.").min(1),
       def(SOURCE, "generator", "seed", Type.INTEGER, "42", "Random seed: the same seed gives the same events.").min(Long.MIN_VALUE),
+
+      req(SOURCE, "postgres", "hostname", Type.STRING, "PostgreSQL server host (Debezium's database.hostname)."),
+      def(SOURCE, "postgres", "port", Type.INTEGER, "5432", "PostgreSQL server port.").min(1),
+      req(SOURCE, "postgres", "database", Type.STRING, "Database to capture (database.dbname)."),
+      req(SOURCE, "postgres", "user", Type.STRING, "User with the REPLICATION attribute (or a superuser)."),
+      opt(SOURCE, "postgres", "password", Type.STRING, "Its password; absent = none (trust or peer authentication)."),
+      req(SOURCE, "postgres", "tables", Type.FIELD_LIST, "Tables to capture, as a list of schema.table: [public.orders]."),
+      choice(SOURCE, "postgres", "snapshot.mode", "initial",
+          List.of("initial", "initial_only", "no_data", "always", "when_needed"),
+          "Debezium's snapshot.mode: initial = snapshot the tables once, then stream; no_data = stream only."),
+      derived(SOURCE, "postgres", "slot.name", Type.STRING, "tributary_<name>", "Logical replication slot (created if absent); one per pipeline."),
+      derived(SOURCE, "postgres", "publication.name", Type.STRING, "tributary_<name>", "Publication of the tables (created for exactly them if absent)."),
+      derived(SOURCE, "postgres", "offsets.topic", Type.NAME, "<sink.topic.prefix>.offsets",
+          "Log-cluster topic keeping the position in the WAL, so a restart (also after kill -9) resumes without loss."),
 
       choice(TRANSFORMS, "", "type", null, TRANSFORM_TYPES, "Kind of transform."),
       req(TRANSFORMS, "rename", "from", Type.STRING, "Field to rename."),
@@ -115,14 +133,27 @@ public final class PipelineKeys {
       opt(SINK, "hudi", "partition.path", Type.FIELDS, "Field(s) whose values name the partition directories; absent = a non-partitioned table."),
       def(SINK, "hudi", "commit.interval.ms", Type.INTEGER, "5000", "Commit at least this often (when records are buffered).").min(1),
       def(SINK, "hudi", "commit.records", Type.INTEGER, "100000", "Commit as soon as this many records are buffered.").min(1),
+      def(SINK, "hudi", "commit.bytes", Type.INTEGER, String.valueOf(Sink.Hudi.DEFAULT_COMMIT_BYTES),
+          "Commit as soon as the buffered values hold this many bytes (as read from the topic).").min(1),
+      choice(SINK, "hudi", "delete.mode", "none", List.of("none", "hard", "soft"),
+          "What a delete does: a tombstone (null value), `__deleted = true` or `__op = d`. none: upserts only (a "
+              + "tombstone is a bad record, `__deleted`/`__op` are plain columns); hard: the key is removed; soft: the "
+              + "row stays with `__deleted = true` (the table needs that column). Of an update and a delete of one "
+              + "key, the larger precombine.field wins."),
       def(SINK, "hudi", "metadata.enable", Type.BOOLEAN, "true",
           "Keep Hudi's metadata table (hoodie.metadata.enable): file listings without listing directories, for readers "
               + "and writer. Each commit then also commits to the metadata table: false makes commits 2 to 3 times "
               + "faster (benchmarks.md), at the cost of directory listings."),
-      req(SINK, "topic", "topic", Type.NAME, "Topic to produce to (idempotent producer, acks=all)."),
+      opt(SINK, "topic", "topic", Type.NAME, "Topic to produce to (idempotent producer, acks=all); required except for a postgres source."),
+      opt(SINK, "topic", "topic.prefix", Type.NAME, "Postgres source only (required there): table S.T goes to topic <prefix>.S.T, keyed by its primary key."),
       def(SINK, "topic", "bootstrap.servers", Type.SERVERS, DEFAULT_BOOTSTRAP_SERVERS, "Brokers of the log cluster, host:port[,host:port...]."),
 
       def(SCHEMA, "", "registry.url", Type.HTTP_URL, DEFAULT_REGISTRY_URL, "Schema registry (Confluent API) used to decode and validate values; a topic sink writes Avro only when this key is in the file, else JSON."),
+      choice(SCHEMA, "", "format", "avro", List.of("avro", "json"),
+          "Encoding of a topic source's values: avro (the registry's wire format) or json (JSON objects, read with "
+              + "the subject's Avro schema, or schema.file's). A JSON value that does not fit the schema goes to the "
+              + "dead letters naming the field."),
+      opt(SCHEMA, "", "file", Type.PATH_OR_URI, "An Avro schema file (.avsc) for json values, instead of the subject."),
       derived(SCHEMA, "", "subject", Type.STRING, "<topic>-value", "Subject of the value schema; absent = the source topic + `-value`, else the sink topic + `-value`, else the pipeline `name` + `-value`."),
 
       opt(ERRORS, "", "dead.letter.topic", Type.NAME, "Topic receiving bad records, with the reason, source topic, partition and offset in headers."),

@@ -120,6 +120,7 @@ public final class PipelineLoader {
       Section schema = plainSection(top, "schema", PipelineKeys.SCHEMA);
       Section errs = plainSection(top, "errors", PipelineKeys.ERRORS);
       crossChecks(source, sink, transforms, errs);
+      schemaChecks(source, schema);
       if (!errors.isEmpty()) {
         return null;
       }
@@ -272,6 +273,7 @@ public final class PipelineLoader {
           error(t.lineOf("to"), "transforms[" + i + "].to", "renames '" + t.get("from") + "' to itself");
         }
       }
+      topicSinkChecks(source, sink);
       if (errs != null) {
         Object dlq = errs.get("dead.letter.topic");
         if ("all".equals(errs.get("tolerance")) && dlq == null && !errs.given("dead.letter.topic")) {
@@ -285,6 +287,63 @@ public final class PipelineLoader {
       }
     }
 
+    /** A postgres source writes one topic per table (sink.topic.prefix); every other source one topic (sink.topic). */
+    void topicSinkChecks(Section source, Section sink) {
+      if (source == null || sink == null) {
+        return;
+      }
+      boolean postgres = source.variant().equals("postgres");
+      if (postgres && !sink.variant().equals("topic")) {
+        error(sink.lineOf("type"), "sink.type", "a postgres source writes to topics: sink.type must be 'topic' (then "
+            + "a topic -> hudi pipeline per table)");
+        return;
+      }
+      if (!sink.variant().equals("topic")) {
+        return;
+      }
+      if (postgres) {
+        if (!sink.given("topic.prefix")) {
+          error(sink.line(), "sink.topic.prefix", "required for a postgres source (table S.T goes to <prefix>.S.T)");
+        }
+        if (sink.given("topic")) {
+          error(sink.lineOf("topic"), "sink.topic", "a postgres source writes each table to <topic.prefix>.S.T; "
+              + "use sink.topic.prefix");
+        }
+        if (source.get("port") instanceof Long port && port > 65535) {
+          error(source.lineOf("port"), "source.port", port + " is not a TCP port (1-65535)");
+        }
+        @SuppressWarnings("unchecked")
+        List<String> tables = (List<String>) source.get("tables");
+        for (String t : tables == null ? List.<String>of() : tables) {
+          if (t.split("\\.", -1).length != 2 || t.startsWith(".") || t.endsWith(".")) {
+            error(source.lineOf("tables"), "source.tables", "'" + t + "' is not schema.table (e.g. public.orders)");
+          }
+        }
+      } else {
+        if (!sink.given("topic")) {
+          error(sink.line(), "sink.topic", "required key is missing");
+        }
+        if (sink.given("topic.prefix")) {
+          error(sink.lineOf("topic.prefix"), "sink.topic.prefix", "only applies to a postgres source");
+        }
+      }
+    }
+
+    /** schema.file and schema.format json belong to a topic source's values. */
+    void schemaChecks(Section source, Section schema) {
+      if (schema == null) {
+        return;
+      }
+      boolean json = "json".equals(schema.get("format"));
+      if (schema.given("file") && !json) {
+        error(schema.lineOf("file"), "schema.file", "only applies when schema.format is 'json'");
+      }
+      if (json && source != null && !source.variant().equals("topic")) {
+        error(schema.lineOf("format"), "schema.format",
+            "'json' describes the values of a topic source; source.type is '" + source.variant() + "'");
+      }
+    }
+
     // ---- the typed model (only built when there are no errors) ----
 
     Pipeline build(Section top, Section src, List<Section> trs, Section snk, Section sch, Section err) {
@@ -292,13 +351,25 @@ public final class PipelineLoader {
       Source source = switch (src.variant()) {
         case "topic" -> new Source.Topic((String) src.get("topic"), (String) src.get("bootstrap.servers"),
             src.given("group") ? (String) src.get("group") : "connect-" + name,
-            Source.StartPosition.valueOf(((String) src.get("start")).toUpperCase(Locale.ROOT)));
+            Source.StartPosition.valueOf(((String) src.get("start")).toUpperCase(Locale.ROOT)),
+            Source.DataLossPolicy.valueOf(((String) src.get("on.data.loss")).toUpperCase(Locale.ROOT)));
         case "files" -> new Source.Files((URI) src.get("path"),
             Source.FileFormat.valueOf(((String) src.get("format")).toUpperCase(Locale.ROOT)),
             (Boolean) src.get("csv.header"), (Long) src.get("poll.interval.ms"));
         case "generator" -> new Source.Generator((Long) src.get("keys"), (Long) src.get("rate"),
             src.get("records") == null ? OptionalLong.empty() : OptionalLong.of((Long) src.get("records")),
             (Long) src.get("seed"));
+        case "postgres" -> {
+          String prefix = (String) snk.get("topic.prefix");
+          String pgName = "tributary_" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+          @SuppressWarnings("unchecked")
+          List<String> tables = (List<String>) src.get("tables");
+          yield new Source.Postgres((String) src.get("hostname"), (Long) src.get("port"), (String) src.get("database"),
+              (String) src.get("user"), (String) src.get("password"), tables, (String) src.get("snapshot.mode"),
+              src.given("slot.name") ? (String) src.get("slot.name") : pgName,
+              src.given("publication.name") ? (String) src.get("publication.name") : pgName,
+              src.given("offsets.topic") ? (String) src.get("offsets.topic") : prefix + ".offsets");
+        }
         default -> throw new IllegalStateException("unchecked source type " + src.variant());
       };
       List<Transform> transforms = new ArrayList<>();
@@ -319,21 +390,26 @@ public final class PipelineLoader {
             Sink.TableType.valueOf((String) snk.get("table.type")), (String) snk.get("record.key"),
             (String) snk.get("precombine.field"), Optional.ofNullable((String) snk.get("partition.path")),
             (Long) snk.get("commit.interval.ms"), (Long) snk.get("commit.records"),
-            (Boolean) snk.get("metadata.enable"));
-        case "topic" -> new Sink.Topic((String) snk.get("topic"), (String) snk.get("bootstrap.servers"));
+            (Boolean) snk.get("metadata.enable"),
+            Sink.DeleteMode.valueOf(((String) snk.get("delete.mode")).toUpperCase(Locale.ROOT)),
+            (Long) snk.get("commit.bytes"));
+        case "topic" -> new Sink.Topic(snk.given("topic") ? (String) snk.get("topic") : "",
+            (String) snk.get("bootstrap.servers"), Optional.ofNullable((String) snk.get("topic.prefix")));
         default -> throw new IllegalStateException("unchecked sink type " + snk.variant());
       };
       String subject = (String) sch.get("subject");
       if (subject == null) {
         if (source instanceof Source.Topic t) {
           subject = t.topic() + "-value";
-        } else if (sink instanceof Sink.Topic t) {
+        } else if (sink instanceof Sink.Topic t && !t.topic().isEmpty()) {
           subject = t.topic() + "-value";
         } else {
           subject = name + "-value";
         }
       }
-      Pipeline.Schema schema = new Pipeline.Schema((URI) sch.get("registry.url"), subject);
+      Pipeline.Schema schema = new Pipeline.Schema((URI) sch.get("registry.url"), subject,
+          Pipeline.ValueFormat.valueOf(((String) sch.get("format")).toUpperCase(Locale.ROOT)),
+          Optional.ofNullable((URI) sch.get("file")));
       Pipeline.Errors errors = new Pipeline.Errors(Optional.ofNullable((String) err.get("dead.letter.topic")),
           Pipeline.Tolerance.valueOf(((String) err.get("tolerance")).toUpperCase(Locale.ROOT)));
       return new Pipeline(file, name, source, transforms, sink, schema, errors);

@@ -180,6 +180,7 @@ public final class HudiTable implements AutoCloseable {
     props.put("hoodie.datasource.write.keygenerator.type", KeyMaker.keyGeneratorType(sink).name());
     props.put("hoodie.table.ordering.fields", sink.precombineField());
     props.put("hoodie.payload.ordering.field", sink.precombineField());
+    props.putAll(DeleteMarker.of(sink.deleteMode(), schema).hudiProperties());
     HoodieWriteConfig.Builder b = HoodieWriteConfig.newBuilder()
         .withEngineType(EngineType.JAVA)
         .withPath(sink.tablePath().toString())

@@ -9,6 +9,7 @@ import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
 import org.apache.hudi.common.model.HoodieAvroRecord;
 import org.apache.hudi.common.model.HoodieKey;
 import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.common.util.Option;
 import org.apache.hudi.keygen.BaseKeyGenerator;
 import org.apache.hudi.keygen.ComplexAvroKeyGenerator;
 import org.apache.hudi.keygen.NonpartitionedAvroKeyGenerator;
@@ -55,5 +56,15 @@ final class KeyMaker {
     @SuppressWarnings("unchecked")
     Comparable<Object> ordering = (Comparable<Object>) value.get(precombineField);
     return new HoodieAvroRecord<>(key, new DefaultHoodieRecordPayload(value, ordering));
+  }
+
+  /**
+   * The delete of a tombstone: only the record key is known (from the message key), so it has no precombine
+   * value and removes the key whatever the table holds. A partitioned table's index is global, so the
+   * partition path is not needed to find the row.
+   */
+  HoodieRecord<DefaultHoodieRecordPayload> tombstone(GenericRecord keyFields) {
+    HoodieKey key = new HoodieKey(keyGenerator.getRecordKey(keyFields), "");
+    return new HoodieAvroRecord<>(key, new DefaultHoodieRecordPayload(Option.empty()));
   }
 }

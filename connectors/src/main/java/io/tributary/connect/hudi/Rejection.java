@@ -14,7 +14,9 @@ public record Rejection(Reason reason, String message, Throwable cause) {
     UNKNOWN_SCHEMA_ID("unknown-schema-id", "VALUE_CONVERTER"),
     /** The Avro body does not decode with its writer schema. */
     UNDECODABLE("undecodable", "VALUE_CONVERTER"),
-    /** A null value (a tombstone): the sink upserts, it does not delete. */
+    /** The value is not a JSON object ({@code schema.format: json}). */
+    NOT_JSON("not-json", "VALUE_CONVERTER"),
+    /** A null value (a tombstone) while {@code sink.delete.mode} is none: the sink upserts, it does not delete. */
     NULL_VALUE("null-value", "VALUE_CONVERTER"),
     /** The value does not fit the table's schema (a missing field, a field of another type, not a record). */
     INCOMPATIBLE_SCHEMA("incompatible-schema", "TASK_PUT"),

@@ -43,6 +43,35 @@ final class TableSchemas {
     return out;
   }
 
+  /**
+   * The table schema after a value schema with new columns arrived: {@code table}'s fields, then the new ones
+   * of {@code values} (after transforms) in their order. Old rows read a new column as null (or its default),
+   * so each must be nullable or have a default.
+   *
+   * @throws IllegalArgumentException naming the column that cannot be added
+   */
+  static Schema evolve(Schema table, Schema values) {
+    List<Schema.Field> fields = new ArrayList<>();
+    for (Schema.Field f : table.getFields()) {
+      fields.add(new Schema.Field(f.name(), f.schema(), f.doc(), f.defaultVal(), f.order()));
+    }
+    for (Schema.Field f : values.getFields()) {
+      if (table.getField(f.name()) != null) {
+        continue;
+      }
+      boolean nullable = f.schema().getType() == Schema.Type.NULL || (f.schema().getType() == Schema.Type.UNION
+          && f.schema().getTypes().stream().anyMatch(b -> b.getType() == Schema.Type.NULL));
+      if (!nullable && !f.hasDefaultValue()) {
+        throw new IllegalArgumentException("new column '" + f.name() + "' (" + f.schema() + ") is neither nullable "
+            + "nor has a default: the table's older rows could not read it");
+      }
+      fields.add(new Schema.Field(f.name(), f.schema(), f.doc(), f.defaultVal(), f.order()));
+    }
+    Schema out = Schema.createRecord(table.getName(), table.getDoc(), table.getNamespace(), false, fields);
+    table.getObjectProps().forEach(out::addProp);
+    return out;
+  }
+
   /** The fields named by a comma-separated key that {@code schema} lacks. */
   static List<String> missingFields(Schema schema, String commaSeparated) {
     List<String> missing = new ArrayList<>();

@@ -79,6 +79,8 @@ public final class TopicToHudiTask implements PipelineTask {
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong filtered = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
+  /** Records removed by retention before this pipeline read them, skipped with {@code on.data.loss: continue}. */
+  private final AtomicLong lost = new AtomicLong();
   private volatile long lag = -1;
   private volatile long lastCommitMillis;
   private volatile String lastInstant = "";
@@ -153,12 +155,18 @@ public final class TopicToHudiTask implements PipelineTask {
         l < 0 ? OptionalLong.empty() : OptionalLong.of(l), c == 0 ? OptionalLong.empty() : OptionalLong.of(c));
   }
 
+  /** Records skipped because retention removed them before they were read ({@code on.data.loss: continue}). */
+  public long lostRecords() {
+    return lost.get();
+  }
+
   /** One line: counts, lag and the last commit. */
   public String summary() {
     PipelineMetrics m = metrics();
     return "pipeline " + pipeline.name() + ": topic " + source.topic() + " -> hudi " + sink.tablePath() + ": "
         + m.recordsIn() + " records in, " + m.recordsOut() + " upserted in " + commits.get() + " commits, "
-        + m.deadLettered() + " dead-lettered, " + m.droppedByFilter() + " dropped by filter, lag "
+        + m.deadLettered() + " dead-lettered, " + m.droppedByFilter() + " dropped by filter, "
+        + (lost.get() > 0 ? lost.get() + " lost to retention (skipped), " : "") + "lag "
         + (m.lag().isPresent() ? m.lag().getAsLong() : "unknown")
         + (m.lastCommitMillis().isPresent() ? ", last commit " + lastInstant + " at "
             + Instant.ofEpochMilli(m.lastCommitMillis().getAsLong()) : ", no commit yet")
@@ -184,24 +192,39 @@ public final class TopicToHudiTask implements PipelineTask {
     Configuration conf = hadoopConf();
     String registryUrl = pipeline.schema().registryUrl().toString();
     RegistryClient registry = new RegistryClient(registryUrl, Duration.ofSeconds(10));
-    Optional<Schema> schema = tableSchema(registry, conf);
-    if (schema.isEmpty()) {
+    Optional<Schema> values = valueSchema(registry, conf);
+    if (values.isEmpty()) {
       return; // stopped while waiting for a schema
     }
+    Optional<Schema> schema = Optional.of(afterTransforms(values.get()));
     checkFields(schema.get());
+    DeleteMarker deletes;
+    try {
+      deletes = DeleteMarker.of(sink.deleteMode(), schema.get());
+    } catch (IllegalArgumentException e) {
+      throw new PipelineRunner.NotRunnableException(pipeline.file() + ": " + e.getMessage());
+    }
     KafkaAvroDeserializer deserializer = new KafkaAvroDeserializer(registry);
     deserializer.configure(Map.of(), false);
+    boolean json = pipeline.schema().format() == Pipeline.ValueFormat.JSON;
     ValueConverter converter = new ValueConverter(registry, deserializer, pipeline.transforms(), schema.get(),
-        sink.recordKey(), sink.precombineField());
+        sink.recordKey(), sink.precombineField(), deletes, json ? values.get() : null);
     boolean deadLettering = pipeline.errors().tolerance() == Pipeline.Tolerance.ALL;
-    try (HudiTable table = HudiTable.open(sink, schema.get(), conf);
-         KafkaConsumer<byte[], byte[]> consumer = newConsumer();
+    try (KafkaConsumer<byte[], byte[]> consumer = newConsumer();
          DeadLetters dlq = deadLettering ? new DeadLetters(pipeline.errors().deadLetterTopic().get(),
              source.bootstrapServers(), pipeline.name(), overrides) : null) {
       LOG.info("pipeline {}: topic {} at {} -> hudi {} table {} at {} ({} rows per commit at most, every {} ms)",
           pipeline.name(), source.topic(), source.bootstrapServers(), sink.tableType(), sink.tableName(),
           sink.tablePath(), sink.commitRecords(), sink.commitIntervalMs());
-      new Loop(table, consumer, dlq, converter, new KeyMaker(sink)).run();
+      Loop loop = new Loop(HudiTable.open(sink, schema.get(), conf), conf, consumer, dlq, converter,
+          new KeyMaker(sink));
+      try {
+        loop.run();
+      } finally {
+        if (loop.table != null) { // null only when reopening for a wider schema failed
+          loop.table.close();
+        }
+      }
     } catch (Exception | Error e) {
       LOG.error("pipeline {} failed", pipeline.name(), e);
       throw e;
@@ -211,20 +234,28 @@ public final class TopicToHudiTask implements PipelineTask {
     }
   }
 
-  /** The table's schema: the subject's latest value schema after the transforms, else the table's own. */
-  private Optional<Schema> tableSchema(RegistryClient registry, Configuration conf) throws Exception {
+  /** The table's schema: the values' schema after the transforms. */
+  private Schema afterTransforms(Schema values) {
+    try {
+      return TableSchemas.afterTransforms(values, pipeline.transforms());
+    } catch (IllegalArgumentException e) {
+      throw new PipelineRunner.NotRunnableException(pipeline.file() + ": " + pipeline.schema().file()
+          .map(f -> "schema.file '" + f + "'").orElse("schema.subject '" + pipeline.schema().subject() + "'")
+          + ": " + e.getMessage());
+    }
+  }
+
+  /** The values' schema: schema.file's, else the subject's latest, else (subject not registered) the table's own. */
+  private Optional<Schema> valueSchema(RegistryClient registry, Configuration conf) throws Exception {
+    if (pipeline.schema().file().isPresent()) {
+      return Optional.of(SchemaFiles.read(pipeline.schema().file().get(), conf, pipeline.file()));
+    }
     String subject = pipeline.schema().subject();
     long failingSince = 0;
     boolean toldWaiting = false;
     while (!stopping) {
       try {
-        Schema values = new Schema.Parser().parse(registry.latest(subject).schema());
-        try {
-          return Optional.of(TableSchemas.afterTransforms(values, pipeline.transforms()));
-        } catch (IllegalArgumentException e) {
-          throw new PipelineRunner.NotRunnableException(pipeline.file() + ": schema.subject '" + subject + "': "
-              + e.getMessage());
-        }
+        return Optional.of(new Schema.Parser().parse(registry.latest(subject).schema()));
       } catch (RegistryClient.RegistryClientException e) {
         if (e.status() != 404) {
           throw new IOException("pipeline " + pipeline.name() + ": the schema registry answered: " + e.getMessage(), e);
@@ -292,6 +323,8 @@ public final class TopicToHudiTask implements PipelineTask {
     final List<HoodieRecord<DefaultHoodieRecordPayload>> rows = new ArrayList<>();
     long[] timestamps = new long[1024];
     long consumed;
+    /** Bytes of the keys and values read into this batch ({@code commit.bytes}). */
+    long bytes;
     long deadLettered;
     KafkaCheckpoint checkpoint;
 
@@ -310,10 +343,12 @@ public final class TopicToHudiTask implements PipelineTask {
    * at a time, and its completion is taken back on the run thread (metrics, group offsets) in order.
    */
   private final class Loop {
-    private final HudiTable table;
+    /** The table, reopened with a wider schema when values gain columns. */
+    private HudiTable table;
+    private final Configuration conf;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DeadLetters dlq;
-    private final ValueConverter converter;
+    private ValueConverter converter;
     private final KeyMaker keys;
     private final TreeMap<Integer, Long> next = new TreeMap<>();
     private final ExecutorService committer;
@@ -324,9 +359,10 @@ public final class TopicToHudiTask implements PipelineTask {
     private List<TopicPartition> partitions;
     private CommitPolicy policy;
 
-    Loop(HudiTable table, KafkaConsumer<byte[], byte[]> consumer, DeadLetters dlq, ValueConverter converter,
-        KeyMaker keys) {
+    Loop(HudiTable table, Configuration conf, KafkaConsumer<byte[], byte[]> consumer, DeadLetters dlq,
+        ValueConverter converter, KeyMaker keys) {
       this.table = table;
+      this.conf = conf;
       this.consumer = consumer;
       this.dlq = dlq;
       this.converter = converter;
@@ -345,7 +381,8 @@ public final class TopicToHudiTask implements PipelineTask {
           return;
         }
         seek(table.lastCheckpoint());
-        policy = new CommitPolicy(sink.commitIntervalMs(), sink.commitRecords(), System.currentTimeMillis());
+        policy = new CommitPolicy(sink.commitIntervalMs(), sink.commitRecords(), sink.commitBytes(),
+            System.currentTimeMillis());
         consume();
         if (filling.consumed > 0) {
           handOff(); // a clean stop commits what it holds
@@ -372,13 +409,12 @@ public final class TopicToHudiTask implements PipelineTask {
           long wait = Math.max(1, Math.min(200, policy.msUntilInterval(System.currentTimeMillis())));
           records = consumer.poll(Duration.ofMillis(wait));
         } catch (OffsetOutOfRangeException e) {
-          throw new IllegalStateException("pipeline " + pipeline.name() + ": the table's position "
-              + e.offsetOutOfRangePartitions() + " is no longer in the topic (deleted by retention, or the topic was "
-              + "recreated); the records in between are lost to this table", e);
+          onDataLoss(e.offsetOutOfRangePartitions());
+          continue;
         }
         for (ConsumerRecord<byte[], byte[]> r : records) {
           take(r);
-          if (filling.rows.size() >= sink.commitRecords()) {
+          if (policy.full(filling.rows.size(), filling.bytes)) {
             finishInFlight(true); // a full batch waits for the one being written: memory stays bounded
             handOff();
           }
@@ -386,7 +422,7 @@ public final class TopicToHudiTask implements PipelineTask {
         updateLag();
         finishInFlight(false);
         long now = System.currentTimeMillis();
-        if (inFlight == null && policy.due(filling.rows.size(), filling.consumed, now)) {
+        if (inFlight == null && policy.due(filling.rows.size(), filling.bytes, filling.consumed, now)) {
           handOff();
         }
         if (now >= nextProgress) {
@@ -399,9 +435,16 @@ public final class TopicToHudiTask implements PipelineTask {
     /** Handles one record; with errors.tolerance none a rejected one commits what came before it, then throws. */
     private void take(ConsumerRecord<byte[], byte[]> r) throws Exception {
       recordsIn.incrementAndGet();
+      filling.bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
       ValueConverter.Outcome outcome = convert(r);
+      if (outcome instanceof ValueConverter.SchemaChanged changed) {
+        evolve(changed.tableSchema());
+        outcome = convert(r);
+      }
       if (outcome instanceof ValueConverter.Row row) {
         filling.add(keys.record(row.value()), r.timestamp());
+      } else if (outcome instanceof ValueConverter.Tombstone tombstone) {
+        filling.add(keys.tombstone(tombstone.key()), r.timestamp());
       } else if (outcome instanceof ValueConverter.Filtered) {
         filtered.incrementAndGet();
       } else if (outcome instanceof ValueConverter.Rejected rejected) {
@@ -424,12 +467,67 @@ public final class TopicToHudiTask implements PipelineTask {
       filling.consumed++;
     }
 
+    /**
+     * Values gained columns (a new registry version): the rows buffered so far are committed with the table's
+     * schema, then the table is reopened with {@code evolved}, and Hudi evolves its schema on the next write
+     * (older rows read the new columns as null).
+     */
+    private void evolve(Schema evolved) throws Exception {
+      List<String> added = evolved.getFields().stream().map(Schema.Field::name)
+          .filter(f -> table.schema().getField(f) == null).toList();
+      LOG.info("pipeline {}: the values gained columns {}; the Hudi table's schema evolves", pipeline.name(), added);
+      if (filling.consumed > 0) {
+        finishInFlight(true);
+        handOff();
+      }
+      finishInFlight(true);
+      table.close();
+      table = null;
+      table = HudiTable.open(sink, evolved, conf);
+      converter = converter.withTableSchema(evolved);
+    }
+
+    /**
+     * The next offset of some partitions is below their log start: retention (or delete-records) removed
+     * records this table never read. {@code on.data.loss: fail} stops naming them; {@code continue} moves to
+     * the earliest offset, warns and counts; the next commit's checkpoint records the skip.
+     */
+    private void onDataLoss(Map<TopicPartition, Long> expected) {
+      Map<TopicPartition, Long> earliest = consumer.beginningOffsets(expected.keySet(), Duration.ofSeconds(30));
+      List<String> gaps = new ArrayList<>();
+      List<Map.Entry<TopicPartition, Long>> byPartition = expected.entrySet().stream()
+          .sorted(Comparator.comparingInt(e -> e.getKey().partition())).toList();
+      for (Map.Entry<TopicPartition, Long> e : byPartition) {
+        TopicPartition tp = e.getKey();
+        long first = earliest.getOrDefault(tp, -1L);
+        gaps.add("topic " + tp.topic() + " partition " + tp.partition() + ": expected offset " + e.getValue()
+            + ", earliest offset " + first);
+      }
+      if (source.onDataLoss() == Source.DataLossPolicy.FAIL) {
+        throw new DataLossException("pipeline " + pipeline.name() + ": records were removed from the topic before "
+            + "this table read them (retention, delete-records, or a recreated topic): " + String.join("; ", gaps)
+            + ". on.data.loss is fail: the pipeline stops; with on.data.loss: continue it skips to the earliest "
+            + "offset");
+      }
+      for (Map.Entry<TopicPartition, Long> e : expected.entrySet()) {
+        TopicPartition tp = e.getKey();
+        long first = earliest.get(tp);
+        long skipped = Math.max(0, first - e.getValue());
+        lost.addAndGet(skipped);
+        consumer.seek(tp, first);
+        next.put(tp.partition(), first);
+        filling.consumed++; // the position moved: the next commit records it even if nothing else arrives
+      }
+      LOG.warn("pipeline {}: {} records lost to retention, skipped (on.data.loss: continue): {}", pipeline.name(),
+          lost.get(), String.join("; ", gaps));
+    }
+
     /** Converts, retrying while the registry is unreachable (an outage is not the record's fault). */
     private ValueConverter.Outcome convert(ConsumerRecord<byte[], byte[]> r) {
       long failingSince = 0;
       while (true) {
         try {
-          return converter.convert(r.topic(), r.value());
+          return converter.convert(r.topic(), r.key(), r.value());
         } catch (ValueConverter.RegistryUnavailableException e) {
           long now = System.currentTimeMillis();
           failingSince = failingSince == 0 ? now : failingSince;
@@ -575,6 +673,13 @@ public final class TopicToHudiTask implements PipelineTask {
       LOG.info("pipeline {}: {} at {}", pipeline.name(),
           checkpoint.isPresent() ? "resuming from the table's last commit" : "no checkpoint in the table, starting "
               + source.start().name().toLowerCase(Locale.ROOT), KafkaCheckpoint.of(source.topic(), next).format());
+    }
+  }
+
+  /** Records were removed before they were read and {@code on.data.loss} is fail. */
+  public static final class DataLossException extends IllegalStateException {
+    DataLossException(String message) {
+      super(message);
     }
   }
 

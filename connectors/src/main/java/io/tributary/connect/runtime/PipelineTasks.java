@@ -3,6 +3,7 @@ package io.tributary.connect.runtime;
 import io.tributary.connect.Pipeline;
 import io.tributary.connect.Sink;
 import io.tributary.connect.Source;
+import io.tributary.connect.cdc.PostgresSourceTask;
 import io.tributary.connect.hudi.TopicToHudiTask;
 import io.tributary.connect.source.FilesSourceTask;
 import java.util.Locale;
@@ -32,8 +33,11 @@ public final class PipelineTasks {
     if (source instanceof Source.Files && sink instanceof Sink.Topic) {
       return FilesSourceTask.create(pipeline, clientOverrides);
     }
+    if (source instanceof Source.Postgres && sink instanceof Sink.Topic) {
+      return PostgresSourceTask.create(pipeline, clientOverrides);
+    }
     throw new PipelineRunner.NotRunnableException(pipeline.file() + ": a " + typeName(source) + " source into a "
-        + typeName(sink) + " sink cannot run: supported are generator -> topic, topic -> hudi, files -> topic");
+        + typeName(sink) + " sink cannot run: supported are generator -> topic, topic -> hudi, files -> topic, postgres -> topic");
   }
 
   private static String typeName(Object part) {

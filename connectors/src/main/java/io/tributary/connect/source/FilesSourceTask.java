@@ -10,6 +10,7 @@ import io.tributary.connect.runtime.PipelineMetrics;
 import io.tributary.connect.runtime.PipelineRunner.NotRunnableException;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.runtime.RecordSerializer;
+import io.tributary.connect.runtime.SourceProducers;
 import io.tributary.connect.runtime.Transforms;
 import io.tributary.registry.serde.RegistryClient;
 import java.io.BufferedInputStream;
@@ -201,18 +202,8 @@ public final class FilesSourceTask implements PipelineTask {
 
   @Override
   public void run() throws Exception {
-    Properties producerProps = new Properties();
-    producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers());
-    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "connect-" + pipeline.name());
-    producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 10);
-    producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * MAX_LINE_BYTES);
-    clientOverrides.forEach((k, v) -> {
-      if (ProducerConfig.configNames().contains(k)) {
-        producerProps.put(k, v);
-      }
-    });
-    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+    Properties producerProps = SourceProducers.properties(sink.bootstrapServers(), pipeline.name(),
+        Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * MAX_LINE_BYTES), clientOverrides);
     Properties consumerProps = new Properties();
     consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers());
     consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "connect-" + pipeline.name() + "-recovery");

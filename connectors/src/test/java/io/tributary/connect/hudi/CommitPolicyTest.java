@@ -26,4 +26,14 @@ class CommitPolicyTest {
     assertEquals(1000, p.msUntilInterval(10_000));
     assertEquals(0, p.msUntilInterval(12_000));
   }
+
+  @Test
+  void commitsWhenEnoughBytesAreBufferedWhateverTheRowCountAndClock() {
+    CommitPolicy p = new CommitPolicy(5000, 1000, 4096, 0);
+    assertFalse(p.due(10, 4095, 10, 10));
+    assertTrue(p.due(10, 4096, 10, 10), "commit.bytes reached");
+    assertTrue(p.due(1000, 0, 1000, 10), "commit.records reached");
+    assertTrue(p.full(1, 5000));
+    assertFalse(p.full(999, 4095));
+  }
 }

@@ -7,9 +7,15 @@ import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
@@ -113,6 +119,22 @@ final class Lake implements AutoCloseable {
     while (gen.hasNext()) {
       Map<String, Object> e = gen.next();
       out.put((String) e.get("key"), e);
+    }
+    return out;
+  }
+
+  /** Every record of partition 0 of {@code topic} up to its end offset now (waiting at most 30 s). */
+  List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cluster.consumerProps())) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
     }
     return out;
   }
