@@ -3,8 +3,10 @@ package io.tributary.log.broker;
 import io.tributary.log.protocol.KafkaRequest;
 import io.tributary.log.txn.TxnCoordinator;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -49,6 +51,11 @@ final class CoordinatorApis implements GroupApis {
       return groups.handle(request);
     }
     return transactions.apis().contains(request.apiKey()) ? transactions.handle(request) : groups.handle(request);
+  }
+
+  @Override
+  public CompletableFuture<Map<String, Map<TopicPartition, Long>>> committedOffsets() {
+    return groups.committedOffsets();
   }
 
   @Override

@@ -17,9 +17,7 @@ public interface GroupApis extends AutoCloseable {
   CompletableFuture<ApiMessage> handle(KafkaRequest request);
 
   /** The committed offsets of the groups coordinated here: group → partition → offset (for the lag metric). */
-  default CompletableFuture<Map<String, Map<TopicPartition, Long>>> committedOffsets() {
-    return CompletableFuture.completedFuture(Map.of());
-  }
+  CompletableFuture<Map<String, Map<TopicPartition, Long>>> committedOffsets();
 
   @Override
   void close();
