@@ -256,7 +256,7 @@ class ConsoleBrowserTest {
   void securityPageSaysThatSecurityIsOff() throws Exception {
     open("/security");
     waitFor(By.id("acl-status"), "security is off");
-    screenshot("security");
+    screenshot("security-off");
   }
 
   private static void open(String path) {
