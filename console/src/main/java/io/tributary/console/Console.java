@@ -4,6 +4,7 @@ import io.tributary.console.kafka.Groups;
 import io.tributary.console.kafka.KafkaClients;
 import io.tributary.console.kafka.MessageBrowser;
 import io.tributary.console.kafka.Topics;
+import io.tributary.console.kafka.UsersAndAcls;
 import io.tributary.console.kafka.ValueDecoder;
 import io.tributary.console.lake.LakeTables;
 import io.tributary.console.lake.SqlBox;
@@ -51,7 +52,7 @@ public final class Console implements AutoCloseable {
     new SchemaPages(views, schemas).register(router);
     new PipelinePages(views, pipelines, new DeadLetters(browser)).register(router);
     new LakePages(views, lake, sql).register(router);
-    new SecurityPage(views, kafka, config.securityOn()).register(router);
+    new SecurityPage(views, new UsersAndAcls(kafka), config.securityOn()).register(router);
     try {
       server = new WebServer(config.host(), config.port(), router, views);
     } catch (IOException e) { // the port is taken: nothing may be left open

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tributary.console.kafka.KafkaClients;
+import io.tributary.console.kafka.UsersAndAcls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +19,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -213,12 +214,8 @@ class ConsoleBrowserTest {
     screenshot("table");
   }
 
-  /**
-   * The SQL box starts Spark in the console's JVM: over a minute on a busy 2-core machine, so it runs with
-   * {@code -Pconsole-sql} (mvn -pl console -am test -Pconsole-sql -Dtest=ConsoleBrowserTest).
-   */
+  /** The SQL box starts Spark in the console's JVM on the first query (the longest wait of this class). */
   @Test
-  @EnabledIfSystemProperty(named = "console.sql", matches = "true")
   void aSqlResultIsShown() throws Exception {
     open("/lake");
     WebElement query = browser.findElement(By.id("sql-query"));
@@ -256,7 +253,17 @@ class ConsoleBrowserTest {
   void securityPageSaysThatSecurityIsOff() throws Exception {
     open("/security");
     waitFor(By.id("acl-status"), "security is off");
-    screenshot("security");
+    screenshot("security-off");
+  }
+
+  /** The platform's broker has no authorizer: DescribeAcls answers SECURITY_DISABLED, which the page says plainly. */
+  @Test
+  void aClusterWithoutAnAuthorizerIsSaidToHaveNone() {
+    try (KafkaClients kafka = new KafkaClients(platform.consoleConfig())) {
+      UsersAndAcls.Listing<UsersAndAcls.Acl> acls = new UsersAndAcls(kafka).acls();
+      assertTrue(acls.rows().isEmpty(), acls.toString());
+      assertTrue(acls.note().startsWith("the cluster has no authorizer"), acls.note());
+    }
   }
 
   private static void open(String path) {
