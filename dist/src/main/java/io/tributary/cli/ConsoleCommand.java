@@ -6,9 +6,7 @@ import io.tributary.console.ConsoleConfig;
 import io.tributary.spark.sql.LakeCatalog;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Reader;
 import java.net.BindException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,10 +51,6 @@ final class ConsoleCommand implements Callable<Integer> {
       description = "The lake's catalog folder, as for tributary sql (default: $TRIBUTARY_HOME/.local/catalog).")
   Path catalog;
 
-  @Option(names = "--command-config", paramLabel = "FILE",
-      description = "kafka-clients properties for every client of the console (security.protocol, sasl.*, ssl.*).")
-  Path commandConfig;
-
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65_535) {
@@ -64,7 +58,7 @@ final class ConsoleCommand implements Callable<Integer> {
     }
     String zookeeper = workers.zookeeperConnect();
     ConsoleConfig config = new ConsoleConfig(host, port, kafka.bootstrap, registry, zookeeper, workers.clusterName(),
-        catalog != null ? catalog : LakeCatalog.defaultDir(), clientProperties(commandConfig));
+        catalog != null ? catalog : LakeCatalog.defaultDir(), clientProperties(kafka.commandConfig));
     Console console = start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -89,17 +83,13 @@ final class ConsoleCommand implements Callable<Integer> {
     }
   }
 
+  /** The console's clients' properties from {@code --command-config} (the option every broker-facing command has). */
   static Map<String, String> clientProperties(Path file) {
     Map<String, String> out = new LinkedHashMap<>();
     if (file == null) {
       return out;
     }
-    Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file)) {
-      p.load(r);
-    } catch (IOException e) {
-      throw new CliException("cannot read --command-config " + file + ": " + Errors.message(e), 2);
-    }
+    Properties p = CommandConfigFile.load(file);
     p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
     return out;
   }

@@ -73,7 +73,7 @@ class CliValidationTest {
     assertTrue(r.err().contains("no.such.key"), r.toString());
 
     Files.writeString(f, "broker.id=1\n");
-    assertOneLineError(Cli.run("broker", "--config", f.toString(), "--override", "listeners=SSL://x:1"),
+    assertOneLineError(Cli.run("broker", "--config", f.toString(), "--override", "listeners=NOSUCHPROTOCOL://x:1"),
         "listeners");
   }
 

@@ -22,7 +22,7 @@ class ConsoleCommandTest {
     assertTrue(port.err().contains("--port must be 0-65535, got 70000"), port.toString());
     Cli.Result config = Cli.run("console", "--command-config", dir.resolve("missing.properties").toString());
     assertEquals(2, config.code(), config.toString());
-    assertTrue(config.err().contains("cannot read --command-config"), config.toString());
+    assertTrue(config.err().contains("--command-config: file not found"), config.toString());
   }
 
   @Test
