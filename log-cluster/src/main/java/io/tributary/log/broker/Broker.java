@@ -95,7 +95,8 @@ public final class Broker implements AutoCloseable {
 
     TopicAdmin topics = new TopicAdmin(store, metadata, topicDefaults);
     // The group and transaction coordinators (consumer groups, committed offsets, transactions).
-    groups = CoordinatorApis.start(config, new BrokerCoordinatorHost(replicas, topics, new ProducerIdManager(store)), Time.SYSTEM);
+    groups = CoordinatorApis.start(config, new BrokerCoordinatorHost(replicas, topics, new ProducerIdManager(store),
+        InterBrokerSecurity.clientSecurity(config)), Time.SYSTEM);
     ApiVersionTable versions = KafkaApis.versionTable(groups);
     scramCredentials = new ScramCredentialStore(zk);
     scramCredentials.start();

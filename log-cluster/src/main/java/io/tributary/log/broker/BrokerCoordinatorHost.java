@@ -1,6 +1,7 @@
 package io.tributary.log.broker;
 
 import io.tributary.log.cluster.ClusterImage;
+import io.tributary.log.protocol.ClientSecurity;
 import io.tributary.log.storage.PartitionLog;
 import io.tributary.log.txn.TxnHost;
 import java.util.Map;
@@ -13,9 +14,10 @@ import org.apache.kafka.common.record.MemoryRecords;
 
 /**
  * The broker as its coordinators see it (group/ and txn/ know nothing of broker/): the replica manager's
- * image, leadership and acks=all appends, topic creation, and producer ids.
+ * image, leadership and acks=all appends, topic creation, producer ids, and how to reach the other brokers.
  */
-record BrokerCoordinatorHost(ReplicaManager replicas, TopicAdmin topics, ProducerIdManager producerIds) implements TxnHost {
+record BrokerCoordinatorHost(ReplicaManager replicas, TopicAdmin topics, ProducerIdManager producerIds,
+    ClientSecurity interBrokerSecurity) implements TxnHost {
   @Override
   public ClusterImage image() {
     return replicas.image();

@@ -63,7 +63,7 @@ final class TxnActor {
     this.config = config;
     this.host = host;
     this.time = time;
-    this.markers = new TxnMarkerSender(host, config.brokerId());
+    this.markers = new TxnMarkerSender(host, config.brokerId(), host.interBrokerSecurity());
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "txn-coordinator-" + config.brokerId());
       t.setDaemon(true);

@@ -1,6 +1,7 @@
 package io.tributary.log.txn;
 
 import io.tributary.log.group.CoordinatorHost;
+import io.tributary.log.protocol.ClientSecurity;
 
 /**
  * The broker as its transaction coordinator sees it: what the group coordinator sees (the image, the
@@ -13,4 +14,7 @@ public interface TxnHost extends CoordinatorHost {
    * 0, or {@code existingId} at the next epoch (KIP-360 bump of an idempotent producer): {id, epoch}.
    */
   long[] producerIdAndEpoch(long existingId, short existingEpoch) throws Exception;
+
+  /** How to reach other brokers (the inter-broker listener's TLS and SASL login): WriteTxnMarkers goes there. */
+  ClientSecurity interBrokerSecurity();
 }

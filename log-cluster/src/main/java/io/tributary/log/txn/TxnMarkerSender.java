@@ -4,6 +4,7 @@ import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.cluster.ClusterImage;
 import io.tributary.log.cluster.PartitionState;
 import io.tributary.log.group.CoordinatorHost;
+import io.tributary.log.protocol.ClientSecurity;
 import io.tributary.log.protocol.KafkaRpcClient;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -49,13 +50,15 @@ final class TxnMarkerSender implements AutoCloseable {
 
   private final CoordinatorHost host;
   private final int brokerId;
+  private final ClientSecurity security;
   private final ScheduledExecutorService threads;
   /** One connection per destination broker (id and address: a broker that moved gets a new one). */
   private final Map<String, KafkaRpcClient> clients = new ConcurrentHashMap<>();
 
-  TxnMarkerSender(CoordinatorHost host, int brokerId) {
+  TxnMarkerSender(CoordinatorHost host, int brokerId, ClientSecurity security) {
     this.host = host;
     this.brokerId = brokerId;
+    this.security = security;
     this.threads = Executors.newScheduledThreadPool(THREADS, r -> {
       Thread t = new Thread(r, "txn-marker-sender-" + brokerId);
       t.setDaemon(true);
@@ -139,7 +142,7 @@ final class TxnMarkerSender implements AutoCloseable {
         result, partitions);
     String key = leader.id() + "@" + leader.address();
     KafkaRpcClient client = clients.computeIfAbsent(key,
-        k -> new KafkaRpcClient(leader.host(), leader.port(), "txn-markers-" + brokerId, REQUEST_TIMEOUT_MS));
+        k -> new KafkaRpcClient(leader.host(), leader.port(), "txn-markers-" + brokerId, REQUEST_TIMEOUT_MS, security));
     try {
       WriteTxnMarkersResponse response = client.send(new WriteTxnMarkersRequest.Builder(
           ApiKeys.WRITE_TXN_MARKERS.latestVersion(), List.of(entry)).build());

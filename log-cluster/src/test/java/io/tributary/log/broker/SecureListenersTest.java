@@ -27,9 +27,11 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.UserScramCredentialsDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
@@ -155,6 +157,41 @@ class SecureListenersTest {
       }
     }
     assertEquals(count, read.size(), "records read back from " + topic);
+  }
+
+  @Test
+  void transactionMarkersReachTheOtherBrokerOverTheInterBrokerListener() throws Exception {
+    // Two partitions led by different brokers: the coordinator writes one marker itself and sends the other with
+    // WriteTxnMarkers to the other broker, over the inter-broker listener (SASL_SSL here).
+    String topic = "txn-over-sasl-ssl";
+    cluster.createTopic(topic, 2, 2, Map.of());
+    Properties client = saslSsl("PLAIN", "alice", ALICE_PASSWORD);
+    Properties producerProps = cluster.producerProps();
+    producerProps.putAll(client);
+    producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "secure-txn");
+    producerProps.put("delivery.timeout.ms", "60000");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      for (int i = 0; i < 10; i++) {
+        producer.send(new ProducerRecord<>(topic, i % 2, null, ("t" + i).getBytes()));
+      }
+      producer.commitTransaction();
+    }
+    Properties consumerProps = cluster.consumerProps();
+    consumerProps.putAll(client);
+    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<String> read = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps)) {
+      consumer.assign(List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1)));
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (read.size() < 10 && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          read.add(new String(r.value()));
+        }
+      }
+    }
+    assertEquals(10, read.size(), "committed records read with read_committed from both partitions: " + read);
   }
 
   @Test

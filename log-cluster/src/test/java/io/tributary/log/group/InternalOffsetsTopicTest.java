@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
@@ -95,7 +96,10 @@ class InternalOffsetsTopicTest {
         c.commitSync(Map.of(ORDERS_0, new OffsetAndMetadata(7)), Duration.ofSeconds(30));
       }
       int partition = OffsetsTopicFormat.partitionFor("g", OFFSETS_PARTITIONS);
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(cluster.producerProps())) {
+      // Brokers refuse client writes to internal topics, as Kafka does, except from its admin client id.
+      Properties adminWriter = cluster.producerProps();
+      adminWriter.put(ProducerConfig.CLIENT_ID_CONFIG, "__admin_client");
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(adminWriter)) {
         producer.send(new ProducerRecord<>(OffsetsTopicFormat.TOPIC, partition,
             "not json".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8))).get();
       }
