@@ -109,6 +109,8 @@ class ConsoleBrowserTest {
     open("/topics");
     WebElement row = waitFor(By.id("topics"), "console-created");
     assertTrue(row.getText().contains("console-created 3 1"), row.getText());
+    // The size comes from the brokers' DescribeLogDirs: an empty topic has 0 bytes (not "-").
+    assertTrue(row.getText().contains("console-created 3 1 0 0 0 B\n"), row.getText());
     screenshot("topics");
   }
 
@@ -119,6 +121,9 @@ class ConsoleBrowserTest {
     assertTrue(table.contains("\"customer\": \"alice\""), table);
     assertTrue(table.contains("avro (schema id"), table);
     assertTrue(table.contains("source: web-shop"), table);
+    // The partition's size is its leader's log, from DescribeLogDirs: partition 0 holds records.
+    String size = browser.findElement(By.cssSelector("#partitions tbody tr:first-child td:last-child")).getText();
+    assertTrue(size.matches("[0-9.]+ (B|KiB|MiB)") && !size.equals("0 B"), size);
     screenshot("topic");
   }
 

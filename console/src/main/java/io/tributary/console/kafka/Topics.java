@@ -20,7 +20,6 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
@@ -33,9 +32,9 @@ public final class Topics {
   public record TopicRow(String name, int partitions, int replicationFactor, int underReplicated, long messages,
       String size, boolean internal) {}
 
-  /** One partition: leader, replicas, in-sync replicas, first and next offsets. */
+  /** One partition: leader, replicas, in-sync replicas, first and next offsets, the size of the leader's log. */
   public record PartitionRow(int partition, String leader, String replicas, String isr, boolean underReplicated,
-      long earliest, long latest) {}
+      long earliest, long latest, String size) {}
 
   /** One config entry; {@code overridden} when set on the topic rather than a default. */
   public record ConfigRow(String name, String value, String source, boolean overridden, boolean readOnly) {}
@@ -54,7 +53,7 @@ public final class Topics {
         .listInternal(true)).names(), "list topics");
     Map<String, TopicDescription> described = kafka.get(admin.describeTopics(names).allTopicNames(), "describe topics");
     Map<TopicPartition, long[]> offsets = offsets(described.values());
-    Map<String, Long> sizes = sizes(described.values());
+    Map<String, Long> sizes = topicSizes(replicaSizes(described.values()));
     List<TopicRow> rows = new ArrayList<>();
     for (TopicDescription t : new TreeMap<>(described).values()) {
       long messages = 0;
@@ -76,12 +75,14 @@ public final class Topics {
     TopicDescription t = kafka.get(admin.describeTopics(List.of(topic)).allTopicNames(), "describe topic " + topic)
         .get(topic);
     Map<TopicPartition, long[]> offsets = offsets(List.of(t));
+    Map<TopicPartition, Map<Integer, Long>> sizes = replicaSizes(List.of(t));
     List<PartitionRow> partitions = new ArrayList<>();
     for (TopicPartitionInfo p : t.partitions()) {
-      long[] o = offsets.get(new TopicPartition(topic, p.partition()));
+      TopicPartition tp = new TopicPartition(topic, p.partition());
+      long[] o = offsets.get(tp);
       partitions.add(new PartitionRow(p.partition(), p.leader() == null || p.leader().isEmpty() ? "none (offline)"
           : Integer.toString(p.leader().id()), ids(p.replicas()), ids(p.isr()), p.isr().size() < p.replicas().size(),
-          o[0], o[1]));
+          o[0], o[1], partitionSize(sizes, tp, p.leader())));
     }
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     Config config = kafka.get(admin.describeConfigs(List.of(resource)).all(), "describe the configs of " + topic)
@@ -135,25 +136,41 @@ public final class Topics {
     return out;
   }
 
-  /** Bytes on disk per topic (leader and followers), empty when the cluster does not serve DescribeLogDirs. */
-  private Map<String, Long> sizes(Collection<TopicDescription> topics) {
+  /**
+   * The bytes of each replica's log (DescribeLogDirs): per partition, by broker id. Empty when the cluster does
+   * not serve DescribeLogDirs or does not answer; the pages then show "-".
+   */
+  private Map<TopicPartition, Map<Integer, Long>> replicaSizes(Collection<TopicDescription> topics) {
     Set<Integer> brokers = topics.stream().flatMap(t -> t.partitions().stream())
         .flatMap(p -> p.replicas().stream()).map(Node::id).collect(Collectors.toSet());
-    Map<String, Long> out = new HashMap<>();
+    Map<TopicPartition, Map<Integer, Long>> out = new HashMap<>();
     try {
       Map<Integer, Map<String, LogDirDescription>> dirs = kafka.admin().describeLogDirs(brokers)
           .allDescriptions().get(KafkaClients.REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-      for (Map<String, LogDirDescription> byDir : dirs.values()) {
+      dirs.forEach((broker, byDir) -> {
         for (LogDirDescription d : byDir.values()) {
-          for (Map.Entry<TopicPartition, ReplicaInfo> r : d.replicaInfos().entrySet()) {
-            out.merge(r.getKey().topic(), r.getValue().size(), Long::sum);
-          }
+          d.replicaInfos().forEach((tp, replica) -> out.computeIfAbsent(tp, k -> new HashMap<>()).put(broker, replica.size()));
         }
-      }
-    } catch (Exception e) { // UnsupportedVersion (not served), or no answer: the size column shows "-"
+      });
+    } catch (Exception e) { // UnsupportedVersion (not served), or no answer: the size columns show "-"
       return Map.of();
     }
     return out;
+  }
+
+  /** Bytes on disk per topic, leader and followers together. */
+  private static Map<String, Long> topicSizes(Map<TopicPartition, Map<Integer, Long>> replicaSizes) {
+    Map<String, Long> out = new HashMap<>();
+    replicaSizes.forEach((tp, byBroker) -> byBroker.values().forEach(size -> out.merge(tp.topic(), size, Long::sum)));
+    return out;
+  }
+
+  /** The size of a partition is its leader's log; "-" when unknown (no leader, or no DescribeLogDirs). */
+  private static String partitionSize(Map<TopicPartition, Map<Integer, Long>> replicaSizes, TopicPartition tp, Node leader) {
+    if (leader == null || leader.isEmpty()) {
+      return "-";
+    }
+    return Optional.ofNullable(replicaSizes.getOrDefault(tp, Map.of()).get(leader.id())).map(Bytes::human).orElse("-");
   }
 
   private static String ids(List<Node> nodes) {

@@ -45,7 +45,8 @@ public final class KafkaApis implements RequestHandler {
       ApiKeys.API_VERSIONS, ApiKeys.METADATA, ApiKeys.PRODUCE, ApiKeys.FETCH, ApiKeys.LIST_OFFSETS,
       ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
       ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
-      ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS, ApiKeys.WRITE_TXN_MARKERS, ApiKeys.DESCRIBE_PRODUCERS);
+      ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS, ApiKeys.WRITE_TXN_MARKERS, ApiKeys.DESCRIBE_PRODUCERS,
+      ApiKeys.DESCRIBE_LOG_DIRS);
 
   private final BrokerConfig config;
   private final String clusterId;
@@ -56,6 +57,7 @@ public final class KafkaApis implements RequestHandler {
   private final FetchHandler fetch;
   private final WriteTxnMarkersHandler txnMarkers;
   private final DescribeProducersHandler describeProducers;
+  private final DescribeLogDirsHandler describeLogDirs;
   private final AdminApis admin;
   private final GroupApis groups;
   private final RequestAuthorizer authorizer;
@@ -75,6 +77,7 @@ public final class KafkaApis implements RequestHandler {
     this.fetch = new FetchHandler(replicas);
     this.txnMarkers = new WriteTxnMarkersHandler(replicas);
     this.describeProducers = new DescribeProducersHandler(replicas);
+    this.describeLogDirs = new DescribeLogDirsHandler(config.logDirs(), replicas);
     this.admin = new AdminApis(config, replicas, topics);
   }
 
@@ -154,6 +157,10 @@ public final class KafkaApis implements RequestHandler {
         return offsetForLeaderEpoch(request, topicAccess(connection));
       case DESCRIBE_PRODUCERS:
         return describeProducers.handle(request);
+      case DESCRIBE_LOG_DIRS:
+        // Kafka requires DESCRIBE on the cluster and answers a refusal with the error and no dirs.
+        return authorizer.authorizeCluster(connection, AclOperation.DESCRIBE)
+            ? describeLogDirs.handle(request) : DescribeLogDirsHandler.refused();
       case CREATE_ACLS:
       case DESCRIBE_ACLS:
       case DELETE_ACLS:

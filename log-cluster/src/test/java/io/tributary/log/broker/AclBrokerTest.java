@@ -30,6 +30,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -51,6 +52,7 @@ import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -72,7 +74,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Brokers with an authorizer on a SASL_PLAINTEXT listener (super users: the brokers and "admin"): a SCRAM user
  * made with AlterUserScramCredentials is refused until ACLs allow it (prefixed topic ACLs, a literal group ACL);
  * ACLs round-trip through DescribeAcls and DeleteAcls; a forged replica fetch and a direct write to
- * __consumer_offsets are refused.
+ * __consumer_offsets are refused; DescribeLogDirs needs DESCRIBE on the cluster.
  */
 class AclBrokerTest {
   static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"broker\" password=\"%s\""
@@ -265,6 +267,21 @@ class AclBrokerTest {
       // produce, which shows that the refusal above is what kept it pending.
       assertEquals(Errors.NONE.code(), forgedFetch(client("PLAIN", "admin", "admin-secret"), tp).errorCode());
       assertEquals(0, pending.get().offset());
+    }
+  }
+
+  @Test
+  void describeLogDirsNeedsDescribeOnTheCluster() throws Exception {
+    Properties heidi = newScramUser("heidi");
+    try (Admin asHeidi = Admin.create(heidi)) {
+      ExecutionException refused = assertThrows(ExecutionException.class,
+          () -> asHeidi.describeLogDirs(List.of(0)).allDescriptions().get());
+      assertInstanceOf(ClusterAuthorizationException.class, refused.getCause());
+
+      admin.createAcls(List.of(allow(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, "heidi", AclOperation.DESCRIBE))).all().get();
+      Map<Integer, Map<String, LogDirDescription>> dirs = once(ClusterAuthorizationException.class,
+          () -> asHeidi.describeLogDirs(List.of(0)).allDescriptions().get());
+      assertEquals(Set.of(cluster.logDir(0).toAbsolutePath().normalize().toString()), dirs.get(0).keySet());
     }
   }
 
