@@ -11,6 +11,7 @@ import io.tributary.connect.runtime.PipelineMetrics;
 import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.runtime.SourceProducers;
+import io.tributary.registry.serde.KafkaAvroDeserializer;
 import io.tributary.registry.serde.KafkaAvroSerializer;
 import io.tributary.registry.serde.SerdeConfig;
 import java.util.ArrayList;
@@ -27,9 +28,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -49,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * producer, acks=all) before the engine is told they are processed, and the engine keeps its position (the
  * LSN, and how far the snapshot got) in the offsets topic of the log cluster, flushed every
  * {@value #OFFSET_FLUSH_INTERVAL_MS} ms. A restart resumes from the last flushed position and may repeat the
- * changes after it; the Hudi sink orders a key's changes by {@code __lsn}, so a repeat changes nothing.
+ * changes after it; the Hudi sink orders a key's changes by {@code __lsn}, so a repeat changes nothing. A kill
+ * during the snapshot makes the engine redo it; rows the interrupted snapshot sent and that were deleted before
+ * the redo are retracted when the redo completes ({@link SnapshotRedo}).
  */
 public final class PostgresSourceTask implements PipelineTask {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSourceTask.class);
@@ -156,19 +161,40 @@ public final class PostgresSourceTask implements PipelineTask {
       values.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
       ChangeEvents events = new ChangeEvents();
       Set<String> topics = new HashSet<>();
+      // a snapshot under way (possibly the redo of an interrupted one): what it must retract when it completes
+      AtomicReference<SnapshotRedo> snapshot = new AtomicReference<>();
       DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer = (batch, committer) -> {
         List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
+        Consumer<ChangeEvents.Change> send = c -> {
+          if (topics.add(c.topic())) {
+            ensureTopic(c.topic());
+          }
+          byte[] key = c.key() == null ? null : keys.serialize(c.topic(), c.key());
+          byte[] value = c.value() == null ? null : values.serialize(c.topic(), c.value());
+          sent.add(producer.send(new ProducerRecord<>(c.topic(), key, value)));
+        };
         for (RecordChangeEvent<SourceRecord> r : batch) {
           recordsIn.incrementAndGet();
+          SnapshotPhase phase = SnapshotPhase.of(r.record());
+          if (phase == SnapshotPhase.STREAMING && snapshot.get() != null) {
+            retract(snapshot.getAndSet(null), send); // a snapshot without its last read: it is over all the same
+          }
+          if ((phase == SnapshotPhase.READ || phase == SnapshotPhase.LAST_READ) && snapshot.get() == null) {
+            snapshot.set(startSnapshot(registryUrl));
+          }
           Optional<ChangeEvents.Change> change = events.convert(r.record());
           if (change.isPresent()) {
             ChangeEvents.Change c = change.get();
-            if (topics.add(c.topic())) {
-              ensureTopic(c.topic());
+            if (phase == SnapshotPhase.READ || phase == SnapshotPhase.LAST_READ) {
+              snapshot.get().read(c.topic(), c.key(), SnapshotPhase.lsn(r.record()),
+                  SnapshotPhase.sourceTsMs(r.record()));
             }
-            byte[] key = c.key() == null ? null : keys.serialize(c.topic(), c.key());
-            byte[] value = c.value() == null ? null : values.serialize(c.topic(), c.value());
-            sent.add(producer.send(new ProducerRecord<>(c.topic(), key, value)));
+            send.accept(c);
+          }
+          if (phase == SnapshotPhase.LAST_READ) {
+            // sent and acknowledged below before the last read is marked processed, hence before the engine's
+            // offsets can say that the snapshot completed: a kill before that redoes the snapshot and its retractions
+            retract(snapshot.getAndSet(null), send);
           }
         }
         producer.flush();
@@ -208,6 +234,39 @@ public final class PostgresSourceTask implements PipelineTask {
         Thread.interrupted();
       }
     }
+  }
+
+  /**
+   * A snapshot starts: remembers the rows live in the table topics before it sends anything, so that those it
+   * does not read again (deleted since an interrupted snapshot sent them) are retracted when it completes.
+   */
+  private SnapshotRedo startSnapshot(String registryUrl) {
+    Properties consumerProps = new Properties();
+    consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers());
+    overrides.forEach((k, v) -> {
+      if (ConsumerConfig.configNames().contains(k)) {
+        consumerProps.put(k, v);
+      }
+    });
+    List<String> tableTopics = source.tables().stream().map(t -> sink.topicPrefix().orElseThrow() + "." + t).toList();
+    try (KafkaAvroDeserializer keys = new KafkaAvroDeserializer();
+         KafkaAvroDeserializer values = new KafkaAvroDeserializer()) {
+      keys.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), true);
+      values.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+      SnapshotRedo redo = new SnapshotRedo(LiveRows.read(consumerProps, tableTopics, keys, values));
+      LOG.info("pipeline {}: a snapshot starts; {} rows already in topics {} are deleted when it completes "
+          + "without reading them", pipeline.name(), redo.pending(), tableTopics);
+      return redo;
+    }
+  }
+
+  private void retract(SnapshotRedo redo, Consumer<ChangeEvents.Change> send) {
+    List<ChangeEvents.Change> retractions = redo.retractions();
+    if (!retractions.isEmpty()) {
+      LOG.info("pipeline {}: the snapshot completed; {} rows it did not read are deleted", pipeline.name(),
+          retractions.size() / 2);
+    }
+    retractions.forEach(send);
   }
 
   /**
