@@ -146,7 +146,8 @@ class TarballIT {
     Path clusterDir = home.resolve(".local/cluster");
     try (Stream<Path> pids = Files.list(clusterDir)) {
       List<Path> pidFiles = pids.filter(p -> p.toString().endsWith(".pid")).toList();
-      assertEquals(FULL_FORM_BROKERS + 2, pidFiles.size(), pidFiles.toString());
+      // The brokers, ZooKeeper, the registry and the console.
+      assertEquals(FULL_FORM_BROKERS + 3, pidFiles.size(), pidFiles.toString());
       for (Path pidFile : pidFiles) {
         String cmdline = Files.readString(Path.of("/proc", Files.readString(pidFile).trim(), "cmdline"),
             StandardCharsets.ISO_8859_1);
