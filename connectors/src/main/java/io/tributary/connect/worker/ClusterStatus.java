@@ -1,5 +1,7 @@
 package io.tributary.connect.worker;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.connect.worker.ClusterLayout.Assignment;
 import io.tributary.connect.worker.ClusterLayout.TaskStatus;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +89,33 @@ public record ClusterStatus(List<String> workers, String leader, List<Row> pipel
           .append(s.state()).append(": ").append(s.error()).append('\n'));
     }
     return sb.toString();
+  }
+
+  /**
+   * The same as JSON, for scripts ({@code connect status --format json}): the workers, the leader, and per
+   * pipeline its owner, state and the counters its owner last published (null where the table shows "-").
+   */
+  public ObjectNode toJson() {
+    ObjectNode o = ClusterLayout.JSON.createObjectNode();
+    ArrayNode w = o.putArray("workers");
+    workers.forEach(w::add);
+    o.put("leader", leader);
+    ArrayNode ps = o.putArray("pipelines");
+    for (Row r : pipelines) {
+      ObjectNode p = ps.addObject();
+      p.put("pipeline", r.pipeline());
+      p.put("owner", r.owner().orElse(null));
+      p.put("state", r.state());
+      p.put("assignedTo", r.assignedTo().orElse(null));
+      Optional<TaskStatus> s = r.status();
+      p.put("recordsIn", s.map(TaskStatus::recordsIn).orElse(null));
+      p.put("recordsOut", s.map(TaskStatus::recordsOut).orElse(null));
+      p.put("deadLettered", s.map(TaskStatus::deadLettered).orElse(null));
+      p.put("lag", s.map(TaskStatus::lag).orElse(null));
+      p.put("lastCommitMillis", s.map(TaskStatus::lastCommitMillis).orElse(null));
+      p.put("error", s.map(TaskStatus::error).orElse(null));
+    }
+    return o;
   }
 
   private static List<String> children(CuratorFramework zk, String path) throws Exception {

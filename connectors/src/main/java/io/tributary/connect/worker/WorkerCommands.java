@@ -169,13 +169,26 @@ public final class WorkerCommands {
   public static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClusterOptions cluster;
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
+        description = "text (a table, the default) or json (for scripts).")
+    String format;
 
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      if (!format.equals("text") && !format.equals("json")) {
+        err.println("--format must be text or json, got " + format);
+        err.flush();
+        return 2;
+      }
       try (CuratorFramework zk = cluster.connect()) {
-        out.println(cluster.describe() + ": " + ClusterStatus.read(zk).render(System.currentTimeMillis()).stripTrailing());
+        ClusterStatus status = ClusterStatus.read(zk);
+        if (format.equals("json")) {
+          out.println(status.toJson().put("cluster", cluster.describe()).toPrettyString());
+        } else {
+          out.println(cluster.describe() + ": " + status.render(System.currentTimeMillis()).stripTrailing());
+        }
       } catch (PipelineException e) {
         return printErrors(err, e);
       } catch (IllegalStateException e) {

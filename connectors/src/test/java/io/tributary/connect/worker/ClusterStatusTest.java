@@ -37,6 +37,22 @@ class ClusterStatusTest {
   }
 
   @Test
+  void theSameAsJsonWithNullWhereTheTableShowsADash() {
+    long now = 1_700_000_000_000L;
+    ClusterStatus s = new ClusterStatus(List.of("w1", "w2"), "w2", List.of(
+        new ClusterStatus.Row("orders-to-lake", Optional.of("w1"), "RUNNING", Optional.of("w1"), Optional.of(
+            new TaskStatus("w1", "RUNNING", null, 1_234_567, 1_234_000, 12, 0, 567L, now - 3000, now - 60_000, now))),
+        new ClusterStatus.Row("moving", Optional.empty(), "WAITING", Optional.of("w2"), Optional.empty())));
+    assertEquals("{\"workers\":[\"w1\",\"w2\"],\"leader\":\"w2\",\"pipelines\":["
+        + "{\"pipeline\":\"orders-to-lake\",\"owner\":\"w1\",\"state\":\"RUNNING\",\"assignedTo\":\"w1\","
+        + "\"recordsIn\":1234567,\"recordsOut\":1234000,\"deadLettered\":12,\"lag\":567,"
+        + "\"lastCommitMillis\":" + (now - 3000) + ",\"error\":null},"
+        + "{\"pipeline\":\"moving\",\"owner\":null,\"state\":\"WAITING\",\"assignedTo\":\"w2\","
+        + "\"recordsIn\":null,\"recordsOut\":null,\"deadLettered\":null,\"lag\":null,"
+        + "\"lastCommitMillis\":null,\"error\":null}]}", s.toJson().toString());
+  }
+
+  @Test
   void anEmptyCluster() {
     assertEquals("0 workers\nno pipelines (submit one: tributary connect submit PIPELINE.yaml)\n",
         new ClusterStatus(List.of(), null, List.of()).render(0));
