@@ -30,7 +30,7 @@ class BadPipelinesTest {
       Map.entry("bad-uri.yaml", List.of(
           "7: sink.table.path: 'htp://x' is not a valid URI for a Hadoop file system (use file:// or hdfs://)")),
       Map.entry("unknown-source-type.yaml", List.of(
-          "3: source.type: unknown source type 'kafkaa' (expected one of: topic, files, generator)")),
+          "3: source.type: unknown source type 'kafkaa' (expected one of: topic, files, generator, postgres)")),
       Map.entry("unknown-sink-type.yaml", List.of(
           "6: sink.type: unknown sink type 'hdfs' (expected one of: hudi, topic)")),
       Map.entry("malformed.yaml", List.of(
@@ -110,7 +110,7 @@ class BadPipelinesTest {
         "x.yaml:5: source.csv.header: expected true or false, got 'yes'", // YAML 1.2: yes is a string
         "x.yaml:5: source.csv.header: only applies when source.format is 'csv'");
     assertErrors("name: a\nsource:\n  type:\nsink:\n  type: topic\n  topic: t\nschema:\n  registry.url: ftp://r\n",
-        "x.yaml:3: source.type: required key has no value (one of: topic, files, generator)",
+        "x.yaml:3: source.type: required key has no value (one of: topic, files, generator, postgres)",
         "x.yaml:8: schema.registry.url: 'ftp://r' is not an http:// or https:// URL (e.g. http://127.0.0.1:8081)");
     assertErrors("name: a\nsource:\n  type: generator\ntransforms:\n  - type: drop\n    fields: []\n"
             + "  - type: rename\n    from: a\n    to: a\nsink:\n  type: hudi\n  table.path: hdfs://nn:8020\n"
