@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.embedded.EmbeddedCluster;
-import io.tributary.log.security.TestCertificates;
+import io.tributary.log.security.CertificateAuthority;
 import io.tributary.testkit.ExternalTool;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -59,16 +59,17 @@ class SecureListenersTest {
 
   @TempDir static Path dir;
   static EmbeddedCluster cluster;
-  static TestCertificates ca;
+  static final String PASSWORD = "test-store-password";
+  static CertificateAuthority ca;
   static Path clientKeyStore;
   static Path trustStore;
 
   @BeforeAll
   static void start() throws Exception {
-    ca = TestCertificates.newCa("tributary-test-ca");
-    TestCertificates.Issued node = ca.issue("CN=broker");
-    clientKeyStore = TestCertificates.keyStore(ca.issue("CN=ssl-client,O=tributary"), "JKS", dir.resolve("client.jks"));
-    trustStore = ca.trustStore("PKCS12", dir.resolve("truststore.p12"));
+    ca = CertificateAuthority.newCa("tributary-test-ca", Duration.ofDays(2));
+    CertificateAuthority.Issued node = ca.issue("CN=broker");
+    clientKeyStore = CertificateAuthority.keyStore(ca.issue("CN=ssl-client,O=tributary"), "JKS", dir.resolve("client.jks"), PASSWORD);
+    trustStore = ca.trustStore("PKCS12", dir.resolve("truststore.p12"), PASSWORD);
     Map<String, String> overrides = Map.ofEntries(
         Map.entry("listeners", "PLAINTEXT://127.0.0.1:0,SSL://127.0.0.1:0,SASL_SSL://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0"),
         Map.entry("inter.broker.listener.name", "SASL_SSL"),
@@ -76,15 +77,15 @@ class SecureListenersTest {
         Map.entry("sasl.jaas.config", PLAIN_USERS),
         Map.entry("ssl.truststore.type", "PKCS12"),
         Map.entry("ssl.truststore.location", trustStore.toString()),
-        Map.entry("ssl.truststore.password", TestCertificates.PASSWORD),
+        Map.entry("ssl.truststore.password", PASSWORD),
         Map.entry("listener.name.ssl.ssl.keystore.type", "PKCS12"),
         Map.entry("listener.name.ssl.ssl.keystore.location",
-            TestCertificates.keyStore(node, "PKCS12", dir.resolve("broker.p12")).toString()),
-        Map.entry("listener.name.ssl.ssl.keystore.password", TestCertificates.PASSWORD),
+            CertificateAuthority.keyStore(node, "PKCS12", dir.resolve("broker.p12"), PASSWORD).toString()),
+        Map.entry("listener.name.ssl.ssl.keystore.password", PASSWORD),
         Map.entry("listener.name.ssl.ssl.client.auth", "required"),
         Map.entry("listener.name.sasl_ssl.ssl.keystore.type", "PEM"),
-        Map.entry("listener.name.sasl_ssl.ssl.keystore.certificate.chain", TestCertificates.chainPem(node)),
-        Map.entry("listener.name.sasl_ssl.ssl.keystore.key", TestCertificates.keyPem(node)),
+        Map.entry("listener.name.sasl_ssl.ssl.keystore.certificate.chain", CertificateAuthority.chainPem(node)),
+        Map.entry("listener.name.sasl_ssl.ssl.keystore.key", CertificateAuthority.keyPem(node)),
         Map.entry("min.insync.replicas", "2"));
     cluster = EmbeddedCluster.start(2, dir, overrides);
     cluster.awaitBrokersSeeEachOther();
@@ -112,10 +113,10 @@ class SecureListenersTest {
     p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
     p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
     p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, trustStore.toString());
-    p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
+    p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, PASSWORD);
     p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "JKS");
     p.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, clientKeyStore.toString());
-    p.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, TestCertificates.PASSWORD);
+    p.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, PASSWORD);
     return p;
   }
 

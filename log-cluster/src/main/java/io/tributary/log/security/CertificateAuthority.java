@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -22,6 +23,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.util.IPAddress;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -30,32 +32,34 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A test CA and the certificates it signs, made with BouncyCastle: written as PEM (certificate chain and
- * PKCS#8 key, as Kafka's PEM store type reads them) and as PKCS12 / JKS stores.
+ * A certificate authority and the certificates it signs, made with BouncyCastle: written as PEM (certificate
+ * chain and PKCS#8 key, as Kafka's PEM store type reads them) and as PKCS12 / JKS stores. Used by tests and by
+ * {@code local start --secure}, which generates a CA and a certificate per node.
  */
-public final class TestCertificates {
+public final class CertificateAuthority {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
-  private static final Duration VALIDITY = Duration.ofDays(2);
-  public static final String PASSWORD = "test-store-password";
 
   private final KeyPair caKeys;
   private final X509Certificate ca;
+  private final Duration validity;
 
-  private TestCertificates(KeyPair caKeys, X509Certificate ca) {
+  private CertificateAuthority(KeyPair caKeys, X509Certificate ca, Duration validity) {
     this.caKeys = caKeys;
     this.ca = ca;
+    this.validity = validity;
   }
 
-  public static TestCertificates newCa(String name) throws GeneralSecurityException {
+  /** A new self-signed CA named {@code CN=name}; it and what it issues are valid for {@code validity}. */
+  public static CertificateAuthority newCa(String name, Duration validity) throws GeneralSecurityException {
     KeyPair keys = rsa();
     X500Name subject = new X500Name("CN=" + name);
-    X509v3CertificateBuilder builder = builder(subject, subject, keys);
+    X509v3CertificateBuilder builder = builder(subject, subject, keys, validity);
     try {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
     } catch (IOException e) {
       throw new GeneralSecurityException(e);
     }
-    return new TestCertificates(keys, sign(builder, keys));
+    return new CertificateAuthority(keys, sign(builder, keys), validity);
   }
 
   /** A certificate signed by this CA. */
@@ -63,11 +67,18 @@ public final class TestCertificates {
 
   /** A certificate for {@code dn}, valid for 127.0.0.1 and localhost. */
   public Issued issue(String dn) throws GeneralSecurityException {
+    return issue(dn, List.of("127.0.0.1", "localhost"));
+  }
+
+  /** A certificate for {@code dn} whose subject alternative names are {@code hosts} (IP addresses or DNS names). */
+  public Issued issue(String dn, List<String> hosts) throws GeneralSecurityException {
     KeyPair keys = rsa();
-    X509v3CertificateBuilder builder = builder(new X500Name(ca.getSubjectX500Principal().getName()), new X500Name(dn), keys);
+    X509v3CertificateBuilder builder = builder(new X500Name(ca.getSubjectX500Principal().getName()), new X500Name(dn), keys, validity);
+    GeneralName[] names = hosts.stream()
+        .map(host -> new GeneralName(IPAddress.isValid(host) ? GeneralName.iPAddress : GeneralName.dNSName, host))
+        .toArray(GeneralName[]::new);
     try {
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
     } catch (IOException e) {
       throw new GeneralSecurityException(e);
     }
@@ -92,25 +103,25 @@ public final class TestCertificates {
     return out.toString();
   }
 
-  /** A key store of {@code type} (PKCS12 or JKS) holding the key and its chain, with {@link #PASSWORD}. */
-  public static Path keyStore(Issued issued, String type, Path file) throws GeneralSecurityException, IOException {
+  /** A key store of {@code type} (PKCS12 or JKS) holding the key and its chain; {@code password} guards both. */
+  public static Path keyStore(Issued issued, String type, Path file, String password) throws GeneralSecurityException, IOException {
     KeyStore store = KeyStore.getInstance(type);
     store.load(null, null);
-    store.setKeyEntry("key", issued.keys().getPrivate(), PASSWORD.toCharArray(), new Certificate[] {issued.certificate(), issued.ca()});
-    return save(store, file);
+    store.setKeyEntry("key", issued.keys().getPrivate(), password.toCharArray(), new Certificate[] {issued.certificate(), issued.ca()});
+    return save(store, file, password);
   }
 
-  /** A trust store of {@code type} holding this CA, with {@link #PASSWORD}. */
-  public Path trustStore(String type, Path file) throws GeneralSecurityException, IOException {
+  /** A trust store of {@code type} holding this CA. */
+  public Path trustStore(String type, Path file, String password) throws GeneralSecurityException, IOException {
     KeyStore store = KeyStore.getInstance(type);
     store.load(null, null);
     store.setCertificateEntry("ca", ca);
-    return save(store, file);
+    return save(store, file, password);
   }
 
-  private static Path save(KeyStore store, Path file) throws GeneralSecurityException, IOException {
+  private static Path save(KeyStore store, Path file, String password) throws GeneralSecurityException, IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
-      store.store(out, PASSWORD.toCharArray());
+      store.store(out, password.toCharArray());
     }
     return file;
   }
@@ -129,10 +140,11 @@ public final class TestCertificates {
     return generator.generateKeyPair();
   }
 
-  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
+  private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Duration validity) {
     Instant now = Instant.now();
+    // Back-dated an hour so that a clock a little behind still accepts a certificate made just now.
     return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, keys.getPublic());
+        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)), subject, keys.getPublic());
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws GeneralSecurityException {
