@@ -233,12 +233,36 @@ final class LocalCluster {
     cfg.put("default.replication.factor", Integer.toString(Math.min(3, brokers)));
     metrics.port(n).ifPresent(port -> cfg.put("metrics.port", Integer.toString(port)));
     cfg.putAll(overrides);
+    return writeBrokerConfig(n, cfg, "tributary local start");
+  }
+
+  /** Writes {@code D/broker-N/server.properties}; returns its path. */
+  Path writeBrokerConfig(Node n, Map<String, String> cfg, String writer) throws IOException {
     Files.createDirectories(nodeDir(n));
     Path file = nodeDir(n).resolve("server.properties");
-    StringBuilder sb = new StringBuilder("# written by tributary local start; Kafka key names (see docs/cli.md)\n");
+    StringBuilder sb = new StringBuilder("# written by " + writer + "; Kafka key names (see docs/cli.md)\n");
     cfg.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
     Files.writeString(file, sb.toString());
     return file;
+  }
+
+  /** A broker's configuration as written at start, in file order. */
+  Map<String, String> readBrokerConfig(Node n) {
+    Path file = nodeDir(n).resolve("server.properties");
+    Map<String, String> cfg = new LinkedHashMap<>();
+    try {
+      for (String line : Files.readAllLines(file)) {
+        String trimmed = line.trim();
+        int eq = trimmed.indexOf('=');
+        if (trimmed.isEmpty() || trimmed.startsWith("#") || eq < 0) {
+          continue;
+        }
+        cfg.put(trimmed.substring(0, eq).trim(), trimmed.substring(eq + 1).trim());
+      }
+    } catch (IOException e) {
+      throw new CliException("cannot read " + file + " (" + Errors.message(e) + ")");
+    }
+    return cfg;
   }
 
   /** Waits until the node answers, failing fast if its process exits. */

@@ -1,6 +1,7 @@
 package io.tributary.cli;
 
 import io.tributary.cli.LocalCluster.Kind;
+import io.tributary.testkit.Ports;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -28,12 +30,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tributary local start|stop|status}: a cluster of real background processes on this machine. */
+/** {@code tributary local start|add-broker|stop|status}: a cluster of real background processes on this machine. */
 @Command(
     name = "local",
     mixinStandardHelpOptions = true,
-    description = "A local cluster of background processes: start, stop, status.",
-    subcommands = {LocalCommand.Start.class, LocalCommand.Stop.class, LocalCommand.Status.class})
+    description = "A local cluster of background processes: start, add-broker, stop, status.",
+    subcommands = {LocalCommand.Start.class, LocalCommand.AddBroker.class, LocalCommand.Stop.class, LocalCommand.Status.class})
 final class LocalCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -221,6 +223,83 @@ final class LocalCommand implements Runnable {
       if (port < 1 || port > 65535) {
         throw new CliException(option + " must be 1-65535, got " + port, 2);
       }
+    }
+  }
+
+  @Command(name = "add-broker", mixinStandardHelpOptions = true,
+      description = "Start one more broker in a running local cluster (next id, next port, the first broker's configuration);"
+          + " it registers in ZooKeeper and takes new partitions at once. Existing partitions stay where they are.")
+  static final class AddBroker implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @picocli.CommandLine.Mixin DirOption dirOption = new DirOption();
+
+    @Option(names = "--port", description = "Port of the new broker (default: one above the highest broker port).")
+    Integer port;
+
+    @Option(names = "--broker-config", paramLabel = "KEY=VALUE",
+        description = "Extra configuration of the new broker (repeatable), on top of the first broker's.")
+    Map<String, String> brokerConfig = new LinkedHashMap<>();
+
+    @Option(names = "--timeout-s", defaultValue = "60",
+        description = "How long to wait for the broker to answer (default: ${DEFAULT-VALUE}).")
+    int timeoutS;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      LocalCluster cluster = dirOption.cluster();
+      List<LocalCluster.Node> nodes = cluster.readState();
+      if (nodes.isEmpty()) {
+        throw new CliException("no local cluster in " + cluster.dir + "; start one with ./tributary local start");
+      }
+      LocalCluster.Node zookeeper = nodes.stream().filter(n -> n.kind() == Kind.ZOOKEEPER).findFirst().orElseThrow(
+          () -> new CliException(cluster.dir.resolve(LocalCluster.STATE_FILE) + " names no ZooKeeper node"));
+      if (cluster.live(zookeeper).isEmpty()) {
+        throw new CliException("the local cluster in " + cluster.dir + " is not running (its ZooKeeper is stopped);"
+            + " start it with ./tributary local start");
+      }
+      LocalCluster.Node added = LocalAddedBroker.plan(nodes, port == null ? OptionalInt.empty()
+          : OptionalInt.of(port));
+      String busy = LocalCluster.portBusy(added.port());
+      if (busy != null) {
+        throw new CliException("port " + added.port() + " for " + added.name() + " is in use on 127.0.0.1 (" + busy
+            + "); choose another with --port");
+      }
+      LocalCluster.Node template = nodes.stream().filter(n -> n.kind() == Kind.BROKER).findFirst().orElseThrow();
+      boolean withMetrics = cluster.metrics.port(template).isPresent();
+      OptionalInt metricsPort = withMetrics ? OptionalInt.of(Ports.freePort())
+          : OptionalInt.empty();
+      Map<String, String> config = LocalAddedBroker.config(cluster.readBrokerConfig(template), added,
+          cluster.nodeDir(added).resolve("data").toString(), metricsPort, brokerConfig);
+      Path file = cluster.writeBrokerConfig(added, config, "tributary local add-broker");
+      if (metricsPort.isPresent()) {
+        cluster.metrics.add(added.name(), metricsPort.getAsInt());
+      }
+      cluster.writeState(LocalAddedBroker.withBroker(nodes, added));
+      Process p = ChildJvm.start("512m", List.of("broker", "--config", file.toString()), cluster.logFile(added));
+      Files.writeString(cluster.pidFile(added), p.pid() + "\n");
+      try {
+        cluster.awaitReady(added, p.toHandle(), System.nanoTime() + timeoutS * 1_000_000_000L);
+      } catch (CliException | InterruptedException e) {
+        cluster.printLogTail(added, err);
+        p.destroyForcibly();
+        p.onExit().get(10, TimeUnit.SECONDS);
+        Files.deleteIfExists(cluster.pidFile(added));
+        cluster.writeState(nodes); // the cluster is as it was
+        throw e;
+      }
+      List<LocalCluster.Node> brokers = LocalAddedBroker.withBroker(nodes, added).stream()
+          .filter(n -> n.kind() == Kind.BROKER).toList();
+      out.println("added broker " + LocalAddedBroker.brokerId(added) + " at " + added.address() + " (pid " + p.pid()
+          + ", log " + cluster.logFile(added) + ")");
+      cluster.metrics.metricsUrl(added).ifPresent(url -> out.println("metrics: " + url));
+      out.println("bootstrap servers: " + cluster.bootstrap(brokers));
+      out.println("it takes new partitions now; existing ones stay on their brokers until reassigned"
+          + " (kafka-reassign-partitions)");
+      out.flush();
+      return 0;
     }
   }
 

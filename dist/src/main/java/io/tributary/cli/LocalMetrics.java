@@ -63,6 +63,20 @@ final class LocalMetrics {
     }
   }
 
+  /** Records one more node's metrics port, keeping the others'. */
+  void add(String nodeName, int port) throws IOException {
+    Properties p = new Properties();
+    if (Files.isRegularFile(file)) {
+      try (Reader r = Files.newBufferedReader(file)) {
+        p.load(r);
+      }
+    }
+    p.setProperty(nodeName + ".metrics.port", Integer.toString(port));
+    try (Writer w = Files.newBufferedWriter(file)) {
+      p.store(w, "tributary local cluster: the metrics port of each process");
+    }
+  }
+
   /** The node's metrics port, empty for ZooKeeper and for a cluster started before metrics existed. */
   OptionalInt port(Node n) {
     if (!Files.isRegularFile(file)) {

@@ -103,8 +103,11 @@ public final class Broker implements AutoCloseable {
     acls = new AclStore(zk);
     acls.start();
     RequestAuthorizer authorizer = RequestAuthorizer.enabled(config) ? RequestAuthorizer.of(config, acls) : RequestAuthorizer.ALLOW_ALL;
+    // Created here (started once registered) because ElectLeaders is served by it.
+    controller = new Controller(zk, store, metadata, config.brokerId(), config.autoLeaderRebalance(),
+        config.leaderImbalanceCheckIntervalMs(), config.leaderImbalancePerBrokerPercentage());
     KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, groups,
-        authorizer, new SecurityApis(authorizer, acls, scramCredentials));
+        authorizer, new SecurityApis(authorizer, acls, scramCredentials), new ElectLeadersHandler(controller));
     server = new KafkaServer(BrokerListeners.of(config, scramCredentials), config.socketRequestMaxBytes(),
         config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), config.networkLimits(),
         new RequestDecoder(versions), new MeasuredRequestHandler(apis, observability.metrics()));
@@ -133,8 +136,6 @@ public final class Broker implements AutoCloseable {
         }
       }
     });
-    controller = new Controller(zk, store, metadata, config.brokerId(), config.autoLeaderRebalance(),
-        config.leaderImbalanceCheckIntervalMs());
     controller.start();
     // A killed peer is deregistered once its listener refuses connections, not after its session expires.
     deadBrokers = new DeadBrokerDetector(zk, metadata, config.brokerId());

@@ -75,9 +75,11 @@ public final class BrokerConfig {
   public static final Key MIN_INSYNC_REPLICAS =
       new Key("min.insync.replicas", "1", "Default for topics: fewest in-sync replicas for acks=all to succeed.");
   public static final Key AUTO_LEADER_REBALANCE_ENABLE =
-      new Key("auto.leader.rebalance.enable", "true", "Move leadership back to each partition's preferred replica once it is in sync again.");
+      new Key("auto.leader.rebalance.enable", "true", "Move leadership back to each partition's preferred replica once it is in sync again, for the brokers above leader.imbalance.per.broker.percentage.");
   public static final Key LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS =
       new Key("leader.imbalance.check.interval.seconds", "300", "How often the controller checks for partitions led by a non-preferred replica.");
+  public static final Key LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = new Key("leader.imbalance.per.broker.percentage", "10",
+      "Share (percent) of the partitions a broker is the preferred replica of that may be led elsewhere before the automatic rebalance moves them back.");
   public static final Key REPLICA_FETCH_MAX_BYTES =
       new Key("replica.fetch.max.bytes", "1048576", "Bytes a follower asks per partition in one fetch (at least one batch is always returned).");
   public static final Key REPLICA_FETCH_WAIT_MAX_MS =
@@ -110,7 +112,8 @@ public final class BrokerConfig {
       LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
       REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
       LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
-      AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, REPLICA_FETCH_MAX_BYTES,
+      AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, LEADER_IMBALANCE_PER_BROKER_PERCENTAGE,
+      REPLICA_FETCH_MAX_BYTES,
       REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS,
       CONTROLLED_SHUTDOWN_ENABLE, CONTROLLED_SHUTDOWN_MAX_RETRIES, CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS,
       OFFSETS_TOPIC_NUM_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR,
@@ -197,6 +200,12 @@ public final class BrokerConfig {
       throw new ConfigException(QUEUED_MAX_REQUESTS.name(), queuedMaxRequests(), "must be positive");
     }
     networkLimits();
+    if (leaderImbalanceCheckIntervalMs() <= 0) {
+      throw new ConfigException(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS.name(), get(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS), "must be positive");
+    }
+    if (leaderImbalancePerBrokerPercentage() < 0 || leaderImbalancePerBrokerPercentage() > 100) {
+      throw new ConfigException(LEADER_IMBALANCE_PER_BROKER_PERCENTAGE.name(), leaderImbalancePerBrokerPercentage(), "must be 0-100");
+    }
     if (controlledShutdownMaxRetries() < 0) {
       throw new ConfigException(CONTROLLED_SHUTDOWN_MAX_RETRIES.name(), controlledShutdownMaxRetries(), "must not be negative");
     }
@@ -397,6 +406,10 @@ public final class BrokerConfig {
 
   public long leaderImbalanceCheckIntervalMs() {
     return longValue(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000L;
+  }
+
+  public int leaderImbalancePerBrokerPercentage() {
+    return intValue(LEADER_IMBALANCE_PER_BROKER_PERCENTAGE);
   }
 
   public int replicaFetchMaxBytes() {

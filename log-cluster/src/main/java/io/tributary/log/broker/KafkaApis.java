@@ -46,7 +46,7 @@ public final class KafkaApis implements RequestHandler {
       ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
       ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
       ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS, ApiKeys.WRITE_TXN_MARKERS, ApiKeys.DESCRIBE_PRODUCERS,
-      ApiKeys.DESCRIBE_LOG_DIRS);
+      ApiKeys.DESCRIBE_LOG_DIRS, ApiKeys.ELECT_LEADERS);
 
   private final BrokerConfig config;
   private final String clusterId;
@@ -62,10 +62,13 @@ public final class KafkaApis implements RequestHandler {
   private final GroupApis groups;
   private final RequestAuthorizer authorizer;
   private final SecurityApis security;
+  private final ElectLeadersHandler electLeaders;
 
   public KafkaApis(BrokerConfig config, String clusterId, ApiVersionTable versions, ReplicaManager replicas,
-      TopicAdmin topics, GroupApis groups, RequestAuthorizer authorizer, SecurityApis security) {
+      TopicAdmin topics, GroupApis groups, RequestAuthorizer authorizer, SecurityApis security,
+      ElectLeadersHandler electLeaders) {
     this.groups = groups;
+    this.electLeaders = electLeaders;
     this.authorizer = authorizer;
     this.security = security;
     this.config = config;
@@ -121,6 +124,10 @@ public final class KafkaApis implements RequestHandler {
           return AdminAuthorization.serve(request, connection, authorizer, admin::deleteRecords);
         case INCREMENTAL_ALTER_CONFIGS:
           return AdminAuthorization.serve(request, connection, authorizer, admin::alterConfigs);
+        case ELECT_LEADERS:
+          // Kafka requires ALTER on the cluster.
+          return authorizer.authorizeCluster(connection, AclOperation.ALTER)
+              ? electLeaders.handle(request) : CompletableFuture.completedFuture(ElectLeadersHandler.refused(request));
         default:
           if (groups != null && groups.apis().contains(request.apiKey())) {
             ApiMessage refused = GroupAuthorization.refusal(request, connection, authorizer);

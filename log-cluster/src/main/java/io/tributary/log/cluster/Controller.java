@@ -1,9 +1,12 @@
 package io.tributary.log.cluster;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>an offline partition gets its leader back as soon as an in-sync replica is live again;
  *   <li>dead followers are removed from the ISR at once, so acks=all does not wait for them;
  *   <li>periodically, leadership moves back to the preferred replica (the first assigned one) once it
- *       is live and in sync ({@code auto.leader.rebalance.enable}).
+ *       is live and in sync, for the brokers whose share of partitions led elsewhere is above
+ *       {@code leader.imbalance.per.broker.percentage} ({@code auto.leader.rebalance.enable}, {@link LeaderImbalance});
+ *   <li>on request (ElectLeaders), preferred or unclean elections ({@link RequestedElection}).
  * </ul>
  */
 public final class Controller implements AutoCloseable {
@@ -40,6 +48,7 @@ public final class Controller implements AutoCloseable {
   private final int brokerId;
   private final boolean autoRebalance;
   private final long rebalanceIntervalMs;
+  private final int imbalancePercentage;
   private final ScheduledExecutorService executor;
   private LeaderLatch latch;
   private volatile boolean active;
@@ -49,13 +58,14 @@ public final class Controller implements AutoCloseable {
   private int leadershipTerm;
 
   public Controller(CuratorFramework zk, ClusterStore store, MetadataCache metadata, int brokerId,
-      boolean autoRebalance, long rebalanceIntervalMs) {
+      boolean autoRebalance, long rebalanceIntervalMs, int imbalancePercentage) {
     this.zk = zk;
     this.store = store;
     this.metadata = metadata;
     this.brokerId = brokerId;
     this.autoRebalance = autoRebalance;
     this.rebalanceIntervalMs = rebalanceIntervalMs;
+    this.imbalancePercentage = imbalancePercentage;
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "controller-" + brokerId);
       t.setDaemon(true);
@@ -85,7 +95,7 @@ public final class Controller implements AutoCloseable {
       }
     });
     if (autoRebalance) {
-      executor.scheduleWithFixedDelay(this::preferredLeaderElection, rebalanceIntervalMs, rebalanceIntervalMs, TimeUnit.MILLISECONDS);
+      executor.scheduleWithFixedDelay(this::autoLeaderRebalance, rebalanceIntervalMs, rebalanceIntervalMs, TimeUnit.MILLISECONDS);
     }
     latch.start();
   }
@@ -159,41 +169,112 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  private void preferredLeaderElection() {
+  /** Moves leadership back to preferred replicas on the brokers whose leader imbalance is above the percentage. */
+  private void autoLeaderRebalance() {
     if (!active) {
       return;
     }
     ClusterImage image = metadata.image();
-    for (Map.Entry<TopicPartition, PartitionState> e : image.partitions().entrySet()) {
-      TopicPartition tp = e.getKey();
-      List<Integer> replicas = image.topics().get(tp.topic()).replicas().get(tp.partition());
-      if (replicas == null) {
-        continue;
-      }
-      PartitionState next = PartitionElection.preferredLeader(e.getValue(), replicas, image.brokers().keySet(), epoch);
-      if (next != null) {
-        write(tp, e.getValue(), next, "preferred replica back in sync");
+    Map<TopicPartition, List<Integer>> assignments = assignments(image);
+    Set<Integer> live = image.brokers().keySet();
+    for (TopicPartition tp : LeaderImbalance.partitionsToMoveBack(assignments, image.partitions(), live, imbalancePercentage)) {
+      PartitionState current = image.partitions().get(tp);
+      RequestedElection.Outcome o = RequestedElection.decide(ElectionType.PREFERRED, tp.toString(), current,
+          assignments.get(tp), live, epoch);
+      if (o.next() != null) {
+        write(tp, current, o.next(), "auto leader rebalance");
       }
     }
   }
 
-  private void write(TopicPartition tp, PartitionState current, PartitionState next, String why) {
+  /**
+   * Runs the elections asked for with ElectLeaders ({@code partitions} null = every partition) on the controller's
+   * thread, then completes once this broker's metadata shows every new leader, or after {@code timeoutMs}; a
+   * partition whose new leader is not seen by then gets REQUEST_TIMED_OUT. Fails with NOT_CONTROLLER when this
+   * broker is not the active controller.
+   */
+  public CompletableFuture<Map<TopicPartition, RequestedElection.Outcome>> electLeaders(ElectionType type,
+      Set<TopicPartition> partitions, long timeoutMs) {
+    CompletableFuture<Map<TopicPartition, RequestedElection.Outcome>> decided = new CompletableFuture<>();
+    try {
+      executor.execute(() -> {
+        if (!active) {
+          decided.completeExceptionally(new NotControllerException("broker " + brokerId + " is not the controller"));
+          return;
+        }
+        decided.complete(runElections(type, partitions));
+      });
+    } catch (RejectedExecutionException closing) {
+      decided.completeExceptionally(new NotControllerException("broker " + brokerId + " is stopping"));
+    }
+    return decided.thenCompose(outcomes -> metadata.whenImage(image -> outcomes.entrySet().stream()
+            .allMatch(e -> ElectionsSeen.shows(image, e.getKey(), e.getValue())), timeoutMs)
+        .thenApply(seen -> ElectionsSeen.timedOutUnlessShown(metadata.image(), outcomes)));
+  }
+
+  private Map<TopicPartition, RequestedElection.Outcome> runElections(ElectionType type, Set<TopicPartition> asked) {
+    ClusterImage image = metadata.image();
+    Map<TopicPartition, List<Integer>> assignments = assignments(image);
+    Set<TopicPartition> partitions = asked != null ? asked : new HashSet<>(assignments.keySet());
+    Map<TopicPartition, RequestedElection.Outcome> outcomes = new LinkedHashMap<>();
+    for (TopicPartition tp : partitions) {
+      PartitionState current = image.partitions().get(tp);
+      RequestedElection.Outcome o = RequestedElection.decide(type, tp.toString(), current, assignments.get(tp),
+          image.brokers().keySet(), epoch);
+      // The cached state may be behind ZooKeeper (an ISR change): read it again and decide again.
+      for (int attempt = 0; o.next() != null && attempt < MAX_ELECTION_WRITE_ATTEMPTS; attempt++) {
+        if (write(tp, current, o.next(), type + " election requested") != null) {
+          break;
+        }
+        try {
+          current = store.readPartitionState(tp);
+        } catch (Exception e) {
+          o = new RequestedElection.Outcome(null, Errors.forException(e), "could not read the state of " + tp + ": " + e);
+          break;
+        }
+        o = RequestedElection.decide(type, tp.toString(), current, assignments.get(tp), image.brokers().keySet(), epoch);
+        if (attempt == MAX_ELECTION_WRITE_ATTEMPTS - 1 && o.next() != null) {
+          o = new RequestedElection.Outcome(null, active ? Errors.UNKNOWN_SERVER_ERROR : Errors.NOT_CONTROLLER,
+              "the state of " + tp + " kept changing during the election");
+        }
+      }
+      outcomes.put(tp, o);
+    }
+    return outcomes;
+  }
+
+  /** Attempts to write one requested election before giving up on a partition whose state keeps changing. */
+  private static final int MAX_ELECTION_WRITE_ATTEMPTS = 3;
+
+  /** Each partition's replicas (first = preferred leader). */
+  private static Map<TopicPartition, List<Integer>> assignments(ClusterImage image) {
+    Map<TopicPartition, List<Integer>> out = new LinkedHashMap<>();
+    for (TopicInfo topic : image.topics().values()) {
+      topic.replicas().forEach((p, replicas) -> out.put(new TopicPartition(topic.name(), p), replicas));
+    }
+    return out;
+  }
+
+  /** Writes a partition's new state; returns it as written, or null when refused or failed. */
+  private PartitionState write(TopicPartition tp, PartitionState current, PartitionState next, String why) {
     try {
       PartitionState written = store.updatePartitionStateAsController(tp, current, next, epochZkVersion);
       if (written == null) {
         // Either the state changed (the next metadata event brings it) or we are deposed.
         log.debug("controller write for {} refused ({}): state or controller epoch changed", tp, why);
-        return;
+        return null;
       }
       log.info("{}: leader {} -> {}, epoch {} -> {}, ISR {} -> {} ({})", tp, current.leader(), next.leader(),
           current.leaderEpoch(), next.leaderEpoch(), current.isr(), next.isr(), why);
+      return written;
     } catch (Exception e) {
       if (!active) {
         // Closing (the broker is stopping): the next controller redoes this write.
         log.debug("controller closing; did not write the state of {}: {}", tp, e.toString());
-        return;
+        return null;
       }
       log.warn("controller could not write the state of {}: {}", tp, e.toString());
+      return null;
     }
   }
 

@@ -43,6 +43,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -53,6 +54,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -282,6 +284,23 @@ class AclBrokerTest {
       Map<Integer, Map<String, LogDirDescription>> dirs = once(ClusterAuthorizationException.class,
           () -> asHeidi.describeLogDirs(List.of(0)).allDescriptions().get());
       assertEquals(Set.of(cluster.logDir(0).toAbsolutePath().normalize().toString()), dirs.get(0).keySet());
+    }
+  }
+
+  @Test
+  void electLeadersNeedsAlterOnTheCluster() throws Exception {
+    Properties ivan = newScramUser("ivan");
+    createTopic("ivan-elected", List.of(0), Map.of());
+    TopicPartition tp = new TopicPartition("ivan-elected", 0);
+    try (Admin asIvan = Admin.create(ivan)) {
+      ExecutionException refused = assertThrows(ExecutionException.class,
+          () -> asIvan.electLeaders(ElectionType.PREFERRED, Set.of(tp)).partitions().get());
+      assertInstanceOf(ClusterAuthorizationException.class, refused.getCause());
+
+      admin.createAcls(List.of(allow(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, "ivan", AclOperation.ALTER))).all().get();
+      Map<TopicPartition, Optional<Throwable>> elected = once(ClusterAuthorizationException.class,
+          () -> asIvan.electLeaders(ElectionType.PREFERRED, Set.of(tp)).partitions().get());
+      assertInstanceOf(ElectionNotNeededException.class, elected.get(tp).orElseThrow(), "its only replica leads already");
     }
   }
 

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -119,6 +120,11 @@ class FuzzedFramesTest {
         new ListOffsetsRequestData.ListOffsetsTopic().setName(TOPIC).setPartitions(List.of(
             new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-1)))))));
     t.add(frame(ApiKeys.FIND_COORDINATOR, 4, new FindCoordinatorRequestData().setKeyType((byte) 0).setCoordinatorKeys(List.of("g"))));
+    // An admin API served by the controller, whose answer waits for the metadata.
+    ElectLeadersRequestData.TopicPartitionsCollection elect = new ElectLeadersRequestData.TopicPartitionsCollection();
+    elect.add(new ElectLeadersRequestData.TopicPartitions().setTopic(TOPIC).setPartitions(List.of(0)));
+    t.add(frame(ApiKeys.ELECT_LEADERS, 2, new ElectLeadersRequestData().setElectionType((byte) 0).setTimeoutMs(1000)
+        .setTopicPartitions(elect)));
     return t;
   }
 
