@@ -99,6 +99,27 @@ class AvroConverterRegistryTest {
     assertEquals(SchemaAndValue.NULL, values.toConnectData(TOPIC, null));
   }
 
+  /** use.latest.version: a record whose Connect schema lists the fields in another order is written in the latest. */
+  @Test
+  void useLatestVersionWritesTheSubjectsLatestSchemaFieldByName() throws Exception {
+    converter(false, Map.of()).fromConnectData("latest", VALUE, row(1, "c", 1L));
+    SchemaBuilder reordered = SchemaBuilder.struct().name("sc.public.items.Value");
+    for (int i = VALUE.fields().size() - 1; i >= 0; i--) {
+      reordered.field(VALUE.fields().get(i).name(), VALUE.fields().get(i).schema());
+    }
+    Schema other = reordered.build();
+    Struct record = new Struct(other);
+    Struct expected = row(2, "u", 5L);
+    VALUE.fields().forEach(f -> record.put(f.name(), expected.get(f)));
+    AvroConverter latest = converter(false, Map.of(SerdeConfig.USE_LATEST_VERSION, "true",
+        SerdeConfig.AUTO_REGISTER_SCHEMAS, "false"));
+    byte[] written = latest.fromConnectData("latest", other, record);
+    SchemaAndValue back = converter(false, Map.of()).toConnectData("latest", written);
+    assertEquals(VALUE, back.schema());
+    assertEquals(expected, back.value());
+    assertEquals(1, new RegistryClient(lake.registryUrl()).latest("latest-value").version(), "nothing registered");
+  }
+
   @Test
   void errorsNameTopicFieldAndSubject() {
     AvroConverter values = converter(false, Map.of());

@@ -71,18 +71,24 @@ public class AvroConverter implements Converter {
           + value.getClass().getName() + "): the Avro converter needs the connector to give schemas");
     }
     Schema avro;
-    Object avroValue;
     try {
       avro = avroSchemas.computeIfAbsent(schema, ConnectAvroSchemas::toAvro);
-      avroValue = ConnectAvroValues.toAvro(schema, avro, value, "");
     } catch (DataException e) {
-      throw new DataException("Cannot convert the " + what() + " of a record of topic '" + topic + "' to Avro: "
-          + e.getMessage(), e);
+      throw new DataException("Cannot map the Connect schema of the " + what() + " of topic '" + topic
+          + "' to Avro: " + e.getMessage(), e);
     }
     SubjectNameStrategy strategy = isKey ? config.keyStrategy() : config.valueStrategy();
     String subject = strategy.subject(topic, isKey, avro);
     int id = schemaId(subject, avro);
+    // with use.latest.version the value is built in the subject's latest schema, field by field by name
     Schema writer = config.useLatestVersion() ? writerSchema(id, topic) : avro;
+    Object avroValue;
+    try {
+      avroValue = ConnectAvroValues.toAvro(schema, writer, value, "");
+    } catch (DataException e) {
+      throw new DataException("Cannot convert the " + what() + " of a record of topic '" + topic + "' to Avro: "
+          + e.getMessage(), e);
+    }
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream(64);
       out.write(MAGIC);

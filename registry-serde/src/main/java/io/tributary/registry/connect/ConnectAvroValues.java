@@ -101,7 +101,12 @@ public final class ConnectAvroValues {
         GenericRecord r = new GenericData.Record(a);
         for (Field f : s.fields()) {
           String fieldPath = path.isEmpty() ? f.name() : path + "." + f.name();
-          r.put(f.name(), toAvro(f.schema(), a.getField(f.name()).schema(), struct.get(f), fieldPath));
+          Schema.Field target = a.getField(f.name());
+          if (target == null) {
+            throw new DataException(ConnectAvroSchemas.where(fieldPath) + " is not in the Avro schema written with ("
+                + a.getFullName() + ")");
+          }
+          r.put(target.pos(), toAvro(f.schema(), target.schema(), struct.get(f), fieldPath));
         }
         yield r;
       }
