@@ -75,14 +75,18 @@ public final class ClusterStore {
     if (zk.checkExists().forPath(ZkPaths.topic(name)) != null) {
       throw new TopicExistsException("topic '" + name + "' already exists");
     }
-    if (zk.checkExists().forPath(ZkPaths.topicConfig(name)) != null) {
-      // A config left by a deletion that crashed half way (no topic znode): the new topic starts clean.
-      zk.delete().forPath(ZkPaths.topicConfig(name));
+    Stat leftover = zk.checkExists().forPath(ZkPaths.topicConfig(name));
+    if (leftover != null) {
+      // A config left by a deletion that crashed half way (no topic znode): the new topic starts clean. Deleted in
+      // the transaction, so that a concurrent creation of the same topic that won keeps its config (two Connect
+      // workers create their internal topics at once; a separate delete wiped the winner's cleanup.policy).
+      ops.add(0, zk.transactionOp().delete().withVersion(leftover.getVersion()).forPath(ZkPaths.topicConfig(name)));
     }
     ops.add(zk.transactionOp().create().forPath(ZkPaths.topicConfig(name), ZkJson.configs(configs)));
     try {
       zk.transaction().forOperations(ops);
-    } catch (KeeperException.NodeExistsException e) {
+    } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
+        | KeeperException.NoNodeException e) {
       throw new TopicExistsException("topic '" + name + "' already exists");
     }
   }

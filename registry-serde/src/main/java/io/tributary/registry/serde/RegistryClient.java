@@ -49,12 +49,24 @@ public final class RegistryClient {
   private final List<String> urls;
   private final HttpClient http;
   private final Duration timeout;
+  /** {@code Basic ...} when the registry asks for HTTP basic authentication ({@link BasicAuth}). */
+  private final String authorization;
 
   public RegistryClient(String urls) {
     this(urls, Duration.ofSeconds(30));
   }
 
   public RegistryClient(String urls, Duration timeout) {
+    this(urls, timeout, null);
+  }
+
+  /** With basic authentication as {@link BasicAuth} reads it from Confluent's keys. */
+  public RegistryClient(BasicAuth auth, Duration timeout) {
+    this(String.join(",", auth.urls()), timeout, auth.authorizationHeader().orElse(null));
+  }
+
+  private RegistryClient(String urls, Duration timeout, String authorization) {
+    this.authorization = authorization;
     List<String> list = new ArrayList<>();
     for (String u : urls.split(",")) {
       String t = u.trim();
@@ -98,6 +110,9 @@ public final class RegistryClient {
     for (String base : urls) {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
           .header("Accept", CT);
+      if (authorization != null) {
+        b.header("Authorization", authorization);
+      }
       if (body != null) {
         b.header("Content-Type", CT)
             .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));

@@ -33,7 +33,7 @@ public final class SerdeConfig {
     if (url == null) {
       throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is required");
     }
-    return new RegistryClient(url);
+    return new RegistryClient(BasicAuth.of(url, configs), java.time.Duration.ofSeconds(30));
   }
 
   /** TopicNameStrategy: {@code <topic>-key} or {@code <topic>-value}. */
