@@ -2,10 +2,12 @@ package io.tributary.console.metrics;
 
 import io.tributary.console.kafka.Bytes;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -126,9 +128,12 @@ public final class BrokerThroughput {
     HttpResponse<String> r;
     try {
       r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      throw new IOException("no answer within " + SCRAPE_TIMEOUT_MILLIS + " ms", e);
+    } catch (ConnectException e) {
+      throw new IOException("nothing listens there (connection refused): is the broker running with metrics.port?", e);
     } catch (IOException e) {
-      throw new IOException("no answer within " + SCRAPE_TIMEOUT_MILLIS + " ms (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+      throw new IOException(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
     }
     if (r.statusCode() != 200) {
       throw new IOException("HTTP " + r.statusCode());
