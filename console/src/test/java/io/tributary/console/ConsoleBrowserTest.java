@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.console.kafka.KafkaClients;
 import io.tributary.console.kafka.UsersAndAcls;
+import io.tributary.registry.serde.RegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,8 @@ class ConsoleBrowserTest {
   static final int HEIGHT = 900;
   /** How long a page may take to show what is asserted (the first SQL query starts Spark). */
   static final Duration PAGE_WAIT = Duration.ofSeconds(90);
+  /** How long the first SQL query may take: it starts Spark in the console's JVM (minutes on a loaded machine). */
+  static final Duration SPARK_START_WAIT = Duration.ofSeconds(300);
 
   /** A topic the overview's test produces to and reads, for throughput in and out. */
   static final String CLICKS = "clicks";
@@ -135,6 +139,7 @@ class ConsoleBrowserTest {
     String row = browser.findElements(By.cssSelector("#topics tbody tr")).stream().map(WebElement::getText)
         .filter(t -> t.startsWith(CLICKS + " ")).findFirst().orElseThrow();
     assertTrue(row.matches(CLICKS + " 1 1 0 " + CLICKS_COUNT + " .* [1-9][0-9.]* (B|KiB)/s [0-9.]+"), row);
+    screenshot("topics");
   }
 
   @Test
@@ -150,7 +155,6 @@ class ConsoleBrowserTest {
     assertTrue(row.getText().contains("console-created 3 1"), row.getText());
     // The size comes from the brokers' DescribeLogDirs: an empty topic has 0 bytes (not "-").
     assertTrue(row.getText().contains("console-created 3 1 0 0 0 B "), row.getText());
-    screenshot("topics");
   }
 
   @Test
@@ -246,6 +250,21 @@ class ConsoleBrowserTest {
    * Records/s is the rate over the worker's recent reports: 0.0 while the pipeline idles (the average since its
    * start would not be), more than 0 once new records went through.
    */
+  /** The compatibility level set in the form is the registry's (read back through its REST API). */
+  @Test
+  void aSubjectsCompatibilityLevelIsSet() throws Exception {
+    String subject = Platform.EVENTS + "-value";
+    open("/schemas/" + subject);
+    By level = By.cssSelector("form[action$='/compatibility'] select[name=level]");
+    WebElement before = browser.findElement(level);
+    new Select(before).selectByValue("FULL");
+    browser.findElement(By.cssSelector("form[action$='/compatibility'] button")).click();
+    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.stalenessOf(before)); // the page came back
+    assertEquals("FULL", new Select(browser.findElement(level)).getFirstSelectedOption().getText());
+    JsonNode config = new RegistryClient(platform.registry.url()).call("GET", "/config/" + subject, null);
+    assertEquals("FULL", config.path("compatibilityLevel").asText(), config.toString());
+  }
+
   @Test
   void aPipelinesRecordsPerSecondIsItsCurrentRate() throws Exception {
     open("/pipelines");
@@ -269,6 +288,11 @@ class ConsoleBrowserTest {
   @Test
   void aPipelinesDeadLettersAreListedWithTheirReasonsAndOneIsReplayed() throws Exception {
     open("/pipelines/" + Platform.PIPELINE);
+    // A second look after a newer report of the worker: records/s is then a rate (the first look has one report).
+    long seen = platform.pipelineReportMillis();
+    Platform.await("a newer report of the worker", () -> platform.pipelineReportMillis() > seen, () -> "none");
+    open("/pipelines/" + Platform.PIPELINE);
+    assertTrue(text(By.id("records-per-second")).matches("[0-9]+\\.[0-9]"), text(By.id("records-per-second")));
     List<WebElement> letters = waitForAll(By.cssSelector("#dead-letter-table tr.dead-letter"),
         Platform.BAD_EVENTS.size());
     for (WebElement l : letters) {
@@ -308,7 +332,7 @@ class ConsoleBrowserTest {
     query.clear();
     query.sendKeys("SELECT region, count(*) AS n FROM " + Platform.TABLE + " GROUP BY region ORDER BY region");
     browser.findElement(By.id("run-sql")).click();
-    String result = waitFor(By.id("sql-result"), "eu").getText();
+    String result = waitFor(By.id("sql-result"), "eu", SPARK_START_WAIT).getText();
     assertTrue(result.contains("eu " + Platform.GOOD_EVENTS / 2), result);
     assertTrue(result.contains("us " + Platform.GOOD_EVENTS / 2), result);
     screenshot("lake");
@@ -371,6 +395,11 @@ class ConsoleBrowserTest {
     assertEquals(console.url() + "/topics", browser.getCurrentUrl());
     new Actions(browser).sendKeys(Keys.TAB).perform();
     assertEquals("partitions", browser.switchTo().activeElement().getAttribute("name"), "Tab goes to the next field");
+    // Everything a page loads comes from the console itself: no CDN, no network access.
+    for (WebElement e : browser.findElements(By.cssSelector("script[src], link[href]"))) {
+      String url = e.getAttribute(e.getTagName().equals("script") ? "src" : "href");
+      assertTrue(url.startsWith(console.url() + "/static/"), url);
+    }
     open("/");
     new Actions(browser).sendKeys("p").perform();
     new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.urlToBe(console.url() + "/pipelines"));
@@ -407,7 +436,11 @@ class ConsoleBrowserTest {
   }
 
   private static WebElement waitFor(By by, String text) {
-    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    return waitFor(by, text, PAGE_WAIT);
+  }
+
+  private static WebElement waitFor(By by, String text, Duration wait) {
+    new WebDriverWait(browser, wait).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
     return browser.findElement(by);
   }
 

@@ -34,7 +34,7 @@ public final class BrokerThroughput {
   private static final Set<String> SERIES = Set.of(BYTES_IN, BYTES_OUT, MESSAGES_IN);
   /** How far back a rate looks, in ms. */
   public static final long WINDOW_MILLIS = 60_000;
-  /** How long one broker's scrape may take, in ms: a page waits for the slowest. */
+  /** How long one broker's scrape may take, in ms: a page waits this long for each broker that does not answer. */
   static final long SCRAPE_TIMEOUT_MILLIS = 2_000;
 
   /** Per-second rates; a field is empty ("-") until two looks span some time. */
