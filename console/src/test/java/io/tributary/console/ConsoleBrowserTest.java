@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.console.kafka.KafkaClients;
 import io.tributary.console.kafka.UsersAndAcls;
+import io.tributary.registry.serde.RegistryClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,15 +16,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -29,6 +38,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -47,6 +57,14 @@ class ConsoleBrowserTest {
   static final int HEIGHT = 900;
   /** How long a page may take to show what is asserted (the first SQL query starts Spark). */
   static final Duration PAGE_WAIT = Duration.ofSeconds(90);
+  /** How long the first SQL query may take: it starts Spark in the console's JVM (minutes on a loaded machine). */
+  static final Duration SPARK_START_WAIT = Duration.ofSeconds(300);
+
+  /** A topic the overview's test produces to and reads, for throughput in and out. */
+  static final String CLICKS = "clicks";
+  static final int CLICKS_COUNT = 25;
+  /** Events the pipeline's test sends again (upserts of keys the table has: its row count stays). */
+  static final int UPSERTED_EVENTS = 10;
 
   @TempDir static Path dir;
   /** Chromium starts while the platform does (each takes tens of seconds on a busy machine). */
@@ -89,13 +107,39 @@ class ConsoleBrowserTest {
     }
   }
 
+  /**
+   * Throughput in and out on {@code /} from the broker's {@code /metrics}: a look, records produced and then read
+   * by a consumer, a second look; the rates are over the time between the looks, so they show what happened.
+   */
   @Test
-  void overviewShowsTheBrokerAndEveryPart() throws Exception {
+  void overviewShowsTheBrokerEveryPartAndThroughputInAndOut() throws Exception {
     open("/");
     assertEquals("1", text(By.id("broker-count")));
     assertEquals("0", text(By.id("offline")));
     assertTrue(browser.findElements(By.id("errors")).isEmpty(), "no part is down");
+
+    platform.cluster.createTopic(CLICKS, 1, 1, Map.of());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(platform.cluster.producerProps(),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < CLICKS_COUNT; i++) {
+        producer.send(new ProducerRecord<>(CLICKS, ("click-" + i + " on /checkout").getBytes(StandardCharsets.UTF_8)))
+            .get();
+      }
+    }
+    platform.consumeAll(CLICKS);
+    open("/");
+    assertTrue(text(By.id("bytes-in")).matches("[1-9][0-9.]* (B|KiB)/s"), text(By.id("bytes-in")));
+    assertTrue(text(By.id("bytes-out")).matches("[1-9][0-9.]* (B|KiB)/s"), "a consumer read: " + text(By.id("bytes-out")));
+    assertTrue(Double.parseDouble(text(By.id("messages-in"))) > 0, text(By.id("messages-in")));
+    assertTrue(browser.findElements(By.id("errors")).isEmpty(), "the broker's metrics were read");
     screenshot("overview");
+
+    // Per topic on /topics: the clicks were read, so they have bytes out.
+    open("/topics");
+    String row = browser.findElements(By.cssSelector("#topics tbody tr")).stream().map(WebElement::getText)
+        .filter(t -> t.startsWith(CLICKS + " ")).findFirst().orElseThrow();
+    assertTrue(row.matches(CLICKS + " 1 1 0 " + CLICKS_COUNT + " .* [1-9][0-9.]* (B|KiB)/s [0-9.]+"), row);
+    screenshot("topics");
   }
 
   @Test
@@ -110,8 +154,7 @@ class ConsoleBrowserTest {
     WebElement row = waitFor(By.id("topics"), "console-created");
     assertTrue(row.getText().contains("console-created 3 1"), row.getText());
     // The size comes from the brokers' DescribeLogDirs: an empty topic has 0 bytes (not "-").
-    assertTrue(row.getText().contains("console-created 3 1 0 0 0 B\n"), row.getText());
-    screenshot("topics");
+    assertTrue(row.getText().contains("console-created 3 1 0 0 0 B "), row.getText());
   }
 
   @Test
@@ -125,6 +168,28 @@ class ConsoleBrowserTest {
     String size = browser.findElement(By.cssSelector("#partitions tbody tr:first-child td:last-child")).getText();
     assertTrue(size.matches("[0-9.]+ (B|KiB|MiB)") && !size.equals("0 B"), size);
     screenshot("topic");
+  }
+
+  /** The message browser by offset and by time, and a config edited in the form (checked through the Admin API). */
+  @Test
+  void messagesAreBrowsedByOffsetAndTimeAndAConfigIsEdited() throws Exception {
+    open("/topics/" + Platform.ORDERS + "?partition=0&from=offset&position=3&limit=1");
+    String byOffset = waitFor(By.id("message-table"), "order-3").getText();
+    assertTrue(!byOffset.contains("order-2") && !byOffset.contains("order-4"), "one message from offset 3: " + byOffset);
+    open("/topics/" + Platform.ORDERS + "?partition=0&from=time&position=2000-01-01T00:00:00Z&limit=1");
+    String byTime = waitFor(By.id("message-table"), "order-0").getText();
+    assertTrue(!byTime.contains("order-1"), "the first message at or after that time: " + byTime);
+
+    open("/topics/" + Platform.ORDERS);
+    browser.findElement(By.cssSelector("form[action$='/config'] input[name=key]")).sendKeys("retention.ms");
+    browser.findElement(By.cssSelector("form[action$='/config'] input[name=value]")).sendKeys("3600000");
+    browser.findElement(By.cssSelector("form[action$='/config'] button")).click();
+    waitFor(By.id("configs-table"), "retention.ms 3600000");
+    try (Admin admin = platform.cluster.admin()) {
+      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Platform.ORDERS);
+      Config config = admin.describeConfigs(List.of(topic)).all().get().get(topic);
+      assertEquals("3600000", config.get("retention.ms").value());
+    }
   }
 
   @Test
@@ -181,13 +246,53 @@ class ConsoleBrowserTest {
     waitFor(By.id("check-result"), "Not compatible");
   }
 
+  /**
+   * Records/s is the rate over the worker's recent reports: 0.0 while the pipeline idles (the average since its
+   * start would not be), more than 0 once new records went through.
+   */
+  /** The compatibility level set in the form is the registry's (read back through its REST API). */
   @Test
-  void aPipelinesDeadLettersAreListedWithTheirReasonsAndOneIsReplayed() throws Exception {
+  void aSubjectsCompatibilityLevelIsSet() throws Exception {
+    String subject = Platform.EVENTS + "-value";
+    open("/schemas/" + subject);
+    By level = By.cssSelector("form[action$='/compatibility'] select[name=level]");
+    WebElement before = browser.findElement(level);
+    new Select(before).selectByValue("FULL");
+    browser.findElement(By.cssSelector("form[action$='/compatibility'] button")).click();
+    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.stalenessOf(before)); // the page came back
+    assertEquals("FULL", new Select(browser.findElement(level)).getFirstSelectedOption().getText());
+    JsonNode config = new RegistryClient(platform.registry.url()).call("GET", "/config/" + subject, null);
+    assertEquals("FULL", config.path("compatibilityLevel").asText(), config.toString());
+  }
+
+  @Test
+  void aPipelinesRecordsPerSecondIsItsCurrentRate() throws Exception {
     open("/pipelines");
     String row = waitFor(By.id("pipelines"), Platform.PIPELINE).getText();
     assertTrue(row.contains("RUNNING"), row);
+    long seen = platform.pipelineReportMillis();
+    Platform.await("a newer report of the worker", () -> platform.pipelineReportMillis() > seen, () -> "none");
+    open("/pipelines");
+    assertEquals("0.0", text(By.cssSelector("#pipelines td.rate")), "idle since the last look");
+
+    long before = platform.pipelineRecordsOut();
+    platform.produceEventsAgain(UPSERTED_EVENTS);
+    Platform.await("the worker reports " + UPSERTED_EVENTS + " more records out",
+        () -> platform.pipelineRecordsOut() >= before + UPSERTED_EVENTS, () -> "records out " + before);
+    open("/pipelines");
+    String rate = text(By.cssSelector("#pipelines td.rate"));
+    assertTrue(Double.parseDouble(rate) > 0, "records went through: " + rate);
     screenshot("pipelines");
+  }
+
+  @Test
+  void aPipelinesDeadLettersAreListedWithTheirReasonsAndOneIsReplayed() throws Exception {
     open("/pipelines/" + Platform.PIPELINE);
+    // A second look after a newer report of the worker: records/s is then a rate (the first look has one report).
+    long seen = platform.pipelineReportMillis();
+    Platform.await("a newer report of the worker", () -> platform.pipelineReportMillis() > seen, () -> "none");
+    open("/pipelines/" + Platform.PIPELINE);
+    assertTrue(text(By.id("records-per-second")).matches("[0-9]+\\.[0-9]"), text(By.id("records-per-second")));
     List<WebElement> letters = waitForAll(By.cssSelector("#dead-letter-table tr.dead-letter"),
         Platform.BAD_EVENTS.size());
     for (WebElement l : letters) {
@@ -227,7 +332,7 @@ class ConsoleBrowserTest {
     query.clear();
     query.sendKeys("SELECT region, count(*) AS n FROM " + Platform.TABLE + " GROUP BY region ORDER BY region");
     browser.findElement(By.id("run-sql")).click();
-    String result = waitFor(By.id("sql-result"), "eu").getText();
+    String result = waitFor(By.id("sql-result"), "eu", SPARK_START_WAIT).getText();
     assertTrue(result.contains("eu " + Platform.GOOD_EVENTS / 2), result);
     assertTrue(result.contains("us " + Platform.GOOD_EVENTS / 2), result);
     screenshot("lake");
@@ -238,20 +343,67 @@ class ConsoleBrowserTest {
     waitFor(By.id("sql-error"), "SELEC");
   }
 
+  /** The registry, the workers' ZooKeeper and a broker's metrics down: each is named, the cluster still shows. */
   @Test
   void thePartsThatAreDownAreNamedAndTheRestStillShows() throws Exception {
     ConsoleConfig c = platform.consoleConfig();
     ConsoleConfig broken = new ConsoleConfig(c.host(), 0, c.bootstrapServers(), "http://127.0.0.1:1",
-        "127.0.0.1:1", c.connectCluster(), c.catalogDir(), Map.of());
+        "127.0.0.1:1", c.connectCluster(), c.catalogDir(), Map.of(), Map.of(0, "http://127.0.0.1:1/metrics"));
     try (Console down = Console.start(broken)) {
       browser.get(down.url() + "/");
       String errors = waitFor(By.id("errors"), "schema registry").getText();
       assertTrue(errors.contains("the schema registry at http://127.0.0.1:1 did not answer"), errors);
       assertTrue(errors.contains("ZooKeeper at 127.0.0.1:1 did not answer"), errors);
+      assertTrue(errors.contains("the metrics of broker 0 at http://127.0.0.1:1/metrics could not be read"), errors);
       assertEquals("1", text(By.id("broker-count")), "the cluster part still shows");
+      screenshot("down");
       browser.get(down.url() + "/schemas");
       waitFor(By.id("errors"), "the schema registry at http://127.0.0.1:1 did not answer");
+      browser.get(down.url() + "/pipelines");
+      waitFor(By.id("errors"), "ZooKeeper at 127.0.0.1:1 did not answer");
     }
+  }
+
+  /** The log cluster down: the overview names it and still shows the registry; the topics page says why it is empty. */
+  @Test
+  void aClusterThatIsDownIsNamedAndTheRegistryStillShows() throws Exception {
+    ConsoleConfig c = platform.consoleConfig();
+    ConsoleConfig noCluster = new ConsoleConfig(c.host(), 0, "127.0.0.1:1", c.registryUrl(), c.zookeeperConnect(),
+        c.connectCluster(), c.catalogDir(), Map.of());
+    try (Console down = Console.start(noCluster)) {
+      browser.get(down.url() + "/");
+      String errors = waitFor(By.id("errors"), "the log cluster at 127.0.0.1:1 did not answer").getText();
+      assertTrue(browser.findElements(By.id("broker-count")).isEmpty(), errors);
+      waitFor(By.id("subject-count"), "subjects"); // the registry's part still shows
+      browser.get(down.url() + "/topics");
+      waitFor(By.id("errors"), "the log cluster at 127.0.0.1:1 did not answer");
+    }
+  }
+
+  /** The navigation keys open pages, "/" focuses the page's first field, and keys typed into a field stay there. */
+  @Test
+  void thePagesAreUsableFromTheKeyboard() throws Exception {
+    open("/");
+    new Actions(browser).sendKeys("t").perform();
+    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.urlToBe(console.url() + "/topics"));
+    waitFor(By.tagName("h1"), "Topics");
+    new Actions(browser).sendKeys("/").perform();
+    WebElement field = browser.switchTo().activeElement();
+    assertEquals("name", field.getAttribute("name"), "the first field of /topics has the focus");
+    new Actions(browser).sendKeys("g").perform();
+    assertEquals("g", field.getAttribute("value"), "a key typed into a field is the field's");
+    assertEquals(console.url() + "/topics", browser.getCurrentUrl());
+    new Actions(browser).sendKeys(Keys.TAB).perform();
+    assertEquals("partitions", browser.switchTo().activeElement().getAttribute("name"), "Tab goes to the next field");
+    // Everything a page loads comes from the console itself: no CDN, no network access.
+    for (WebElement e : browser.findElements(By.cssSelector("script[src], link[href]"))) {
+      String url = e.getAttribute(e.getTagName().equals("script") ? "src" : "href");
+      assertTrue(url.startsWith(console.url() + "/static/"), url);
+    }
+    open("/");
+    new Actions(browser).sendKeys("p").perform();
+    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.urlToBe(console.url() + "/pipelines"));
+    waitFor(By.id("pipelines"), Platform.PIPELINE);
   }
 
   @Test
@@ -284,7 +436,11 @@ class ConsoleBrowserTest {
   }
 
   private static WebElement waitFor(By by, String text) {
-    new WebDriverWait(browser, PAGE_WAIT).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    return waitFor(by, text, PAGE_WAIT);
+  }
+
+  private static WebElement waitFor(By by, String text, Duration wait) {
+    new WebDriverWait(browser, wait).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
     return browser.findElement(by);
   }
 

@@ -1,5 +1,6 @@
 package io.tributary.console;
 
+import io.tributary.connect.worker.ClusterLayout;
 import io.tributary.connect.worker.ClusterStatus;
 import io.tributary.connect.worker.Worker;
 import io.tributary.connect.worker.WorkerConfig;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -71,7 +73,8 @@ final class Platform implements AutoCloseable {
   }
 
   static Platform start(Path dir) throws Exception {
-    EmbeddedCluster cluster = EmbeddedCluster.start(1, dir.resolve("cluster"));
+    // metrics.port: each broker's /metrics, which the overview's throughput reads
+    EmbeddedCluster cluster = EmbeddedCluster.start(1, dir.resolve("cluster"), Map.of("metrics.port", "0"));
     RegistryServer registry = new RegistryServer(new RegistryConfig(Map.of(RegistryConfig.LISTENERS,
         "http://127.0.0.1:0", RegistryConfig.BOOTSTRAP, cluster.bootstrapServers(), RegistryConfig.TOPIC_RF, "1")))
         .start();
@@ -127,7 +130,48 @@ final class Platform implements AutoCloseable {
 
   ConsoleConfig consoleConfig() {
     return new ConsoleConfig("127.0.0.1", 0, cluster.bootstrapServers(), registry.url(), cluster.zookeeperConnect(),
-        WORKER_CLUSTER, catalog, Map.of());
+        WORKER_CLUSTER, catalog, Map.of(), Map.of(0, brokerMetricsUrl()));
+  }
+
+  String brokerMetricsUrl() {
+    return "http://127.0.0.1:" + cluster.broker(0).metricsPort() + "/metrics";
+  }
+
+  /**
+   * Good events again, for keys the table has (same region, a newer seq): the pipeline writes them as upserts, so
+   * the table keeps {@link #GOOD_EVENTS} rows while the pipeline's records out grows by {@code count}.
+   */
+  void produceEventsAgain(int count) throws Exception {
+    KafkaAvroSerializer serializer = new KafkaAvroSerializer();
+    serializer.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), false);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(cluster.producerProps(), new ByteArraySerializer(),
+        new ByteArraySerializer())) {
+      for (int i = 0; i < count; i++) {
+        GenericRecord e = new GenericData.Record(EVENT);
+        e.put("key", String.format("k-%03d", i));
+        e.put("seq", (long) GOOD_EVENTS + i);
+        e.put("region", i % 2 == 0 ? "eu" : "us");
+        producer.send(new ProducerRecord<>(EVENTS, ((String) e.get("key")).getBytes(StandardCharsets.UTF_8),
+            serializer.serialize(EVENTS, e))).get();
+      }
+    }
+  }
+
+  /** Reads every record of {@code topic} without a group (commits nothing): the brokers count bytes out. */
+  void consumeAll(String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cluster.consumerProps())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (!partitions.stream().allMatch(tp -> consumer.position(tp) >= consumer.endOffsets(List.of(tp)).get(tp))) {
+        consumer.poll(Duration.ofMillis(200));
+        if (System.currentTimeMillis() > deadline) {
+          throw new AssertionError("could not read " + topic + " to its end in 60 s");
+        }
+      }
+    }
   }
 
   /** Orders in Avro through the registry serde: version 1 of orders-value, then version 2 registered. */
@@ -201,6 +245,23 @@ final class Platform implements AutoCloseable {
           }, () -> pipelines.status().render(System.currentTimeMillis()));
     }
     await("a completed commit in " + tablePath, () -> HudiTimeline.read(tablePath).commits() > 0, () -> tablePath);
+  }
+
+  /** When the worker last reported the pipeline's status (its clock). */
+  long pipelineReportMillis() {
+    return pipelineStatus().updatedMillis();
+  }
+
+  long pipelineRecordsOut() {
+    return pipelineStatus().recordsOut();
+  }
+
+  private ClusterLayout.TaskStatus pipelineStatus() {
+    try (Pipelines pipelines = new Pipelines(cluster.zookeeperConnect(), WORKER_CLUSTER)) {
+      return pipelines.status().pipelines().stream().filter(r -> r.pipeline().equals(PIPELINE))
+          .flatMap(r -> r.status().stream()).findFirst()
+          .orElseThrow(() -> new AssertionError("no status of " + PIPELINE));
+    }
   }
 
   /** Waits (bounded) for {@code done}; fails with {@code state} when it does not happen. */

@@ -51,14 +51,24 @@ final class ConsoleCommand implements Callable<Integer> {
       description = "The lake's catalog folder, as for tributary sql (default: $TRIBUTARY_HOME/.local/catalog).")
   Path catalog;
 
+  @Option(names = "--broker-metrics", paramLabel = "ID=URL", split = ",",
+      description = "A broker's Prometheus /metrics URL by broker id, for throughput on the overview and /topics "
+          + "(repeat or comma-separate, e.g. 0=http://127.0.0.1:9404/metrics; local start passes its brokers').")
+  Map<Integer, String> brokerMetrics = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65_535) {
       throw new CliException("--port must be 0-65535, got " + port, 2);
     }
     String zookeeper = workers.zookeeperConnect();
-    ConsoleConfig config = new ConsoleConfig(host, port, kafka.bootstrap, registry, zookeeper, workers.clusterName(),
-        catalog != null ? catalog : LakeCatalog.defaultDir(), clientProperties(kafka.commandConfig));
+    ConsoleConfig config;
+    try {
+      config = new ConsoleConfig(host, port, kafka.bootstrap, registry, zookeeper, workers.clusterName(),
+          catalog != null ? catalog : LakeCatalog.defaultDir(), clientProperties(kafka.commandConfig), brokerMetrics);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--broker-metrics: " + e.getMessage(), 2);
+    }
     Console console = start(config);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

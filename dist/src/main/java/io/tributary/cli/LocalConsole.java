@@ -43,6 +43,16 @@ final class LocalConsole {
         .ifPresent(n -> args.addAll(List.of("--zookeeper", n.address())));
     nodes.stream().filter(n -> n.kind() == Kind.REGISTRY).findFirst()
         .ifPresent(n -> args.addAll(List.of("--registry", "http://" + n.address())));
+    // Each broker's /metrics, for the overview's throughput (a cluster started before metrics existed has none).
+    List<String> metrics = new ArrayList<>();
+    for (Node n : nodes) {
+      if (n.kind() == Kind.BROKER) {
+        cluster.metrics.metricsUrl(n).ifPresent(url -> metrics.add(n.name().substring("broker-".length()) + "=" + url));
+      }
+    }
+    if (!metrics.isEmpty()) {
+      args.addAll(List.of("--broker-metrics", String.join(",", metrics)));
+    }
     return args;
   }
 

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -53,6 +54,8 @@ final class Quickstart implements AutoCloseable {
   private final PrintWriter out;
   private final Resources resources = new Resources();
   private final long startNanos = System.nanoTime();
+  /** Each broker's /metrics URL by broker id (with --keep-running), for the console's throughput. */
+  private final Map<Integer, String> brokerMetrics = new TreeMap<>();
   private int step;
 
   Quickstart(Settings settings, PrintWriter out) {
@@ -174,7 +177,7 @@ final class Quickstart implements AutoCloseable {
         + ", ZooKeeper " + zkConnect + "; the connector keeps upserting what is produced to " + TOPIC);
     out.println(QuickstartConsole.start(resources, new ConsoleConfig(ConsoleConfig.DEFAULT_HOST,
         ConsoleConfig.DEFAULT_PORT, bootstrap, registryUrl, zkConnect, "default", settings.dir().resolve("catalog"),
-        Map.of())));
+        Map.of(), brokerMetrics)));
     out.flush();
     while (!resources.closed()) {
       Thread.sleep(500);
@@ -197,6 +200,9 @@ final class Quickstart implements AutoCloseable {
       cfg.put("offsets.topic.replication.factor", Integer.toString(BROKERS));
       cfg.put("transaction.state.log.replication.factor", Integer.toString(BROKERS));
       cfg.put("default.replication.factor", Integer.toString(BROKERS));
+      if (settings.keepRunning()) {
+        cfg.put("metrics.port", "0"); // the console's throughput reads each broker's /metrics
+      }
       Broker broker = resources.add(new Broker(BrokerConfig.of(cfg)));
       try {
         broker.start();
@@ -204,6 +210,9 @@ final class Quickstart implements AutoCloseable {
         throw new CliException("broker " + i + " failed to start: " + Errors.message(e), e);
       }
       addresses.add("127.0.0.1:" + broker.boundPort());
+      if (broker.metricsPort() > 0) {
+        brokerMetrics.put(i, "http://127.0.0.1:" + broker.metricsPort() + "/metrics");
+      }
     }
     return String.join(",", addresses);
   }

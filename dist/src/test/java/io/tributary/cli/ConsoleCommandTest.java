@@ -23,6 +23,13 @@ class ConsoleCommandTest {
     Cli.Result config = Cli.run("console", "--command-config", dir.resolve("missing.properties").toString());
     assertEquals(2, config.code(), config.toString());
     assertTrue(config.err().contains("--command-config: file not found"), config.toString());
+    Cli.Result metrics = Cli.run("console", "--broker-metrics", "0=127.0.0.1:9404");
+    assertEquals(2, metrics.code(), metrics.toString());
+    assertTrue(metrics.err().contains("--broker-metrics: the metrics address of broker 0 must be an http:// or "
+        + "https:// URL (e.g. http://127.0.0.1:9404/metrics), got '127.0.0.1:9404'"), metrics.toString());
+    Cli.Result noId = Cli.run("console", "--broker-metrics", "http://127.0.0.1:9404/metrics");
+    assertEquals(2, noId.code(), noId.toString());
+    assertTrue(noId.err().contains("--broker-metrics"), noId.toString());
   }
 
   @Test
@@ -45,5 +52,15 @@ class ConsoleCommandTest {
     String noRegistry = String.join(" ", LocalConsole.args(new LocalCluster(dir), LocalCluster.plan(1, 2181, 9092, -1),
         8080));
     assertTrue(!noRegistry.contains("--registry"), noRegistry);
+    assertTrue(!noRegistry.contains("--broker-metrics"), "no metrics ports were planned: " + noRegistry);
+  }
+
+  @Test
+  void localStartGivesTheConsoleEachBrokersMetrics() throws Exception {
+    List<Node> nodes = LocalCluster.plan(2, 2181, 9092, 8081);
+    LocalCluster cluster = new LocalCluster(dir);
+    cluster.metrics.write(LocalMetrics.plan(nodes, 9404));
+    String line = String.join(" ", LocalConsole.args(cluster, nodes, 8080));
+    assertTrue(line.endsWith(" --broker-metrics 0=http://127.0.0.1:9404/metrics,1=http://127.0.0.1:9405/metrics"), line);
   }
 }

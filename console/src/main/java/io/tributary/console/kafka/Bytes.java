@@ -1,13 +1,13 @@
 package io.tributary.console.kafka;
 
 /** Byte counts for people: 1023 B, 1.5 KiB, 20.0 MiB. */
-final class Bytes {
+public final class Bytes {
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
   private static final int STEP = 1024;
 
   private Bytes() {}
 
-  static String human(long bytes) {
+  public static String human(long bytes) {
     if (bytes < STEP) {
       return bytes + " B";
     }

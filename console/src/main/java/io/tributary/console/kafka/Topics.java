@@ -30,7 +30,12 @@ import org.apache.kafka.common.config.ConfigResource;
 public final class Topics {
   /** One row of {@code /topics}; {@code size} is "-" when the cluster does not serve DescribeLogDirs. */
   public record TopicRow(String name, int partitions, int replicationFactor, int underReplicated, long messages,
-      String size, boolean internal) {}
+      String size, boolean internal) {
+    /** For the template: Mustache takes any number, 0 too, as true. */
+    public boolean anyUnderReplicated() {
+      return underReplicated > 0;
+    }
+  }
 
   /** One partition: leader, replicas, in-sync replicas, first and next offsets, the size of the leader's log. */
   public record PartitionRow(int partition, String leader, String replicas, String isr, boolean underReplicated,

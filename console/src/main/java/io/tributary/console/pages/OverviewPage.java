@@ -4,6 +4,7 @@ import io.tributary.connect.worker.ClusterStatus;
 import io.tributary.console.kafka.ClusterOverview;
 import io.tributary.console.kafka.KafkaClients;
 import io.tributary.console.lake.LakeTables;
+import io.tributary.console.metrics.BrokerThroughput;
 import io.tributary.console.pipelines.Pipelines;
 import io.tributary.console.registry.Schemas;
 import io.tributary.console.web.Response;
@@ -19,9 +20,11 @@ public final class OverviewPage {
   private final Schemas schemas;
   private final Pipelines pipelines;
   private final LakeTables lake;
-  private final ClusterOverview.Rate rate = new ClusterOverview.Rate();
+  private final BrokerThroughput throughput;
 
-  public OverviewPage(Views views, KafkaClients kafka, Schemas schemas, Pipelines pipelines, LakeTables lake) {
+  public OverviewPage(Views views, KafkaClients kafka, Schemas schemas, Pipelines pipelines, LakeTables lake,
+      BrokerThroughput throughput) {
+    this.throughput = throughput;
     this.views = views;
     this.kafka = kafka;
     this.schemas = schemas;
@@ -35,10 +38,14 @@ public final class OverviewPage {
 
   private Response page() {
     List<String> errors = new ArrayList<>();
-    ClusterOverview cluster = Part.read(() -> ClusterOverview.read(kafka, rate), null, errors);
+    ClusterOverview cluster = Part.read(() -> ClusterOverview.read(kafka), null, errors);
+    // Read even when the Admin API does not answer: the brokers' metrics listeners are a second way in.
+    BrokerThroughput.Throughput rates = throughput.look(cluster == null ? List.of()
+        : cluster.brokers().stream().map(ClusterOverview.Broker::id).toList());
+    errors.addAll(rates.errors());
     Integer subjects = Part.read(() -> schemas.subjects().size(), null, errors);
     ClusterStatus workers = Part.read(pipelines::status, null, errors);
-    Model m = Model.of("cluster", cluster).with("bootstrap", kafka.bootstrapServers())
+    Model m = Model.of("cluster", cluster).with("throughput", rates).with("bootstrap", kafka.bootstrapServers())
         .with("subjects", subjects).with("workers", workers).with("workerCluster", pipelines.cluster())
         .with("tables", lake.list().size()).with("catalog", lake.catalogDir().toString());
     if (workers != null) {

@@ -6,6 +6,7 @@ import io.tributary.console.kafka.MessageBrowser.From;
 import io.tributary.console.kafka.MessageBrowser.HeaderView;
 import io.tributary.console.kafka.OffsetReset;
 import io.tributary.console.kafka.Topics;
+import io.tributary.console.metrics.BrokerThroughput;
 import io.tributary.console.registry.AvroValues;
 import io.tributary.console.web.Paths;
 import io.tributary.console.web.Request;
@@ -30,9 +31,15 @@ public final class TopicPages {
   private final Topics topics;
   private final MessageBrowser browser;
   private final String registryUrl;
+  private final BrokerThroughput throughput;
 
-  public TopicPages(Views views, Topics topics, MessageBrowser browser, String registryUrl) {
+  /** A row of {@code /topics}: the topic and its current rates from the brokers' metrics. */
+  public record ListedTopic(Topics.TopicRow topic, BrokerThroughput.Rates rates) {}
+
+  public TopicPages(Views views, Topics topics, MessageBrowser browser, String registryUrl,
+      BrokerThroughput throughput) {
     this.views = views;
+    this.throughput = throughput;
     this.topics = topics;
     this.browser = browser;
     this.registryUrl = registryUrl;
@@ -49,8 +56,12 @@ public final class TopicPages {
   private Response list(Request r, String notice) {
     boolean internal = r.param("internal").isPresent();
     List<Topics.TopicRow> rows = topics.list().stream().filter(t -> internal || !t.name().startsWith("_")).toList();
-    return Response.html(views.page("Topics", "/topics", "topics",
-        Model.of("topics", rows).with("internal", internal).with("notice", notice), List.of()));
+    BrokerThroughput.Throughput rates = throughput.look(List.of());
+    BrokerThroughput.Rates none = new BrokerThroughput.Rates("-", "-", "-");
+    List<ListedTopic> listed = rows.stream()
+        .map(t -> new ListedTopic(t, rates.topics().getOrDefault(t.name(), none))).toList();
+    return Response.html(views.page("Topics", "/topics", "topics", Model.of("topics", listed)
+        .with("internal", internal).with("notice", notice).with("throughputNote", rates.note()), rates.errors()));
   }
 
   private Response create(Request r) {

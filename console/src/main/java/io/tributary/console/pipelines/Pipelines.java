@@ -13,12 +13,14 @@ import io.tributary.connect.worker.ClusterLayout.TaskStatus;
 import io.tributary.connect.worker.ClusterStatus;
 import io.tributary.console.BadInput;
 import io.tributary.console.Unavailable;
+import io.tributary.console.metrics.CounterWindow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 
@@ -33,9 +35,12 @@ public final class Pipelines implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  /** How far back records/s looks, in ms. */
+  public static final long RATE_WINDOW_MILLIS = 60_000;
+
   /**
-   * One pipeline as the status page shows it; {@code recordsPerSecond} is the average since its owner started it
-   * (records out over the time between start and the owner's last report).
+   * One pipeline as the status page shows it; {@code recordsPerSecond} is records out per second over the owner's
+   * reports the console saw in the last {@link #RATE_WINDOW_MILLIS} ("-" until it saw two).
    */
   public record PipelineRow(String name, String owner, String state, String recordsIn, String recordsOut,
       String recordsPerSecond, String deadLettered, String lag, String lastCommit, String error) {}
@@ -47,6 +52,8 @@ public final class Pipelines implements AutoCloseable {
   private final String zookeeperConnect;
   private final String cluster;
   private CuratorFramework zk;
+  /** Records out per pipeline run (name, owner, start): a restarted or moved pipeline counts from 0 again. */
+  private final CounterWindow<String> recordsOut = new CounterWindow<>(RATE_WINDOW_MILLIS);
 
   public Pipelines(String zookeeperConnect, String cluster) {
     this.zookeeperConnect = zookeeperConnect;
@@ -76,7 +83,7 @@ public final class Pipelines implements AutoCloseable {
           r.state().equals("WAITING") ? "WAITING (" + r.assignedTo().orElse("?") + ")" : r.state(),
           s.map(x -> Long.toString(x.recordsIn())).orElse("-"),
           s.map(x -> Long.toString(x.recordsOut())).orElse("-"),
-          s.map(Pipelines::perSecond).orElse("-"),
+          s.map(x -> perSecond(r.pipeline(), x)).orElse("-"),
           s.map(x -> Long.toString(x.deadLettered())).orElse("-"),
           s.map(TaskStatus::lag).map(String::valueOf).orElse("-"),
           s.map(TaskStatus::lastCommitMillis).map(t -> Instant.ofEpochMilli(t).toString()).orElse("-"),
@@ -85,9 +92,12 @@ public final class Pipelines implements AutoCloseable {
     return out;
   }
 
-  static String perSecond(TaskStatus s) {
-    long ms = s.updatedMillis() - s.startedMillis();
-    return ms <= 0 ? "-" : String.format("%.1f", s.recordsOut() * 1000.0 / ms);
+  /** The run's current rate, over the worker's own report times (not the console's clock). */
+  private String perSecond(String pipeline, TaskStatus s) {
+    String run = pipeline + "@" + s.worker() + "@" + s.startedMillis();
+    recordsOut.record(run, s.recordsOut(), s.updatedMillis());
+    OptionalDouble rate = recordsOut.perSecond(run);
+    return rate.isEmpty() ? "-" : String.format("%.1f", rate.getAsDouble());
   }
 
   /** The pipeline as submitted, and the topics and table it names. */
