@@ -231,15 +231,22 @@ public final class ReplicaManager implements AutoCloseable {
 
   /**
    * A local log the metadata does not assign here: it stops being served, and is deleted only when the
-   * controller marked its topic deleted. Any other reason (a topic znode that reads as missing or damaged,
-   * a partition assigned elsewhere) keeps the data on disk.
+   * controller marked its topic deleted or a completed reassignment moved the partition off this broker (same topic
+   * id, replicas without it). Any other reason (a topic znode that reads as missing or damaged) keeps the data on disk.
    */
   private void unassigned(TopicPartition tp, PartitionLog local, ClusterImage next) {
     Partition served = partitions.remove(tp);
     if (served != null) {
       resign(tp, served);
     }
-    if (next.isDeleted(tp.topic(), local.topicId())) {
+    if (next.isReassignedAway(tp, local.topicId(), brokerId)) {
+      try {
+        logs.delete(tp);
+        log.info("deleted local log of {}: reassigned to brokers {}", tp, next.topics().get(tp.topic()).replicas().get(tp.partition()));
+      } catch (IOException ex) {
+        log.error("cannot delete the local log of {} at {}", tp, local.dir(), ex);
+      }
+    } else if (next.isDeleted(tp.topic(), local.topicId())) {
       try {
         logs.delete(tp);
         log.info("deleted local log of {} (topic {} deleted)", tp, local.topicId());

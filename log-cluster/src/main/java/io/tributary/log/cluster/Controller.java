@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *       live in-sync replica it goes offline (leader -1, ISR kept) — no unclean election;
  *   <li>an offline partition gets its leader back as soon as an in-sync replica is live again;
  *   <li>dead followers are removed from the ISR at once, so acks=all does not wait for them;
+ *   <li>a partition being reassigned switches to its target replicas once they are all in sync
+ *       ({@link ReassignmentStep});
  *   <li>periodically, leadership moves back to the preferred replica (the first assigned one) once it
  *       is live and in sync ({@code auto.leader.rebalance.enable}).
  * </ul>
@@ -157,6 +159,7 @@ public final class Controller implements AutoCloseable {
         write(tp, state, next, "broker change");
       }
     }
+    ReassignmentCompletion.run(image, store, epoch, epochZkVersion);
   }
 
   private void preferredLeaderElection() {
