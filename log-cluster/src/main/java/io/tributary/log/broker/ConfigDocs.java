@@ -28,6 +28,11 @@ public final class ConfigDocs {
     sb.append("\nAny topic key below can also be set broker-wide as a default with Kafka's `log.` prefix ")
         .append("(`log.retention.ms`, `log.segment.bytes`, `log.cleanup.policy`, `log.flush.interval.messages`, ")
         .append("`log.roll.ms`, `message.max.bytes`).\n");
+    sb.append("\n### Dynamic broker configs (IncrementalAlterConfigs on broker `N`, `kafka-configs --entity-type brokers`)\n\n");
+    sb.append(MarkdownTable.header("key", "default", "what it does"));
+    for (var k : new java.util.TreeMap<>(DynamicBrokerConfigs.KEYS).entrySet()) {
+      sb.append(row(k.getKey(), "", k.getValue()));
+    }
     sb.append("\n### Topic (CreateTopics configs, `topic alter-config`)\n\n");
     sb.append(MarkdownTable.header("key", "default", "what it does"));
     for (LogConfig.Key k : LogConfig.KEYS.values()) {

@@ -79,6 +79,8 @@ public final class ReplicaManager implements AutoCloseable {
   private final SuspendedSessionFence sessionFence;
   private final BrokerMetrics metrics;
   private volatile ClusterImage image = ClusterImage.EMPTY;
+  private final ReplicationThrottles throttles;
+  private final DynamicBrokerConfigs dynamicConfigs;
 
   /** Told when this broker starts or stops leading a partition (on the metadata thread). */
   public interface LeadershipListener {
@@ -97,6 +99,9 @@ public final class ReplicaManager implements AutoCloseable {
     this.sessionFence = new SuspendedSessionFence(SuspendedSessionFence.boundMs(config.zookeeperSessionTimeoutMs()));
     this.fetchers = new ReplicaFetcherManager(brokerId, config.replicaFetchMaxBytes(), config.replicaFetchWaitMaxMs(),
         config.replicaSocketTimeoutMs(), InterBrokerSecurity.clientSecurity(config), new FollowerSink());
+    this.throttles = new ReplicationThrottles(brokerId, () -> image);
+    fetchers.setThrottle(throttles);
+    this.dynamicConfigs = new DynamicBrokerConfigs(store, brokerId, throttles);
   }
 
   private static ThreadFactory daemon(String name) {
@@ -159,6 +164,16 @@ public final class ReplicaManager implements AutoCloseable {
   /** The partitions this broker hosts, as leader or follower. */
   public Collection<Partition> partitions() {
     return Collections.unmodifiableCollection(partitions.values());
+  }
+
+  /** This broker's dynamic configs (the replication throttle rates). */
+  public DynamicBrokerConfigs dynamicConfigs() {
+    return dynamicConfigs;
+  }
+
+  /** The replication throttles (dynamic broker configs and throttled-replica topic configs). */
+  public ReplicationThrottles throttles() {
+    return throttles;
   }
 
   public BrokerMetrics metrics() {

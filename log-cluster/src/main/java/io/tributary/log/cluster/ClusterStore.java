@@ -158,6 +158,24 @@ public final class ClusterStore {
     }
   }
 
+  /** A broker's dynamic configs (empty when none were set). */
+  public Map<String, String> readBrokerConfigs(int brokerId) throws Exception {
+    try {
+      return ZkJson.configs(zk.getData().forPath(ZkPaths.brokerConfig(brokerId)));
+    } catch (KeeperException.NoNodeException e) {
+      return Map.of();
+    }
+  }
+
+  /** Replaces a broker's dynamic configs. */
+  public void setBrokerConfigs(int brokerId, Map<String, String> configs) throws Exception {
+    try {
+      zk.setData().forPath(ZkPaths.brokerConfig(brokerId), ZkJson.configs(configs));
+    } catch (KeeperException.NoNodeException e) {
+      zk.create().creatingParentsIfNeeded().forPath(ZkPaths.brokerConfig(brokerId), ZkJson.configs(configs));
+    }
+  }
+
   /** Replaces a topic's config overrides. */
   public void setTopicConfigs(String name, Map<String, String> configs) throws Exception {
     if (zk.checkExists().forPath(ZkPaths.topic(name)) == null) {
