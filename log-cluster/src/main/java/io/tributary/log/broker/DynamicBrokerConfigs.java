@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 
@@ -68,7 +69,7 @@ public final class DynamicBrokerConfigs {
       throw new InvalidRequestException("this is broker " + brokerId + ", not broker '" + resourceName
           + "'; send a broker's configs to that broker");
     }
-    Set<String> wrong = new java.util.TreeSet<>(set.keySet());
+    Set<String> wrong = new TreeSet<>(set.keySet());
     wrong.addAll(delete);
     wrong.removeAll(KEYS.keySet());
     // Kafka's log-dir move throttle is never set here (AlterReplicaLogDirs is not served), so deleting it is the no-op

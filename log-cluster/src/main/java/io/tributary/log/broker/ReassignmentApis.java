@@ -9,8 +9,10 @@ import io.tributary.log.protocol.KafkaRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
@@ -92,7 +94,7 @@ final class ReassignmentApis {
     return metadata.whenImage(img -> img.topic(tp.topic()).map(t -> {
       List<Integer> replicas = t.replicas().get(tp.partition());
       PartitionReassignment re = t.reassignment(tp.partition());
-      return (written.replicas().equals(replicas) && java.util.Objects.equals(written.reassignment(), re))
+      return (written.replicas().equals(replicas) && Objects.equals(written.reassignment(), re))
           || (target.equals(replicas) && re == null);
     }).orElse(true), PROPAGATION_TIMEOUT_MS).thenApply(seen -> null);
   }
@@ -113,7 +115,7 @@ final class ReassignmentApis {
         return; // as Kafka: partitions not being reassigned (or not existing) are simply not listed
       }
       var out = new ListPartitionReassignmentsResponseData.OngoingTopicReassignment().setName(name);
-      for (int p : new java.util.TreeSet<>(partitions)) {
+      for (int p : new TreeSet<>(partitions)) {
         PartitionReassignment re = topic.reassignment(p);
         if (re != null) {
           out.partitions().add(new ListPartitionReassignmentsResponseData.OngoingPartitionReassignment().setPartitionIndex(p)

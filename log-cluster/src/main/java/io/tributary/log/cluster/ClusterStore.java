@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.kafka.common.TopicPartition;
@@ -231,7 +232,7 @@ public final class ClusterStore {
    * @throws UnknownTopicOrPartitionException if the topic or partition does not exist
    */
   public PartitionReassignment.Assignment alterReassignment(TopicPartition tp,
-      java.util.function.BiFunction<List<Integer>, PartitionReassignment, PartitionReassignment.Assignment> change) throws Exception {
+      BiFunction<List<Integer>, PartitionReassignment, PartitionReassignment.Assignment> change) throws Exception {
     while (true) {
       Stat stat = new Stat();
       TopicInfo topic;

@@ -286,6 +286,28 @@ class AclBrokerTest {
   }
 
   @Test
+  void partitionReassignmentsNeedAlterAndDescribeOnTheCluster() throws Exception {
+    Properties ivan = newScramUser("ivan");
+    TopicPartition none = new TopicPartition("no-such-topic", 0);
+    try (Admin asIvan = Admin.create(ivan)) {
+      ExecutionException listRefused = assertThrows(ExecutionException.class,
+          () -> asIvan.listPartitionReassignments().reassignments().get());
+      assertInstanceOf(ClusterAuthorizationException.class, listRefused.getCause());
+      ExecutionException alterRefused = assertThrows(ExecutionException.class,
+          () -> asIvan.alterPartitionReassignments(Map.of(none, java.util.Optional.empty())).all().get());
+      assertInstanceOf(ClusterAuthorizationException.class, alterRefused.getCause());
+
+      admin.createAcls(List.of(allow(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, "ivan", AclOperation.DESCRIBE),
+          allow(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, "ivan", AclOperation.ALTER))).all().get();
+      assertEquals(Map.of(), once(ClusterAuthorizationException.class, () -> asIvan.listPartitionReassignments().reassignments().get()));
+      // Allowed now, the request reaches the partition check.
+      ExecutionException unknown = assertThrows(ExecutionException.class, () -> once(ClusterAuthorizationException.class,
+          () -> asIvan.alterPartitionReassignments(Map.of(none, java.util.Optional.empty())).all().get()));
+      assertInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class, unknown.getCause());
+    }
+  }
+
+  @Test
   void directWriteToConsumerOffsetsIsRefused() throws Exception {
     Properties frank = newScramUser("frank");
     admin.createAcls(List.of(allow(ResourceType.TOPIC, "*", PatternType.LITERAL, "frank", AclOperation.ALL))).all().get();

@@ -57,9 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReassignPartitionsTest {
   static final long WAIT_MS = 120_000;
   /** The throttle: bytes/s each broker may send (leader) and receive (follower) for throttled replicas. */
-  static final long THROTTLE_BYTES_PER_SEC = 500_000;
+  static final long THROTTLE_BYTES_PER_SEC = 300_000;
   /** Bytes written to each partition before the move, so that it takes several throttle windows. */
-  static final int PREFILL_BYTES_PER_PARTITION = 2_000_000;
+  static final int PREFILL_BYTES_PER_PARTITION = 4_000_000;
   static final int PREFILL_RECORD_BYTES = 10_000;
   /** A fetch response may overshoot the quota by one fetch: keep it small beside the throttle. */
   static final String REPLICA_FETCH_MAX_BYTES = "65536";
