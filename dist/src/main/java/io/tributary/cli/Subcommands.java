@@ -20,6 +20,7 @@ final class Subcommands {
     cli.addSubcommand(new GroupCommand());
     cli.addSubcommand(new TxnCommand());
     cli.addSubcommand(new ProducersCommand());
+    cli.addSubcommand(new ReassignmentsCommand());
     cli.addSubcommand(new SparkCommand());
     cli.addSubcommand(new SqlCommand());
     cli.addSubcommand(new ConsoleCommand());

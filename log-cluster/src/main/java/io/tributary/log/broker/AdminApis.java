@@ -198,8 +198,11 @@ final class AdminApis {
           response.results().add(result);
           continue;
         }
-        values = config.asMap();
-        source = key -> DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG.id();
+        Map<String, String> dynamic = replicas.dynamicConfigs().current();
+        values = new LinkedHashMap<>(config.asMap());
+        values.putAll(dynamic);
+        source = key -> dynamic.containsKey(key) ? DescribeConfigsResponse.ConfigSource.DYNAMIC_BROKER_CONFIG.id()
+            : DescribeConfigsResponse.ConfigSource.STATIC_BROKER_CONFIG.id();
       } else {
         result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("config resource type " + type + " is not supported");
         response.results().add(result);
@@ -211,7 +214,7 @@ final class AdminApis {
         }
         byte src = source.apply(e.getKey());
         DescribeConfigsResponseData.DescribeConfigsResourceResult c = new DescribeConfigsResponseData.DescribeConfigsResourceResult()
-            .setName(e.getKey()).setValue(e.getValue()).setReadOnly(type == ConfigResource.Type.BROKER).setIsSensitive(false);
+            .setName(e.getKey()).setValue(e.getValue()).setReadOnly(type == ConfigResource.Type.BROKER && !DynamicBrokerConfigs.KEYS.containsKey(e.getKey())).setIsSensitive(false);
         if (v == 0) {
           c.setIsDefault(src == DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG.id());
         } else {
@@ -244,8 +247,13 @@ final class AdminApis {
       response.responses().add(r);
       CompletableFuture<Void> altered;
       try {
+        if (ConfigResource.Type.forId(res.resourceType()) == ConfigResource.Type.BROKER) {
+          altered = alterBrokerConfigs(res, data.validateOnly());
+          pending.add(answer(altered, r));
+          continue;
+        }
         if (ConfigResource.Type.forId(res.resourceType()) != ConfigResource.Type.TOPIC) {
-          throw new InvalidRequestException("only topic configs can be altered; broker configs are static (edit the broker's file)");
+          throw new InvalidRequestException("only topic and broker configs can be altered");
         }
         TopicInfo topic = replicas.image().topics().get(res.resourceName());
         Map<String, String> current = topic == null ? Map.of() : topic.configs();
@@ -263,16 +271,40 @@ final class AdminApis {
       } catch (Exception e) {
         altered = CompletableFuture.failedFuture(e);
       }
-      pending.add(altered.handle((done, error) -> {
-        if (error != null) {
-          Throwable e = unwrap(error);
-          Errors code = e instanceof ConfigException ? Errors.INVALID_CONFIG : Errors.forException(e);
-          r.setErrorCode(code.code()).setErrorMessage(e.getMessage());
-        }
-        return null;
-      }));
+      pending.add(answer(altered, r));
     }
     return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> response);
+  }
+
+  private static CompletableFuture<Void> answer(CompletableFuture<Void> altered,
+      IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse r) {
+    return altered.handle((done, error) -> {
+      if (error != null) {
+        Throwable e = unwrap(error);
+        Errors code = e instanceof ConfigException ? Errors.INVALID_CONFIG : Errors.forException(e);
+        r.setErrorCode(code.code()).setErrorMessage(e.getMessage());
+      }
+      return null;
+    });
+  }
+
+  /** SET/DELETE of this broker's dynamic configs (the replication throttle rates); everything else is static. */
+  private CompletableFuture<Void> alterBrokerConfigs(IncrementalAlterConfigsRequestData.AlterConfigsResource res, boolean validateOnly) {
+    try {
+      Map<String, String> set = new LinkedHashMap<>();
+      List<String> delete = new ArrayList<>();
+      for (IncrementalAlterConfigsRequestData.AlterableConfig c : res.configs()) {
+        switch (c.configOperation()) {
+          case 0 -> set.put(c.name(), c.value());
+          case 1 -> delete.add(c.name());
+          default -> throw new InvalidRequestException("APPEND/SUBTRACT do not apply to broker config " + c.name());
+        }
+      }
+      replicas.dynamicConfigs().alter(res.resourceName(), set, delete, validateOnly);
+      return CompletableFuture.completedFuture(null);
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** APPEND (2) / SUBTRACT (3) on a comma-separated list value such as cleanup.policy. */

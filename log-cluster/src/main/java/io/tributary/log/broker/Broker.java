@@ -88,6 +88,7 @@ public final class Broker implements AutoCloseable {
     logs.startup();
     observability = new BrokerObservability(config);
     replicas = new ReplicaManager(config, logs, store, observability.metrics());
+    replicas.dynamicConfigs().load();
     metadata = new MetadataCache(zk);
     metadata.addListener(replicas::applyImage);
     metadata.start();

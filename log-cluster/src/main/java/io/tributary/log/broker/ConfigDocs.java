@@ -4,6 +4,7 @@ import io.tributary.config.GeneratedSection;
 import io.tributary.config.MarkdownTable;
 import io.tributary.log.storage.LogConfig;
 import java.io.IOException;
+import java.util.TreeMap;
 
 /**
  * Renders the broker and topic configuration reference from the typed config classes, so that
@@ -28,6 +29,11 @@ public final class ConfigDocs {
     sb.append("\nAny topic key below can also be set broker-wide as a default with Kafka's `log.` prefix ")
         .append("(`log.retention.ms`, `log.segment.bytes`, `log.cleanup.policy`, `log.flush.interval.messages`, ")
         .append("`log.roll.ms`, `message.max.bytes`).\n");
+    sb.append("\n### Dynamic broker configs (IncrementalAlterConfigs on broker `N`, `kafka-configs --entity-type brokers`)\n\n");
+    sb.append(MarkdownTable.header("key", "default", "what it does"));
+    for (var k : new TreeMap<>(DynamicBrokerConfigs.KEYS).entrySet()) {
+      sb.append(row(k.getKey(), "", k.getValue()));
+    }
     sb.append("\n### Topic (CreateTopics configs, `topic alter-config`)\n\n");
     sb.append(MarkdownTable.header("key", "default", "what it does"));
     for (LogConfig.Key k : LogConfig.KEYS.values()) {

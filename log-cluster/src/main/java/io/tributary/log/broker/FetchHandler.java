@@ -78,7 +78,8 @@ final class FetchHandler {
     int minBytes = data.minBytes();
 
     FetchIsolation isolation = FetchIsolation.of(isReplica, version >= 4 ? data.isolationLevel() : 0);
-    Attempt first = read(wanted, maxBytes, isolation, version);
+    int follower = isReplica && !forgedReplica ? replicaId : -1;
+    Attempt first = read(wanted, maxBytes, isolation, version, follower);
     if (first.bytes >= minBytes || first.hasError || data.maxWaitMs() <= 0 || wanted.isEmpty()) {
       return CompletableFuture.completedFuture(sent(first, isReplica));
     }
@@ -86,14 +87,14 @@ final class FetchHandler {
     List<TopicPartition> tps = wanted.stream().map(Wanted::tp).toList();
     Purgatory.Waiter waiter = new Purgatory.Waiter(tps,
         () -> {
-          Attempt again = read(wanted, maxBytes, isolation, version);
+          Attempt again = read(wanted, maxBytes, isolation, version, follower);
           if (again.bytes >= minBytes || again.hasError) {
             future.complete(sent(again, isReplica));
             return true;
           }
           return false;
         },
-        () -> future.complete(sent(read(wanted, maxBytes, isolation, version), isReplica)));
+        () -> future.complete(sent(read(wanted, maxBytes, isolation, version, follower), isReplica)));
     if (!replicas.fetchPurgatory().park(waiter, data.maxWaitMs())) {
       return CompletableFuture.completedFuture(sent(first, isReplica));
     }
@@ -111,7 +112,14 @@ final class FetchHandler {
     return attempt.response;
   }
 
-  private Attempt read(List<Wanted> wanted, int maxBytes, FetchIsolation isolation, short version) {
+  /**
+   * One read; {@code follower} is the fetching replica's id (-1 for consumers). For a follower, partitions under the
+   * leader replication throttle are read as empty while the quota is exceeded and the follower is not in the ISR.
+   */
+  private Attempt read(List<Wanted> wanted, int maxBytes, FetchIsolation isolation, short version, int follower) {
+    ReplicationThrottles throttles = replicas.throttles();
+    long now = System.currentTimeMillis();
+    long throttledBytes = 0;
     FetchResponseData response = new FetchResponseData().setSessionId(0);
     FetchResponseData.FetchableTopicResponse current = null;
     long total = 0;
@@ -141,9 +149,17 @@ final class FetchHandler {
           // At least one whole batch for the first partition with data, so that a batch larger than
           // the limits still makes progress (KIP-74).
           boolean minOne = version >= 3 && total == 0;
+          boolean leaderThrottled = follower >= 0 && throttles.isLeaderThrottled(w.tp());
+          if (leaderThrottled && throttles.shouldLeaderThrottle(w.tp(), follower, now)) {
+            partitionMax = 0;
+            minOne = false;
+          }
           ReplicaManager.ReadResult r = replicas.read(w.tp(), epoch, w.request().fetchOffset(), partitionMax, minOne, isolation);
           Records records = r.records();
           int size = records.sizeInBytes();
+          if (leaderThrottled) {
+            throttledBytes += size;
+          }
           total += size;
           if (size > 0) {
             topicBytes.merge(w.tp().topic(), (long) size, Long::sum);
@@ -169,6 +185,11 @@ final class FetchHandler {
         }
       }
       current.partitions().add(out);
+    }
+    if (throttledBytes > 0) {
+      // Kafka counts what a read returns; a long poll that re-reads counts only the answer it sends (close enough:
+      // an unanswered read returned less than min.bytes).
+      throttles.leaderSent(throttledBytes, now);
     }
     return new Attempt(response, total, hasError, topicBytes);
   }

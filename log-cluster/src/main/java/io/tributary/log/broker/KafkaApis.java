@@ -46,7 +46,8 @@ public final class KafkaApis implements RequestHandler {
       ApiKeys.INIT_PRODUCER_ID, ApiKeys.CREATE_TOPICS, ApiKeys.DELETE_TOPICS, ApiKeys.DESCRIBE_CONFIGS,
       ApiKeys.INCREMENTAL_ALTER_CONFIGS, ApiKeys.DESCRIBE_CLUSTER, ApiKeys.OFFSET_FOR_LEADER_EPOCH,
       ApiKeys.CREATE_PARTITIONS, ApiKeys.DELETE_RECORDS, ApiKeys.WRITE_TXN_MARKERS, ApiKeys.DESCRIBE_PRODUCERS,
-      ApiKeys.DESCRIBE_LOG_DIRS, ApiKeys.ELECT_LEADERS);
+      ApiKeys.DESCRIBE_LOG_DIRS, ApiKeys.ELECT_LEADERS, ApiKeys.ALTER_PARTITION_REASSIGNMENTS,
+      ApiKeys.LIST_PARTITION_REASSIGNMENTS);
 
   private final BrokerConfig config;
   private final String clusterId;
@@ -59,6 +60,7 @@ public final class KafkaApis implements RequestHandler {
   private final DescribeProducersHandler describeProducers;
   private final DescribeLogDirsHandler describeLogDirs;
   private final AdminApis admin;
+  private final ReassignmentApis reassignments;
   private final GroupApis groups;
   private final RequestAuthorizer authorizer;
   private final SecurityApis security;
@@ -82,6 +84,7 @@ public final class KafkaApis implements RequestHandler {
     this.describeProducers = new DescribeProducersHandler(replicas);
     this.describeLogDirs = new DescribeLogDirsHandler(config.logDirs(), replicas);
     this.admin = new AdminApis(config, replicas, topics);
+    this.reassignments = new ReassignmentApis(topics.store(), topics.metadata());
   }
 
   /**
@@ -128,6 +131,12 @@ public final class KafkaApis implements RequestHandler {
           // Kafka requires ALTER on the cluster.
           return authorizer.authorizeCluster(connection, AclOperation.ALTER)
               ? electLeaders.handle(request) : CompletableFuture.completedFuture(ElectLeadersHandler.refused(request));
+        case ALTER_PARTITION_REASSIGNMENTS:
+          // Kafka requires ALTER on the cluster and answers a refusal with a top-level error.
+          if (!authorizer.authorizeCluster(connection, AclOperation.ALTER)) {
+            throw new ClusterAuthorizationException("AlterPartitionReassignments needs ALTER on the cluster");
+          }
+          return reassignments.alter(request);
         default:
           if (groups != null && groups.apis().contains(request.apiKey())) {
             ApiMessage refused = GroupAuthorization.refusal(request, connection, authorizer);
@@ -164,6 +173,11 @@ public final class KafkaApis implements RequestHandler {
         return offsetForLeaderEpoch(request, topicAccess(connection));
       case DESCRIBE_PRODUCERS:
         return describeProducers.handle(request);
+      case LIST_PARTITION_REASSIGNMENTS:
+        if (!authorizer.authorizeCluster(connection, AclOperation.DESCRIBE)) {
+          throw new ClusterAuthorizationException("ListPartitionReassignments needs DESCRIBE on the cluster");
+        }
+        return reassignments.list(request);
       case DESCRIBE_LOG_DIRS:
         // Kafka requires DESCRIBE on the cluster and answers a refusal with the error and no dirs.
         return authorizer.authorizeCluster(connection, AclOperation.DESCRIBE)

@@ -95,11 +95,16 @@ public final class Partition {
 
   /** Applies the partition state published in ZooKeeper. */
   synchronized Transition applyState(PartitionState state, List<Integer> assignedReplicas, long nowMs) {
+    boolean replicasChanged = replicas == null || !replicas.equals(assignedReplicas);
+    this.replicas = List.copyOf(assignedReplicas);
+    if (replicasChanged && leaderState != null) {
+      // A reassignment changes the replicas without a new leader epoch: the leader must track the new followers.
+      apply(leaderState.onReplicasChanged(replicas, nowMs));
+    }
     if (zkState != null && state.zkVersion() <= zkState.zkVersion() && leaderId == zkState.leader()) {
       return Transition.NONE; // not newer than what this broker already applied (or wrote itself)
     }
     this.zkState = state;
-    this.replicas = List.copyOf(assignedReplicas);
     boolean wasLeader = isLeader();
     int previousEpoch = leaderEpoch;
     int previousLeader = leaderId;

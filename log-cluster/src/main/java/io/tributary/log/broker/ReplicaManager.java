@@ -79,6 +79,8 @@ public final class ReplicaManager implements AutoCloseable {
   private final SuspendedSessionFence sessionFence;
   private final BrokerMetrics metrics;
   private volatile ClusterImage image = ClusterImage.EMPTY;
+  private final ReplicationThrottles throttles;
+  private final DynamicBrokerConfigs dynamicConfigs;
 
   /** Told when this broker starts or stops leading a partition (on the metadata thread). */
   public interface LeadershipListener {
@@ -97,6 +99,9 @@ public final class ReplicaManager implements AutoCloseable {
     this.sessionFence = new SuspendedSessionFence(SuspendedSessionFence.boundMs(config.zookeeperSessionTimeoutMs()));
     this.fetchers = new ReplicaFetcherManager(brokerId, config.replicaFetchMaxBytes(), config.replicaFetchWaitMaxMs(),
         config.replicaSocketTimeoutMs(), InterBrokerSecurity.clientSecurity(config), new FollowerSink());
+    this.throttles = new ReplicationThrottles(brokerId, () -> image);
+    fetchers.setThrottle(throttles);
+    this.dynamicConfigs = new DynamicBrokerConfigs(store, brokerId, throttles);
   }
 
   private static ThreadFactory daemon(String name) {
@@ -159,6 +164,16 @@ public final class ReplicaManager implements AutoCloseable {
   /** The partitions this broker hosts, as leader or follower. */
   public Collection<Partition> partitions() {
     return Collections.unmodifiableCollection(partitions.values());
+  }
+
+  /** This broker's dynamic configs (the replication throttle rates). */
+  public DynamicBrokerConfigs dynamicConfigs() {
+    return dynamicConfigs;
+  }
+
+  /** The replication throttles (dynamic broker configs and throttled-replica topic configs). */
+  public ReplicationThrottles throttles() {
+    return throttles;
   }
 
   public BrokerMetrics metrics() {
@@ -231,15 +246,22 @@ public final class ReplicaManager implements AutoCloseable {
 
   /**
    * A local log the metadata does not assign here: it stops being served, and is deleted only when the
-   * controller marked its topic deleted. Any other reason (a topic znode that reads as missing or damaged,
-   * a partition assigned elsewhere) keeps the data on disk.
+   * controller marked its topic deleted or a completed reassignment moved the partition off this broker (same topic
+   * id, replicas without it). Any other reason (a topic znode that reads as missing or damaged) keeps the data on disk.
    */
   private void unassigned(TopicPartition tp, PartitionLog local, ClusterImage next) {
     Partition served = partitions.remove(tp);
     if (served != null) {
       resign(tp, served);
     }
-    if (next.isDeleted(tp.topic(), local.topicId())) {
+    if (next.isReassignedAway(tp, local.topicId(), brokerId)) {
+      try {
+        logs.delete(tp);
+        log.info("deleted local log of {}: reassigned to brokers {}", tp, next.topics().get(tp.topic()).replicas().get(tp.partition()));
+      } catch (IOException ex) {
+        log.error("cannot delete the local log of {} at {}", tp, local.dir(), ex);
+      }
+    } else if (next.isDeleted(tp.topic(), local.topicId())) {
       try {
         logs.delete(tp);
         log.info("deleted local log of {} (topic {} deleted)", tp, local.topicId());

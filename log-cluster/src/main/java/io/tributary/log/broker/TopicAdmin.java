@@ -233,4 +233,12 @@ public final class TopicAdmin {
   public Map<String, String> topicDefaults() {
     return topicDefaults;
   }
+
+  ClusterStore store() {
+    return store;
+  }
+
+  MetadataCache metadata() {
+    return metadata;
+  }
 }

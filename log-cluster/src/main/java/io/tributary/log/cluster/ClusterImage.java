@@ -35,6 +35,20 @@ public record ClusterImage(
     return deleted.equals(localTopicId);
   }
 
+  /**
+   * Whether a local log of {@code tp} belongs to a partition that a completed reassignment moved off {@code brokerId}:
+   * its topic exists with the log's very id and the partition's replicas no longer name the broker (Kafka's
+   * StopReplica with deletion). A log without a topic id, or of a topic that reads as missing, is never matched.
+   */
+  public boolean isReassignedAway(TopicPartition tp, Uuid localTopicId, int brokerId) {
+    TopicInfo topic = topics.get(tp.topic());
+    if (topic == null || Uuid.ZERO_UUID.equals(localTopicId) || !topic.id().equals(localTopicId)) {
+      return false;
+    }
+    var replicas = topic.replicas().get(tp.partition());
+    return replicas != null && !replicas.contains(brokerId);
+  }
+
   /** This image with other partition states. */
   public ClusterImage withPartitions(Map<TopicPartition, PartitionState> states) {
     return new ClusterImage(brokers, topics, Map.copyOf(states), controllerId, deletedTopics);

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.kafka.common.TopicPartition;
@@ -117,7 +118,8 @@ public final class ClusterStore {
     SortedMap<Integer, List<Integer>> replicas = new TreeMap<>(current.replicas());
     replicas.putAll(added);
     List<CuratorOp> ops = new ArrayList<>();
-    ops.add(zk.transactionOp().setData().withVersion(stat.getVersion()).forPath(ZkPaths.topic(name), ZkJson.topic(current.id(), replicas)));
+    ops.add(zk.transactionOp().setData().withVersion(stat.getVersion())
+        .forPath(ZkPaths.topic(name), ZkJson.topic(current.id(), replicas, current.reassignments())));
     for (Map.Entry<Integer, PartitionState> e : initialStates.entrySet()) {
       TopicPartition tp = new TopicPartition(name, e.getKey());
       ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name) + "/" + e.getKey()));
@@ -158,6 +160,24 @@ public final class ClusterStore {
       zk.delete().forPath(ZkPaths.topicConfig(name));
     } catch (KeeperException.NoNodeException e) {
       // fine
+    }
+  }
+
+  /** A broker's dynamic configs (empty when none were set). */
+  public Map<String, String> readBrokerConfigs(int brokerId) throws Exception {
+    try {
+      return ZkJson.configs(zk.getData().forPath(ZkPaths.brokerConfig(brokerId)));
+    } catch (KeeperException.NoNodeException e) {
+      return Map.of();
+    }
+  }
+
+  /** Replaces a broker's dynamic configs. */
+  public void setBrokerConfigs(int brokerId, Map<String, String> configs) throws Exception {
+    try {
+      zk.setData().forPath(ZkPaths.brokerConfig(brokerId), ZkJson.configs(configs));
+    } catch (KeeperException.NoNodeException e) {
+      zk.create().creatingParentsIfNeeded().forPath(ZkPaths.brokerConfig(brokerId), ZkJson.configs(configs));
     }
   }
 
@@ -203,6 +223,74 @@ public final class ClusterStore {
       return next.withZkVersion(results.get(1).getResultStat().getVersion());
     } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
       return null;
+    }
+  }
+
+  /**
+   * Starts, replaces or cancels the reassignment of one partition: a compare-and-set of the topic znode as read
+   * from ZooKeeper (not a cache), retried when another write got there first.
+   *
+   * @param change the new assignment from the current replicas and reassignment (null when none); may throw
+   *     Kafka's errors (they reach the caller unchanged)
+   * @return the assignment written
+   * @throws UnknownTopicOrPartitionException if the topic or partition does not exist
+   */
+  public PartitionReassignment.Assignment alterReassignment(TopicPartition tp,
+      BiFunction<List<Integer>, PartitionReassignment, PartitionReassignment.Assignment> change) throws Exception {
+    while (true) {
+      Stat stat = new Stat();
+      TopicInfo topic;
+      try {
+        topic = ZkJson.topic(tp.topic(), zk.getData().storingStatIn(stat).forPath(ZkPaths.topic(tp.topic())), Map.of());
+      } catch (KeeperException.NoNodeException e) {
+        throw new UnknownTopicOrPartitionException("topic '" + tp.topic() + "' does not exist");
+      }
+      List<Integer> replicas = topic.replicas().get(tp.partition());
+      if (replicas == null) {
+        throw new UnknownTopicOrPartitionException("partition " + tp + " does not exist");
+      }
+      PartitionReassignment.Assignment next = change.apply(replicas, topic.reassignment(tp.partition()));
+      TopicInfo updated = topic.withAssignment(tp.partition(), next);
+      try {
+        zk.setData().withVersion(stat.getVersion())
+            .forPath(ZkPaths.topic(tp.topic()), ZkJson.topic(updated.id(), updated.replicas(), updated.reassignments()));
+        return next;
+      } catch (KeeperException.BadVersionException e) {
+        // another reassignment or CreatePartitions wrote the topic meanwhile: decide again on what is there now
+      }
+    }
+  }
+
+  /**
+   * The controller's switch of a reassigned partition to its target: the partition state and the topic znode in
+   * one transaction, refused when a newer controller exists or either znode changed since it was read.
+   *
+   * @param expectedReplicas the full replica set the decision was made on
+   * @return whether it was written
+   */
+  public boolean completeReassignment(TopicPartition tp, List<Integer> expectedReplicas, PartitionState expected,
+      ReassignmentStep.Completion completion, int controllerEpochZkVersion) throws Exception {
+    Stat stat = new Stat();
+    TopicInfo topic;
+    try {
+      topic = ZkJson.topic(tp.topic(), zk.getData().storingStatIn(stat).forPath(ZkPaths.topic(tp.topic())), Map.of());
+    } catch (KeeperException.NoNodeException e) {
+      return false;
+    }
+    if (!expectedReplicas.equals(topic.replicas().get(tp.partition())) || topic.reassignment(tp.partition()) == null) {
+      return false;
+    }
+    TopicInfo updated = topic.withAssignment(tp.partition(), new PartitionReassignment.Assignment(completion.replicas(), null));
+    try {
+      zk.transaction().forOperations(
+          zk.transactionOp().check().withVersion(controllerEpochZkVersion).forPath(ZkPaths.CONTROLLER_EPOCH),
+          zk.transactionOp().setData().withVersion(expected.zkVersion()).forPath(ZkPaths.partitionState(tp),
+              ZkJson.partitionState(completion.state())),
+          zk.transactionOp().setData().withVersion(stat.getVersion()).forPath(ZkPaths.topic(tp.topic()),
+              ZkJson.topic(updated.id(), updated.replicas(), updated.reassignments())));
+      return true;
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      return false;
     }
   }
 

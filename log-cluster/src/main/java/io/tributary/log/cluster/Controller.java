@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  *       live in-sync replica it goes offline (leader -1, ISR kept) — no unclean election;
  *   <li>an offline partition gets its leader back as soon as an in-sync replica is live again;
  *   <li>dead followers are removed from the ISR at once, so acks=all does not wait for them;
+ *   <li>a partition being reassigned switches to its target replicas once they are all in sync
+ *       ({@link ReassignmentStep});
  *   <li>periodically, leadership moves back to the preferred replica (the first assigned one) once it
  *       is live and in sync, for the brokers whose share of partitions led elsewhere is above
  *       {@code leader.imbalance.per.broker.percentage} ({@code auto.leader.rebalance.enable}, {@link LeaderImbalance});
@@ -167,6 +169,7 @@ public final class Controller implements AutoCloseable {
         write(tp, state, next, "broker change");
       }
     }
+    ReassignmentCompletion.run(image, store, epoch, epochZkVersion);
   }
 
   /** Moves leadership back to preferred replicas on the brokers whose leader imbalance is above the percentage. */

@@ -199,7 +199,7 @@ public final class MetadataCache implements AutoCloseable {
       }
       Map<String, String> topicConfigs = configs.getOrDefault(name, Map.of());
       TopicInfo lastGood = previous.topic(name)
-          .map(t -> new TopicInfo(t.name(), t.id(), t.replicas(), topicConfigs))
+          .map(t -> t.withConfigs(topicConfigs))
           .orElse(null);
       TopicInfo topic = LastGoodZnode.decodeOrKeep(ZkPaths.topic(name), data, bytes -> ZkJson.topic(name, bytes, topicConfigs), lastGood);
       if (topic != null) {

@@ -59,12 +59,25 @@ final class ZkJson {
   }
 
   static byte[] topic(Uuid id, SortedMap<Integer, List<Integer>> replicas) {
+    return topic(id, replicas, new TreeMap<>());
+  }
+
+  /** A topic znode with its reassignments in flight, in Kafka's field names {@code adding_replicas}/{@code removing_replicas}. */
+  static byte[] topic(Uuid id, SortedMap<Integer, List<Integer>> replicas, SortedMap<Integer, PartitionReassignment> reassignments) {
     ObjectNode n = MAPPER.createObjectNode().put("id", id.toString());
     ObjectNode r = n.putObject("replicas");
     replicas.forEach((p, ids) -> {
       ArrayNode a = r.putArray(Integer.toString(p));
       ids.forEach(a::add);
     });
+    if (!reassignments.isEmpty()) {
+      ObjectNode adding = n.putObject("adding_replicas");
+      ObjectNode removing = n.putObject("removing_replicas");
+      reassignments.forEach((p, re) -> {
+        re.adding().forEach(adding.putArray(Integer.toString(p))::add);
+        re.removing().forEach(removing.putArray(Integer.toString(p))::add);
+      });
+    }
     return bytes(n);
   }
 
@@ -91,7 +104,23 @@ final class ZkJson {
     if (replicas.lastKey() != replicas.size() - 1) {
       throw new IllegalArgumentException("partitions must be numbered 0.." + (replicas.size() - 1) + ", found " + replicas.keySet());
     }
-    return new TopicInfo(name, id, replicas, configs);
+    SortedMap<Integer, PartitionReassignment> reassignments = new TreeMap<>();
+    JsonNode adding = n.path("adding_replicas");
+    JsonNode removing = n.path("removing_replicas");
+    for (Map.Entry<Integer, List<Integer>> e : replicas.entrySet()) {
+      String p = Integer.toString(e.getKey());
+      List<Integer> add = adding.has(p) ? integers(adding.get(p), "adding_replicas of partition " + p) : List.of();
+      List<Integer> remove = removing.has(p) ? integers(removing.get(p), "removing_replicas of partition " + p) : List.of();
+      if (add.isEmpty() && remove.isEmpty()) {
+        continue;
+      }
+      if (!e.getValue().containsAll(add) || !e.getValue().containsAll(remove) || add.stream().anyMatch(remove::contains)) {
+        throw new IllegalArgumentException("partition " + p + ": adding_replicas " + add + " and removing_replicas " + remove
+            + " must be disjoint and among its replicas " + e.getValue());
+      }
+      reassignments.put(e.getKey(), new PartitionReassignment(add, remove));
+    }
+    return new TopicInfo(name, id, replicas, configs, reassignments);
   }
 
   static byte[] partitionState(PartitionState s) {

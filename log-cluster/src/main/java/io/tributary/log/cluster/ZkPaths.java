@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
  * /topics/{name}                                 {"id","replicas":{"0":[1,2,3],...}}
  * /topics/{name}/partitions/{p}/state            {"leader","leader_epoch","isr","controller_epoch"}
  * /config/topics/{name}                          {"retention.ms": "...", ...} (overrides only)
+ * /config/brokers/{id}                           dynamic broker configs, e.g. {"leader.replication.throttled.rate": "..."}
  * /producer_id_block                             next free producer id (blocks handed out by CAS)
  * /admin/delete_topics/{name}                    {"id"} of the deleted topic: brokers delete its logs
  * </pre>
@@ -31,6 +32,7 @@ public final class ZkPaths {
   public static final String CONTROLLER_EPOCH = "/controller_epoch";
   public static final String TOPICS = "/topics";
   public static final String TOPIC_CONFIGS = "/config/topics";
+  public static final String BROKER_CONFIGS = "/config/brokers";
   public static final String PRODUCER_ID_BLOCK = "/producer_id_block";
   public static final String DELETED_TOPICS = "/admin/delete_topics";
 
@@ -52,6 +54,10 @@ public final class ZkPaths {
 
   public static String deletedTopic(String name) {
     return DELETED_TOPICS + "/" + name;
+  }
+
+  public static String brokerConfig(int id) {
+    return BROKER_CONFIGS + "/" + id;
   }
 
   public static String topicConfig(String name) {

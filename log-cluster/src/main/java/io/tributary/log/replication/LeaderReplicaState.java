@@ -175,6 +175,23 @@ public final class LeaderReplicaState {
     return advance(proposal);
   }
 
+  /**
+   * The partition's replicas changed at the same leader epoch (a reassignment started or was cancelled): a new
+   * replica is tracked from now on, with a full lag period to show up; one no longer assigned is forgotten unless it
+   * is still in the ISR (the controller drops it from the ISR when it removes it).
+   */
+  public Outcome onReplicasChanged(List<Integer> replicas, long nowMs) {
+    for (int r : replicas) {
+      if (r != leaderId && !followers.containsKey(r)) {
+        Follower f = new Follower();
+        f.lastCaughtUpTimeMs = nowMs;
+        followers.put(r, f);
+      }
+    }
+    followers.keySet().removeIf(r -> !replicas.contains(r) && !maximalIsr().contains(r));
+    return advance(Optional.empty());
+  }
+
   /** ZooKeeper now holds {@code committed} as the ISR (our proposal, or a controller's change). */
   public Outcome onIsrCommitted(List<Integer> committed) {
     isr = withLeader(committed);

@@ -68,6 +68,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
   private final Sink sink;
   private final Map<Integer, FetcherThread> threads = new HashMap<>();
   private final Map<TopicPartition, Integer> leaderOf = new ConcurrentHashMap<>();
+  private volatile FollowerThrottle throttle = FollowerThrottle.NONE;
 
   public ReplicaFetcherManager(int brokerId, int fetchMaxBytes, int fetchWaitMaxMs, int socketTimeoutMs, Sink sink) {
     this(brokerId, fetchMaxBytes, fetchWaitMaxMs, socketTimeoutMs, ClientSecurity.PLAINTEXT, sink);
@@ -82,6 +83,11 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     this.fetchWaitMaxMs = fetchWaitMaxMs;
     this.socketTimeoutMs = Math.max(socketTimeoutMs, fetchWaitMaxMs + 5000);
     this.sink = sink;
+  }
+
+  /** Limits the fetching of throttled replicas (follower.replication.throttled.rate). */
+  public void setThrottle(FollowerThrottle throttle) {
+    this.throttle = throttle;
   }
 
   /** Starts (or restarts, with truncation first) fetching {@code tp} from {@code leader} at {@code leaderEpoch}. */
@@ -233,6 +239,9 @@ public final class ReplicaFetcherManager implements AutoCloseable {
           continue;
         }
         TopicPartition tp = e.getKey();
+        if (throttle.shouldThrottle(tp, System.currentTimeMillis())) {
+          continue; // over the follower quota: left out until the measured rate falls
+        }
         long leo = sink.logEndOffset(tp);
         if (leo < 0) {
           continue;
@@ -264,6 +273,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
               Records records = FetchResponse.recordsOrFail(p);
               MemoryRecords memory = records instanceof MemoryRecords m ? m : MemoryRecords.readableRecords(ByteBuffer.allocate(0));
               sink.append(tp, memory, p.highWatermark(), p.logStartOffset());
+              throttle.fetched(tp, memory.sizeInBytes(), System.currentTimeMillis());
             }
             case OFFSET_OUT_OF_RANGE -> handleOutOfRange(tp, state);
             case FENCED_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER, UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION -> backoff = true;

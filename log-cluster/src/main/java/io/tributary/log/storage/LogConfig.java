@@ -36,6 +36,8 @@ public final class LogConfig {
   public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
   public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
   public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+  public static final String LEADER_REPLICATION_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
+  public static final String FOLLOWER_REPLICATION_THROTTLED_REPLICAS = "follower.replication.throttled.replicas";
 
   /** Every supported key in documentation order. */
   public static final Map<String, Key> KEYS;
@@ -80,6 +82,12 @@ public final class LogConfig {
         v -> parseBoolean(UNCLEAN_LEADER_ELECTION_ENABLE, v));
     put(k, FILE_DELETE_DELAY_MS, "60000", "Delay before a deleted segment's files are closed and removed.",
         v -> longAtLeast(FILE_DELETE_DELAY_MS, v, 0));
+    put(k, LEADER_REPLICATION_THROTTLED_REPLICAS, "", "Replicas whose leader-side replication is limited by the leader's"
+        + " leader.replication.throttled.rate: '*' or partition:broker,... (set by kafka-reassign-partitions --throttle).",
+        v -> ThrottledReplicas.parse(LEADER_REPLICATION_THROTTLED_REPLICAS, v));
+    put(k, FOLLOWER_REPLICATION_THROTTLED_REPLICAS, "", "Replicas whose follower-side replication is limited by the follower's"
+        + " follower.replication.throttled.rate: '*' or partition:broker,... (set by kafka-reassign-partitions --throttle).",
+        v -> ThrottledReplicas.parse(FOLLOWER_REPLICATION_THROTTLED_REPLICAS, v));
     KEYS = Collections.unmodifiableMap(k);
   }
 
@@ -198,6 +206,8 @@ public final class LogConfig {
   public double minCleanableDirtyRatio() { return (Double) parsed.get(MIN_CLEANABLE_DIRTY_RATIO); }
   public long flushMessages() { return (Long) parsed.get(FLUSH_MESSAGES); }
   public long flushMs() { return (Long) parsed.get(FLUSH_MS); }
+  public ThrottledReplicas leaderThrottledReplicas() { return (ThrottledReplicas) parsed.get(LEADER_REPLICATION_THROTTLED_REPLICAS); }
+  public ThrottledReplicas followerThrottledReplicas() { return (ThrottledReplicas) parsed.get(FOLLOWER_REPLICATION_THROTTLED_REPLICAS); }
   public int maxMessageBytes() { return (Integer) parsed.get(MAX_MESSAGE_BYTES); }
   public TimestampType messageTimestampType() { return (TimestampType) parsed.get(MESSAGE_TIMESTAMP_TYPE); }
   public int minInsyncReplicas() { return (Integer) parsed.get(MIN_INSYNC_REPLICAS); }

@@ -305,6 +305,28 @@ class AclBrokerTest {
   }
 
   @Test
+  void partitionReassignmentsNeedAlterAndDescribeOnTheCluster() throws Exception {
+    Properties judy = newScramUser("judy");
+    TopicPartition none = new TopicPartition("no-such-topic", 0);
+    try (Admin asJudy = Admin.create(judy)) {
+      ExecutionException listRefused = assertThrows(ExecutionException.class,
+          () -> asJudy.listPartitionReassignments().reassignments().get());
+      assertInstanceOf(ClusterAuthorizationException.class, listRefused.getCause());
+      ExecutionException alterRefused = assertThrows(ExecutionException.class,
+          () -> asJudy.alterPartitionReassignments(Map.of(none, java.util.Optional.empty())).all().get());
+      assertInstanceOf(ClusterAuthorizationException.class, alterRefused.getCause());
+
+      admin.createAcls(List.of(allow(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, "judy", AclOperation.DESCRIBE),
+          allow(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, "judy", AclOperation.ALTER))).all().get();
+      assertEquals(Map.of(), once(ClusterAuthorizationException.class, () -> asJudy.listPartitionReassignments().reassignments().get()));
+      // Allowed now, the request reaches the partition check.
+      ExecutionException unknown = assertThrows(ExecutionException.class, () -> once(ClusterAuthorizationException.class,
+          () -> asJudy.alterPartitionReassignments(Map.of(none, java.util.Optional.empty())).all().get()));
+      assertInstanceOf(org.apache.kafka.common.errors.UnknownTopicOrPartitionException.class, unknown.getCause());
+    }
+  }
+
+  @Test
   void directWriteToConsumerOffsetsIsRefused() throws Exception {
     Properties frank = newScramUser("frank");
     admin.createAcls(List.of(allow(ResourceType.TOPIC, "*", PatternType.LITERAL, "frank", AclOperation.ALL))).all().get();

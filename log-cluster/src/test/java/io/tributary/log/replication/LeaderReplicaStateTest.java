@@ -126,4 +126,23 @@ class LeaderReplicaStateTest {
   void highWatermarkBeyondTheLogEndIsRefusedAtConstruction() {
     assertThrows(IllegalArgumentException.class, () -> new LeaderReplicaState(1, 0, List.of(1), List.of(1), 10, 11, 0, LAG_MS));
   }
+
+  @Test
+  void replicaAddedByAReassignmentJoinsTheIsrOnceCaughtUpAndARemovedOneIsForgotten() {
+    LeaderReplicaState s = threeInSync();
+    s.onLeaderAppend(200);
+    assertEquals(Optional.empty(), s.onFollowerFetch(4, 200, 1).proposedIsr(), "not a replica yet: ignored");
+
+    s.onReplicasChanged(List.of(4, 1, 2, 3), 1); // a reassignment 1,2,3 -> 4,1,2 started
+    assertEquals(Optional.empty(), s.onFollowerFetch(4, 50, 2).proposedIsr(), "behind the high watermark: not in sync yet");
+    assertEquals(Optional.of(List.of(1, 2, 3, 4)), s.onFollowerFetch(4, 100, 3).proposedIsr(),
+        "caught up to the high watermark: proposed for the ISR");
+    s.onIsrCommitted(List.of(1, 2, 3, 4));
+
+    // The controller completed it: 3 left the ISR and the replicas; the leader stops tracking it.
+    s.onIsrCommitted(List.of(1, 2, 4));
+    s.onReplicasChanged(List.of(4, 1, 2), 4);
+    assertEquals(-1, s.followerEndOffset(3));
+    assertEquals(100, s.followerEndOffset(4));
+  }
 }

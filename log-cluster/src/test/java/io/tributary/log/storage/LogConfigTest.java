@@ -33,7 +33,7 @@ class LogConfigTest {
     assertEquals(1, c.minInsyncReplicas());
     assertEquals(60000L, c.fileDeleteDelayMs());
     assertEquals(LogConfig.names(), c.toMap().keySet());
-    assertEquals(17, LogConfig.names().size());
+    assertEquals(19, LogConfig.names().size());
     for (String k : LogConfig.names()) {
       assertTrue(c.isDefault(k), k);
     }
