@@ -39,15 +39,17 @@ public final class Console implements AutoCloseable {
   private Console(ConsoleConfig config) throws IOException {
     Views views = new Views();
     kafka = new KafkaClients(config);
-    KafkaAvroDeserializer avro = new KafkaAvroDeserializer(new RegistryClient(config.registryUrl()));
+    // the registry's client keys (basic.auth.*, schema.registry.ssl.*) come with the Kafka ones (--command-config)
+    RegistryClient registry = new RegistryClient(config.registryUrl(), Schemas.TIMEOUT, config.clientProperties());
+    KafkaAvroDeserializer avro = new KafkaAvroDeserializer(registry);
     MessageBrowser browser = new MessageBrowser(kafka, new ValueDecoder(bytes -> avro.deserialize("", bytes)));
-    Schemas schemas = new Schemas(config.registryUrl());
+    Schemas schemas = new Schemas(config.registryUrl(), registry);
     pipelines = new Pipelines(config.zookeeperConnect(), config.connectCluster());
     LakeTables lake = new LakeTables(config.catalogDir());
     sql = new SqlBox();
     Router router = new Router();
     new OverviewPage(views, kafka, schemas, pipelines, lake).register(router);
-    new TopicPages(views, new Topics(kafka), browser, config.registryUrl()).register(router);
+    new TopicPages(views, new Topics(kafka), browser, registry).register(router);
     new GroupPages(views, new Groups(kafka)).register(router);
     new SchemaPages(views, schemas).register(router);
     new PipelinePages(views, pipelines, new DeadLetters(browser)).register(router);

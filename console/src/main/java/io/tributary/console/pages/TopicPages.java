@@ -12,6 +12,7 @@ import io.tributary.console.web.Request;
 import io.tributary.console.web.Response;
 import io.tributary.console.web.Router;
 import io.tributary.console.web.Views;
+import io.tributary.registry.serde.RegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,13 +30,13 @@ public final class TopicPages {
   private final Views views;
   private final Topics topics;
   private final MessageBrowser browser;
-  private final String registryUrl;
+  private final RegistryClient registry;
 
-  public TopicPages(Views views, Topics topics, MessageBrowser browser, String registryUrl) {
+  public TopicPages(Views views, Topics topics, MessageBrowser browser, RegistryClient registry) {
     this.views = views;
     this.topics = topics;
     this.browser = browser;
-    this.registryUrl = registryUrl;
+    this.registry = registry;
   }
 
   public void register(Router router) {
@@ -71,7 +72,7 @@ public final class TopicPages {
     String format = r.param("format", "text");
     String value = r.param("value", "");
     byte[] bytes = switch (format) {
-      case "avro" -> AvroValues.encode(registryUrl, name, value);
+      case "avro" -> AvroValues.encode(registry, name, value);
       case "text" -> value.getBytes(StandardCharsets.UTF_8);
       case "tombstone" -> null;
       default -> throw new BadInput("format must be text, avro or tombstone, got '" + format + "'");
