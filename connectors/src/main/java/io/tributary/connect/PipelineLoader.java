@@ -401,8 +401,8 @@ public final class PipelineLoader {
       Map<String, String> registry = new LinkedHashMap<>();
       Path parent = file.toAbsolutePath().getParent();
       for (Map.Entry<String, Object> e : sec.values().entrySet()) {
-        if (!sec.given(e.getKey()) && !e.getKey().equals("security.protocol")) {
-          continue;
+        if (!sec.given(e.getKey())) {
+          continue; // only what the file sets: no section, no change to any client
         }
         String value = String.valueOf(e.getValue());
         if (e.getKey().endsWith("store.location") && parent != null) {
