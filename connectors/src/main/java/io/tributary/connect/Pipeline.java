@@ -10,10 +10,16 @@ import java.util.Optional;
  * {@link PipelineLoader}, which checks the whole file first.
  */
 public record Pipeline(
-    Path file, String name, Source source, List<Transform> transforms, Sink sink, Schema schema, Errors errors) {
+    Path file, String name, Source source, List<Transform> transforms, Sink sink, Schema schema, Errors errors,
+    ClientSecurity security) {
 
   public Pipeline {
     transforms = List.copyOf(transforms);
+  }
+
+  /** A pipeline without a {@code security} section. */
+  public Pipeline(Path file, String name, Source source, List<Transform> transforms, Sink sink, Schema schema, Errors errors) {
+    this(file, name, source, transforms, sink, schema, errors, ClientSecurity.NONE);
   }
 
   /** How the values of a {@code topic} source are encoded. */

@@ -44,7 +44,8 @@ public final class PipelineDocs {
       return "Top level";
     }
     String s = section.equals(PipelineKeys.TRANSFORMS) ? "`transforms` items" : "`" + section + "`";
-    return variant.isEmpty() ? s + (section.equals(PipelineKeys.SCHEMA) || section.equals(PipelineKeys.ERRORS) ? "" : ", every type")
+    return variant.isEmpty() ? s + (section.equals(PipelineKeys.SCHEMA) || section.equals(PipelineKeys.ERRORS)
+        || section.equals(PipelineKeys.SECURITY) ? "" : ", every type")
         : s + " with `type: " + variant + "`";
   }
 

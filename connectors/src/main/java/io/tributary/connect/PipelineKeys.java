@@ -70,6 +70,8 @@ public final class PipelineKeys {
   static final String TRANSFORMS = "transforms[]";
   static final String SCHEMA = "schema";
   static final String ERRORS = "errors";
+  static final String SECURITY = "security";
+  static final List<String> STORE_TYPES = List.of("PKCS12", "JKS", "PEM");
 
   public static final List<String> SOURCE_TYPES = List.of("topic", "files", "generator", "postgres");
   public static final List<String> SINK_TYPES = List.of("hudi", "topic");
@@ -82,6 +84,7 @@ public final class PipelineKeys {
       req("", "", "sink", Type.SECTION, "Where records go (below)."),
       opt("", "", "schema", Type.SECTION, "Schema registry settings (below); defaults apply when absent."),
       opt("", "", "errors", Type.SECTION, "Handling of bad records (below); defaults apply when absent."),
+      opt("", "", "security", Type.SECTION, "Kafka client security and registry credentials for every client the pipeline creates (below; docs/security.md)."),
 
       choice(SOURCE, "", "type", null, SOURCE_TYPES, "Kind of source."),
       req(SOURCE, "topic", "topic", Type.NAME, "Topic to consume."),
@@ -157,7 +160,26 @@ public final class PipelineKeys {
       derived(SCHEMA, "", "subject", Type.STRING, "<topic>-value", "Subject of the value schema; absent = the source topic + `-value`, else the sink topic + `-value`, else the pipeline `name` + `-value`."),
 
       opt(ERRORS, "", "dead.letter.topic", Type.NAME, "Topic receiving bad records, with the reason, source topic, partition and offset in headers."),
-      choice(ERRORS, "", "tolerance", "none", List.of("none", "all"), "none: the first bad record stops the pipeline; all: bad records go to dead.letter.topic (then required).")
+      choice(ERRORS, "", "tolerance", "none", List.of("none", "all"), "none: the first bad record stops the pipeline; all: bad records go to dead.letter.topic (then required)."),
+
+      choice(SECURITY, "", "security.protocol", "PLAINTEXT", List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+          "Kafka's security.protocol of every Kafka client of the pipeline (consumers, producers, admin, dead letters)."),
+      optChoice(SECURITY, "", "sasl.mechanism", List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"), "SASL mechanism (required with SASL_*)."),
+      opt(SECURITY, "", "sasl.jaas.config", Type.STRING, "Kafka's JAAS line, e.g. org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\"; (required with SASL_*)."),
+      optChoice(SECURITY, "", "ssl.truststore.type", STORE_TYPES, "Trust store type of the brokers' CA (Kafka's default JKS)."),
+      opt(SECURITY, "", "ssl.truststore.location", Type.STRING, "Trust store file (relative to the pipeline file)."),
+      opt(SECURITY, "", "ssl.truststore.password", Type.STRING, "Trust store password (not for PEM)."),
+      optChoice(SECURITY, "", "ssl.keystore.type", STORE_TYPES, "Key store type, for brokers that require client certificates."),
+      opt(SECURITY, "", "ssl.keystore.location", Type.STRING, "Key store file (relative to the pipeline file)."),
+      opt(SECURITY, "", "ssl.keystore.password", Type.STRING, "Key store password."),
+      opt(SECURITY, "", "ssl.key.password", Type.STRING, "Password of the key in the key store."),
+      opt(SECURITY, "", "ssl.endpoint.identification.algorithm", Type.SCALAR, "Kafka's host name check of broker certificates: https (Kafka's default) or \"\" to turn it off."),
+      optChoice(SECURITY, "", "basic.auth.credentials.source", List.of("USER_INFO", "URL"),
+          "Confluent's key: where the registry's basic-auth credentials come from (USER_INFO: basic.auth.user.info; URL: https://user:password@host in schema.registry.url). Absent: USER_INFO when basic.auth.user.info is set."),
+      opt(SECURITY, "", "basic.auth.user.info", Type.STRING, "USER:PASSWORD for the registry (a SCRAM user of the cluster)."),
+      optChoice(SECURITY, "", "schema.registry.ssl.truststore.type", STORE_TYPES, "Trust store type of an https registry's CA."),
+      opt(SECURITY, "", "schema.registry.ssl.truststore.location", Type.STRING, "Trust store file of an https registry (relative to the pipeline file)."),
+      opt(SECURITY, "", "schema.registry.ssl.truststore.password", Type.STRING, "Its password (not for PEM).")
   );
 
   private PipelineKeys() {}
@@ -197,6 +219,10 @@ public final class PipelineKeys {
 
   private static Key derived(String section, String variant, String name, Type type, String how, String doc) {
     return new Key(section, variant, name, type, Presence.DERIVED, how, 0, List.of(), doc);
+  }
+
+  private static Key optChoice(String section, String variant, String name, List<String> choices, String doc) {
+    return new Key(section, variant, name, Type.CHOICE, Presence.OPTIONAL, null, 0, choices, doc);
   }
 
   private static Key choice(String section, String variant, String name, String value, List<String> choices, String doc) {

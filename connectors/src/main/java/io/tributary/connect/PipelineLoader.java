@@ -119,12 +119,16 @@ public final class PipelineLoader {
       List<Section> transforms = transforms(top);
       Section schema = plainSection(top, "schema", PipelineKeys.SCHEMA);
       Section errs = plainSection(top, "errors", PipelineKeys.ERRORS);
+      Section security = plainSection(top, "security", PipelineKeys.SECURITY);
       crossChecks(source, sink, transforms, errs);
       schemaChecks(source, schema);
+      securityChecks(security, schema);
       if (!errors.isEmpty()) {
         return null;
       }
-      return build(top, source, transforms, sink, schema, errs);
+      Pipeline p = build(top, source, transforms, sink, schema, errs);
+      return new Pipeline(p.file(), p.name(), p.source(), p.transforms(), p.sink(), p.schema(), p.errors(),
+          clientSecurity(security));
     }
 
     // ---- sections ----
@@ -342,6 +346,74 @@ public final class PipelineLoader {
         error(schema.lineOf("format"), "schema.format",
             "'json' describes the values of a topic source; source.type is '" + source.variant() + "'");
       }
+    }
+
+    /** The security section's keys must agree with each other, as Kafka's and Confluent's clients require. */
+    void securityChecks(Section sec, Section schema) {
+      if (sec == null) {
+        return;
+      }
+      String protocol = (String) sec.get("security.protocol");
+      boolean sasl = protocol != null && protocol.startsWith("SASL_");
+      boolean tls = "SSL".equals(protocol) || "SASL_SSL".equals(protocol);
+      for (String key : List.of("sasl.mechanism", "sasl.jaas.config")) {
+        if (sasl && !sec.given(key)) {
+          error(sec.lineOf("security.protocol"), "security." + key, "required when security.protocol is " + protocol
+              + (key.equals("sasl.mechanism") ? " (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)" : ""));
+        } else if (!sasl && sec.given(key)) {
+          error(sec.lineOf(key), "security." + key, "only applies when security.protocol is SASL_PLAINTEXT or SASL_SSL"
+              + " (it is " + protocol + ")");
+        }
+      }
+      for (String key : sec.values().keySet()) {
+        if (key.startsWith("ssl.") && sec.given(key) && !tls) {
+          error(sec.lineOf(key), "security." + key, "only applies when security.protocol is SSL or SASL_SSL (it is " + protocol + ")");
+        }
+      }
+      if (sasl && sec.get("sasl.jaas.config") instanceof String jaas) {
+        String problem = JaasLine.problem(jaas, (String) sec.get("sasl.mechanism"));
+        if (problem != null) {
+          error(sec.lineOf("sasl.jaas.config"), "security.sasl.jaas.config", problem);
+        }
+      }
+      String source = (String) sec.get("basic.auth.credentials.source");
+      boolean userInfo = sec.given("basic.auth.user.info");
+      if ("USER_INFO".equals(source) && !userInfo) {
+        error(sec.lineOf("basic.auth.credentials.source"), "security.basic.auth.user.info",
+            "required when basic.auth.credentials.source is USER_INFO (USER:PASSWORD)");
+      }
+      if ("URL".equals(source) && userInfo) {
+        error(sec.lineOf("basic.auth.user.info"), "security.basic.auth.user.info",
+            "only applies when basic.auth.credentials.source is USER_INFO (it is URL: the user info of schema.registry.url)");
+      }
+      if (userInfo && sec.get("basic.auth.user.info") instanceof String info && info.indexOf(':') <= 0) {
+        error(sec.lineOf("basic.auth.user.info"), "security.basic.auth.user.info", "must be USER:PASSWORD");
+      }
+      if (schema != null && schema.get("registry.url") instanceof URI url && !"https".equals(url.getScheme())) {
+        sec.values().keySet().stream().filter(k -> k.startsWith("schema.registry.ssl.") && sec.given(k)).findFirst()
+            .ifPresent(k -> error(sec.lineOf(k), "security." + k, "applies to an https registry; schema.registry.url is " + url));
+      }
+    }
+
+    /** The typed security settings, with store paths resolved against the pipeline file's directory. */
+    ClientSecurity clientSecurity(Section sec) {
+      Map<String, String> kafka = new LinkedHashMap<>();
+      Map<String, String> registry = new LinkedHashMap<>();
+      Path parent = file.toAbsolutePath().getParent();
+      for (Map.Entry<String, Object> e : sec.values().entrySet()) {
+        if (!sec.given(e.getKey())) {
+          continue; // only what the file sets: no section, no change to any client
+        }
+        String value = String.valueOf(e.getValue());
+        if (e.getKey().endsWith("store.location") && parent != null) {
+          value = parent.resolve(value).normalize().toString();
+        }
+        (ClientSecurity.isRegistryKey(e.getKey()) ? registry : kafka).put(e.getKey(), value);
+      }
+      if (registry.containsKey("basic.auth.user.info") && !registry.containsKey("basic.auth.credentials.source")) {
+        registry.put("basic.auth.credentials.source", "USER_INFO");
+      }
+      return new ClientSecurity(kafka, registry);
     }
 
     // ---- the typed model (only built when there are no errors) ----

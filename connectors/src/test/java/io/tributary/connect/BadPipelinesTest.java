@@ -23,6 +23,21 @@ class BadPipelinesTest {
       Map.entry("unknown-key.yaml", List.of(
           "2: source.topic: required key is missing",
           "4: source.topc: unknown key (did you mean 'topic'?)")),
+      Map.entry("bad-security.yaml", List.of(
+          "12: security.sasl.jaas.config: sasl.mechanism SCRAM-SHA-512 needs org.apache.kafka.common.security.scram.ScramLoginModule,"
+              + " not org.apache.kafka.common.security.plain.PlainLoginModule",
+          "13: security.ssl.truststore.type: unknown value 'PKCS13' (expected one of: PKCS12, JKS, PEM)",
+          "14: security.basic.auth.user.info: required when basic.auth.credentials.source is USER_INFO (USER:PASSWORD)",
+          "15: security.schema.registry.ssl.truststore.location: applies to an https registry; schema.registry.url is"
+              + " http://127.0.0.1:8081")),
+      Map.entry("security-protocol-mismatch.yaml", List.of(
+          "9: security.sasl.mechanism: only applies when security.protocol is SASL_PLAINTEXT or SASL_SSL (it is PLAINTEXT)",
+          "10: security.ssl.truststore.location: only applies when security.protocol is SSL or SASL_SSL (it is PLAINTEXT)",
+          "11: security.basic.auth.user.info: must be USER:PASSWORD")),
+      Map.entry("security-missing-sasl.yaml", List.of(
+          "8: security.sasl.mechanism: required when security.protocol is SASL_SSL (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)",
+          "9: security.sasl.jaas.config: not a JAAS configuration Kafka can read (LoginModuleClass required key=\"value\" ...;):"
+              + " Invalid login module control flag 'a' in JAAS config")),
       Map.entry("wrong-type.yaml", List.of(
           "9: sink.commit.interval.ms: expected an integer, got 'soon'")),
       Map.entry("missing-required-key.yaml", List.of(

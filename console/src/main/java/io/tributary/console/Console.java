@@ -40,16 +40,18 @@ public final class Console implements AutoCloseable {
   private Console(ConsoleConfig config) throws IOException {
     Views views = new Views();
     kafka = new KafkaClients(config);
-    KafkaAvroDeserializer avro = new KafkaAvroDeserializer(new RegistryClient(config.registryUrl()));
+    // the registry's client keys (basic.auth.*, schema.registry.ssl.*) come with the Kafka ones (--command-config)
+    RegistryClient registry = new RegistryClient(config.registryUrl(), Schemas.TIMEOUT, config.clientProperties());
+    KafkaAvroDeserializer avro = new KafkaAvroDeserializer(registry);
     MessageBrowser browser = new MessageBrowser(kafka, new ValueDecoder(bytes -> avro.deserialize("", bytes)));
-    Schemas schemas = new Schemas(config.registryUrl());
+    Schemas schemas = new Schemas(config.registryUrl(), registry);
     pipelines = new Pipelines(config.zookeeperConnect(), config.connectCluster());
     LakeTables lake = new LakeTables(config.catalogDir());
     sql = new SqlBox();
     Router router = new Router();
     BrokerThroughput throughput = new BrokerThroughput(config.brokerMetrics(), System::currentTimeMillis);
     new OverviewPage(views, kafka, schemas, pipelines, lake, throughput).register(router);
-    new TopicPages(views, new Topics(kafka), browser, config.registryUrl(), throughput).register(router);
+    new TopicPages(views, new Topics(kafka), browser, registry, throughput).register(router);
     new GroupPages(views, new Groups(kafka)).register(router);
     new SchemaPages(views, schemas).register(router);
     new PipelinePages(views, pipelines, new DeadLetters(browser)).register(router);

@@ -41,6 +41,11 @@ final class SchemaCommand implements Runnable {
 
     @Mixin RegistryOption registry = new RegistryOption();
 
+    @Option(names = "--command-config", paramLabel = "FILE",
+        description = "Client properties; the registry's: basic.auth.credentials.source=USER_INFO, "
+            + "basic.auth.user.info=USER:PASSWORD, schema.registry.ssl.truststore.location/type/password.")
+    Path commandConfig;
+
     PrintWriter out() {
       return spec.commandLine().getOut();
     }

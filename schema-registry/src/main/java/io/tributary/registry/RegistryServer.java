@@ -7,10 +7,19 @@ import io.tributary.registry.metrics.RegistryReadiness;
 import io.tributary.registry.rest.HttpServer;
 import io.tributary.registry.rest.Primary;
 import io.tributary.registry.rest.RestApi;
+import io.tributary.registry.security.BasicAuthenticator;
+import io.tributary.registry.security.RegistryTls;
+import io.tributary.registry.security.RoleAssignments;
+import io.tributary.registry.security.ZooKeeperScramCredentials;
 import io.tributary.registry.store.KafkaLogStore;
 import io.tributary.registry.store.LogStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.kafka.common.security.ssl.DefaultSslEngineFactory;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -32,6 +41,9 @@ public final class RegistryServer implements AutoCloseable {
   private String url;
   private ProcessMetrics metrics;
   private MetricsHttpServer metricsHttp;
+  private DefaultSslEngineFactory tls;
+  private CuratorFramework usersZk;
+  private ZooKeeperScramCredentials users;
 
   public RegistryServer(RegistryConfig config) {
     this(config, new KafkaLogStore(config.get(RegistryConfig.BOOTSTRAP), config.get(RegistryConfig.TOPIC),
@@ -61,14 +73,38 @@ public final class RegistryServer implements AutoCloseable {
         return primary[0] == null ? null : primary[0].primaryUrl();
       }
     };
-    api = new RestApi(registry, delegating, config.getLong(RegistryConfig.FORWARD_TIMEOUT_MS));
+    boolean https = config.listenerUris().stream().anyMatch(u -> u.getScheme().equals("https"));
+    // the same TLS context serves the https listeners and forwards writes to an https primary
+    tls = https || !config.get(RegistryConfig.SSL_TRUSTSTORE_LOCATION).isEmpty()
+        ? RegistryTls.engines(config.sslSettings()) : null;
+    api = new RestApi(registry, delegating, config.getLong(RegistryConfig.FORWARD_TIMEOUT_MS),
+        tls == null ? null : tls.sslContext());
     if (config.getInt(RegistryConfig.METRICS_PORT) >= 0) {
       metrics = new ProcessMetrics();
       api.observe(new RegistryMetrics(metrics.registry())); // before serving: every request is counted
     }
+    BasicAuthenticator authenticator = null;
+    if (config.basicAuthentication()) {
+      String[] cluster = ZooKeeperScramCredentials.serversAndNamespace(config.get(RegistryConfig.ZK_CONNECT));
+      usersZk = CuratorFrameworkFactory.builder().connectString(cluster[0]).namespace(cluster[1])
+          .sessionTimeoutMs(config.getInt(RegistryConfig.ZK_SESSION_TIMEOUT_MS)).connectionTimeoutMs(15_000)
+          .retryPolicy(new ExponentialBackoffRetry(200, 10)).build();
+      usersZk.start();
+      users = new ZooKeeperScramCredentials(usersZk).start();
+      authenticator = new BasicAuthenticator(users, new RoleAssignments(config.get(RegistryConfig.ROLES_ADMIN),
+          config.get(RegistryConfig.ROLES_WRITE), config.get(RegistryConfig.ROLES_READ)));
+    }
     http = new HttpServer(api, config.getInt(RegistryConfig.MAX_REQUEST_BYTES),
-        config.getInt(RegistryConfig.HANDLER_THREADS), config.getInt(RegistryConfig.MAX_QUEUED));
-    InetSocketAddress bound = http.start(config.listenerUri().getHost(), config.port());
+        config.getInt(RegistryConfig.HANDLER_THREADS), config.getInt(RegistryConfig.MAX_QUEUED),
+        authenticator, config.get(RegistryConfig.AUTHENTICATION_REALM));
+    InetSocketAddress bound = null;
+    for (URI listener : config.listenerUris()) {
+      InetSocketAddress b = http.start(listener.getHost(), RegistryConfig.port(listener),
+          listener.getScheme().equals("https") ? tls : null);
+      if (bound == null) {
+        bound = b;
+      }
+    }
     url = config.advertisedUrl(bound.getPort());
     String zk = config.get(RegistryConfig.ZK_CONNECT);
     if (zk == null || zk.isEmpty()) {
@@ -88,7 +124,7 @@ public final class RegistryServer implements AutoCloseable {
     return this;
   }
 
-  /** This node's URL, e.g. {@code http://127.0.0.1:8081}. */
+  /** This node's URL, e.g. {@code http://127.0.0.1:8081} (https with an https first listener). */
   public String url() {
     return url;
   }
@@ -124,6 +160,18 @@ public final class RegistryServer implements AutoCloseable {
     if (http != null) {
       http.close();
       http = null;
+    }
+    if (users != null) {
+      users.close();
+      users = null;
+    }
+    if (usersZk != null) {
+      usersZk.close();
+      usersZk = null;
+    }
+    if (tls != null) {
+      tls.close();
+      tls = null;
     }
     if (election != null) {
       try {

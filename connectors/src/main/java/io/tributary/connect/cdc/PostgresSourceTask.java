@@ -76,7 +76,7 @@ public final class PostgresSourceTask implements PipelineTask {
     this.pipeline = pipeline;
     this.source = (Source.Postgres) pipeline.source();
     this.sink = (Sink.Topic) pipeline.sink();
-    this.overrides = Map.copyOf(overrides);
+    this.overrides = Map.copyOf(pipeline.security().kafkaWith(overrides));
   }
 
   /** The task of a postgres -> topic pipeline. */
@@ -106,6 +106,8 @@ public final class PostgresSourceTask implements PipelineTask {
         "offset.storage.replication.factor", "-1"))); // -1: the cluster's default.replication.factor
     p.setProperty("offset.flush.interval.ms", String.valueOf(OFFSET_FLUSH_INTERVAL_MS));
     p.setProperty("bootstrap.servers", sink.bootstrapServers());
+    // the offsets store's Kafka clients take the worker-level security keys, as in Kafka Connect
+    pipeline.security().kafka().forEach(p::setProperty);
     p.setProperty("topic.prefix", sink.topicPrefix().orElseThrow());
     p.setProperty("database.hostname", source.hostname());
     p.setProperty("database.port", String.valueOf(source.port()));
@@ -157,8 +159,8 @@ public final class PostgresSourceTask implements PipelineTask {
              new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
          KafkaAvroSerializer keys = new KafkaAvroSerializer();
          KafkaAvroSerializer values = new KafkaAvroSerializer()) {
-      keys.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), true);
-      values.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+      keys.configure(pipeline.security().serdeConfigs(registryUrl), true);
+      values.configure(pipeline.security().serdeConfigs(registryUrl), false);
       ChangeEvents events = new ChangeEvents();
       Set<String> topics = new HashSet<>();
       // a snapshot under way (possibly the redo of an interrupted one): what it must retract when it completes
@@ -251,8 +253,8 @@ public final class PostgresSourceTask implements PipelineTask {
     List<String> tableTopics = source.tables().stream().map(t -> sink.topicPrefix().orElseThrow() + "." + t).toList();
     try (KafkaAvroDeserializer keys = new KafkaAvroDeserializer();
          KafkaAvroDeserializer values = new KafkaAvroDeserializer()) {
-      keys.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), true);
-      values.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+      keys.configure(pipeline.security().serdeConfigs(registryUrl), true);
+      values.configure(pipeline.security().serdeConfigs(registryUrl), false);
       SnapshotRedo redo = new SnapshotRedo(LiveRows.read(consumerProps, tableTopics, keys, values));
       LOG.info("pipeline {}: a snapshot starts; {} rows already in topics {} are deleted when it completes "
           + "without reading them", pipeline.name(), redo.pending(), tableTopics);
@@ -276,6 +278,7 @@ public final class PostgresSourceTask implements PipelineTask {
   private void ensureTopic(String topic) {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers());
+    props.putAll(pipeline.security().kafka());
     try (Admin admin = Admin.create(props)) {
       admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
           .get(TOPIC_CREATION_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -94,7 +94,8 @@ public final class TopicToHudiTask implements PipelineTask {
     this.pipeline = pipeline;
     this.source = (Source.Topic) pipeline.source();
     this.sink = (Sink.Hudi) pipeline.sink();
-    this.overrides = Map.copyOf(overrides);
+    // the pipeline's security section first: every Kafka client of the task authenticates the same way
+    this.overrides = Map.copyOf(pipeline.security().kafkaWith(overrides));
   }
 
   /** The task of a topic -> hudi pipeline; throws {@link PipelineRunner.NotRunnableException} naming what is wrong. */
@@ -191,7 +192,8 @@ public final class TopicToHudiTask implements PipelineTask {
   public void run() throws Exception {
     Configuration conf = hadoopConf();
     String registryUrl = pipeline.schema().registryUrl().toString();
-    RegistryClient registry = new RegistryClient(registryUrl, Duration.ofSeconds(10));
+    RegistryClient registry = new RegistryClient(registryUrl, Duration.ofSeconds(10),
+        pipeline.security().serdeConfigs(registryUrl));
     Optional<Schema> values = valueSchema(registry, conf);
     if (values.isEmpty()) {
       return; // stopped while waiting for a schema

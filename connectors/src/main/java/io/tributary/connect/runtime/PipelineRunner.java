@@ -101,7 +101,7 @@ public final class PipelineRunner implements AutoCloseable {
     this.maxRecords = maxRecords;
     this.registryUrl = registryUrlSetIn(pipeline) ? Optional.of(pipeline.schema().registryUrl().toString())
         : Optional.empty();
-    this.producerOverrides = Map.copyOf(producerOverrides);
+    this.producerOverrides = Map.copyOf(pipeline.security().kafkaWith(producerOverrides));
     if (registryUrl.isPresent() && !pipeline.schema().subject().equals(sink.topic() + "-value")) {
       throw new NotRunnableException(pipeline.file() + ": schema.subject '" + pipeline.schema().subject()
           + "' is not supported yet: values are registered under '" + sink.topic()
@@ -201,7 +201,8 @@ public final class PipelineRunner implements AutoCloseable {
       props.putAll(producerOverrides);
       props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
       props.put(ProducerConfig.ACKS_CONFIG, "all");
-      try (RecordSerializer serializer = registryUrl.map(RecordSerializer::avro).orElseGet(RecordSerializer::json);
+      try (RecordSerializer serializer = registryUrl.map(url -> RecordSerializer.avro(pipeline.security().serdeConfigs(url)))
+          .orElseGet(RecordSerializer::json);
            Producer<String, byte[]> producer =
                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
         LOG.info("pipeline {}: generator ({} keys, {} records/s, {} records) -> topic {} at {} ({} values)",

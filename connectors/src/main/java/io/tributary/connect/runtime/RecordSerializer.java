@@ -40,7 +40,12 @@ public interface RecordSerializer extends Closeable {
 
   /** Avro through {@link KafkaAvroSerializer} against the registry at {@code registryUrl}. */
   static RecordSerializer avro(String registryUrl) {
-    return new Avro(registryUrl);
+    return new Avro(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), "GeneratedRecord");
+  }
+
+  /** Avro through {@link KafkaAvroSerializer} with serde settings (schema.registry.url, basic.auth.*, ...). */
+  static RecordSerializer avro(Map<String, Object> serdeConfigs) {
+    return new Avro(serdeConfigs, "GeneratedRecord");
   }
 
   /** Avro via the registry serde; one schema per distinct list of (field, type), cached. */
@@ -54,8 +59,12 @@ public interface RecordSerializer extends Closeable {
     }
 
     Avro(String registryUrl, String recordName) {
+      this(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), recordName);
+    }
+
+    Avro(Map<String, Object> serdeConfigs, String recordName) {
       this.recordName = recordName;
-      serde.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+      serde.configure(serdeConfigs, false);
     }
 
     @Override

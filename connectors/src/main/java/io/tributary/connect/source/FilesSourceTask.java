@@ -126,7 +126,7 @@ public final class FilesSourceTask implements PipelineTask {
     this.registryUrl = registryUrlSetIn(pipeline) ? Optional.of(pipeline.schema().registryUrl().toString())
         : Optional.empty();
     this.store = store;
-    this.clientOverrides = Map.copyOf(clientOverrides);
+    this.clientOverrides = Map.copyOf(pipeline.security().kafkaWith(clientOverrides));
   }
 
   /**
@@ -215,8 +215,11 @@ public final class FilesSourceTask implements PipelineTask {
       }
     });
     SourceOffsets offsets = new SourceOffsets(pipeline.name());
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers()));
-         RecordSerializer serializer = registryUrl.map(RecordSerializer::avro).orElseGet(RecordSerializer::json);
+    Map<String, Object> adminProps = new HashMap<>(pipeline.security().kafka());
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers());
+    try (Admin admin = Admin.create(adminProps);
+         RecordSerializer serializer = registryUrl.map(url -> RecordSerializer.avro(pipeline.security().serdeConfigs(url)))
+             .orElseGet(RecordSerializer::json);
          KafkaProducer<byte[], byte[]> producer =
              new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
       SourceOffsets.ensureTopic(admin);

@@ -370,7 +370,7 @@ final class TaskSupervisor implements Closeable {
     Files.createDirectories(local.getParent());
     Files.writeString(local, config.yaml(), StandardCharsets.UTF_8);
     return new Pipeline(local, parsed.name(), parsed.source(), parsed.transforms(), parsed.sink(), parsed.schema(),
-        parsed.errors());
+        parsed.errors(), parsed.security());
   }
 
   /** Creates the owner node, or finds it already ours (same session); false if another worker holds it. */

@@ -13,6 +13,7 @@ import io.tributary.console.web.Request;
 import io.tributary.console.web.Response;
 import io.tributary.console.web.Router;
 import io.tributary.console.web.Views;
+import io.tributary.registry.serde.RegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,19 +31,19 @@ public final class TopicPages {
   private final Views views;
   private final Topics topics;
   private final MessageBrowser browser;
-  private final String registryUrl;
+  private final RegistryClient registry;
   private final BrokerThroughput throughput;
 
   /** A row of {@code /topics}: the topic and its current rates from the brokers' metrics. */
   public record ListedTopic(Topics.TopicRow topic, BrokerThroughput.Rates rates) {}
 
-  public TopicPages(Views views, Topics topics, MessageBrowser browser, String registryUrl,
+  public TopicPages(Views views, Topics topics, MessageBrowser browser, RegistryClient registry,
       BrokerThroughput throughput) {
     this.views = views;
     this.throughput = throughput;
     this.topics = topics;
     this.browser = browser;
-    this.registryUrl = registryUrl;
+    this.registry = registry;
   }
 
   public void register(Router router) {
@@ -82,7 +83,7 @@ public final class TopicPages {
     String format = r.param("format", "text");
     String value = r.param("value", "");
     byte[] bytes = switch (format) {
-      case "avro" -> AvroValues.encode(registryUrl, name, value);
+      case "avro" -> AvroValues.encode(registry, name, value);
       case "text" -> value.getBytes(StandardCharsets.UTF_8);
       case "tombstone" -> null;
       default -> throw new BadInput("format must be text, avro or tombstone, got '" + format + "'");

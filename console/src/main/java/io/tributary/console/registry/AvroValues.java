@@ -22,7 +22,11 @@ public final class AvroValues {
   private AvroValues() {}
 
   public static byte[] encode(String registryUrl, String topic, String json) {
-    RegistryClient client = new RegistryClient(registryUrl);
+    return encode(new RegistryClient(registryUrl), topic, json);
+  }
+
+  /** As above, through {@code client} (which carries the registry's credentials). */
+  public static byte[] encode(RegistryClient client, String topic, String json) {
     Schema schema;
     String subject = topic + "-value";
     try {

@@ -17,7 +17,7 @@ import java.util.List;
 /** The schema registry through its Confluent-compatible REST API. */
 public final class Schemas {
   /** How long the console waits for the registry. */
-  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public record SubjectRow(String subject, int versions, int latest, String type, String compatibility) {}
@@ -40,8 +40,13 @@ public final class Schemas {
   private final RegistryClient client;
 
   public Schemas(String url) {
+    this(url, new RegistryClient(url, TIMEOUT));
+  }
+
+  /** Through {@code client}, which may carry the registry's credentials and trust store. */
+  public Schemas(String url, RegistryClient client) {
     this.url = url;
-    this.client = new RegistryClient(url, TIMEOUT);
+    this.client = client;
   }
 
   public List<SubjectRow> subjects() {

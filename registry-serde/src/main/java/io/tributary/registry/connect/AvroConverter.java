@@ -57,7 +57,7 @@ public class AvroConverter implements Converter {
     this.isKey = isKey;
     this.config = AvroConverterConfig.of(configs);
     if (client == null) {
-      client = new RegistryClient(config.auth(), REGISTRY_TIMEOUT);
+      client = new RegistryClient(config.registryUrls(), REGISTRY_TIMEOUT, config.security());
     }
   }
 

@@ -1,6 +1,6 @@
 package io.tributary.registry.connect;
 
-import io.tributary.registry.serde.BasicAuth;
+import io.tributary.registry.serde.RegistryClientSecurity;
 import io.tributary.registry.serde.SerdeConfig;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
@@ -10,7 +10,7 @@ import org.apache.kafka.common.config.ConfigDef;
  * {@code value.converter.} in a worker or connector configuration; Connect strips the prefix).
  */
 record AvroConverterConfig(String registryUrls, boolean autoRegister, boolean useLatestVersion,
-    SubjectNameStrategy keyStrategy, SubjectNameStrategy valueStrategy, BasicAuth auth) {
+    SubjectNameStrategy keyStrategy, SubjectNameStrategy valueStrategy, RegistryClientSecurity security) {
   static final String KEY_SUBJECT_NAME_STRATEGY = "key.subject.name.strategy";
   static final String VALUE_SUBJECT_NAME_STRATEGY = "value.subject.name.strategy";
 
@@ -26,9 +26,9 @@ record AvroConverterConfig(String registryUrls, boolean autoRegister, boolean us
               + " are accepted).")
       .define(VALUE_SUBJECT_NAME_STRATEGY, ConfigDef.Type.STRING, "TopicNameStrategy", ConfigDef.Importance.MEDIUM,
           "Subject of values, as " + KEY_SUBJECT_NAME_STRATEGY + ".")
-      .define(BasicAuth.CREDENTIALS_SOURCE, ConfigDef.Type.STRING, null, ConfigDef.Importance.MEDIUM,
+      .define(RegistryClientSecurity.CREDENTIALS_SOURCE, ConfigDef.Type.STRING, null, ConfigDef.Importance.MEDIUM,
           "USER_INFO (basic.auth.user.info) or URL (user:password@ in schema.registry.url).")
-      .define(BasicAuth.USER_INFO, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.MEDIUM,
+      .define(RegistryClientSecurity.USER_INFO, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.MEDIUM,
           "user:password for HTTP basic authentication to the registry.");
 
   /** Reads and checks {@code configs}; IllegalArgumentException names the key at fault. */
@@ -47,7 +47,7 @@ record AvroConverterConfig(String registryUrls, boolean autoRegister, boolean us
         bool(configs, SerdeConfig.USE_LATEST_VERSION, false),
         SubjectNameStrategy.parse(KEY_SUBJECT_NAME_STRATEGY, configs.get(KEY_SUBJECT_NAME_STRATEGY)),
         SubjectNameStrategy.parse(VALUE_SUBJECT_NAME_STRATEGY, configs.get(VALUE_SUBJECT_NAME_STRATEGY)),
-        BasicAuth.of(urls, passwordsAsText(configs)));
+        RegistryClientSecurity.fromConfigs(textValues(configs, urls)));
   }
 
   private static boolean bool(Map<String, ?> configs, String key, boolean dflt) {
@@ -62,14 +62,14 @@ record AvroConverterConfig(String registryUrls, boolean autoRegister, boolean us
     return Boolean.parseBoolean(s);
   }
 
-  /** Connect may hand a Password object for basic.auth.user.info; BasicAuth wants its text. */
-  private static Map<String, ?> passwordsAsText(Map<String, ?> configs) {
-    Object info = configs.get(BasicAuth.USER_INFO);
-    if (info instanceof org.apache.kafka.common.config.types.Password p) {
-      Map<String, Object> copy = new java.util.HashMap<>(configs);
-      copy.put(BasicAuth.USER_INFO, p.value());
-      return copy;
-    }
-    return configs;
+  /**
+   * The keys as text: Connect may hand a Password object for basic.auth.user.info and a list for the URLs, and the
+   * registry client's security reads strings.
+   */
+  private static Map<String, ?> textValues(Map<String, ?> configs, String urls) {
+    Map<String, Object> copy = new java.util.HashMap<>(configs);
+    copy.replaceAll((key, value) -> value instanceof org.apache.kafka.common.config.types.Password p ? p.value() : value);
+    copy.put(SerdeConfig.SCHEMA_REGISTRY_URL, urls);
+    return copy;
   }
 }

@@ -12,7 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A small client of the registry's REST API (java.net.http). Tries each URL in turn on I/O errors.
@@ -49,27 +52,25 @@ public final class RegistryClient {
   private final List<String> urls;
   private final HttpClient http;
   private final Duration timeout;
-  /** {@code Basic ...} when the registry asks for HTTP basic authentication ({@link BasicAuth}). */
-  private final String authorization;
+  private final Optional<String> authorization;
 
   public RegistryClient(String urls) {
     this(urls, Duration.ofSeconds(30));
   }
 
   public RegistryClient(String urls, Duration timeout) {
-    this(urls, timeout, null);
+    this(urls, timeout, RegistryClientSecurity.NONE);
   }
 
-  /** With basic authentication as {@link BasicAuth} reads it from Confluent's keys. */
-  public RegistryClient(BasicAuth auth, Duration timeout) {
-    this(String.join(",", auth.urls()), timeout, auth.authorizationHeader().orElse(null));
+  /** With Confluent's client keys among {@code configs} (basic auth, {@code schema.registry.ssl.*}). */
+  public RegistryClient(String urls, Duration timeout, Map<String, ?> configs) {
+    this(urls, timeout, RegistryClientSecurity.fromConfigs(withUrl(configs, urls)));
   }
 
-  private RegistryClient(String urls, Duration timeout, String authorization) {
-    this.authorization = authorization;
+  public RegistryClient(String urls, Duration timeout, RegistryClientSecurity security) {
     List<String> list = new ArrayList<>();
     for (String u : urls.split(",")) {
-      String t = u.trim();
+      String t = RegistryClientSecurity.withoutUserInfo(u.trim());
       if (!t.isEmpty()) {
         list.add(t.endsWith("/") ? t.substring(0, t.length() - 1) : t);
       }
@@ -79,8 +80,17 @@ public final class RegistryClient {
     }
     this.urls = List.copyOf(list);
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    this.authorization = security.authorization();
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5));
+    security.sslContext().ifPresent(b::sslContext);
+    this.http = b.build();
+  }
+
+  private static Map<String, ?> withUrl(Map<String, ?> configs, String urls) {
+    Map<String, Object> out = new HashMap<>(configs);
+    out.putIfAbsent(SerdeConfig.SCHEMA_REGISTRY_URL, urls);
+    return out;
   }
 
   public int register(String subject, String schema) throws IOException {
@@ -110,9 +120,7 @@ public final class RegistryClient {
     for (String base : urls) {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
           .header("Accept", CT);
-      if (authorization != null) {
-        b.header("Authorization", authorization);
-      }
+      authorization.ifPresent(a -> b.header("Authorization", a));
       if (body != null) {
         b.header("Content-Type", CT)
             .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));

@@ -16,6 +16,14 @@ public final class SerdeConfig {
   public static final String SPECIFIC_AVRO_READER = "specific.avro.reader";
   /** A reader schema (Avro JSON) the deserializer resolves every writer schema to (not in Confluent). */
   public static final String AVRO_READER_SCHEMA = "avro.reader.schema";
+  /** Where basic-auth credentials come from: USER_INFO or URL (see {@link RegistryClientSecurity}). */
+  public static final String BASIC_AUTH_CREDENTIALS_SOURCE = RegistryClientSecurity.CREDENTIALS_SOURCE;
+  /** {@code USER:PASSWORD} with {@code basic.auth.credentials.source=USER_INFO}. */
+  public static final String BASIC_AUTH_USER_INFO = RegistryClientSecurity.USER_INFO;
+  /** Trust store of an https registry: also {@code .type} (PKCS12, JKS, PEM) and {@code .password}. */
+  public static final String SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+  public static final String SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+  public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
 
   static boolean bool(Map<String, ?> configs, String key, boolean dflt) {
     Object v = configs.get(key);
@@ -33,7 +41,7 @@ public final class SerdeConfig {
     if (url == null) {
       throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is required");
     }
-    return new RegistryClient(BasicAuth.of(url, configs), java.time.Duration.ofSeconds(30));
+    return new RegistryClient(url, java.time.Duration.ofSeconds(30), configs);
   }
 
   /** TopicNameStrategy: {@code <topic>-key} or {@code <topic>-value}. */

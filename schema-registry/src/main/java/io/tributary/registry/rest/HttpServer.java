@@ -23,8 +23,15 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
+import io.tributary.registry.security.AuthDecision;
+import io.tributary.registry.security.BasicAuthenticator;
 import java.io.Closeable;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLEngine;
+import org.apache.kafka.common.security.auth.SslEngineFactory;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * {@code maxBodyBytes}: larger bodies get 413 with a JSON error). GETs are answered on the event loop
  * (they read memory only); other methods run on a bounded worker pool, because writes block until the
  * log has applied them and forwarded requests wait for the primary.
+ *
+ * <p>A listener may speak TLS (Kafka's SSL engine factory, so Kafka's store types). With an
+ * {@link BasicAuthenticator}, every request is authenticated and its role checked before the API sees it: 401
+ * with {@code WWW-Authenticate: Basic realm="..."} or 403, each with Confluent's JSON error body. Credentials
+ * not remembered from a moment ago are verified on the worker pool, never on the event loop (SCRAM's
+ * iterations are slow on purpose).
  */
 public final class HttpServer implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -47,11 +60,21 @@ public final class HttpServer implements Closeable {
   private final EventLoopGroup boss = new NioEventLoopGroup(1);
   private final EventLoopGroup workers = new NioEventLoopGroup(2);
   private final ThreadPoolExecutor pool;
-  private Channel channel;
+  private final BasicAuthenticator authenticator;
+  private final String realm;
+  private final List<Channel> channels = new CopyOnWriteArrayList<>();
 
   public HttpServer(RestApi api, int maxBodyBytes, int handlerThreads, int maxQueuedRequests) {
+    this(api, maxBodyBytes, handlerThreads, maxQueuedRequests, null, null);
+  }
+
+  /** With {@code authenticator} null every request is allowed; {@code realm} is named in 401 answers. */
+  public HttpServer(RestApi api, int maxBodyBytes, int handlerThreads, int maxQueuedRequests,
+      BasicAuthenticator authenticator, String realm) {
     this.api = api;
     this.maxBodyBytes = maxBodyBytes;
+    this.authenticator = authenticator;
+    this.realm = realm;
     AtomicInteger n = new AtomicInteger();
     this.pool = new ThreadPoolExecutor(handlerThreads, handlerThreads, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(maxQueuedRequests), r -> {
@@ -61,24 +84,35 @@ public final class HttpServer implements Closeable {
         });
   }
 
-  /** Binds and returns the bound address (port 0 picks a free port). */
+  /** Binds a plain HTTP listener and returns the bound address (port 0 picks a free port). */
   public InetSocketAddress start(String host, int port) throws InterruptedException {
+    return start(host, port, null);
+  }
+
+  /** Binds a listener, HTTPS when {@code tls} is not null; returns the bound address (port 0 picks a free port). */
+  public InetSocketAddress start(String host, int port, SslEngineFactory tls) throws InterruptedException {
     ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              InetSocketAddress peer = ch.remoteAddress();
+              SSLEngine engine = tls.createServerSslEngine(peer.getHostString(), peer.getPort());
+              ch.pipeline().addLast(new SslHandler(engine));
+            }
             ch.pipeline().addLast(new HttpServerCodec(8192, 16384, 8192));
             ch.pipeline().addLast(new Aggregator(maxBodyBytes));
             ch.pipeline().addLast(new Handler());
           }
         });
-    channel = b.bind(host, port).sync().channel();
+    Channel channel = b.bind(host, port).sync().channel();
+    channels.add(channel);
     return (InetSocketAddress) channel.localAddress();
   }
 
   @Override
   public void close() {
-    if (channel != null) {
+    for (Channel channel : channels) {
       channel.close().awaitUninterruptibly();
     }
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -119,16 +153,18 @@ public final class HttpServer implements Closeable {
       boolean keepAlive = HttpUtil.isKeepAlive(msg);
       byte[] body = new byte[msg.content().readableBytes()];
       msg.content().readBytes(body);
+      String authorization = msg.headers().get(HttpHeaderNames.AUTHORIZATION);
       RestApi.Request req = new RestApi.Request(msg.method().name(), msg.uri(),
           msg.headers().get(HttpHeaderNames.CONTENT_TYPE), body,
-          msg.headers().contains(RestApi.FORWARDED_HEADER));
-      if (req.method().equals("GET")) {
+          msg.headers().contains(RestApi.FORWARDED_HEADER), authorization);
+      boolean quickAuth = authenticator == null || authenticator.isRemembered(authorization);
+      if (req.method().equals("GET") && quickAuth) {
         // reads only touch the in-memory state and never block: answer on the event loop
-        respond(ctx, api.handle(req), keepAlive);
+        respond(ctx, authorizedHandle(req), keepAlive);
         return;
       }
       try {
-        pool.execute(() -> respond(ctx, api.handle(req), keepAlive));
+        pool.execute(() -> respond(ctx, authorizedHandle(req), keepAlive));
       } catch (RejectedExecutionException e) {
         respond(ctx, RestApi.error(503, 50002, "Too many requests queued: retry shortly"), false);
       }
@@ -139,6 +175,22 @@ public final class HttpServer implements Closeable {
       LOG.debug("HTTP connection error", cause);
       ctx.close();
     }
+  }
+
+  /** The API's answer, or 401/403 when authentication is on and the request may not pass. */
+  private HttpResult authorizedHandle(RestApi.Request req) {
+    if (authenticator == null) {
+      return api.handle(req);
+    }
+    AuthDecision d = authenticator.decide(req.authorization(), req.method(), req.rawUri());
+    if (d instanceof AuthDecision.Unauthenticated u) {
+      return api.refused(req, RestApi.error(401, 401, u.message())
+          .withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), "Basic realm=\"" + realm + "\""));
+    }
+    if (d instanceof AuthDecision.Forbidden f) {
+      return api.refused(req, RestApi.error(403, 403, f.message()));
+    }
+    return api.handle(req);
   }
 
   private static void respond(ChannelHandlerContext ctx, HttpResult r, boolean keepAlive) {
@@ -160,6 +212,7 @@ public final class HttpServer implements Closeable {
     if (r.appliedOffset() >= 0) {
       resp.headers().set(HttpResult.OFFSET_HEADER, Long.toString(r.appliedOffset()));
     }
+    r.headers().forEach((name, value) -> resp.headers().set(name, value));
     return resp;
   }
 }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,17 +48,36 @@ public final class RestApi {
   private final AtomicLong requests = new AtomicLong();
 
   public RestApi(SchemaRegistry registry, Primary primary, long forwardTimeoutMs) {
+    this(registry, primary, forwardTimeoutMs, null);
+  }
+
+  /**
+   * With {@code forwardTls} the TLS context writes are forwarded to an https primary with (its trust store
+   * must trust the primary's certificate); null: the JDK's default.
+   */
+  public RestApi(SchemaRegistry registry, Primary primary, long forwardTimeoutMs, SSLContext forwardTls) {
     this.registry = registry;
     this.primary = primary;
     this.forwardTimeoutMs = forwardTimeoutMs;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(Math.min(forwardTimeoutMs, 5000)))
-        .version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(Math.min(forwardTimeoutMs, 5000)))
+        .version(HttpClient.Version.HTTP_1_1);
+    if (forwardTls != null) {
+      b.sslContext(forwardTls);
+    }
+    this.http = b.build();
   }
 
   private volatile RequestObserver observer = (method, status, durationNanos) -> { };
 
-  /** A request as the server parsed it. */
-  public record Request(String method, String rawUri, String contentType, byte[] body, boolean forwarded) {}
+  /**
+   * A request as the server parsed it; {@code authorization} is its Authorization header (null if none),
+   * passed on when the request is forwarded to the primary, which authenticates it again.
+   */
+  public record Request(String method, String rawUri, String contentType, byte[] body, boolean forwarded, String authorization) {
+    public Request(String method, String rawUri, String contentType, byte[] body, boolean forwarded) {
+      this(method, rawUri, contentType, body, forwarded, null);
+    }
+  }
 
   /** Requests handled so far (tests check that the serdes' steady state makes none). */
   public long requestCount() {
@@ -79,6 +99,13 @@ public final class RestApi {
     HttpResult result = handleUnobserved(req);
     observer.handled(req.method(), result.status(), System.nanoTime() - startNanos);
     return result;
+  }
+
+  /** A request refused before the API (401, 403): counted and observed like any other. */
+  public HttpResult refused(Request req, HttpResult answer) {
+    requests.incrementAndGet();
+    observer.handled(req.method(), answer.status(), 0);
+    return answer;
   }
 
   private HttpResult handleUnobserved(Request req) {
@@ -527,6 +554,9 @@ public final class RestApi {
         .header("Content-Type", req.contentType() == null ? HttpResult.SR_JSON : req.contentType())
         .method(req.method(), req.body() == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(req.body()));
+    if (req.authorization() != null) {
+      b.header("Authorization", req.authorization());
+    }
     try {
       HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       // read-your-writes on this node too: wait until its own reader has applied the primary's write
@@ -534,8 +564,10 @@ public final class RestApi {
       if (offset >= 0) {
         registry.awaitApplied(offset);
       }
-      return new HttpResult(r.statusCode(), r.headers().firstValue("Content-Type").orElse(HttpResult.SR_JSON),
+      HttpResult answer = new HttpResult(r.statusCode(), r.headers().firstValue("Content-Type").orElse(HttpResult.SR_JSON),
           r.body(), offset);
+      java.util.Optional<String> challenge = r.headers().firstValue("WWW-Authenticate");
+      return challenge.isPresent() ? answer.withHeader("WWW-Authenticate", challenge.get()) : answer;
     } catch (IOException e) {
       throw Errors.forwardingFailed("Error while forwarding the request to the primary " + url + ": " + e, e);
     } catch (InterruptedException e) {

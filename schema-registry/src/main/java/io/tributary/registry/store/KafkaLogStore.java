@@ -124,6 +124,12 @@ public final class KafkaLogStore implements LogStore {
     // The admin client refuses an API timeout below its request timeout: a short init timeout shortens both.
     a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(ADMIN_REQUEST_TIMEOUT_MS, initTimeoutMs));
     a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, initTimeoutMs));
+    // kafkastore.* client keys (security.protocol, sasl.*, ssl.*) apply to the admin client too
+    overrides.forEach((k, v) -> {
+      if (AdminClientConfig.configNames().contains(k)) {
+        a.put(k, v);
+      }
+    });
     long startNs = System.nanoTime();
     try (Admin admin = Admin.create(a)) {
       boolean waitLogged = false;

@@ -76,7 +76,8 @@ public final class ConfigKeys {
   static final Set<JobKind> CLEAN = EnumSet.of(JobKind.CLEAN);
 
   public static final List<String> SECTIONS =
-      List.of("source", "schema", "table", "quarantine", "stream", "window", "report", "service");
+      List.of("source", "schema", "table", "quarantine", "stream", "window", "report", "service", "security");
+  static final List<String> STORE_TYPES = List.of("PKCS12", "JKS", "PEM");
 
   public static final List<Key> KEYS = List.of(
       derived("", "name", Type.NAME, ALL, "tributary-<job>",
@@ -92,6 +93,8 @@ public final class ConfigKeys {
       section("window", AGGREGATE, "The windows (below)."),
       section("report", REPORT, "The summary (below)."),
       section("service", SERVICES, "Table service settings (below)."),
+      opt("", "security", Type.SECTION, READERS,
+          "Kafka client security for the Kafka source and the registry's credentials (below; docs/security.md)."),
 
       req("source", "topic", Type.NAME, READERS, "Topic to read."),
       def("source", "bootstrap.servers", Type.SERVERS, READERS, DEFAULT_BOOTSTRAP_SERVERS,
@@ -176,7 +179,29 @@ public final class ConfigKeys {
       def("service", "retain.commits", Type.INTEGER, CLEAN, "10",
           "Clean keeps the file versions needed by the last N commits (time travel reaches back that far).").min(1),
       opt("service", "retain.file.versions", Type.INTEGER, CLEAN,
-          "Instead of retain.commits: keep the newest N versions of each file (Hudi's KEEP_LATEST_FILE_VERSIONS).").min(1));
+          "Instead of retain.commits: keep the newest N versions of each file (Hudi's KEEP_LATEST_FILE_VERSIONS).").min(1),
+
+      choice("security", "security.protocol", READERS, "PLAINTEXT", List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+          "Kafka's security.protocol of the Kafka source (passed as Spark's kafka.security.protocol)."),
+      optChoice("security", "sasl.mechanism", READERS, List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
+          "SASL mechanism (required with SASL_*)."),
+      opt("security", "sasl.jaas.config", Type.STRING, READERS,
+          "Kafka's JAAS line (required with SASL_*), e.g. org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"p\";"),
+      optChoice("security", "ssl.truststore.type", READERS, STORE_TYPES, "Trust store type of the brokers' CA."),
+      opt("security", "ssl.truststore.location", Type.STRING, READERS,
+          "Trust store file, a path on every executor (relative: to the job file)."),
+      opt("security", "ssl.truststore.password", Type.STRING, READERS, "Trust store password (not for PEM)."),
+      optChoice("security", "ssl.keystore.type", READERS, STORE_TYPES, "Key store type, for brokers that require client certificates."),
+      opt("security", "ssl.keystore.location", Type.STRING, READERS, "Key store file (relative: to the job file)."),
+      opt("security", "ssl.keystore.password", Type.STRING, READERS, "Key store password."),
+      opt("security", "ssl.key.password", Type.STRING, READERS, "Password of the key."),
+      optChoice("security", "basic.auth.credentials.source", READERS, List.of("USER_INFO", "URL"),
+          "Confluent's key: where the registry's basic-auth credentials come from (absent: USER_INFO when basic.auth.user.info is set)."),
+      opt("security", "basic.auth.user.info", Type.STRING, READERS, "USER:PASSWORD for the registry (a SCRAM user of the cluster)."),
+      optChoice("security", "schema.registry.ssl.truststore.type", READERS, STORE_TYPES, "Trust store type of an https registry's CA."),
+      opt("security", "schema.registry.ssl.truststore.location", Type.STRING, READERS,
+          "Trust store file of an https registry (relative: to the job file)."),
+      opt("security", "schema.registry.ssl.truststore.password", Type.STRING, READERS, "Its password (not for PEM)."));
 
   public static List<Key> keysOf(String section) {
     List<Key> out = new ArrayList<>();
@@ -203,6 +228,10 @@ public final class ConfigKeys {
 
   private static Key def(String section, String name, Type type, Set<JobKind> jobs, String dflt, String doc) {
     return new Key(section, name, type, Presence.DEFAULT, dflt, 0, List.of(), jobs, doc);
+  }
+
+  private static Key optChoice(String section, String name, Set<JobKind> jobs, List<String> choices, String doc) {
+    return new Key(section, name, Type.CHOICE, Presence.OPTIONAL, null, 0, choices, jobs, doc);
   }
 
   private static Key opt(String section, String name, Type type, Set<JobKind> jobs, String doc) {

@@ -225,12 +225,12 @@ public final class ConfigLoader {
       JobConfig.Quarantine quarantine = null;
       if (job.readsTopic()) {
         Section src = s.get("source");
-        source = source(src);
+        source = secured(source(src), s.get("security"));
         Section sc = s.get("schema");
         int version = sc.as("version");
         schema = new JobConfig.SchemaRef(sc.as("registry.url"),
             sc.given("subject") ? sc.as("subject") : source.topic() + "-value",
-            version < 0 ? OptionalInt.empty() : OptionalInt.of(version));
+            version < 0 ? OptionalInt.empty() : OptionalInt.of(version), Map.copyOf(registrySecurity(s.get("security"))));
         Section q = s.get("quarantine");
         String qPath = q.given("path") ? q.as("path") : tablePath + "_quarantine";
         String qName = q.given("name") ? q.as("name") : (tableName == null ? "quarantine" : tableName + "_quarantine");
@@ -282,6 +282,7 @@ public final class ConfigLoader {
 
     /** Rules across keys; run even when some values were bad, so that one pass reports everything. */
     void crossChecks(Map<String, Section> s) {
+      securityChecks(s.get("security"));
       Section src = s.get("source");
       if (src != null) {
         for (String end : List.of("starting", "ending")) {
@@ -337,6 +338,78 @@ public final class ConfigLoader {
       return v.intValue();
     }
 
+    /** The security section's keys must agree with each other, as Kafka's and Confluent's clients require. */
+    void securityChecks(Section sec) {
+      if (sec == null) {
+        return;
+      }
+      String protocol = sec.as("security.protocol");
+      boolean sasl = protocol != null && protocol.startsWith("SASL_");
+      boolean tls = "SSL".equals(protocol) || "SASL_SSL".equals(protocol);
+      for (String key : List.of("sasl.mechanism", "sasl.jaas.config")) {
+        if (sasl && !sec.given(key)) {
+          error(sec.lineOf("security.protocol"), "security." + key, "required when security.protocol is " + protocol);
+        } else if (!sasl && sec.given(key)) {
+          error(sec.lineOf(key), "security." + key, "only applies when security.protocol is SASL_PLAINTEXT or SASL_SSL (it is " + protocol + ")");
+        }
+      }
+      for (String key : sec.lines().keySet()) {
+        if (key.startsWith("ssl.") && !tls) {
+          error(sec.lineOf(key), "security." + key, "only applies when security.protocol is SSL or SASL_SSL (it is " + protocol + ")");
+        }
+      }
+      if (sasl && sec.given("sasl.mechanism") && sec.given("sasl.jaas.config")) {
+        String module = ((String) sec.as("sasl.mechanism")).startsWith("SCRAM-") ? "ScramLoginModule" : "PlainLoginModule";
+        if (!((String) sec.as("sasl.jaas.config")).contains(module + " required")) {
+          error(sec.lineOf("sasl.jaas.config"), "security.sasl.jaas.config", "sasl.mechanism " + sec.as("sasl.mechanism")
+              + " needs the " + module + " (org.apache.kafka.common.security..." + module + " required username=\"...\" password=\"...\";)");
+        }
+      }
+      if ("USER_INFO".equals(sec.as("basic.auth.credentials.source")) && !sec.given("basic.auth.user.info")) {
+        error(sec.lineOf("basic.auth.credentials.source"), "security.basic.auth.user.info",
+            "required when basic.auth.credentials.source is USER_INFO (USER:PASSWORD)");
+      }
+      if (sec.given("basic.auth.user.info") && ((String) sec.as("basic.auth.user.info")).indexOf(':') <= 0) {
+        error(sec.lineOf("basic.auth.user.info"), "security.basic.auth.user.info", "must be USER:PASSWORD");
+      }
+    }
+
+    /** Kafka keys of the security section as Spark's Kafka source options ({@code kafka.} prefix), paths resolved. */
+    Map<String, String> kafkaSecurityOptions(Section sec) {
+      Map<String, String> out = new LinkedHashMap<>();
+      if (sec == null) {
+        return out;
+      }
+      for (Map.Entry<String, Object> e : sec.values().entrySet()) {
+        if (sec.given(e.getKey()) && !e.getKey().startsWith("basic.auth.") && !e.getKey().startsWith("schema.registry.")) {
+          out.put("kafka." + e.getKey(), resolved(e.getKey(), String.valueOf(e.getValue())));
+        }
+      }
+      return out;
+    }
+
+    /** Registry client keys of the security section (Confluent's names), paths resolved. */
+    Map<String, String> registrySecurity(Section sec) {
+      Map<String, String> out = new LinkedHashMap<>();
+      if (sec == null) {
+        return out;
+      }
+      for (Map.Entry<String, Object> e : sec.values().entrySet()) {
+        if (sec.given(e.getKey()) && (e.getKey().startsWith("basic.auth.") || e.getKey().startsWith("schema.registry."))) {
+          out.put(e.getKey(), resolved(e.getKey(), String.valueOf(e.getValue())));
+        }
+      }
+      if (out.containsKey("basic.auth.user.info")) {
+        out.putIfAbsent("basic.auth.credentials.source", "USER_INFO");
+      }
+      return out;
+    }
+
+    private String resolved(String key, String value) {
+      Path parent = file.toAbsolutePath().getParent();
+      return key.endsWith("store.location") && parent != null ? parent.resolve(value).normalize().toString() : value;
+    }
+
     JobConfig.Source source(Section src) {
       String topic = src.as("topic");
       boolean startTs = src.given("starting.timestamp");
@@ -347,6 +420,17 @@ public final class ConfigLoader {
           endTs ? OptionalLong.of(src.as("ending.timestamp")) : OptionalLong.empty(),
           src.given("max.offsets.per.trigger") ? OptionalLong.of(src.as("max.offsets.per.trigger")) : OptionalLong.empty(),
           src.given("options") ? src.as("options") : Map.of());
+    }
+
+    /** The source with the security section's Kafka keys added to its options (options given in the file win). */
+    JobConfig.Source secured(JobConfig.Source s, Section sec) {
+      Map<String, String> options = kafkaSecurityOptions(sec);
+      if (options.isEmpty()) {
+        return s;
+      }
+      options.putAll(s.options());
+      return new JobConfig.Source(s.topic(), s.bootstrapServers(), s.startingOffsets(), s.endingOffsets(),
+          s.startingTimestampMs(), s.endingTimestampMs(), s.maxOffsetsPerTrigger(), Map.copyOf(options));
     }
   }
 }

@@ -29,8 +29,23 @@ public record JobConfig(Path file, JobKind job, String name, Map<String, String>
       OptionalLong startingTimestampMs, OptionalLong endingTimestampMs, OptionalLong maxOffsetsPerTrigger,
       Map<String, String> options) implements Serializable {}
 
-  /** The reader schema: {@code version} empty means the subject's latest version when the job starts. */
-  public record SchemaRef(String registryUrl, String subject, OptionalInt version) implements Serializable {}
+  /**
+   * The reader schema: {@code version} empty means the subject's latest version when the job starts.
+   * {@code client} holds the registry client's security keys (Confluent's basic.auth.* and
+   * schema.registry.ssl.*), from the {@code security} section.
+   */
+  public record SchemaRef(String registryUrl, String subject, OptionalInt version, Map<String, String> client)
+      implements Serializable {
+    public SchemaRef(String registryUrl, String subject, OptionalInt version) {
+      this(registryUrl, subject, version, Map.of());
+    }
+
+    @Override
+    public String toString() {
+      return "SchemaRef[registryUrl=" + registryUrl + ", subject=" + subject + ", version=" + version
+          + ", client keys=" + client.keySet() + "]"; // never the credentials
+    }
+  }
 
   public record Table(String path, String name, String type, List<String> recordKey, String precombineField,
       List<String> partitionPath, Map<String, String> options) implements Serializable {}

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -32,11 +33,24 @@ public final class KafkaDecoding {
 
   private KafkaDecoding() {}
 
-  /** The reader schema and what must not be null, as shipped to executors. */
-  public record Spec(String registryUrl, String readerSchemaJson, String readerName, List<String> requiredFields)
-      implements Serializable {
+  /**
+   * The reader schema and what must not be null, as shipped to executors, with the registry client's
+   * security keys (basic.auth.*, schema.registry.ssl.*).
+   */
+  public record Spec(String registryUrl, String readerSchemaJson, String readerName, List<String> requiredFields,
+      Map<String, String> registryClient) implements Serializable {
     public Spec {
       requiredFields = new ArrayList<>(requiredFields); // serializable
+      registryClient = new HashMap<>(registryClient);
+    }
+
+    public Spec(String registryUrl, String readerSchemaJson, String readerName, List<String> requiredFields) {
+      this(registryUrl, readerSchemaJson, readerName, requiredFields, Map.of());
+    }
+
+    @Override
+    public String toString() {
+      return "Spec[registryUrl=" + registryUrl + ", reader=" + readerName + "]"; // never the credentials
     }
 
     public Schema readerSchema() {
@@ -104,7 +118,7 @@ public final class KafkaDecoding {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      RecordDecoder decoder = new RecordDecoder(RegistrySchemas.of(spec.registryUrl()), spec.readerSchema(),
+      RecordDecoder decoder = new RecordDecoder(RegistrySchemas.of(spec.registryUrl(), spec.registryClient()), spec.readerSchema(),
           spec.readerName(), spec.requiredFields());
       return new Iterator<>() {
         @Override

@@ -26,14 +26,21 @@ public final class RegistrySchemas implements SchemaSource {
   private final Map<Integer, Optional<Schema>> byId = new ConcurrentHashMap<>();
   private final AtomicLong fetches = new AtomicLong();
 
-  private RegistrySchemas(String url) {
+  private RegistrySchemas(String url, Map<String, String> clientConfigs) {
     this.url = url;
-    this.client = new RegistryClient(url);
+    this.client = new RegistryClient(url, java.time.Duration.ofSeconds(30), clientConfigs);
   }
 
   /** The JVM's cache for the registry at {@code url}. */
   public static RegistrySchemas of(String url) {
-    return BY_URL.computeIfAbsent(url, RegistrySchemas::new);
+    return of(url, Map.of());
+  }
+
+  /** The JVM's cache for the registry at {@code url} reached with these client keys (basic.auth.*, ssl). */
+  public static RegistrySchemas of(String url, Map<String, String> clientConfigs) {
+    // one cache per url and credentials: the ids are the registry's, but who may read them is not ours to mix
+    return BY_URL.computeIfAbsent(url + "\u0000" + new java.util.TreeMap<>(clientConfigs),
+        k -> new RegistrySchemas(url, clientConfigs));
   }
 
   @Override

@@ -38,7 +38,12 @@ public final class ReaderSchema {
   public static ReaderSchema fetch(JobConfig config) {
     JobConfig.SchemaRef ref = config.schema();
     String version = ref.version().isPresent() ? Integer.toString(ref.version().getAsInt()) : "latest";
-    RegistryClient client = new RegistryClient(ref.registryUrl());
+    RegistryClient client;
+    try {
+      client = new RegistryClient(ref.registryUrl(), java.time.Duration.ofSeconds(30), ref.client());
+    } catch (IllegalArgumentException e) {
+      throw new JobException(config.where("security") + ": " + e.getMessage(), e);
+    }
     String path = "/subjects/" + URLEncoder.encode(ref.subject(), StandardCharsets.UTF_8).replace("+", "%20")
         + "/versions/" + version;
     try {
@@ -86,6 +91,7 @@ public final class ReaderSchema {
 
   /** What executors need to decode: registry, this schema, and the fields that must not be null. */
   public KafkaDecoding.Spec spec(List<String> notNull) {
-    return new KafkaDecoding.Spec(config.schema().registryUrl(), schema.toString(), name, notNull);
+    return new KafkaDecoding.Spec(config.schema().registryUrl(), schema.toString(), name, notNull,
+        config.schema().client());
   }
 }

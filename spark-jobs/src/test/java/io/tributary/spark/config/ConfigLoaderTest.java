@@ -179,4 +179,51 @@ class ConfigLoaderTest {
             "/jobs/orders.yaml:4: table.options.a: expected a value (text, number or boolean), got a list"),
         errors(JobKind.COMPACT, "source: {topic: x}\ntable:\n  path: x\n  options: {a: [1]}\n"));
   }
+
+  @Test
+  void aSecuritySectionSecuresTheKafkaSourceAndTheRegistryClient() throws Exception {
+    JobConfig c = parse(JobKind.INGEST, """
+        source:
+          topic: orders
+          options:
+            kafka.client.id: reporting
+        schema:
+          registry.url: https://registry:8081
+        table:
+          path: lake/orders
+        security:
+          security.protocol: SASL_SSL
+          sasl.mechanism: SCRAM-SHA-512
+          sasl.jaas.config: org.apache.kafka.common.security.scram.ScramLoginModule required username="etl" password="s";
+          ssl.truststore.type: PEM
+          ssl.truststore.location: ca.pem
+          basic.auth.user.info: etl:s
+          schema.registry.ssl.truststore.type: PEM
+          schema.registry.ssl.truststore.location: ca.pem
+        """);
+    assertEquals(Map.of("kafka.client.id", "reporting", "kafka.security.protocol", "SASL_SSL",
+        "kafka.sasl.mechanism", "SCRAM-SHA-512",
+        "kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"etl\" password=\"s\";",
+        "kafka.ssl.truststore.type", "PEM", "kafka.ssl.truststore.location", "/jobs/ca.pem"), c.source().options());
+    assertEquals(Map.of("basic.auth.credentials.source", "USER_INFO", "basic.auth.user.info", "etl:s",
+        "schema.registry.ssl.truststore.type", "PEM", "schema.registry.ssl.truststore.location", "/jobs/ca.pem"),
+        c.schema().client());
+    assertTrue(!c.schema().toString().contains("etl:s"), "no credentials in toString");
+
+    assertEquals(Map.of(), parse(JobKind.INGEST, "source: {topic: o}\ntable: {path: x}\n").source().options(),
+        "no security section: no options added");
+
+    assertEquals(List.of(
+        "/jobs/orders.yaml:4: security.sasl.mechanism: required when security.protocol is SASL_SSL",
+        "/jobs/orders.yaml:4: security.sasl.jaas.config: required when security.protocol is SASL_SSL",
+        "/jobs/orders.yaml:5: security.basic.auth.user.info: required when basic.auth.credentials.source is USER_INFO (USER:PASSWORD)"),
+        errors(JobKind.INGEST, "source: {topic: o}\ntable: {path: x}\nsecurity:\n  security.protocol: SASL_SSL\n"
+            + "  basic.auth.credentials.source: USER_INFO\n"));
+    assertEquals(List.of(
+        "/jobs/orders.yaml:4: security.ssl.truststore.location: only applies when security.protocol is SSL or SASL_SSL (it is PLAINTEXT)",
+        "/jobs/orders.yaml:5: security.sasl.mechanism: unknown value 'GSSAPI' (expected one of: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)",
+        "/jobs/orders.yaml:5: security.sasl.mechanism: only applies when security.protocol is SASL_PLAINTEXT or SASL_SSL (it is PLAINTEXT)"),
+        errors(JobKind.INGEST, "source: {topic: o}\ntable: {path: x}\nsecurity:\n  ssl.truststore.location: ca.pem\n"
+            + "  sasl.mechanism: GSSAPI\n"));
+  }
 }
