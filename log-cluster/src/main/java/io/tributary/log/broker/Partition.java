@@ -202,15 +202,30 @@ public final class Partition {
     if (leaderState == null || written.leaderEpoch() != leaderEpoch) {
       return null;
     }
+    if (zkState != null && written.zkVersion() <= zkState.zkVersion()) {
+      // Its watch got here first and a newer ISR proposal may already be pending: committing this again would
+      // drop that proposal while its write is under way, and the high watermark would stop waiting for the
+      // replica it adds (found by ReplicationSimulation, seed 752).
+      return null;
+    }
     zkState = written;
     isr = written.isr();
     return apply(leaderState.onIsrCommitted(written.isr()));
   }
 
-  synchronized void isrWriteFailed() {
-    if (leaderState != null) {
-      leaderState.onIsrUpdateFailed();
+  /**
+   * Our ISR write based on {@code expected} (null: never sent) was refused or failed. When a newer state has been
+   * applied since, that already settled the proposal, and what is pending now is a later proposal whose write is
+   * still to come: it stays (found by ReplicationSimulation, seed 2169).
+   */
+  synchronized void isrWriteFailed(PartitionState expected) {
+    if (leaderState == null) {
+      return;
     }
+    if (expected != null && zkState != null && zkState.zkVersion() > expected.zkVersion()) {
+      return;
+    }
+    leaderState.onIsrUpdateFailed();
   }
 
   private LeaderReplicaState.Outcome apply(LeaderReplicaState.Outcome outcome) {

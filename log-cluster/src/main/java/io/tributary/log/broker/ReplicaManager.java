@@ -364,7 +364,7 @@ public final class ReplicaManager implements AutoCloseable {
     TopicPartition tp = p.topicPartition();
     PartitionState current = p.zkState();
     if (current == null || !p.isLeader()) {
-      p.isrWriteFailed();
+      p.isrWriteFailed(null);
       return;
     }
     PartitionState next = new PartitionState(current.leader(), current.leaderEpoch(), proposed, current.controllerEpoch(), current.zkVersion());
@@ -372,7 +372,7 @@ public final class ReplicaManager implements AutoCloseable {
       PartitionState written = store.updatePartitionState(tp, current, next);
       if (written == null) {
         log.info("ISR change of {} to {} refused: the partition state changed meanwhile", tp, proposed);
-        p.isrWriteFailed();
+        p.isrWriteFailed(current);
         return;
       }
       log.info("ISR of {} changed from {} to {}", tp, current.isr(), proposed);
@@ -386,7 +386,7 @@ public final class ReplicaManager implements AutoCloseable {
       handleOutcome(p, p.isrWritten(written));
     } catch (Exception e) {
       log.warn("cannot write the ISR of {} to ZooKeeper: {}", tp, e.toString());
-      p.isrWriteFailed();
+      p.isrWriteFailed(current);
     }
   }
 
