@@ -89,6 +89,11 @@ public final class Partition {
     return log.lastStableOffset(highWatermark);
   }
 
+  /** The ISR change this leader proposed and has not seen settled, empty when none (or not leader). */
+  synchronized List<Integer> pendingIsr() {
+    return leaderState == null ? List.of() : leaderState.pendingIsr().orElse(List.of());
+  }
+
   synchronized PartitionState zkState() {
     return zkState;
   }
