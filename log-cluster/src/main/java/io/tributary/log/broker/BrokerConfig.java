@@ -70,6 +70,10 @@ public final class BrokerConfig {
       "How often each log dir's replication-offset-checkpoint (every partition's high watermark) is written.");
   public static final Key LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = new Key("log.flush.offset.checkpoint.interval.ms", "60000",
       "How often segments rolled since the last pass are fsynced and each log dir's recovery-point-offset-checkpoint is written.");
+  public static final Key PRODUCER_ID_EXPIRATION_MS = new Key("producer.id.expiration.ms", "86400000",
+      "A producer's state (epoch, last sequences) is forgotten when it has written nothing for this long and has no open transaction.");
+  public static final Key PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = new Key("producer.id.expiration.check.interval.ms", "600000",
+      "How often partitions are checked for producers idle for producer.id.expiration.ms.");
   public static final Key REPLICA_LAG_TIME_MAX_MS =
       new Key("replica.lag.time.max.ms", "30000", "A follower that has not caught up for this long leaves the ISR.");
   public static final Key MIN_INSYNC_REPLICAS =
@@ -110,6 +114,7 @@ public final class BrokerConfig {
       LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
       REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
       LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
+      PRODUCER_ID_EXPIRATION_MS, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
       AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, REPLICA_FETCH_MAX_BYTES,
       REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS,
       CONTROLLED_SHUTDOWN_ENABLE, CONTROLLED_SHUTDOWN_MAX_RETRIES, CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS,
@@ -193,6 +198,8 @@ public final class BrokerConfig {
     if (ioThreads() <= 0) {
       throw new ConfigException(NUM_IO_THREADS.name(), ioThreads(), "must be positive");
     }
+    producerIdExpirationMs();
+    producerIdExpirationCheckIntervalMs();
     if (queuedMaxRequests() <= 0) {
       throw new ConfigException(QUEUED_MAX_REQUESTS.name(), queuedMaxRequests(), "must be positive");
     }
@@ -367,6 +374,14 @@ public final class BrokerConfig {
     return longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS);
   }
 
+  public long producerIdExpirationMs() {
+    return positiveLong(PRODUCER_ID_EXPIRATION_MS);
+  }
+
+  public long producerIdExpirationCheckIntervalMs() {
+    return positiveLong(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
+  }
+
   public long highWatermarkCheckpointIntervalMs() {
     return longValue(REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
   }
@@ -461,6 +476,15 @@ public final class BrokerConfig {
     } catch (NumberFormatException e) {
       throw new ConfigException(key.name(), get(key), "must be an integer");
     }
+  }
+
+  /** A value that must be above zero (a period or an age), named in the error otherwise. */
+  private long positiveLong(Key key) {
+    long v = longValue(key);
+    if (v <= 0) {
+      throw new ConfigException(key.name(), get(key), "must be positive");
+    }
+    return v;
   }
 
   private long longValue(Key key) {
