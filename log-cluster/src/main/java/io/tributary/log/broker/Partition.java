@@ -189,7 +189,17 @@ public final class Partition {
   }
 
   synchronized LeaderReplicaState.Outcome onFollowerFetch(int replicaId, long fetchOffset, long nowMs) {
-    if (leaderState == null) {
+    return onFollowerFetch(replicaId, fetchOffset, -1, nowMs);
+  }
+
+  /**
+   * A follower fetched from {@code fetchOffset} naming {@code clientLeaderEpoch} (-1: not sent). A fetch of
+   * another epoch is answered FENCED_LEADER_EPOCH or UNKNOWN_LEADER_EPOCH and, as in Kafka, does not move the
+   * follower's position: a follower still on an older epoch has not truncated against this one, and its log
+   * end may cover records this leader does not have.
+   */
+  synchronized LeaderReplicaState.Outcome onFollowerFetch(int replicaId, long fetchOffset, int clientLeaderEpoch, long nowMs) {
+    if (leaderState == null || (clientLeaderEpoch >= 0 && clientLeaderEpoch != leaderEpoch)) {
       return null;
     }
     return apply(leaderState.onFollowerFetch(replicaId, fetchOffset, nowMs));

@@ -545,10 +545,10 @@ public final class ReplicaManager implements AutoCloseable {
       List<AbortedTxn> abortedTransactions) {}
 
   /** A follower's fetch position, fed to the leader's replication state machine. */
-  public void onFollowerFetch(TopicPartition tp, int replicaId, long fetchOffset) {
+  public void onFollowerFetch(TopicPartition tp, int replicaId, long fetchOffset, int clientLeaderEpoch) {
     Partition p = partitions.get(tp);
     if (p != null) {
-      handleOutcome(p, p.onFollowerFetch(replicaId, fetchOffset, System.currentTimeMillis()));
+      handleOutcome(p, p.onFollowerFetch(replicaId, fetchOffset, clientLeaderEpoch, System.currentTimeMillis()));
     }
   }
 

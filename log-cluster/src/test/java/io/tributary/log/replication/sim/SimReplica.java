@@ -242,8 +242,9 @@ final class SimReplica {
   }
 
   void onFetch(FetchRequest request) {
-    // FetchHandler's order: the leader's state machine learns the follower's position first.
-    if (leaderState != null) {
+    // FetchHandler's order: the leader's state machine learns the follower's position first, unless the fetch
+    // names another leader epoch (Partition.onFollowerFetch).
+    if (leaderState != null && (request.currentLeaderEpoch() < 0 || request.currentLeaderEpoch() == leaderEpoch)) {
       handleOutcome(apply(leaderState.onFollowerFetch(request.from(), request.fetchOffset(), world.now())));
     }
     Errors error = leaderEpochError(request.currentLeaderEpoch());
