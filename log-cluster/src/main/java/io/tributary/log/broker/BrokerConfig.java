@@ -62,6 +62,10 @@ public final class BrokerConfig {
       "Per-address exceptions to max.connections.per.ip, as host:count,host:count.");
   public static final Key CONNECTIONS_MAX_IDLE_MS = new Key("connections.max.idle.ms", "600000",
       "A connection with no request in flight and no traffic for this long is closed.");
+  public static final Key PRODUCER_ID_EXPIRATION_MS = new Key("producer.id.expiration.ms", "86400000",
+      "A producer's state (epoch, last sequences) is forgotten when it has written nothing for this long and has no open transaction.");
+  public static final Key PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = new Key("producer.id.expiration.check.interval.ms", "600000",
+      "How often partitions are checked for producers idle for producer.id.expiration.ms.");
   public static final Key LOG_RETENTION_CHECK_INTERVAL_MS =
       new Key("log.retention.check.interval.ms", "300000", "How often retention and compaction run.");
   public static final Key LOG_FLUSH_SCHEDULER_INTERVAL_MS =
@@ -70,10 +74,6 @@ public final class BrokerConfig {
       "How often each log dir's replication-offset-checkpoint (every partition's high watermark) is written.");
   public static final Key LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = new Key("log.flush.offset.checkpoint.interval.ms", "60000",
       "How often segments rolled since the last pass are fsynced and each log dir's recovery-point-offset-checkpoint is written.");
-  public static final Key PRODUCER_ID_EXPIRATION_MS = new Key("producer.id.expiration.ms", "86400000",
-      "A producer's state (epoch, last sequences) is forgotten when it has written nothing for this long and has no open transaction.");
-  public static final Key PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = new Key("producer.id.expiration.check.interval.ms", "600000",
-      "How often partitions are checked for producers idle for producer.id.expiration.ms.");
   public static final Key REPLICA_LAG_TIME_MAX_MS =
       new Key("replica.lag.time.max.ms", "30000", "A follower that has not caught up for this long leaves the ISR.");
   public static final Key MIN_INSYNC_REPLICAS =
@@ -110,11 +110,12 @@ public final class BrokerConfig {
       MAX_CONNECTIONS_PER_IP,
       MAX_CONNECTIONS_PER_IP_OVERRIDES,
       CONNECTIONS_MAX_IDLE_MS,
+      PRODUCER_ID_EXPIRATION_MS,
+      PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
       LOG_RETENTION_CHECK_INTERVAL_MS,
       LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
       REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
       LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
-      PRODUCER_ID_EXPIRATION_MS, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
       AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, REPLICA_FETCH_MAX_BYTES,
       REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS,
       CONTROLLED_SHUTDOWN_ENABLE, CONTROLLED_SHUTDOWN_MAX_RETRIES, CONTROLLED_SHUTDOWN_RETRY_BACKOFF_MS,
