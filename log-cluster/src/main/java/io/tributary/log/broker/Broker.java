@@ -144,6 +144,7 @@ public final class Broker implements AutoCloseable {
     observability.start(replicas, controller, groups);
     logs.startBackgroundTasks(config.retentionCheckIntervalMs(), config.flushSchedulerIntervalMs(),
         config.highWatermarkCheckpointIntervalMs(), config.recoveryPointCheckpointIntervalMs());
+    logs.startProducerExpiration(config.producerIdExpirationMs(), config.producerIdExpirationCheckIntervalMs());
     started = true;
     log.info("broker {} serving the Kafka protocol on {}:{} (cluster {}, log.dirs {})", config.brokerId(),
         config.listenerHost(), server.boundPort(), clusterId, config.logDirs());

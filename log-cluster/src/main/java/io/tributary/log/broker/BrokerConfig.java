@@ -62,6 +62,10 @@ public final class BrokerConfig {
       "Per-address exceptions to max.connections.per.ip, as host:count,host:count.");
   public static final Key CONNECTIONS_MAX_IDLE_MS = new Key("connections.max.idle.ms", "600000",
       "A connection with no request in flight and no traffic for this long is closed.");
+  public static final Key PRODUCER_ID_EXPIRATION_MS = new Key("producer.id.expiration.ms", "86400000",
+      "A producer's state (epoch, last sequences) is forgotten when it has written nothing for this long and has no open transaction.");
+  public static final Key PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = new Key("producer.id.expiration.check.interval.ms", "600000",
+      "How often partitions are checked for producers idle for producer.id.expiration.ms.");
   public static final Key LOG_RETENTION_CHECK_INTERVAL_MS =
       new Key("log.retention.check.interval.ms", "300000", "How often retention and compaction run.");
   public static final Key LOG_FLUSH_SCHEDULER_INTERVAL_MS =
@@ -108,6 +112,8 @@ public final class BrokerConfig {
       MAX_CONNECTIONS_PER_IP,
       MAX_CONNECTIONS_PER_IP_OVERRIDES,
       CONNECTIONS_MAX_IDLE_MS,
+      PRODUCER_ID_EXPIRATION_MS,
+      PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
       LOG_RETENTION_CHECK_INTERVAL_MS,
       LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
       REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
@@ -196,6 +202,8 @@ public final class BrokerConfig {
     if (ioThreads() <= 0) {
       throw new ConfigException(NUM_IO_THREADS.name(), ioThreads(), "must be positive");
     }
+    producerIdExpirationMs();
+    producerIdExpirationCheckIntervalMs();
     if (queuedMaxRequests() <= 0) {
       throw new ConfigException(QUEUED_MAX_REQUESTS.name(), queuedMaxRequests(), "must be positive");
     }
@@ -376,6 +384,14 @@ public final class BrokerConfig {
     return longValue(LOG_FLUSH_SCHEDULER_INTERVAL_MS);
   }
 
+  public long producerIdExpirationMs() {
+    return positiveLong(PRODUCER_ID_EXPIRATION_MS);
+  }
+
+  public long producerIdExpirationCheckIntervalMs() {
+    return positiveLong(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS);
+  }
+
   public long highWatermarkCheckpointIntervalMs() {
     return longValue(REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS);
   }
@@ -474,6 +490,15 @@ public final class BrokerConfig {
     } catch (NumberFormatException e) {
       throw new ConfigException(key.name(), get(key), "must be an integer");
     }
+  }
+
+  /** A value that must be above zero (a period or an age), named in the error otherwise. */
+  private long positiveLong(Key key) {
+    long v = longValue(key);
+    if (v <= 0) {
+      throw new ConfigException(key.name(), get(key), "must be positive");
+    }
+    return v;
   }
 
   private long longValue(Key key) {

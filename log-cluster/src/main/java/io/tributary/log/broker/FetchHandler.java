@@ -66,10 +66,11 @@ final class FetchHandler {
       }
     }
     if (isReplica && !forgedReplica) {
-      // A follower's fetch offset is its log end: the leader's state machine learns it first.
+      // A follower's fetch offset is its log end: the leader's state machine learns it first (unless the
+      // fetch names another leader epoch, which the read below refuses).
       for (Wanted w : wanted) {
         if (w.resolveError() == Errors.NONE) {
-          replicas.onFollowerFetch(w.tp(), replicaId, w.request().fetchOffset());
+          replicas.onFollowerFetch(w.tp(), replicaId, w.request().fetchOffset(), version >= 9 ? w.request().currentLeaderEpoch() : -1);
           replicas.onFollowerLogStartOffset(w.tp(), replicaId, w.request().logStartOffset());
         }
       }

@@ -89,6 +89,11 @@ public final class Partition {
     return log.lastStableOffset(highWatermark);
   }
 
+  /** The ISR change this leader proposed and has not seen settled, empty when none (or not leader). */
+  synchronized List<Integer> pendingIsr() {
+    return leaderState == null ? List.of() : leaderState.pendingIsr().orElse(List.of());
+  }
+
   synchronized PartitionState zkState() {
     return zkState;
   }
@@ -189,7 +194,17 @@ public final class Partition {
   }
 
   synchronized LeaderReplicaState.Outcome onFollowerFetch(int replicaId, long fetchOffset, long nowMs) {
-    if (leaderState == null) {
+    return onFollowerFetch(replicaId, fetchOffset, -1, nowMs);
+  }
+
+  /**
+   * A follower fetched from {@code fetchOffset} naming {@code clientLeaderEpoch} (-1: not sent). A fetch of
+   * another epoch is answered FENCED_LEADER_EPOCH or UNKNOWN_LEADER_EPOCH and, as in Kafka, does not move the
+   * follower's position: a follower still on an older epoch has not truncated against this one, and its log
+   * end may cover records this leader does not have.
+   */
+  synchronized LeaderReplicaState.Outcome onFollowerFetch(int replicaId, long fetchOffset, int clientLeaderEpoch, long nowMs) {
+    if (leaderState == null || (clientLeaderEpoch >= 0 && clientLeaderEpoch != leaderEpoch)) {
       return null;
     }
     return apply(leaderState.onFollowerFetch(replicaId, fetchOffset, nowMs));
@@ -207,15 +222,30 @@ public final class Partition {
     if (leaderState == null || written.leaderEpoch() != leaderEpoch) {
       return null;
     }
+    if (zkState != null && written.zkVersion() <= zkState.zkVersion()) {
+      // Its watch got here first and a newer ISR proposal may already be pending: committing this again would
+      // drop that proposal while its write is under way, and the high watermark would stop waiting for the
+      // replica it adds (found by ReplicationSimulation, seed 752).
+      return null;
+    }
     zkState = written;
     isr = written.isr();
     return apply(leaderState.onIsrCommitted(written.isr()));
   }
 
-  synchronized void isrWriteFailed() {
-    if (leaderState != null) {
-      leaderState.onIsrUpdateFailed();
+  /**
+   * Our ISR write based on {@code expected} (null: never sent) was refused or failed. When a newer state has been
+   * applied since, that already settled the proposal, and what is pending now is a later proposal whose write is
+   * still to come: it stays (found by ReplicationSimulation, seed 2169).
+   */
+  synchronized void isrWriteFailed(PartitionState expected) {
+    if (leaderState == null) {
+      return;
     }
+    if (expected != null && zkState != null && zkState.zkVersion() > expected.zkVersion()) {
+      return;
+    }
+    leaderState.onIsrUpdateFailed();
   }
 
   private LeaderReplicaState.Outcome apply(LeaderReplicaState.Outcome outcome) {

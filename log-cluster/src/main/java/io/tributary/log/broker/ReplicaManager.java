@@ -386,7 +386,7 @@ public final class ReplicaManager implements AutoCloseable {
     TopicPartition tp = p.topicPartition();
     PartitionState current = p.zkState();
     if (current == null || !p.isLeader()) {
-      p.isrWriteFailed();
+      p.isrWriteFailed(null);
       return;
     }
     PartitionState next = new PartitionState(current.leader(), current.leaderEpoch(), proposed, current.controllerEpoch(), current.zkVersion());
@@ -394,7 +394,7 @@ public final class ReplicaManager implements AutoCloseable {
       PartitionState written = store.updatePartitionState(tp, current, next);
       if (written == null) {
         log.info("ISR change of {} to {} refused: the partition state changed meanwhile", tp, proposed);
-        p.isrWriteFailed();
+        p.isrWriteFailed(current);
         return;
       }
       log.info("ISR of {} changed from {} to {}", tp, current.isr(), proposed);
@@ -408,7 +408,7 @@ public final class ReplicaManager implements AutoCloseable {
       handleOutcome(p, p.isrWritten(written));
     } catch (Exception e) {
       log.warn("cannot write the ISR of {} to ZooKeeper: {}", tp, e.toString());
-      p.isrWriteFailed();
+      p.isrWriteFailed(current);
     }
   }
 
@@ -567,10 +567,10 @@ public final class ReplicaManager implements AutoCloseable {
       List<AbortedTxn> abortedTransactions) {}
 
   /** A follower's fetch position, fed to the leader's replication state machine. */
-  public void onFollowerFetch(TopicPartition tp, int replicaId, long fetchOffset) {
+  public void onFollowerFetch(TopicPartition tp, int replicaId, long fetchOffset, int clientLeaderEpoch) {
     Partition p = partitions.get(tp);
     if (p != null) {
-      handleOutcome(p, p.onFollowerFetch(replicaId, fetchOffset, System.currentTimeMillis()));
+      handleOutcome(p, p.onFollowerFetch(replicaId, fetchOffset, clientLeaderEpoch, System.currentTimeMillis()));
     }
   }
 

@@ -6,12 +6,14 @@ import io.tributary.log.protocol.KafkaRpcClient;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The follower side of replication: one fetcher thread per leader broker, fetching every partition this
  * broker follows on that leader. Before its first fetch after a leadership change a partition is
- * truncated to the leader-epoch boundary (OffsetForLeaderEpoch), so divergent tails never survive.
+ * truncated to the leader-epoch boundary (OffsetForLeaderEpoch), so divergent tails never survive. The
+ * decisions are {@link FollowerFetchState}'s (one per partition); the threads here only do the I/O.
  */
 public final class ReplicaFetcherManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReplicaFetcherManager.class);
@@ -42,6 +45,9 @@ public final class ReplicaFetcherManager implements AutoCloseable {
   static final short FETCH_VERSION = 12;
   static final short OFFSET_FOR_LEADER_EPOCH_VERSION = 4;
   static final long BACKOFF_MS = 200;
+  /** Fetch errors that only mean leadership is moving: back off quietly until the new metadata arrives. */
+  private static final Set<Errors> EXPECTED_ON_LEADER_CHANGE = EnumSet.of(Errors.FENCED_LEADER_EPOCH,
+      Errors.NOT_LEADER_OR_FOLLOWER, Errors.UNKNOWN_LEADER_EPOCH, Errors.UNKNOWN_TOPIC_OR_PARTITION);
 
   /** What the fetchers read and write locally. */
   public interface Sink {
@@ -105,7 +111,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
       threads.put(leader.id(), t);
       t.start();
     }
-    t.partitions.put(tp, new FetchState(leaderEpoch));
+    t.partitions.put(tp, new FollowerFetchState(leaderEpoch));
     leaderOf.put(tp, leader.id());
   }
 
@@ -130,18 +136,36 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     leaderOf.clear();
   }
 
-  private static final class FetchState {
-    final int leaderEpoch;
-    volatile boolean needsTruncation = true;
+  /** The local log of {@code tp} as the pure fetch state machine reads it. */
+  private LocalLogView localLog(TopicPartition tp) {
+    return new LocalLogView(sink, tp);
+  }
 
-    FetchState(int leaderEpoch) {
-      this.leaderEpoch = leaderEpoch;
+  private record LocalLogView(Sink sink, TopicPartition tp) implements FollowerFetchState.LocalLog {
+    @Override
+    public long logEndOffset() {
+      return sink.logEndOffset(tp);
+    }
+
+    @Override
+    public long logStartOffset() {
+      return sink.logStartOffset(tp);
+    }
+
+    @Override
+    public OptionalInt latestEpoch() {
+      return sink.latestEpoch(tp);
+    }
+
+    @Override
+    public long endOffsetForEpoch(int epoch) {
+      return sink.endOffsetForEpoch(tp, epoch);
     }
   }
 
   private final class FetcherThread extends Thread {
     final BrokerInfo leader;
-    final Map<TopicPartition, FetchState> partitions = new ConcurrentHashMap<>();
+    final Map<TopicPartition, FollowerFetchState> partitions = new ConcurrentHashMap<>();
     final KafkaRpcClient client;
     volatile boolean running = true;
 
@@ -184,17 +208,13 @@ public final class ReplicaFetcherManager implements AutoCloseable {
       }
     }
 
+    /** Sends one OffsetForLeaderEpoch for every partition whose state machine asks for one, and truncates. */
     private void truncateWhereNeeded() throws IOException {
       OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection topics = new OffsetForLeaderEpochRequestData.OffsetForLeaderTopicCollection();
-      Map<TopicPartition, FetchState> asked = new LinkedHashMap<>();
-      for (Map.Entry<TopicPartition, FetchState> e : partitions.entrySet()) {
-        if (!e.getValue().needsTruncation) {
-          continue;
-        }
+      Map<TopicPartition, FollowerFetchState> asked = new LinkedHashMap<>();
+      for (Map.Entry<TopicPartition, FollowerFetchState> e : partitions.entrySet()) {
         TopicPartition tp = e.getKey();
-        OptionalInt ours = sink.latestEpoch(tp);
-        if (ours.isEmpty()) {
-          e.getValue().needsTruncation = false;
+        if (!(e.getValue().next(localLog(tp)) instanceof FollowerFetchState.AskEpochEnd ask)) {
           continue;
         }
         OffsetForLeaderEpochRequestData.OffsetForLeaderTopic topic = topics.find(tp.topic());
@@ -203,7 +223,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
           topics.add(topic);
         }
         topic.partitions().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition()
-            .setPartition(tp.partition()).setCurrentLeaderEpoch(e.getValue().leaderEpoch).setLeaderEpoch(ours.getAsInt()));
+            .setPartition(tp.partition()).setCurrentLeaderEpoch(ask.currentLeaderEpoch()).setLeaderEpoch(ask.ourLatestEpoch()));
         asked.put(tp, e.getValue());
       }
       if (asked.isEmpty()) {
@@ -214,42 +234,37 @@ public final class ReplicaFetcherManager implements AutoCloseable {
       for (OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult t : response.data().topics()) {
         for (OffsetForLeaderEpochResponseData.EpochEndOffset p : t.partitions()) {
           TopicPartition tp = new TopicPartition(t.topic(), p.partition());
-          FetchState state = asked.get(tp);
+          FollowerFetchState state = asked.get(tp);
           if (state == null || partitions.get(tp) != state) {
             continue;
           }
-          if (p.errorCode() != Errors.NONE.code()) {
-            log.debug("OffsetForLeaderEpoch of {} from broker {}: {}", tp, leader.id(), Errors.forCode(p.errorCode()));
-            continue;
+          Errors error = Errors.forCode(p.errorCode());
+          FollowerFetchState.Action action = state.onEpochEndOffset(error, p.leaderEpoch(), p.endOffset(), localLog(tp));
+          if (action instanceof FollowerFetchState.TruncateTo cut) {
+            sink.truncateTo(tp, cut.offset());
+          } else {
+            // Asked again on the next round; fetchOnce skips the partition meanwhile.
+            log.debug("OffsetForLeaderEpoch of {} from broker {}: {}", tp, leader.id(), error);
           }
-          long leo = sink.logEndOffset(tp);
-          long cut = Truncation.truncationOffset(sink.latestEpoch(tp), leo, p.leaderEpoch(), p.endOffset(),
-              epoch -> sink.endOffsetForEpoch(tp, epoch));
-          sink.truncateTo(tp, cut);
-          state.needsTruncation = false;
         }
       }
     }
 
+    /** Sends one Fetch for every partition whose state machine is ready to fetch, and carries out the answers. */
     private void fetchOnce() throws IOException, InterruptedException {
       Map<TopicPartition, FetchRequest.PartitionData> fetchData = new LinkedHashMap<>();
-      Map<TopicPartition, FetchState> sent = new HashMap<>();
-      for (Map.Entry<TopicPartition, FetchState> e : partitions.entrySet()) {
-        if (e.getValue().needsTruncation) {
-          continue;
-        }
+      Map<TopicPartition, FollowerFetchState> sent = new HashMap<>();
+      for (Map.Entry<TopicPartition, FollowerFetchState> e : partitions.entrySet()) {
         TopicPartition tp = e.getKey();
         if (throttle.shouldThrottle(tp, System.currentTimeMillis())) {
           continue; // over the follower quota: left out until the measured rate falls
         }
-        long leo = sink.logEndOffset(tp);
-        if (leo < 0) {
+        if (!(e.getValue().next(localLog(tp)) instanceof FollowerFetchState.Fetch f)) {
           continue;
         }
-        OptionalInt lastEpoch = sink.latestEpoch(tp);
-        fetchData.put(tp, new FetchRequest.PartitionData(Uuid.ZERO_UUID, leo, sink.logStartOffset(tp), fetchMaxBytes,
-            Optional.of(e.getValue().leaderEpoch),
-            lastEpoch.isPresent() ? Optional.of(lastEpoch.getAsInt()) : Optional.empty()));
+        fetchData.put(tp, new FetchRequest.PartitionData(Uuid.ZERO_UUID, f.fetchOffset(), f.logStartOffset(), fetchMaxBytes,
+            Optional.of(f.currentLeaderEpoch()),
+            f.lastFetchedEpoch().isPresent() ? Optional.of(f.lastFetchedEpoch().getAsInt()) : Optional.empty()));
         sent.put(tp, e.getValue());
       }
       if (fetchData.isEmpty()) {
@@ -263,24 +278,26 @@ public final class ReplicaFetcherManager implements AutoCloseable {
       for (FetchResponseData.FetchableTopicResponse t : response.data().responses()) {
         for (FetchResponseData.PartitionData p : t.partitions()) {
           TopicPartition tp = new TopicPartition(t.topic(), p.partitionIndex());
-          FetchState state = sent.get(tp);
+          FollowerFetchState state = sent.get(tp);
           if (state == null || partitions.get(tp) != state) {
             continue; // removed or re-added meanwhile
           }
           Errors error = Errors.forCode(p.errorCode());
-          switch (error) {
-            case NONE -> {
-              Records records = FetchResponse.recordsOrFail(p);
-              MemoryRecords memory = records instanceof MemoryRecords m ? m : MemoryRecords.readableRecords(ByteBuffer.allocate(0));
-              sink.append(tp, memory, p.highWatermark(), p.logStartOffset());
-              throttle.fetched(tp, memory.sizeInBytes(), System.currentTimeMillis());
+          FollowerFetchState.Action action = state.onFetchResponse(error);
+          if (action instanceof FollowerFetchState.Append) {
+            Records records = FetchResponse.recordsOrFail(p);
+            MemoryRecords memory = records instanceof MemoryRecords m ? m : MemoryRecords.readableRecords(ByteBuffer.allocate(0));
+            sink.append(tp, memory, p.highWatermark(), p.logStartOffset());
+            throttle.fetched(tp, memory.sizeInBytes(), System.currentTimeMillis());
+          } else if (action instanceof FollowerFetchState.AskLogStart ask) {
+            askLogStart(tp, state, ask);
+          } else if (action instanceof FollowerFetchState.Backoff b) {
+            if (!EXPECTED_ON_LEADER_CHANGE.contains(b.reason())) {
+              log.warn("fetch of {} from broker {} failed: {}", tp, leader.id(), b.reason());
             }
-            case OFFSET_OUT_OF_RANGE -> handleOutOfRange(tp, state);
-            case FENCED_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER, UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION -> backoff = true;
-            default -> {
-              log.warn("fetch of {} from broker {} failed: {}", tp, leader.id(), error);
-              backoff = true;
-            }
+            backoff = true;
+          } else {
+            throw new IllegalStateException("unexpected fetch action " + action);
           }
         }
       }
@@ -289,19 +306,16 @@ public final class ReplicaFetcherManager implements AutoCloseable {
       }
     }
 
-    /** Our log end is outside the leader's log: start over at the leader's log start, or truncate again. */
-    private void handleOutOfRange(TopicPartition tp, FetchState state) throws IOException {
+    /** OFFSET_OUT_OF_RANGE: the leader's log start decides between starting over there and truncating again. */
+    private void askLogStart(TopicPartition tp, FollowerFetchState state, FollowerFetchState.AskLogStart ask) throws IOException {
       ListOffsetsRequestData.ListOffsetsTopic topic = new ListOffsetsRequestData.ListOffsetsTopic().setName(tp.topic());
       topic.partitions().add(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(tp.partition())
-          .setCurrentLeaderEpoch(state.leaderEpoch).setTimestamp(ListOffsetsRequest.EARLIEST_TIMESTAMP));
+          .setCurrentLeaderEpoch(ask.currentLeaderEpoch()).setTimestamp(ListOffsetsRequest.EARLIEST_TIMESTAMP));
       ListOffsetsResponse response = client.send(ListOffsetsRequest.Builder.forReplica((short) 4, brokerId)
           .setTargetTimes(new ArrayList<>(List.of(topic))).build((short) 4));
       long leaderStart = response.data().topics().get(0).partitions().get(0).offset();
-      long ours = sink.logEndOffset(tp);
-      if (leaderStart > ours) {
-        sink.truncateFullyAndStartAt(tp, leaderStart);
-      } else {
-        state.needsTruncation = true;
+      if (state.onLogStart(leaderStart, localLog(tp)) instanceof FollowerFetchState.TruncateFullyAndStartAt start) {
+        sink.truncateFullyAndStartAt(tp, start.offset());
       }
     }
   }

@@ -315,6 +315,27 @@ public final class LogManager implements Closeable {
     scheduleEvery(recoveryPointCheckpointIntervalMs, "Writing the recovery point checkpoint", this::checkpointRecoveryPoints);
   }
 
+  /**
+   * Every {@code checkIntervalMs}, forgets in every log the producers idle for {@code expirationMs} with no open
+   * transaction (Kafka's producer.id.expiration.ms and producer.id.expiration.check.interval.ms). Needs the
+   * scheduler of {@link #startBackgroundTasks}.
+   */
+  public synchronized void startProducerExpiration(long expirationMs, long checkIntervalMs) {
+    ensureOpen();
+    if (scheduler == null) {
+      throw new IllegalStateException("startBackgroundTasks first: producer expiration runs on its scheduler");
+    }
+    scheduleEvery(checkIntervalMs, "Producer id expiration", () -> {
+      long now = time.milliseconds();
+      for (PartitionLog l : logs.values()) {
+        int removed = l.removeExpiredProducers(now, expirationMs);
+        if (removed > 0) {
+          LOG.debug("{}: forgot {} producer(s) idle for {} ms or more", l.topicPartition(), removed, expirationMs);
+        }
+      }
+    });
+  }
+
   private interface Task {
     void run() throws IOException;
   }

@@ -482,6 +482,11 @@ public final class PartitionLog implements Closeable {
   }
 
   /** Flushes when data has been unflushed for flush.ms; also closes segment files whose delete delay passed. */
+  /** Forgets idle producers (producer.id.expiration.ms); returns how many. */
+  public synchronized int removeExpiredProducers(long nowMs, long expirationMs) {
+    return producers.removeExpiredProducers(nowMs, expirationMs);
+  }
+
   public synchronized void flushIfDue(long nowMs) throws IOException {
     if (closed) {
       return;

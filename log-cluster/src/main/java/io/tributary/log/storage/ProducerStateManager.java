@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a batch whose epoch is below the producer's current epoch is refused (InvalidProducerEpochException);</li>
  *   <li>a batch with a higher epoch, or from a producer this partition has never seen, must start at sequence 0
- *       (else OutOfOrderSequenceException) — we keep producer state forever (no producer-id expiration), so an
- *       unknown producer really is new;</li>
+ *       (else OutOfOrderSequenceException); a producer idle for producer.id.expiration.ms (and not inside a
+ *       transaction) is forgotten, and then must start again at 0 like a new one;</li>
  *   <li>same epoch: a batch equal (first and last sequence) to one of the retained batches is a duplicate;
  *       otherwise its first sequence must follow the last one (with wrap-around at Integer.MAX_VALUE).</li>
  * </ul>
@@ -73,6 +73,11 @@ final class ProducerStateManager {
     short epoch;
     /** The first offset of the producer's open transaction on this partition, -1 when none is open. */
     long txnFirstOffset = -1;
+    /**
+     * The max timestamp of its last batch (Kafka's lastTimestamp), for producer.id.expiration.ms. Not in
+     * snapshots: a producer loaded from one counts as written at load time.
+     */
+    long lastTimestampMs;
     final Deque<BatchMetadata> batches = new ArrayDeque<>();
 
     ProducerEntry(short epoch) {
@@ -82,6 +87,7 @@ final class ProducerStateManager {
     ProducerEntry copy() {
       ProducerEntry e = new ProducerEntry(epoch);
       e.txnFirstOffset = txnFirstOffset;
+      e.lastTimestampMs = lastTimestampMs;
       e.batches.addAll(batches);
       return e;
     }
@@ -141,6 +147,18 @@ final class ProducerStateManager {
             last == null ? -1 : last.lastOffset(), e.txnFirstOffset));
       });
       return out;
+    }
+  }
+
+  /**
+   * Forgets the producers {@link ProducerExpiration} says are expired at {@code nowMs}; returns how many. An
+   * open transaction is never forgotten, so the open-transaction index is unaffected.
+   */
+  int removeExpiredProducers(long nowMs, long expirationMs) {
+    synchronized (producers) {
+      int before = producers.size();
+      producers.values().removeIf(e -> ProducerExpiration.isExpired(nowMs, e.lastTimestampMs, e.txnFirstOffset >= 0, expirationMs));
+      return before - producers.size();
     }
   }
 
@@ -232,6 +250,7 @@ final class ProducerStateManager {
         e.epoch = batch.producerEpoch();
         e.batches.clear();
       }
+      e.lastTimestampMs = Math.max(e.lastTimestampMs, batch.maxTimestamp());
       if (batch.isControlBatch()) {
         Optional<ControlRecordType> type = TransactionMarkers.markerType(batch);
         if (type.isPresent()) {
@@ -376,7 +395,10 @@ final class ProducerStateManager {
       if (loaded != null) {
         synchronized (producers) {
           producers.putAll(loaded);
+          // Snapshots hold no timestamps: a loaded producer gets a full expiration period from now.
+          long loadedAtMs = System.currentTimeMillis();
           loaded.forEach((pid, entry) -> {
+            entry.lastTimestampMs = loadedAtMs;
             if (entry.txnFirstOffset >= 0) {
               openTransactions.open(pid, entry.txnFirstOffset);
             }
