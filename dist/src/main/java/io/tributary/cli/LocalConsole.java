@@ -42,7 +42,9 @@ final class LocalConsole {
     nodes.stream().filter(n -> n.kind() == Kind.ZOOKEEPER).findFirst()
         .ifPresent(n -> args.addAll(List.of("--zookeeper", n.address())));
     nodes.stream().filter(n -> n.kind() == Kind.REGISTRY).findFirst()
-        .ifPresent(n -> args.addAll(List.of("--registry", "http://" + n.address())));
+        .ifPresent(n -> args.addAll(List.of("--registry", cluster.registryUrl(n))));
+    // A secure cluster: the console's clients are the admin's.
+    cluster.security().ifPresent(sec -> args.addAll(List.of("--command-config", sec.clientFile().toString())));
     return args;
   }
 

@@ -1,6 +1,7 @@
 package io.tributary.registry;
 
 import io.tributary.config.MarkdownTable;
+import io.tributary.config.ZooKeeperAuth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -50,6 +51,8 @@ public final class RegistryConfig {
       new Def(ZK_CONNECT, "", "ZooKeeper for the primary election (Curator LeaderLatch). Empty: this node is the only one and always primary."),
       new Def(ZK_SESSION_TIMEOUT_MS, "10000", "ZooKeeper session timeout: how long a dead primary keeps the role."),
       new Def(ZK_NAMESPACE, "tributary_schema_registry", "ZooKeeper path prefix of the election; nodes of one cluster share it."),
+      new Def(ZooKeeperAuth.SET_ACL, "false", ZooKeeperAuth.SET_ACL_DOC),
+      new Def(ZooKeeperAuth.AUTH_DIGEST, "", ZooKeeperAuth.AUTH_DIGEST_DOC),
       new Def(LEADER_ELIGIBILITY, "true", "Whether this node may become primary."),
       new Def(COMPATIBILITY, "backward", "Default compatibility level when none is set with PUT /config."),
       new Def(MAX_REQUEST_BYTES, "1048576", "Largest request body accepted (413 above)."),
@@ -69,6 +72,7 @@ public final class RegistryConfig {
     }
     CompatibilityLevel.parse(get(COMPATIBILITY));
     listenerUri();
+    zookeeperAuth();
   }
 
   public static RegistryConfig load(Path file) throws IOException {
@@ -108,6 +112,11 @@ public final class RegistryConfig {
       }
     }
     return out;
+  }
+
+  /** The node's ZooKeeper login and znode ACLs, the brokers' keys ({@code zookeeper.set.acl}, {@code zookeeper.auth.digest}). */
+  public ZooKeeperAuth zookeeperAuth() {
+    return ZooKeeperAuth.of(get(ZooKeeperAuth.SET_ACL), get(ZooKeeperAuth.AUTH_DIGEST));
   }
 
   public URI listenerUri() {

@@ -74,7 +74,8 @@ public final class RegistryServer implements AutoCloseable {
     if (zk == null || zk.isEmpty()) {
       primary[0] = Primary.ALWAYS;
     } else {
-      election = new LeaderElection(zk, config.getInt(RegistryConfig.ZK_SESSION_TIMEOUT_MS), config.get(RegistryConfig.ZK_NAMESPACE), url,
+      election = new LeaderElection(zk, config.getInt(RegistryConfig.ZK_SESSION_TIMEOUT_MS), config.zookeeperAuth(),
+          config.get(RegistryConfig.ZK_NAMESPACE), url,
           Boolean.parseBoolean(config.get(RegistryConfig.LEADER_ELIGIBILITY)), registry::leadershipAcquired);
       election.start();
       primary[0] = election;
