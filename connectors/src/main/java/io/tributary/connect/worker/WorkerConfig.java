@@ -50,7 +50,7 @@ public record WorkerConfig(
       "Local directory for the worker's copies of pipeline files (default: <tmp>/tributary-connect-<worker.id>).");
 
   public static final Key ZOOKEEPER_SET_ACL = new Key(ZooKeeperAuth.SET_ACL, "false", ZooKeeperAuth.SET_ACL_DOC);
-  public static final Key ZOOKEEPER_AUTH_DIGEST = new Key(ZooKeeperAuth.AUTH_DIGEST, "", ZooKeeperAuth.AUTH_DIGEST_DOC);
+  public static final Key ZOOKEEPER_AUTH_DIGEST = new Key(ZooKeeperAuth.AUTH_DIGEST, null, ZooKeeperAuth.AUTH_DIGEST_DOC);
 
   public static final List<Key> KEYS = List.of(WORKER_ID, ZOOKEEPER_CONNECT, CLUSTER_NAME, PIPELINES, SESSION_TIMEOUT,
       STATUS_INTERVAL, WORK_DIR, ZOOKEEPER_SET_ACL, ZOOKEEPER_AUTH_DIGEST);
@@ -126,7 +126,8 @@ public record WorkerConfig(
         : base.resolve(dir).normalize();
     ZooKeeperAuth zkAuth = ZooKeeperAuth.NONE;
     try {
-      zkAuth = ZooKeeperAuth.of(value(props, ZOOKEEPER_SET_ACL), value(props, ZOOKEEPER_AUTH_DIGEST));
+      zkAuth = ZooKeeperAuth.of(value(props, ZOOKEEPER_SET_ACL),
+          props.getProperty(ZOOKEEPER_AUTH_DIGEST.name(), ""));
     } catch (IllegalArgumentException e) {
       String key = e.getMessage().startsWith(ZooKeeperAuth.AUTH_DIGEST) ? ZooKeeperAuth.AUTH_DIGEST : ZooKeeperAuth.SET_ACL;
       errors.add(new ValidationError(file, lines.getOrDefault(key, 0), 0, key, e.getMessage()));
