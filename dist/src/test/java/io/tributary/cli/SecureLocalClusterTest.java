@@ -159,6 +159,7 @@ class SecureLocalClusterTest {
   @Test
   void kcatProducesAndConsumesAsTheAdmin() throws Exception {
     Path kcat = ExternalTool.require("kcat");
+    createTopic("secure-kcat");
     List<String> security = List.of("-X", "security.protocol=SASL_SSL", "-X", "sasl.mechanisms=SCRAM-SHA-512",
         "-X", "sasl.username=admin", "-X", "sasl.password=" + adminPassword(),
         "-X", "ssl.ca.location=" + dir.resolve("ca.pem"));
@@ -192,7 +193,7 @@ class SecureLocalClusterTest {
         "common = dict(bootstrap_servers=sys.argv[1].split(','), security_protocol='SASL_SSL',",
         "              sasl_mechanism='SCRAM-SHA-512', sasl_plain_username='admin', sasl_plain_password=sys.argv[2],",
         "              ssl_cafile=sys.argv[3], ssl_check_hostname=True)",
-        "p = KafkaProducer(acks='all', **common)",
+        "p = KafkaProducer(acks='all', retries=10, **common)",
         "for v in [b'alpha', b'beta']:",
         "    p.send('secure-python', v).get(timeout=60)",
         "p.close()",
@@ -205,6 +206,7 @@ class SecureLocalClusterTest {
         "c.close()",
         "print(','.join(got))",
         "");
+    createTopic("secure-python"); // kafka-python does not retry a send to an auto-created topic not led yet
     Path file = Files.writeString(tmp.resolve("secure_kafka.py"), script);
     ExternalTool.Result run = ExternalTool.run(List.of(python.toString(), file.toString(), bootstrap, adminPassword(),
         dir.resolve("ca.pem").toString()), null, 150);
@@ -271,6 +273,24 @@ class SecureLocalClusterTest {
       assertThrows(KeeperException.NoAuthException.class, () -> zk.getData(ROOT + "/kafka-acl", false, null));
     } finally {
       zk.close();
+    }
+  }
+
+  /** A replicated topic created as the admin, led once Metadata names its leader. */
+  private void createTopic(String name) throws Exception {
+    Properties client = clientProperties();
+    client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(client)) {
+      admin.createTopics(List.of(new NewTopic(name, 1, (short) 2))).all().get(60, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        var partition = admin.describeTopics(List.of(name)).allTopicNames().get(60, TimeUnit.SECONDS).get(name)
+            .partitions().get(0);
+        if (partition.leader() != null && !partition.leader().isEmpty()) {
+          return;
+        }
+        Thread.sleep(100); // polling Metadata with a bound
+      }
     }
   }
 
