@@ -73,6 +73,13 @@ final class Kafka {
     return Admin.create(adminProperties(common(bootstrap, requestTimeoutMs), requestTimeoutMs));
   }
 
+  /** An Admin with Kafka client security properties (security.protocol, sasl.*, ssl.*) on top of the defaults. */
+  static Admin admin(String bootstrap, int requestTimeoutMs, Properties security) {
+    Properties p = common(bootstrap, requestTimeoutMs);
+    p.putAll(security);
+    return Admin.create(adminProperties(p, requestTimeoutMs));
+  }
+
   private static Properties adminProperties(Properties common, int requestTimeoutMs) {
     Properties p = new Properties();
     p.putAll(common);

@@ -10,6 +10,7 @@ import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,10 +55,30 @@ final class LocalCluster {
 
   final Path dir;
   final LocalMetrics metrics;
+  /** Present when the cluster was started with {@code --secure}: its secrets, certificates and keys. */
+  private Optional<LocalSecurity> security;
 
   LocalCluster(Path dir) {
     this.dir = dir.toAbsolutePath().normalize();
     this.metrics = new LocalMetrics(this.dir);
+    this.security = LocalSecurity.of(this.dir);
+  }
+
+  Optional<LocalSecurity> security() {
+    return security;
+  }
+
+  /** {@code local start --secure}: keeps this directory's secrets if it has some (a restart), else makes new ones. */
+  LocalSecurity secure(List<Node> nodes) throws IOException, java.security.GeneralSecurityException {
+    if (security.isEmpty()) {
+      security = Optional.of(LocalSecurity.generate(dir, nodes));
+    }
+    return security.get();
+  }
+
+  /** The Kafka client properties the brokers need: the admin's when secure, else none. */
+  Properties clientSecurity() {
+    return security.map(LocalSecurity::adminClientProperties).orElseGet(Properties::new);
   }
 
   /** {@code $TRIBUTARY_HOME/.local/cluster}, else {@code <repo root>/.local/cluster}, else {@code ./.local/cluster}. */
@@ -199,12 +220,53 @@ final class LocalCluster {
     cfg.put("kafkastore.topic.replication.factor", Integer.toString(Math.min(3, brokers)));
     cfg.put("zookeeper.connect", zk.address());
     metrics.port(n).ifPresent(port -> cfg.put("metrics.port", Integer.toString(port)));
+    security.ifPresent(sec -> cfg.putAll(sec.registryConfig(n)));
     Files.createDirectories(nodeDir(n));
-    Path file = nodeDir(n).resolve("registry.properties");
-    StringBuilder sb = new StringBuilder("# written by tributary local start (see docs/schema-registry.md)\n");
-    cfg.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-    Files.writeString(file, sb.toString());
+    return writeConfig(nodeDir(n).resolve("registry.properties"),
+        "# written by tributary local start (see docs/schema-registry.md)\n", cfg);
+  }
+
+  /** Writes {@code key=value} lines; owner-only when secure (the file holds passwords). */
+  private Path writeConfig(Path file, String header, Map<String, String> cfg) throws IOException {
+    Properties p = new Properties();
+    cfg.forEach(p::setProperty);
+    LocalSecurity.IoWriter body = w -> {
+      w.write(header);
+      for (Map.Entry<String, String> e : cfg.entrySet()) {
+        w.write(e.getKey() + "=" + e.getValue().replace("\\", "\\\\") + "\n"); // as Properties.load reads it back
+      }
+    };
+    if (security.isPresent()) {
+      LocalSecurity.writeOwnerOnly(file, body);
+    } else {
+      try (Writer w = Files.newBufferedWriter(file)) {
+        body.write(w);
+      }
+    }
     return file;
+  }
+
+  /** The registry's URL: https when the cluster is secure. */
+  String registryUrl(Node n) {
+    return (security.isPresent() ? "https://" : "http://") + n.address();
+  }
+
+  /** The registry answers on its port (secure: over TLS verified against the cluster's CA, any HTTP status). */
+  boolean registryServes(Node n) {
+    if (security.isEmpty()) {
+      return registryAnswers(n);
+    }
+    try {
+      javax.net.ssl.HttpsURLConnection c = (javax.net.ssl.HttpsURLConnection) URI.create(registryUrl(n) + "/subjects")
+          .toURL().openConnection();
+      c.setSSLSocketFactory(security.get().trustingCa().getSocketFactory());
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(2000);
+      int code = c.getResponseCode();
+      return code == 200 || code == 401;
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      return false;
+    }
   }
 
   /** The registry answers HTTP on its port. */
@@ -232,6 +294,7 @@ final class LocalCluster {
     cfg.put("transaction.state.log.replication.factor", Integer.toString(Math.min(3, brokers)));
     cfg.put("default.replication.factor", Integer.toString(Math.min(3, brokers)));
     metrics.port(n).ifPresent(port -> cfg.put("metrics.port", Integer.toString(port)));
+    security.ifPresent(sec -> cfg.putAll(sec.brokerConfig(n)));
     cfg.putAll(overrides);
     return writeBrokerConfig(n, cfg, "tributary local start");
   }
@@ -239,11 +302,8 @@ final class LocalCluster {
   /** Writes {@code D/broker-N/server.properties}; returns its path. */
   Path writeBrokerConfig(Node n, Map<String, String> cfg, String writer) throws IOException {
     Files.createDirectories(nodeDir(n));
-    Path file = nodeDir(n).resolve("server.properties");
-    StringBuilder sb = new StringBuilder("# written by " + writer + "; Kafka key names (see docs/cli.md)\n");
-    cfg.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-    Files.writeString(file, sb.toString());
-    return file;
+    return writeConfig(nodeDir(n).resolve("server.properties"),
+        "# written by " + writer + "; Kafka key names (see docs/cli.md)\n", cfg);
   }
 
   /** A broker's configuration as written at start, in file order. */
@@ -277,10 +337,10 @@ final class LocalCluster {
           ready = zookeeperOk(n.port());
           break;
         case BROKER:
-          ready = brokerAnswers(n.address(), 2000);
+          ready = brokerAnswers(n.address(), 2000, clientSecurity());
           break;
         case REGISTRY:
-          ready = registryAnswers(n);
+          ready = registryServes(n);
           break;
         default:
           throw new IllegalStateException("unknown node kind " + n.kind());
@@ -336,11 +396,16 @@ final class LocalCluster {
 
   /** True when a TCP connect succeeds and Admin describeCluster answers within the timeout. */
   static boolean brokerAnswers(String address, int timeoutMs) {
+    return brokerAnswers(address, timeoutMs, new Properties());
+  }
+
+  /** As above, with Kafka client security properties (empty: plaintext). */
+  static boolean brokerAnswers(String address, int timeoutMs, Properties clientSecurity) {
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     if (!portOpen(port)) {
       return false;
     }
-    try (Admin admin = Kafka.admin(address, timeoutMs)) {
+    try (Admin admin = Kafka.admin(address, timeoutMs, clientSecurity)) {
       admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).nodes()
           .get(timeoutMs + 500L, TimeUnit.MILLISECONDS);
       return true;

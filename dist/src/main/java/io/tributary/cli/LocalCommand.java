@@ -96,6 +96,12 @@ final class LocalCommand implements Runnable {
         description = "How long to wait for each process to answer (default: ${DEFAULT-VALUE}).")
     int timeoutS;
 
+    @Option(names = "--secure",
+        description = "TLS and authentication everywhere: a new CA and node certificates, SASL_SSL listeners only"
+            + " (SCRAM-SHA-512), an admin user with a random password, ACLs, ZooKeeper ACLs; writes DIR/client.properties"
+            + " and DIR/ca.pem (see docs/security.md).")
+    boolean secure;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -133,8 +139,13 @@ final class LocalCommand implements Runnable {
           }
         }
       }
+      if (!secure && cluster.security().isPresent()) {
+        throw new CliException(cluster.dir + " holds a secure cluster (" + LocalSecurity.SECURITY_DIR + "/): start it with"
+            + " --secure, or choose another --dir for a plaintext one", 2);
+      }
       Files.createDirectories(cluster.dir);
       cluster.writeState(nodes);
+      LocalSecurity security = secure ? cluster.secure(nodes) : null;
       cluster.metrics.write(metricsPorts);
       out.println("starting a local cluster in " + cluster.dir);
       out.flush();
@@ -165,6 +176,10 @@ final class LocalCommand implements Runnable {
           if (n.kind() == Kind.ZOOKEEPER) {
             // Brokers need ZooKeeper at start: wait for it before launching them.
             awaitReady(cluster, n, p.toHandle(), err);
+            if (security != null) {
+              // The users exist before any broker accepts a client.
+              security.prepareZooKeeper(n.address(), timeoutS * 1000L);
+            }
           }
         }
         for (Map.Entry<LocalCluster.Node, ProcessHandle> e : started.entrySet()) {
@@ -199,8 +214,14 @@ final class LocalCommand implements Runnable {
       t.print(out, "  ");
       out.println("bootstrap servers: " + cluster.bootstrap(nodes));
       nodes.stream().filter(n -> n.kind() == Kind.REGISTRY).findFirst()
-          .ifPresent(n -> out.println("schema registry: http://" + n.address()));
+          .ifPresent(n -> out.println("schema registry: " + cluster.registryUrl(n)));
       out.println("zookeeper: " + nodes.get(0).address());
+      if (security != null) {
+        out.println("secure: " + LocalSecurity.PROTOCOL + " only, " + LocalSecurity.MECHANISM + " user '"
+            + LocalSecurity.ADMIN_USER + "', ACLs on, ZooKeeper ACLs on");
+        out.println("client properties: " + security.clientFile());
+        out.println("CA certificate: " + security.caFile());
+      }
       if (!noConsole) {
         out.println(LocalConsole.start(cluster, nodes, consolePort));
       }
@@ -347,6 +368,9 @@ final class LocalCommand implements Runnable {
     @Option(names = "--json", description = "Print {\"processes\": [{name, kind, pid, port, metrics, health}, ...]} only.")
     boolean json;
 
+    /** The least request timeout against a secure cluster. */
+    static final int SECURE_MIN_REQUEST_TIMEOUT_MS = 20_000;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -391,7 +415,14 @@ final class LocalCommand implements Runnable {
       }
       String bootstrap = cluster.bootstrap(liveBrokers);
       out.println("bootstrap servers: " + bootstrap);
-      try (Admin admin = Kafka.admin(bootstrap, requestTimeoutMs)) {
+      cluster.security().ifPresent(sec -> out.println("security: secure (" + LocalSecurity.PROTOCOL + ", "
+          + LocalSecurity.MECHANISM + ", ACLs, ZooKeeper ACLs); client properties " + sec.clientFile() + ", CA "
+          + sec.caFile()));
+      if (cluster.security().isPresent()) {
+        // A cold JVM's first TLS handshake and SCRAM exchange take seconds on a busy machine.
+        requestTimeoutMs = Math.max(requestTimeoutMs, SECURE_MIN_REQUEST_TIMEOUT_MS);
+      }
+      try (Admin admin = Kafka.admin(bootstrap, requestTimeoutMs, cluster.clientSecurity())) {
         printCluster(admin, bootstrap, out);
       }
       out.flush();

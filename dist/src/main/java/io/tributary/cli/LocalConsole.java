@@ -42,7 +42,7 @@ final class LocalConsole {
     nodes.stream().filter(n -> n.kind() == Kind.ZOOKEEPER).findFirst()
         .ifPresent(n -> args.addAll(List.of("--zookeeper", n.address())));
     nodes.stream().filter(n -> n.kind() == Kind.REGISTRY).findFirst()
-        .ifPresent(n -> args.addAll(List.of("--registry", "http://" + n.address())));
+        .ifPresent(n -> args.addAll(List.of("--registry", cluster.registryUrl(n))));
     // Each broker's /metrics, for the overview's throughput (a cluster started before metrics existed has none).
     List<String> metrics = new ArrayList<>();
     for (Node n : nodes) {
@@ -53,6 +53,8 @@ final class LocalConsole {
     if (!metrics.isEmpty()) {
       args.addAll(List.of("--broker-metrics", String.join(",", metrics)));
     }
+    // A secure cluster: the console's clients are the admin's.
+    cluster.security().ifPresent(sec -> args.addAll(List.of("--command-config", sec.clientFile().toString())));
     return args;
   }
 

@@ -1,5 +1,6 @@
 package io.tributary.registry;
 
+import io.tributary.config.ZooKeeperAuth;
 import io.tributary.registry.rest.Primary;
 import java.io.Closeable;
 import java.io.IOException;
@@ -27,10 +28,16 @@ public final class LeaderElection implements Primary, Closeable {
 
   public LeaderElection(String zkConnect, int sessionTimeoutMs, String namespace, String myUrl, boolean eligible,
       Runnable onLeader) {
+    this(zkConnect, sessionTimeoutMs, ZooKeeperAuth.NONE, namespace, myUrl, eligible, onLeader);
+  }
+
+  /** {@code zkAuth}: the cluster's ZooKeeper login and znode ACLs, shared with the brokers. */
+  public LeaderElection(String zkConnect, int sessionTimeoutMs, ZooKeeperAuth zkAuth, String namespace, String myUrl,
+      boolean eligible, Runnable onLeader) {
     this.myUrl = myUrl;
-    this.curator = CuratorFrameworkFactory.builder().connectString(zkConnect)
+    this.curator = zkAuth.applyTo(CuratorFrameworkFactory.builder().connectString(zkConnect)
         .sessionTimeoutMs(sessionTimeoutMs).connectionTimeoutMs(Math.min(sessionTimeoutMs, 10_000))
-        .retryPolicy(new ExponentialBackoffRetry(200, 10)).build();
+        .retryPolicy(new ExponentialBackoffRetry(200, 10)), null).build();
     this.eligible = eligible;
     // an ineligible node never starts its latch: it only reads the participants to find the primary
     this.latch = new LeaderLatch(curator, "/" + namespace + "/leader", myUrl);

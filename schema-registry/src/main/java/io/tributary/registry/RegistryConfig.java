@@ -1,6 +1,7 @@
 package io.tributary.registry;
 
 import io.tributary.config.MarkdownTable;
+import io.tributary.config.ZooKeeperAuth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -63,6 +64,8 @@ public final class RegistryConfig {
       new Def(ZK_CONNECT, "", "ZooKeeper for the primary election (Curator LeaderLatch). Empty: this node is the only one and always primary."),
       new Def(ZK_SESSION_TIMEOUT_MS, "10000", "ZooKeeper session timeout: how long a dead primary keeps the role."),
       new Def(ZK_NAMESPACE, "tributary_schema_registry", "ZooKeeper path prefix of the election; nodes of one cluster share it."),
+      new Def(ZooKeeperAuth.SET_ACL, "false", ZooKeeperAuth.SET_ACL_DOC),
+      new Def(ZooKeeperAuth.AUTH_DIGEST, "", ZooKeeperAuth.AUTH_DIGEST_DOC),
       new Def(LEADER_ELIGIBILITY, "true", "Whether this node may become primary."),
       new Def(COMPATIBILITY, "backward", "Default compatibility level when none is set with PUT /config."),
       new Def(MAX_REQUEST_BYTES, "1048576", "Largest request body accepted (413 above)."),
@@ -95,6 +98,7 @@ public final class RegistryConfig {
     }
     CompatibilityLevel.parse(get(COMPATIBILITY));
     List<URI> listeners = listenerUris();
+    zookeeperAuth();
     if (listeners.stream().anyMatch(u -> u.getScheme().equals("https")) && get(SSL_KEYSTORE_LOCATION).isEmpty()) {
       throw new IllegalArgumentException("Config " + LISTENERS + "=" + get(LISTENERS) + " has an https listener: set "
           + SSL_KEYSTORE_LOCATION + " (and " + SSL_KEYSTORE_TYPE + ", " + SSL_KEYSTORE_PASSWORD + ")");
@@ -164,6 +168,11 @@ public final class RegistryConfig {
       }
     }
     return out;
+  }
+
+  /** The node's ZooKeeper login and znode ACLs, the brokers' keys ({@code zookeeper.set.acl}, {@code zookeeper.auth.digest}). */
+  public ZooKeeperAuth zookeeperAuth() {
+    return ZooKeeperAuth.of(get(ZooKeeperAuth.SET_ACL), get(ZooKeeperAuth.AUTH_DIGEST));
   }
 
   /** Every listener, in order; each {@code http://host:port} or {@code https://host:port}. */

@@ -86,9 +86,10 @@ public final class RegistryServer implements AutoCloseable {
     BasicAuthenticator authenticator = null;
     if (config.basicAuthentication()) {
       String[] cluster = ZooKeeperScramCredentials.serversAndNamespace(config.get(RegistryConfig.ZK_CONNECT));
-      usersZk = CuratorFrameworkFactory.builder().connectString(cluster[0]).namespace(cluster[1])
+      // SCRAM credentials are a sensitive path: with zookeeper.set.acl only the cluster's ZooKeeper login reads them
+      usersZk = config.zookeeperAuth().applyTo(CuratorFrameworkFactory.builder().connectString(cluster[0]).namespace(cluster[1])
           .sessionTimeoutMs(config.getInt(RegistryConfig.ZK_SESSION_TIMEOUT_MS)).connectionTimeoutMs(15_000)
-          .retryPolicy(new ExponentialBackoffRetry(200, 10)).build();
+          .retryPolicy(new ExponentialBackoffRetry(200, 10)), cluster[1]).build();
       usersZk.start();
       users = new ZooKeeperScramCredentials(usersZk).start();
       authenticator = new BasicAuthenticator(users, new RoleAssignments(config.get(RegistryConfig.ROLES_ADMIN),
@@ -110,7 +111,8 @@ public final class RegistryServer implements AutoCloseable {
     if (zk == null || zk.isEmpty()) {
       primary[0] = Primary.ALWAYS;
     } else {
-      election = new LeaderElection(zk, config.getInt(RegistryConfig.ZK_SESSION_TIMEOUT_MS), config.get(RegistryConfig.ZK_NAMESPACE), url,
+      election = new LeaderElection(zk, config.getInt(RegistryConfig.ZK_SESSION_TIMEOUT_MS), config.zookeeperAuth(),
+          config.get(RegistryConfig.ZK_NAMESPACE), url,
           Boolean.parseBoolean(config.get(RegistryConfig.LEADER_ELIGIBILITY)), registry::leadershipAcquired);
       election.start();
       primary[0] = election;

@@ -2,6 +2,7 @@ package io.tributary.connect.worker;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.config.ZooKeeperAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -104,12 +105,18 @@ public final class ClusterLayout {
    */
   public static CuratorFramework connect(String zookeeperConnect, String cluster, long sessionTimeoutMs,
       long connectTimeoutMs) throws InterruptedException {
-    CuratorFramework zk = CuratorFrameworkFactory.builder()
+    return connect(zookeeperConnect, cluster, sessionTimeoutMs, connectTimeoutMs, ZooKeeperAuth.NONE);
+  }
+
+  /** As above, logging in and creating znodes with the cluster's ACLs ({@code zookeeper.set.acl}). */
+  public static CuratorFramework connect(String zookeeperConnect, String cluster, long sessionTimeoutMs,
+      long connectTimeoutMs, ZooKeeperAuth zkAuth) throws InterruptedException {
+    CuratorFramework zk = zkAuth.applyTo(CuratorFrameworkFactory.builder()
         .connectString(zookeeperConnect)
         .namespace(namespace(cluster))
         .sessionTimeoutMs((int) sessionTimeoutMs)
         .connectionTimeoutMs((int) Math.min(sessionTimeoutMs, 15_000))
-        .retryPolicy(new ExponentialBackoffRetry(200, 20, 2000))
+        .retryPolicy(new ExponentialBackoffRetry(200, 20, 2000)), namespace(cluster))
         .build();
     zk.start();
     if (!zk.blockUntilConnected((int) connectTimeoutMs, TimeUnit.MILLISECONDS)) {

@@ -75,7 +75,7 @@ public final class Worker implements Closeable {
   /** Connects, submits the config's pipelines, joins the cluster and starts running its share. */
   public Worker start() throws Exception {
     zk = ClusterLayout.connect(config.zookeeperConnect(), config.clusterName(), config.sessionTimeoutMs(),
-        CONNECT_TIMEOUT_MS);
+        CONNECT_TIMEOUT_MS, config.zookeeperAuth());
     for (String path : List.of(ClusterLayout.WORKERS, ClusterLayout.PIPELINES, ClusterLayout.OWNERS,
         ClusterLayout.STATUS)) {
       try {

@@ -1,6 +1,7 @@
 package io.tributary.connect.worker;
 
 import io.tributary.config.DidYouMean;
+import io.tributary.config.ZooKeeperAuth;
 import io.tributary.config.DidYouMean.Match;
 import io.tributary.connect.PipelineException;
 import io.tributary.connect.ValidationError;
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public record WorkerConfig(
     String workerId, String zookeeperConnect, String clusterName, List<Path> pipelines, long sessionTimeoutMs,
-    long statusIntervalMs, Path workDir) {
+    long statusIntervalMs, Path workDir, ZooKeeperAuth zookeeperAuth) {
 
   /** One key of the file: name, default (null = computed or none) and meaning; docs/connect-workers.md lists them. */
   public record Key(String name, String defaultValue, String description) {}
@@ -48,8 +49,11 @@ public record WorkerConfig(
   public static final Key WORK_DIR = new Key("work.dir", null,
       "Local directory for the worker's copies of pipeline files (default: <tmp>/tributary-connect-<worker.id>).");
 
-  public static final List<Key> KEYS =
-      List.of(WORKER_ID, ZOOKEEPER_CONNECT, CLUSTER_NAME, PIPELINES, SESSION_TIMEOUT, STATUS_INTERVAL, WORK_DIR);
+  public static final Key ZOOKEEPER_SET_ACL = new Key(ZooKeeperAuth.SET_ACL, "false", ZooKeeperAuth.SET_ACL_DOC);
+  public static final Key ZOOKEEPER_AUTH_DIGEST = new Key(ZooKeeperAuth.AUTH_DIGEST, null, ZooKeeperAuth.AUTH_DIGEST_DOC);
+
+  public static final List<Key> KEYS = List.of(WORKER_ID, ZOOKEEPER_CONNECT, CLUSTER_NAME, PIPELINES, SESSION_TIMEOUT,
+      STATUS_INTERVAL, WORK_DIR, ZOOKEEPER_SET_ACL, ZOOKEEPER_AUTH_DIGEST);
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   /** The most edits a misspelt key may have for a suggestion. */
@@ -120,11 +124,19 @@ public record WorkerConfig(
     String dir = props.getProperty(WORK_DIR.name(), "").trim();
     Path workDir = dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "tributary-connect-" + id)
         : base.resolve(dir).normalize();
+    ZooKeeperAuth zkAuth = ZooKeeperAuth.NONE;
+    try {
+      zkAuth = ZooKeeperAuth.of(value(props, ZOOKEEPER_SET_ACL),
+          props.getProperty(ZOOKEEPER_AUTH_DIGEST.name(), ""));
+    } catch (IllegalArgumentException e) {
+      String key = e.getMessage().startsWith(ZooKeeperAuth.AUTH_DIGEST) ? ZooKeeperAuth.AUTH_DIGEST : ZooKeeperAuth.SET_ACL;
+      errors.add(new ValidationError(file, lines.getOrDefault(key, 0), 0, key, e.getMessage()));
+    }
     if (!errors.isEmpty()) {
       errors.sort(Comparator.comparingInt(ValidationError::line));
       throw new PipelineException(errors);
     }
-    return new WorkerConfig(id, zk, cluster, List.copyOf(pipelines), session, status, workDir);
+    return new WorkerConfig(id, zk, cluster, List.copyOf(pipelines), session, status, workDir, zkAuth);
   }
 
   private static String value(Properties props, Key key) {

@@ -51,8 +51,20 @@ class WorkerConfigTest {
         f + ":5: pipelines: 'missing.yaml' does not exist (" + dir.resolve("missing.yaml") + ")",
         f + ":6: status.interval.ms: expected a whole number from 100 to 600000, got '5'",
         f + ":7: colour: unknown key; known keys: worker.id, zookeeper.connect, cluster.name, pipelines, "
-            + "zookeeper.session.timeout.ms, status.interval.ms, work.dir"),
+            + "zookeeper.session.timeout.ms, status.interval.ms, work.dir, zookeeper.set.acl, zookeeper.auth.digest"),
         e.errors().stream().map(ValidationError::toString).toList());
+  }
+
+  @Test
+  void zooKeeperLoginAndAcls() throws Exception {
+    Path f = dir.resolve("zk.properties");
+    WorkerConfig secure = WorkerConfig.parse(f, "worker.id=w\nzookeeper.set.acl=true\nzookeeper.auth.digest=tributary:s3cret\n");
+    assertEquals(new io.tributary.config.ZooKeeperAuth(true, "tributary", "s3cret"), secure.zookeeperAuth());
+    assertEquals(io.tributary.config.ZooKeeperAuth.NONE, WorkerConfig.parse(f, "worker.id=w\n").zookeeperAuth());
+    PipelineException e = assertThrows(PipelineException.class,
+        () -> WorkerConfig.parse(f, "worker.id=w\nzookeeper.set.acl=true\n"));
+    assertEquals(List.of(f + ":2: zookeeper.set.acl: zookeeper.set.acl=true needs zookeeper.auth.digest=USER:PASSWORD:"
+        + " the znodes would belong to nobody"), e.errors().stream().map(ValidationError::toString).toList());
   }
 
   @Test

@@ -214,7 +214,9 @@ final class AdminApis {
         }
         byte src = source.apply(e.getKey());
         DescribeConfigsResponseData.DescribeConfigsResourceResult c = new DescribeConfigsResponseData.DescribeConfigsResourceResult()
-            .setName(e.getKey()).setValue(e.getValue()).setReadOnly(type == ConfigResource.Type.BROKER && !DynamicBrokerConfigs.KEYS.containsKey(e.getKey())).setIsSensitive(false);
+            .setName(e.getKey()).setReadOnly(type == ConfigResource.Type.BROKER && !DynamicBrokerConfigs.KEYS.containsKey(e.getKey()));
+        boolean sensitive = type == ConfigResource.Type.BROKER && SensitiveConfigs.isSensitive(e.getKey());
+        c.setValue(sensitive ? null : e.getValue()).setIsSensitive(sensitive);
         if (v == 0) {
           c.setIsDefault(src == DescribeConfigsResponse.ConfigSource.DEFAULT_CONFIG.id());
         } else {

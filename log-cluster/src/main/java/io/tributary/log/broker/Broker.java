@@ -1,5 +1,6 @@
 package io.tributary.log.broker;
 
+import io.tributary.config.ZooKeeperAuth;
 import io.tributary.log.cluster.AclStore;
 import io.tributary.log.cluster.BrokerInfo;
 import io.tributary.log.cluster.ClusterStore;
@@ -64,18 +65,28 @@ public final class Broker implements AutoCloseable {
   /** Starts serving; returns once the listener is bound and the broker is registered. */
   public synchronized void start() throws Exception {
     String[] zkTarget = ZkPaths.serversAndNamespace(config.zookeeperConnect());
-    zk = CuratorFrameworkFactory.builder()
+    ZooKeeperAuth zkAuth = config.zookeeperAuth();
+    zk = zkAuth.applyTo(CuratorFrameworkFactory.builder()
         .connectString(zkTarget[0])
         .namespace(zkTarget[1])
         .sessionTimeoutMs(config.zookeeperSessionTimeoutMs())
         .connectionTimeoutMs(config.zookeeperConnectionTimeoutMs())
-        .retryPolicy(new ExponentialBackoffRetry(200, 10, 2000))
+        .retryPolicy(new ExponentialBackoffRetry(200, 10, 2000)), zkTarget[1])
         .build();
     zk.start();
     if (!zk.blockUntilConnected(config.zookeeperConnectionTimeoutMs(), TimeUnit.MILLISECONDS)) {
       zk.close();
       throw new IllegalStateException("no ZooKeeper answered at " + config.zookeeperConnect() + " within "
           + config.zookeeperConnectionTimeoutMs() + " ms (zookeeper.connect)");
+    }
+    try {
+      if (zkAuth.protectRoot(zk)) {
+        log.info("broker {} gave the ZooKeeper root of the cluster its ACL (zookeeper.set.acl)", config.brokerId());
+      }
+    } catch (KeeperException.NoAuthException e) {
+      zk.close();
+      throw new IllegalStateException("the cluster's ZooKeeper root belongs to another identity than "
+          + ZooKeeperAuth.AUTH_DIGEST + "'s user " + zkAuth.digestUser() + ": wrong password?", e);
     }
     store = new ClusterStore(zk);
     store.ensureLayout();

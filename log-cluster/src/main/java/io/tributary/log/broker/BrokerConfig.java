@@ -1,5 +1,6 @@
 package io.tributary.log.broker;
 
+import io.tributary.config.ZooKeeperAuth;
 import io.tributary.log.network.ConnectionLimits;
 import io.tributary.log.network.NetworkLimits;
 import java.io.IOException;
@@ -39,6 +40,8 @@ public final class BrokerConfig {
       new Key("zookeeper.session.timeout.ms", "18000", "ZooKeeper session timeout; a broker silent this long loses its registration.");
   public static final Key ZOOKEEPER_CONNECTION_TIMEOUT_MS =
       new Key("zookeeper.connection.timeout.ms", "18000", "How long to wait for the first ZooKeeper connection at start.");
+  public static final Key ZOOKEEPER_SET_ACL = new Key(ZooKeeperAuth.SET_ACL, "false", ZooKeeperAuth.SET_ACL_DOC);
+  public static final Key ZOOKEEPER_AUTH_DIGEST = new Key(ZooKeeperAuth.AUTH_DIGEST, "", ZooKeeperAuth.AUTH_DIGEST_DOC);
   public static final Key BROKER_RACK = new Key("broker.rack", "", "Rack of this broker, for rack-aware replica placement.");
   public static final Key NUM_PARTITIONS = new Key("num.partitions", "1", "Partitions of an auto-created topic.");
   public static final Key DEFAULT_REPLICATION_FACTOR =
@@ -105,7 +108,7 @@ public final class BrokerConfig {
 
   public static final List<Key> KEYS = concat(SecurityKeys.KEYS, List.of(
       BROKER_ID, LISTENERS, ADVERTISED_LISTENERS, LOG_DIRS, ZOOKEEPER_CONNECT, ZOOKEEPER_SESSION_TIMEOUT_MS,
-      ZOOKEEPER_CONNECTION_TIMEOUT_MS, BROKER_RACK, NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR,
+      ZOOKEEPER_CONNECTION_TIMEOUT_MS, ZOOKEEPER_SET_ACL, ZOOKEEPER_AUTH_DIGEST, BROKER_RACK, NUM_PARTITIONS, DEFAULT_REPLICATION_FACTOR,
       AUTO_CREATE_TOPICS_ENABLE, SOCKET_REQUEST_MAX_BYTES, NUM_NETWORK_THREADS, NUM_IO_THREADS, QUEUED_MAX_REQUESTS,
       QUEUED_MAX_REQUEST_BYTES,
       MAX_CONNECTIONS,
@@ -190,6 +193,7 @@ public final class BrokerConfig {
     advertisedListeners();
     interBrokerListener();
     metricsPort();
+    zookeeperAuth();
     if (zookeeperConnect().isEmpty()) {
       throw new ConfigException(ZOOKEEPER_CONNECT.name(), "", "must name at least one ZooKeeper server");
     }
@@ -310,6 +314,15 @@ public final class BrokerConfig {
 
   public int zookeeperConnectionTimeoutMs() {
     return intValue(ZOOKEEPER_CONNECTION_TIMEOUT_MS);
+  }
+
+  /** The broker's ZooKeeper login and znode ACLs ({@code zookeeper.set.acl}, {@code zookeeper.auth.digest}). */
+  public ZooKeeperAuth zookeeperAuth() {
+    try {
+      return ZooKeeperAuth.of(get(ZOOKEEPER_SET_ACL), get(ZOOKEEPER_AUTH_DIGEST));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   public String rack() {
