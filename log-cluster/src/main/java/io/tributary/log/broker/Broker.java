@@ -12,6 +12,7 @@ import io.tributary.log.network.KafkaServer;
 import io.tributary.log.protocol.ApiVersionTable;
 import io.tributary.log.protocol.RequestDecoder;
 import io.tributary.log.storage.LogManager;
+import io.tributary.log.txn.AddPartitionsToTxnManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -44,6 +45,8 @@ public final class Broker implements AutoCloseable {
   private LogManager logs;
   private ReplicaManager replicas;
   private KafkaServer server;
+  /** Null when transaction.partition.verification.enable is false. */
+  private AddPartitionsToTxnManager txnVerifier;
   private ScramCredentialStore scramCredentials;
   private AclStore acls;
   private GroupApis groups;
@@ -103,8 +106,11 @@ public final class Broker implements AutoCloseable {
     acls = new AclStore(zk);
     acls.start();
     RequestAuthorizer authorizer = RequestAuthorizer.enabled(config) ? RequestAuthorizer.of(config, acls) : RequestAuthorizer.ALLOW_ALL;
+    // KIP-890 part 1: partition leaders verify transactional produces with the transaction coordinator.
+    txnVerifier = config.transactionPartitionVerificationEnable()
+        ? new AddPartitionsToTxnManager(replicas::image, config.brokerId(), InterBrokerSecurity.clientSecurity(config)) : null;
     KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, groups,
-        authorizer, new SecurityApis(authorizer, acls, scramCredentials));
+        authorizer, new SecurityApis(authorizer, acls, scramCredentials), txnVerifier);
     server = new KafkaServer(BrokerListeners.of(config, scramCredentials), config.socketRequestMaxBytes(),
         config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), config.networkLimits(),
         new RequestDecoder(versions), new MeasuredRequestHandler(apis, observability.metrics()));
@@ -206,6 +212,7 @@ public final class Broker implements AutoCloseable {
     closeQuietly(observability);
     closeQuietly(controller);
     closeQuietly(server);
+    closeQuietly(txnVerifier);
     closeQuietly(groups);
     closeQuietly(replicas);
     closeQuietly(metadata);
