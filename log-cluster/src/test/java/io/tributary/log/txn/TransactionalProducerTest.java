@@ -25,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -123,32 +122,6 @@ class TransactionalProducerTest {
   static Map<TopicPartition, Long> endOffsets(String topic, String isolation) {
     try (KafkaConsumer<byte[], byte[]> c = consumer(isolation)) {
       return c.endOffsets(partitions(topic));
-    }
-  }
-
-  /**
-   * A plain offset commit written between a transaction's offset record (sendOffsetsToTransaction) and its
-   * commit marker is the newer write: the marker does not overwrite it (Kafka compares log offsets).
-   */
-  @Test
-  void aPlainCommitBetweenTheTransactionsOffsetRecordAndItsMarkerStays() throws Exception {
-    String group = "plain-between";
-    cluster.createTopic("plain-between-in", 1, 3, Map.of());
-    TopicPartition tp = new TopicPartition("plain-between-in", 0);
-    try (KafkaProducer<byte[], byte[]> producer = producer("plain-between-txn", 60_000); Admin admin = cluster.admin()) {
-      producer.initTransactions();
-      producer.beginTransaction();
-      producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(100)), new ConsumerGroupMetadata(group));
-      admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(50))).all().get(60, TimeUnit.SECONDS);
-      producer.commitTransaction();
-      assertEquals(50, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS)
-          .get(tp).offset(), "the plain commit, written after the transaction's offset record, stays");
-
-      producer.beginTransaction(); // a transaction's offset written after the plain commit does replace it
-      producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(120)), new ConsumerGroupMetadata(group));
-      producer.commitTransaction();
-      assertEquals(120, admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS)
-          .get(tp).offset());
     }
   }
 
