@@ -38,9 +38,10 @@ class ProducersCommandTest {
   @Test
   void describeShowsEachProducerAndItsOpenTransaction(@TempDir Path tmp) throws Exception {
     try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start("127.0.0.1", 0, tmp.resolve("zk"))) {
+      // The open transaction is made up (no coordinator knows it), so the broker must not verify it (KIP-890).
       Broker broker = new Broker(BrokerConfig.of(Map.of(
           "broker.id", "0", "listeners", "PLAINTEXT://127.0.0.1:0", "log.dirs", tmp.resolve("broker-0").toString(),
-          "zookeeper.connect", zk.connectString())));
+          "zookeeper.connect", zk.connectString(), "transaction.partition.verification.enable", "false")));
       try {
         broker.start();
         String bootstrap = "127.0.0.1:" + broker.boundPort();

@@ -13,6 +13,7 @@ import io.tributary.log.network.KafkaServer;
 import io.tributary.log.protocol.ApiVersionTable;
 import io.tributary.log.protocol.RequestDecoder;
 import io.tributary.log.storage.LogManager;
+import io.tributary.log.txn.AddPartitionsToTxnManager;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -45,6 +46,8 @@ public final class Broker implements AutoCloseable {
   private LogManager logs;
   private ReplicaManager replicas;
   private KafkaServer server;
+  /** Null when transaction.partition.verification.enable is false. */
+  private AddPartitionsToTxnManager txnVerifier;
   private ScramCredentialStore scramCredentials;
   private AclStore acls;
   private GroupApis groups;
@@ -118,8 +121,11 @@ public final class Broker implements AutoCloseable {
     // Created here (started once registered) because ElectLeaders is served by it.
     controller = new Controller(zk, store, metadata, config.brokerId(), config.autoLeaderRebalance(),
         config.leaderImbalanceCheckIntervalMs(), config.leaderImbalancePerBrokerPercentage());
+    // KIP-890 part 1: partition leaders verify transactional produces with the transaction coordinator.
+    txnVerifier = config.transactionPartitionVerificationEnable()
+        ? new AddPartitionsToTxnManager(replicas::image, config.brokerId(), InterBrokerSecurity.clientSecurity(config)) : null;
     KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, groups,
-        authorizer, new SecurityApis(authorizer, acls, scramCredentials), new ElectLeadersHandler(controller));
+        authorizer, new SecurityApis(authorizer, acls, scramCredentials), new ElectLeadersHandler(controller), txnVerifier);
     server = new KafkaServer(BrokerListeners.of(config, scramCredentials), config.socketRequestMaxBytes(),
         config.networkThreads(), config.ioThreads(), config.queuedMaxRequests(), config.networkLimits(),
         new RequestDecoder(versions), new MeasuredRequestHandler(apis, observability.metrics()));
@@ -220,6 +226,7 @@ public final class Broker implements AutoCloseable {
     closeQuietly(observability);
     closeQuietly(controller);
     closeQuietly(server);
+    closeQuietly(txnVerifier);
     closeQuietly(groups);
     closeQuietly(replicas);
     closeQuietly(metadata);

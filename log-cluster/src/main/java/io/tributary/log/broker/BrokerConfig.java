@@ -130,7 +130,7 @@ public final class BrokerConfig {
       Groups.GROUP_MAX_SESSION_TIMEOUT_MS, Groups.GROUP_INITIAL_REBALANCE_DELAY_MS, Groups.OFFSETS_COMMIT_TIMEOUT_MS,
       Transactions.STATE_LOG_NUM_PARTITIONS, Transactions.STATE_LOG_REPLICATION_FACTOR, Transactions.STATE_LOG_MIN_ISR,
       Transactions.MAX_TIMEOUT_MS, Transactions.ID_EXPIRATION_MS, Transactions.ABORT_TIMED_OUT_INTERVAL_MS,
-      Transactions.REMOVE_EXPIRED_INTERVAL_MS,
+      Transactions.REMOVE_EXPIRED_INTERVAL_MS, Transactions.PARTITION_VERIFICATION_ENABLE,
       METRICS_PORT));
 
   private static List<Key> concat(List<Key> security, List<Key> core) {
@@ -582,6 +582,8 @@ public final class BrokerConfig {
         "10000", "How often the coordinator aborts transactions open longer than their transaction.timeout.ms.");
     public static final Key REMOVE_EXPIRED_INTERVAL_MS = new Key("transaction.remove.expired.transaction.cleanup.interval.ms",
         "3600000", "How often the coordinator looks for transactional ids past transactional.id.expiration.ms.");
+    public static final Key PARTITION_VERIFICATION_ENABLE = new Key("transaction.partition.verification.enable", "true",
+        "A partition leader asks the transaction coordinator (AddPartitionsToTxn verify-only, KIP-890) before appending a transactional batch of a producer with no transaction open there; refused with INVALID_TXN_STATE if the partition is not in the transaction (no hanging transactions).");
 
     static void validate(BrokerConfig config) {
       for (Key key : List.of(STATE_LOG_NUM_PARTITIONS, STATE_LOG_REPLICATION_FACTOR, STATE_LOG_MIN_ISR, MAX_TIMEOUT_MS,
@@ -589,6 +591,10 @@ public final class BrokerConfig {
         if (config.longValue(key) < 1) {
           throw new ConfigException(key.name(), config.longValue(key), "must be at least 1");
         }
+      }
+      String verification = config.get(PARTITION_VERIFICATION_ENABLE).trim();
+      if (!verification.equalsIgnoreCase("true") && !verification.equalsIgnoreCase("false")) {
+        throw new ConfigException(PARTITION_VERIFICATION_ENABLE.name(), verification, "must be true or false");
       }
     }
   }
@@ -619,5 +625,9 @@ public final class BrokerConfig {
 
   public long transactionRemoveExpiredIntervalMs() {
     return longValue(Transactions.REMOVE_EXPIRED_INTERVAL_MS);
+  }
+
+  public boolean transactionPartitionVerificationEnable() {
+    return Boolean.parseBoolean(get(Transactions.PARTITION_VERIFICATION_ENABLE).trim());
   }
 }

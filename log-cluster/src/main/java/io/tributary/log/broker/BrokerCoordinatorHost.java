@@ -2,6 +2,7 @@ package io.tributary.log.broker;
 
 import io.tributary.log.cluster.ClusterImage;
 import io.tributary.log.protocol.ClientSecurity;
+import io.tributary.log.storage.AppendResult;
 import io.tributary.log.storage.PartitionLog;
 import io.tributary.log.txn.TxnHost;
 import java.util.Map;
@@ -35,7 +36,7 @@ record BrokerCoordinatorHost(ReplicaManager replicas, TopicAdmin topics, Produce
   }
 
   @Override
-  public CompletableFuture<?> appendAndWait(TopicPartition tp, MemoryRecords records, long timeoutMs) {
+  public CompletableFuture<AppendResult> appendAndWait(TopicPartition tp, MemoryRecords records, long timeoutMs) {
     return replicas.appendAndWait(tp, records, timeoutMs);
   }
 

@@ -7,6 +7,7 @@ import io.tributary.log.cluster.TopicInfo;
 import io.tributary.log.network.RequestHandler;
 import io.tributary.log.protocol.ApiVersionTable;
 import io.tributary.log.protocol.KafkaRequest;
+import io.tributary.log.txn.AddPartitionsToTxnManager;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -68,7 +69,7 @@ public final class KafkaApis implements RequestHandler {
 
   public KafkaApis(BrokerConfig config, String clusterId, ApiVersionTable versions, ReplicaManager replicas,
       TopicAdmin topics, GroupApis groups, RequestAuthorizer authorizer, SecurityApis security,
-      ElectLeadersHandler electLeaders) {
+      ElectLeadersHandler electLeaders, AddPartitionsToTxnManager txnVerifier) {
     this.groups = groups;
     this.electLeaders = electLeaders;
     this.authorizer = authorizer;
@@ -78,7 +79,7 @@ public final class KafkaApis implements RequestHandler {
     this.versions = versions;
     this.replicas = replicas;
     this.topics = topics;
-    this.produce = new ProduceHandler(replicas);
+    this.produce = new ProduceHandler(replicas, txnVerifier);
     this.fetch = new FetchHandler(replicas);
     this.txnMarkers = new WriteTxnMarkersHandler(replicas);
     this.describeProducers = new DescribeProducersHandler(replicas);

@@ -4,6 +4,7 @@ import io.tributary.log.cluster.PartitionState;
 import io.tributary.log.replication.LeaderReplicaState;
 import io.tributary.log.storage.AppendResult;
 import io.tributary.log.storage.PartitionLog;
+import io.tributary.log.storage.VerificationGuard;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
@@ -144,8 +145,14 @@ public final class Partition {
 
   /** Leader append; refuses when fewer than {@code minInsyncReplicas} are in sync and acks=all is asked. */
   synchronized AppendResult appendAsLeader(MemoryRecords records, int minInsyncReplicas, boolean acksAll) throws IOException {
+    return appendAsLeader(records, minInsyncReplicas, acksAll, null);
+  }
+
+  /** Leader append of a client's produce; {@code guard} non-null when transaction verification applies (KIP-890). */
+  synchronized AppendResult appendAsLeader(MemoryRecords records, int minInsyncReplicas, boolean acksAll,
+      VerificationGuard guard) throws IOException {
     ensureLeaderWithInsync(minInsyncReplicas, acksAll);
-    AppendResult result = log.appendAsLeader(records, leaderEpoch);
+    AppendResult result = guard == null ? log.appendAsLeader(records, leaderEpoch) : log.appendAsLeader(records, leaderEpoch, guard);
     apply(leaderState.onLeaderAppend(log.logEndOffset()));
     return result;
   }

@@ -2,7 +2,10 @@ package io.tributary.log.broker;
 
 import io.tributary.log.protocol.KafkaRequest;
 import io.tributary.log.storage.AppendResult;
+import io.tributary.log.storage.VerificationGuard;
+import io.tributary.log.txn.AddPartitionsToTxnManager;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,14 +26,29 @@ import org.slf4j.LoggerFactory;
 /**
  * Produce: validate, append as leader, and answer per partition — at once for acks=1, after the
  * in-sync replicas have the records for acks=all (within the request's timeout), never for acks=0.
+ *
+ * <p>Transaction verification (KIP-890 part 1, {@code transaction.partition.verification.enable}): the
+ * transactional batches of a producer with no transaction open on their partition are first confirmed with
+ * the transaction coordinator (one verify-only AddPartitionsToTxn for the request's partitions) and appended
+ * only then, with the partition's verification guard; a partition the coordinator does not confirm gets
+ * INVALID_TXN_STATE and nothing is written. The next request of the connection may be handled meanwhile;
+ * it cannot overtake: its own verification, for the same transactional id, goes to the same coordinator in
+ * a later request, whose answer comes after this one's append.
  */
 final class ProduceHandler {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
   private final ReplicaManager replicas;
+  /** null when verification is disabled. */
+  private final AddPartitionsToTxnManager verifier;
 
-  ProduceHandler(ReplicaManager replicas) {
+  ProduceHandler(ReplicaManager replicas, AddPartitionsToTxnManager verifier) {
     this.replicas = replicas;
+    this.verifier = verifier;
   }
+
+  /** One partition's batch, waiting for its append. */
+  private record Append(TopicPartition tp, MemoryRecords records, VerificationGuard guard,
+      ProduceResponseData.PartitionProduceResponse out) {}
 
   CompletableFuture<ApiMessage> handle(KafkaRequest request, TopicAccess access) {
     ProduceRequestData data = request.data();
@@ -41,6 +59,8 @@ final class ProduceHandler {
     short version = request.version();
     ProduceResponseData response = new ProduceResponseData();
     List<CompletableFuture<Void>> waits = new ArrayList<>();
+    List<Append> toVerify = new ArrayList<>();
+    RecordBatch verifiedBatch = null;
     for (ProduceRequestData.TopicProduceData topic : data.topicData()) {
       ProduceResponseData.TopicProduceResponse topicResponse = new ProduceResponseData.TopicProduceResponse().setName(topic.name());
       for (ProduceRequestData.PartitionProduceData partition : topic.partitionData()) {
@@ -49,30 +69,87 @@ final class ProduceHandler {
             .setIndex(partition.index())
             .setBaseOffset(-1)
             .setLogAppendTimeMs(RecordBatch.NO_TIMESTAMP);
+        topicResponse.partitionResponses().add(out);
         Errors refused = refusal(topic.name(), request.clientId(), access);
         if (refused != Errors.NONE) {
           out.setErrorCode(refused.code());
-          topicResponse.partitionResponses().add(out);
           continue;
         }
-        AppendResult result = appendOne(tp, partition, version, acks == -1, out);
-        if (result != null && acks == -1) {
-          waits.add(replicas.awaitReplication(tp, result.lastOffset() + 1, data.timeoutMs())
-              .handle((ok, error) -> {
-                if (error != null) {
-                  fail(tp, out, error instanceof CompletionException ? error.getCause() : error, version);
-                }
-                return null;
-              }));
+        MemoryRecords records;
+        VerificationGuard guard = null;
+        try {
+          if (!(partition.records() instanceof MemoryRecords r)) {
+            throw new InvalidRecordException(tp + ": no record set in request");
+          }
+          records = r;
+          // Magic v2 and exactly one batch, as Kafka requires of produce requests from v3 on.
+          ProduceRequest.validateRecords(version, records);
+          RecordBatch batch = firstBatch(records);
+          if (batch != null && ProduceVerification.subjectToVerification(verifier != null, data.transactionalId(),
+              batch.isTransactional())) {
+            guard = replicas.maybeStartTransactionVerification(tp, batch.producerId(), batch.producerEpoch());
+            if (guard != VerificationGuard.SENTINEL) {
+              if (verifiedBatch != null && verifiedBatch.producerId() != batch.producerId()) {
+                throw new InvalidRecordException("Transactional records from more than one producer in one produce request");
+              }
+              verifiedBatch = batch;
+              toVerify.add(new Append(tp, records, guard, out));
+              continue;
+            }
+          }
+        } catch (Exception e) {
+          fail(tp, out, e, version);
+          continue;
         }
-        topicResponse.partitionResponses().add(out);
+        waits.add(append(new Append(tp, records, guard, out), version, acks, data.timeoutMs()));
       }
       response.responses().add(topicResponse);
     }
+    if (!toVerify.isEmpty()) {
+      waits.add(verifier.verifyTransaction(data.transactionalId(), verifiedBatch.producerId(), verifiedBatch.producerEpoch(),
+              toVerify.stream().map(Append::tp).toList())
+          .thenCompose(errors -> {
+            List<CompletableFuture<Void>> appended = new ArrayList<>();
+            for (Append a : toVerify) {
+              Errors error = errors.getOrDefault(a.tp(), Errors.NONE);
+              if (error == Errors.NONE) {
+                appended.add(append(a, version, acks, data.timeoutMs()));
+              } else {
+                ProduceVerification.ProduceError e = ProduceVerification.produceError(error);
+                a.out().setErrorCode(e.error().code()).setBaseOffset(-1);
+                if (version >= 8) {
+                  a.out().setErrorMessage(e.message());
+                }
+              }
+            }
+            return CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new));
+          }));
+    }
+    CompletableFuture<Void> all = CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     if (acks == 0) {
+      return all.thenApply(ignored -> null);
+    }
+    return all.thenApply(ignored -> response);
+  }
+
+  private static RecordBatch firstBatch(MemoryRecords records) {
+    Iterator<? extends RecordBatch> batches = records.batches().iterator();
+    return batches.hasNext() ? batches.next() : null;
+  }
+
+  /** Appends one partition's batch and fills its answer; completes when acks=all's replication is done or failed. */
+  private CompletableFuture<Void> append(Append a, short version, short acks, int timeoutMs) {
+    AppendResult result = appendOne(a, version, acks == -1);
+    if (result == null || acks != -1) {
       return CompletableFuture.completedFuture(null);
     }
-    return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply(ignored -> response);
+    return replicas.awaitReplication(a.tp(), result.lastOffset() + 1, timeoutMs)
+        .handle((ok, error) -> {
+          if (error != null) {
+            fail(a.tp(), a.out(), error instanceof CompletionException ? error.getCause() : error, version);
+          }
+          return null;
+        });
   }
 
   /**
@@ -89,16 +166,11 @@ final class ProduceHandler {
     return Errors.NONE;
   }
 
-  /** Appends one partition's batch; fills {@code out}; returns the result, or null when it failed. */
-  private AppendResult appendOne(TopicPartition tp, ProduceRequestData.PartitionProduceData partition, short version,
-      boolean acksAll, ProduceResponseData.PartitionProduceResponse out) {
+  /** Appends one partition's batch; fills its answer; returns the result, or null when it failed. */
+  private AppendResult appendOne(Append a, short version, boolean acksAll) {
+    ProduceResponseData.PartitionProduceResponse out = a.out();
     try {
-      if (!(partition.records() instanceof MemoryRecords records)) {
-        throw new InvalidRecordException(tp + ": no record set in request");
-      }
-      // Magic v2 and exactly one batch, as Kafka requires of produce requests from v3 on.
-      ProduceRequest.validateRecords(version, records);
-      AppendResult result = replicas.appendAsLeader(tp, records, acksAll);
+      AppendResult result = replicas.appendAsLeader(a.tp(), a.records(), acksAll, a.guard());
       out.setBaseOffset(result.firstOffset());
       if (version >= 2) {
         out.setLogAppendTimeMs(result.logAppendTime());
@@ -108,7 +180,7 @@ final class ProduceHandler {
       }
       return result;
     } catch (Exception e) {
-      fail(tp, out, e, version);
+      fail(a.tp(), out, e, version);
       return null;
     }
   }

@@ -14,6 +14,7 @@ import io.tributary.log.storage.LogConfig;
 import io.tributary.log.storage.LogManager;
 import io.tributary.log.storage.LogReadResult;
 import io.tributary.log.storage.PartitionLog;
+import io.tributary.log.storage.VerificationGuard;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
@@ -416,13 +417,31 @@ public final class ReplicaManager implements AutoCloseable {
 
   /** Appends to a partition this broker leads (acks=0/1 semantics); wakes the fetches waiting on it. */
   public AppendResult appendAsLeader(TopicPartition tp, MemoryRecords records, boolean acksAll) throws IOException {
+    return appendAsLeader(tp, records, acksAll, null);
+  }
+
+  /**
+   * A client's produce: as {@link #appendAsLeader(TopicPartition, MemoryRecords, boolean)}, under transaction
+   * verification when {@code guard} is not null (see {@link PartitionLog#appendAsLeader(MemoryRecords, int, VerificationGuard)}).
+   */
+  public AppendResult appendAsLeader(TopicPartition tp, MemoryRecords records, boolean acksAll, VerificationGuard guard)
+      throws IOException {
     Partition p = leaderPartition(tp, -1);
-    AppendResult result = p.appendAsLeader(records, minInsync(p), acksAll);
+    AppendResult result = p.appendAsLeader(records, minInsync(p), acksAll, guard);
     if (!result.duplicate()) {
       metrics.appendedAsLeader(tp.topic(), result.recordCount(), records.sizeInBytes());
     }
     wake(tp);
     return result;
+  }
+
+  /**
+   * Before asking the transaction coordinator whether {@code tp} is in the producer's transaction: the guard to
+   * append with afterwards, or {@link VerificationGuard#SENTINEL} when the producer has a transaction open here
+   * (nothing to ask). Throws NotLeaderOrFollowerException when this broker does not lead {@code tp}.
+   */
+  public VerificationGuard maybeStartTransactionVerification(TopicPartition tp, long producerId, short producerEpoch) {
+    return leaderPartition(tp, -1).log().maybeStartTransactionVerification(producerId, producerEpoch);
   }
 
   /** Appends a transaction marker to a partition this broker leads (WriteTxnMarkers); wakes the fetches waiting on it. */

@@ -1,6 +1,7 @@
 package io.tributary.log.group;
 
 import io.tributary.log.cluster.ClusterImage;
+import io.tributary.log.storage.AppendResult;
 import io.tributary.log.storage.PartitionLog;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +24,8 @@ public interface CoordinatorHost {
   /** The local log of a partition this broker leads. */
   PartitionLog log(TopicPartition tp);
 
-  /** Appends with acks=all: completes once the in-sync replicas have the records, or fails. */
-  CompletableFuture<?> appendAndWait(TopicPartition tp, MemoryRecords records, long timeoutMs);
+  /** Appends with acks=all: completes (with where the records went) once the in-sync replicas have them, or fails. */
+  CompletableFuture<AppendResult> appendAndWait(TopicPartition tp, MemoryRecords records, long timeoutMs);
 
   /** Creates a topic (throws TopicExistsException if another broker created it first). */
   void createTopic(String name, int partitions, int replicationFactor, Map<String, String> configs) throws Exception;

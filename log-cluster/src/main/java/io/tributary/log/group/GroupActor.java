@@ -12,6 +12,7 @@ import io.tributary.log.group.OffsetManager.CommitRequest;
 import io.tributary.log.group.OffsetManager.Fetched;
 import io.tributary.log.group.OffsetManager.LoadedGroup;
 import io.tributary.log.group.OffsetsTopicFormat.CommittedOffset;
+import io.tributary.log.storage.AppendResult;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -205,10 +206,10 @@ final class GroupActor {
           ? new ClassicGroup(g.groupId(), config.groups(), GroupActor::uuid, g.emptySinceMs())
           : ClassicGroup.restore(g.snapshot(), config.groups(), GroupActor::uuid, now);
       groups.put(g.groupId(), new GroupHolder(p, group));
-      offsets.restore(g.groupId(), g.offsets());
+      offsets.restore(g.groupId(), g.offsets(), read.replay().appendOffsets(g.groupId()));
     }
-    read.replay().openTransactions().forEach((producerId, entries) -> entries.forEach(e -> txnOffsets.add(p, producerId,
-        e.group(), Map.of(e.tp(), e.value()))));
+    read.replay().openTransactionsWithOffsets().forEach((producerId, entries) -> entries.forEach(e -> txnOffsets.add(p,
+        producerId, e.entry().group(), Map.of(e.entry().tp(), e.entry().value()), e.logOffset())));
     read.transactionalWriters().forEach((producerId, w) -> txnOffsets.wrote(p, producerId, w.epoch(), w.lastSequence()));
     owned.put(p, epoch);
     log.info("broker {} loaded {} at leader epoch {}: {} records up to offset {} ({} undecodable, skipped), {} groups, in {} ms",
@@ -338,9 +339,14 @@ final class GroupActor {
   }
 
   private CompletableFuture<Void> append(int p, MemoryRecords records) {
+    return appendAt(p, records).thenApply(at -> null);
+  }
+
+  /** As {@link #append(int, MemoryRecords)}; completes with the log offset of the batch's first record. */
+  private CompletableFuture<Long> appendAt(int p, MemoryRecords records) {
     TopicPartition tp = new TopicPartition(OffsetsTopicFormat.TOPIC, p);
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    CompletableFuture<?> f;
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    CompletableFuture<AppendResult> f;
     try {
       f = host.appendAndWait(tp, records, config.offsetsCommitTimeoutMs());
     } catch (Exception e) {
@@ -352,7 +358,7 @@ final class GroupActor {
           if (err != null) {
             done.completeExceptionally(err);
           } else {
-            done.complete(null);
+            done.complete(r.firstOffset());
           }
         });
       } catch (Exception rejected) {
@@ -525,10 +531,11 @@ final class GroupActor {
     GroupHolder holder = h;
     int epoch = owned.getOrDefault(holder.partition, -1);
     offsets.beginCommit(groupId, toWrite.keySet());
-    return append(holder.partition, kvs).handle((ok, err) -> {
+    return appendAt(holder.partition, OffsetsTopicFormat.records(time.milliseconds(), kvs)).handle((at, err) -> {
       if (groups.get(groupId) == holder) {
         // Durable (acks=all): applied if this broker still serves the group at the same epoch.
-        offsets.endCommit(groupId, toWrite, err == null && owned.getOrDefault(holder.partition, -2) == epoch);
+        offsets.endCommit(groupId, toWrite, err == null && owned.getOrDefault(holder.partition, -2) == epoch,
+            at == null ? Long.MAX_VALUE : at);
       }
       if (err != null) {
         Errors appendError = appendError(err);
@@ -605,14 +612,14 @@ final class GroupActor {
     // Counted as written whatever the outcome: a batch that timed out waiting for replicas is in the log.
     txnOffsets.wrote(p, producerId, producerEpoch, sequence + kvs.size() - 1);
     MemoryRecords records = OffsetsTopicFormat.transactionalRecords(now, producerId, producerEpoch, sequence, kvs);
-    return append(p, records).handle((ok, err) -> {
+    return appendAt(p, records).handle((at, err) -> {
       if (err != null) {
         Errors appendError = appendError(err);
         log.warn("transactional offset commit of group {} by producer {} ({} partitions) failed: {}", groupId,
             producerId, toWrite.size(), err.toString());
         toWrite.keySet().forEach(tp -> result.put(tp, appendError));
       } else if (owned.getOrDefault(p, -2) == epoch) {
-        txnOffsets.add(p, producerId, groupId, toWrite);
+        txnOffsets.add(p, producerId, groupId, toWrite, at);
       }
       return result;
     });
@@ -626,9 +633,11 @@ final class GroupActor {
     if (!owned.containsKey(offsetsPartition)) {
       return; // not loaded here: a later load replays the marker
     }
-    txnOffsets.complete(offsetsPartition, producerId, commit).forEach((groupId, committed) -> {
+    // Each offset applies only over one written before it (a plain commit between its record and this
+    // marker is newer and stays), as Kafka compares log offsets.
+    txnOffsets.completeWithLogOffsets(offsetsPartition, producerId, commit).forEach((groupId, committed) -> {
       holder(groupId, true);
-      offsets.applyCommitted(groupId, committed);
+      committed.forEach((tp, c) -> offsets.applyCommitted(groupId, tp, c.offset(), c.logOffset()));
     });
   }
 

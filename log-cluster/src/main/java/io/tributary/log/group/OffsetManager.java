@@ -41,9 +41,21 @@ public final class OffsetManager {
   private final Map<String, Map<TopicPartition, CommittedOffset>> committed = new HashMap<>();
   /** Commits appended but not yet acknowledged: group → partition → how many. */
   private final Map<String, Map<TopicPartition, Integer>> inFlight = new HashMap<>();
+  /** The log offset of the record each committed offset was written in (Kafka's {@code appendedBatchOffset}). */
+  private final Map<String, Map<TopicPartition, Long>> appendedAt = new HashMap<>();
 
   public OffsetManager(long retentionMs) {
     this.retentionMs = retentionMs;
+  }
+
+  /**
+   * Whether an offset written at log offset {@code candidate} replaces the committed one written at
+   * {@code current} (null: none): only if written after it. A transaction's offset becomes committed when its
+   * marker lands, later than a plain commit written between its record and the marker; the plain commit is the
+   * newer one and stays (Kafka's {@code CommitRecordMetadataAndOffset.olderThan}).
+   */
+  static boolean supersedes(Long current, long candidate) {
+    return current == null || current < candidate;
   }
 
   // ---------------------------------------------------------------- load replay
@@ -56,37 +68,75 @@ public final class OffsetManager {
   public static final class Replay {
     private final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
     private final Map<String, Map<TopicPartition, CommittedOffset>> offsets = new LinkedHashMap<>();
+    /** The log offset of the record each of {@link #offsets} came from. */
+    private final Map<String, Map<TopicPartition, Long>> appendOffsets = new HashMap<>();
     /** Offsets of transactions whose marker the replay has not reached yet, by producer id, in log order. */
-    private final Map<Long, List<OffsetEntry>> openTransactions = new LinkedHashMap<>();
+    private final Map<Long, List<PositionedEntry>> openTransactions = new LinkedHashMap<>();
 
-    /** An entry of a transactional batch (TxnOffsetCommit): it applies when its commit marker is replayed. */
+    /** An offset record of a transaction and its log offset. */
+    public record PositionedEntry(OffsetEntry entry, long logOffset) {}
+
+    /** An entry of a transactional batch (TxnOffsetCommit), position unknown: it applies at its commit marker. */
     public void applyTransactional(long producerId, Entry entry) {
+      applyTransactional(producerId, entry, Long.MAX_VALUE);
+    }
+
+    /** An entry of a transactional batch (TxnOffsetCommit) at {@code logOffset}: it may apply at its commit marker. */
+    public void applyTransactional(long producerId, Entry entry, long logOffset) {
       if (entry instanceof OffsetEntry oe) {
-        openTransactions.computeIfAbsent(producerId, id -> new ArrayList<>()).add(oe);
+        openTransactions.computeIfAbsent(producerId, id -> new ArrayList<>()).add(new PositionedEntry(oe, logOffset));
       }
     }
 
-    /** The marker of {@code producerId}'s transaction: its offsets apply (commit) or are dropped (abort). */
+    /**
+     * The marker of {@code producerId}'s transaction: its offsets apply (commit) — each only over an offset
+     * written before it in the log, as Kafka compares — or are dropped (abort).
+     */
     public void endTransaction(long producerId, boolean commit) {
-      List<OffsetEntry> entries = openTransactions.remove(producerId);
+      List<PositionedEntry> entries = openTransactions.remove(producerId);
       if (commit && entries != null) {
-        entries.forEach(this::apply);
+        for (PositionedEntry e : entries) {
+          Long current = appendOffsets.getOrDefault(e.entry().group(), Map.of()).get(e.entry().tp());
+          if (supersedes(current, e.logOffset())) {
+            apply(e.entry(), e.logOffset());
+          }
+        }
       }
     }
 
     /** The transactional offsets still waiting for their marker when the replay ended, by producer id. */
     public Map<Long, List<OffsetEntry>> openTransactions() {
+      Map<Long, List<OffsetEntry>> out = new LinkedHashMap<>();
+      openTransactions.forEach((pid, l) -> out.put(pid, l.stream().map(PositionedEntry::entry).toList()));
+      return out;
+    }
+
+    /** {@link #openTransactions()} with the log offset of each record. */
+    public Map<Long, List<PositionedEntry>> openTransactionsWithOffsets() {
       return Map.copyOf(openTransactions);
+    }
+
+    /** The log offset each replayed committed offset of {@code groupId} was written at. */
+    public Map<TopicPartition, Long> appendOffsets(String groupId) {
+      return Map.copyOf(appendOffsets.getOrDefault(groupId, Map.of()));
     }
 
     /** The latest record per key wins; a null value (tombstone) deletes. Unknown entries are skipped. */
     public void apply(Entry entry) {
+      apply(entry, Long.MAX_VALUE);
+    }
+
+    /** {@link #apply(Entry)} of the record at {@code logOffset}. */
+    public void apply(Entry entry, long logOffset) {
       if (entry instanceof OffsetEntry oe) {
         Map<TopicPartition, CommittedOffset> m = offsets.computeIfAbsent(oe.group(), g -> new HashMap<>());
+        Map<TopicPartition, Long> at = appendOffsets.computeIfAbsent(oe.group(), g -> new HashMap<>());
         if (oe.value() == null) {
           m.remove(oe.tp());
+          at.remove(oe.tp());
         } else {
           m.put(oe.tp(), oe.value());
+          at.put(oe.tp(), logOffset);
         }
       } else if (entry instanceof GroupEntry ge) {
         if (ge.value() == null) {
@@ -119,8 +169,14 @@ public final class OffsetManager {
 
   /** Takes over the offsets a load replayed for {@code groupId}. */
   public void restore(String groupId, Map<TopicPartition, CommittedOffset> offsets) {
+    restore(groupId, offsets, Map.of());
+  }
+
+  /** {@link #restore(String, Map)} with the log offset each was written at. */
+  public void restore(String groupId, Map<TopicPartition, CommittedOffset> offsets, Map<TopicPartition, Long> writtenAt) {
     if (!offsets.isEmpty()) {
       committed.put(groupId, new HashMap<>(offsets));
+      appendedAt.put(groupId, new HashMap<>(writtenAt));
     }
   }
 
@@ -128,6 +184,7 @@ public final class OffsetManager {
   public void forget(String groupId) {
     committed.remove(groupId);
     inFlight.remove(groupId);
+    appendedAt.remove(groupId);
   }
 
   // ---------------------------------------------------------------- commits
@@ -161,6 +218,11 @@ public final class OffsetManager {
 
   /** The commit's append finished; {@code durable}: it succeeded and this coordinator still serves the group. */
   public void endCommit(String groupId, Map<TopicPartition, CommittedOffset> offsets, boolean durable) {
+    endCommit(groupId, offsets, durable, Long.MAX_VALUE);
+  }
+
+  /** {@link #endCommit(String, Map, boolean)} of a commit written at log offset {@code logOffset}. */
+  public void endCommit(String groupId, Map<TopicPartition, CommittedOffset> offsets, boolean durable, long logOffset) {
     Map<TopicPartition, Integer> m = inFlight.get(groupId);
     if (m != null) {
       offsets.keySet().forEach(tp -> m.computeIfPresent(tp, (k, v) -> v > 1 ? v - 1 : null));
@@ -169,14 +231,25 @@ public final class OffsetManager {
       }
     }
     if (durable) {
-      committed.computeIfAbsent(groupId, g -> new HashMap<>()).putAll(offsets);
+      offsets.forEach((tp, o) -> put(groupId, tp, o, logOffset));
     }
   }
 
   /** Offsets made committed by a transaction's commit marker (TxnOffsetCommit). */
   public void applyCommitted(String groupId, Map<TopicPartition, CommittedOffset> offsets) {
-    if (!offsets.isEmpty()) {
-      committed.computeIfAbsent(groupId, g -> new HashMap<>()).putAll(offsets);
+    offsets.forEach((tp, o) -> put(groupId, tp, o, Long.MAX_VALUE));
+  }
+
+  /** A transaction's offset written at {@code logOffset}, made committed by its marker unless a later write superseded it. */
+  public void applyCommitted(String groupId, TopicPartition tp, CommittedOffset offset, long logOffset) {
+    put(groupId, tp, offset, logOffset);
+  }
+
+  private void put(String groupId, TopicPartition tp, CommittedOffset offset, long logOffset) {
+    Map<TopicPartition, Long> at = appendedAt.computeIfAbsent(groupId, g -> new HashMap<>());
+    if (supersedes(at.get(tp), logOffset)) {
+      committed.computeIfAbsent(groupId, g -> new HashMap<>()).put(tp, offset);
+      at.put(tp, logOffset);
     }
   }
 
@@ -233,6 +306,10 @@ public final class OffsetManager {
     Map<TopicPartition, CommittedOffset> m = committed.get(groupId);
     if (m != null) {
       partitions.forEach(m::remove);
+    }
+    Map<TopicPartition, Long> at = appendedAt.get(groupId);
+    if (at != null) {
+      partitions.forEach(at::remove);
     }
   }
 

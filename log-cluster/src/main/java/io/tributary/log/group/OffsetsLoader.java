@@ -84,9 +84,9 @@ final class OffsetsLoader {
             log.warn("{} offset {}: skipping record ({})", tp, rec.offset(), unknown.reason());
           }
           if (batch.isTransactional()) {
-            replay.applyTransactional(batch.producerId(), e);
+            replay.applyTransactional(batch.producerId(), e, rec.offset());
           } else {
-            replay.apply(e);
+            replay.apply(e, rec.offset());
           }
         }
         next = Math.max(next, batch.nextOffset());

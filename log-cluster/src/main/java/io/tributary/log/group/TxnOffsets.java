@@ -22,13 +22,26 @@ public final class TxnOffsets {
 
   /** Writer → group → partition → the offset its transaction commits. */
   private final Map<Writer, Map<String, Map<TopicPartition, CommittedOffset>>> pending = new HashMap<>();
+  /** Writer → group → partition → the log offset of the record of {@link #pending}'s offset. */
+  private final Map<Writer, Map<String, Map<TopicPartition, Long>>> writtenAt = new HashMap<>();
+
+  /** A transaction's offset made committed by its marker, with the log offset of its record. */
+  public record Completed(CommittedOffset offset, long logOffset) {}
   /** Writer → {epoch, last sequence written}. */
   private final Map<Writer, int[]> sequences = new HashMap<>();
 
   /** Offsets of {@code group} written in producer {@code producerId}'s open transaction on partition {@code p}. */
   public void add(int p, long producerId, String group, Map<TopicPartition, CommittedOffset> offsets) {
+    add(p, producerId, group, offsets, Long.MAX_VALUE);
+  }
+
+  /** {@link #add(int, long, String, Map)} of offsets whose records were written at log offset {@code logOffset}. */
+  public void add(int p, long producerId, String group, Map<TopicPartition, CommittedOffset> offsets, long logOffset) {
     pending.computeIfAbsent(new Writer(p, producerId), w -> new HashMap<>())
         .computeIfAbsent(group, g -> new HashMap<>()).putAll(offsets);
+    Map<TopicPartition, Long> at = writtenAt.computeIfAbsent(new Writer(p, producerId), w -> new HashMap<>())
+        .computeIfAbsent(group, g -> new HashMap<>());
+    offsets.keySet().forEach(tp -> at.put(tp, logOffset));
   }
 
   /**
@@ -36,8 +49,19 @@ public final class TxnOffsets {
    * group by group, to apply (commit) — or to forget (abort, an empty map).
    */
   public Map<String, Map<TopicPartition, CommittedOffset>> complete(int p, long producerId, boolean commit) {
+    writtenAt.remove(new Writer(p, producerId));
     Map<String, Map<TopicPartition, CommittedOffset>> done = pending.remove(new Writer(p, producerId));
     return commit && done != null ? done : Map.of();
+  }
+
+  /** {@link #complete} with the log offset of each offset's record (for the comparison with later plain commits). */
+  public Map<String, Map<TopicPartition, Completed>> completeWithLogOffsets(int p, long producerId, boolean commit) {
+    Map<String, Map<TopicPartition, Long>> at = writtenAt.getOrDefault(new Writer(p, producerId), Map.of());
+    Map<String, Map<TopicPartition, Completed>> out = new HashMap<>();
+    complete(p, producerId, commit).forEach((group, offsets) -> offsets.forEach((tp, o) -> out
+        .computeIfAbsent(group, g -> new HashMap<>())
+        .put(tp, new Completed(o, at.getOrDefault(group, Map.of()).getOrDefault(tp, Long.MAX_VALUE)))));
+    return out;
   }
 
   /** Whether any open transaction holds an offset of {@code group} for {@code tp}. */
@@ -59,6 +83,7 @@ public final class TxnOffsets {
   /** Forgets everything of offsets partition {@code p} (unloaded: its next leader replays it). */
   public void unload(int p) {
     pending.keySet().removeIf(w -> w.partition() == p);
+    writtenAt.keySet().removeIf(w -> w.partition() == p);
     sequences.keySet().removeIf(w -> w.partition() == p);
   }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -19,6 +20,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.FileRecords;
@@ -152,7 +154,30 @@ public final class PartitionLog implements Closeable {
 
   /** Leader append: validates everything, assigns offsets, stamps the leader epoch (and LogAppendTime), writes. */
   public synchronized AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch) throws IOException {
-    return appendAsLeader(records, leaderEpoch, false);
+    return appendAsLeader(records, leaderEpoch, false, null);
+  }
+
+  /**
+   * Leader append of a client's produce under transaction verification (KIP-890 part 1): a transactional batch of
+   * a producer with no transaction open here is written only with the partition's live guard for that producer
+   * ({@link #maybeStartTransactionVerification}, then the coordinator said yes), else refused with
+   * InvalidTxnStateException and nothing is written.
+   *
+   * @param requestGuard the guard obtained before asking the coordinator, or {@link VerificationGuard#SENTINEL}
+   */
+  public synchronized AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, VerificationGuard requestGuard)
+      throws IOException {
+    return appendAsLeader(records, leaderEpoch, false, Objects.requireNonNull(requestGuard, "requestGuard"));
+  }
+
+  /** See {@link ProducerStateManager#maybeStartTransactionVerification}. */
+  public VerificationGuard maybeStartTransactionVerification(long producerId, short producerEpoch) {
+    return producers.maybeStartTransactionVerification(producerId, producerEpoch);
+  }
+
+  /** Whether the producer has a transaction open on this partition at this epoch. */
+  public boolean hasOngoingTransaction(long producerId, short producerEpoch) {
+    return producers.hasOngoingTransaction(producerId, producerEpoch);
   }
 
   /**
@@ -160,10 +185,12 @@ public final class PartitionLog implements Closeable {
    * coordinator: the only way a control batch enters a leader's log.
    */
   public synchronized AppendResult appendMarkerAsLeader(MemoryRecords marker, int leaderEpoch) throws IOException {
-    return appendAsLeader(marker, leaderEpoch, true);
+    return appendAsLeader(marker, leaderEpoch, true, null);
   }
 
-  private AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, boolean fromCoordinator) throws IOException {
+  /** @param requestGuard null when no verification applies (coordinator writes, appends without it) */
+  private AppendResult appendAsLeader(MemoryRecords records, int leaderEpoch, boolean fromCoordinator,
+      VerificationGuard requestGuard) throws IOException {
     ensureOpen();
     records = fromPositionZero(records);
     ValidatedBatches v = BatchValidator.forConfig(tp, config).validate(records, logEndOffset, Source.PRODUCER);
@@ -183,6 +210,13 @@ public final class PartitionLog implements Closeable {
           LOG.debug("Duplicate batch from producer {} seq {}..{} on {}: returning offsets {}..{}", batch.producerId(),
               batch.baseSequence(), batch.lastSequence(), tp, dup.firstOffset(), dup.lastOffset());
           return new AppendResult(dup.firstOffset(), dup.lastOffset(), -1, logStartOffset, v.batches().size(), v.recordCount(), true);
+        }
+        if (requestGuard != null && batch.isTransactional() && !staged.hasOngoingTransaction(batch.producerId(), batch.producerEpoch())
+            && !producers.verificationGuard(batch.producerId()).verify(requestGuard)) {
+          // The coordinator does not know this partition is in the transaction (or no longer): writing would
+          // open a transaction no marker will ever close (a hanging transaction holding the LSO).
+          throw new InvalidTxnStateException("Record was not part of an ongoing transaction: producer "
+              + batch.producerId() + " (epoch " + batch.producerEpoch() + ") on " + tp + " has no verified transaction");
         }
       }
       long delta = batch.lastOffset() - batch.baseOffset();

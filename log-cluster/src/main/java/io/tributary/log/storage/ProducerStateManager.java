@@ -109,6 +109,11 @@ final class ProducerStateManager {
   private final Map<Long, ProducerEntry> producers = new HashMap<>();
   /** The open transactions of {@link #producers}, kept in step with them under the same lock. */
   private final OpenTransactions openTransactions = new OpenTransactions();
+  /**
+   * Per producer id, the guard of a transaction verification in progress (KIP-890 part 1); under the same
+   * lock. Not in snapshots: a leader that restarts has none, and the client's retry verifies again.
+   */
+  private final Map<Long, VerificationGuard> verificationGuards = new HashMap<>();
 
   ProducerStateManager(Path dir, TopicPartition tp) {
     this.dir = dir;
@@ -134,6 +139,41 @@ final class ProducerStateManager {
   OptionalLong firstUnstableOffset() {
     synchronized (producers) {
       return openTransactions.firstUnstableOffset();
+    }
+  }
+
+  /**
+   * Whether the producer, at this epoch, has a transaction open on this partition (Kafka's
+   * {@code hasOngoingTransaction(producerId, producerEpoch)}): then a transactional batch of it needs no verification.
+   */
+  boolean hasOngoingTransaction(long producerId, short epoch) {
+    synchronized (producers) {
+      return ongoing(producers.get(producerId), epoch);
+    }
+  }
+
+  private static boolean ongoing(ProducerEntry e, short epoch) {
+    return e != null && e.txnFirstOffset >= 0 && e.epoch == epoch;
+  }
+
+  /**
+   * The guard the leader presents with the producer's next transactional batch once the coordinator has
+   * verified the partition: {@link VerificationGuard#SENTINEL} when a transaction is open here already (no
+   * verification needed), else the producer's guard, created if it has none (concurrent verifications share it).
+   */
+  VerificationGuard maybeStartTransactionVerification(long producerId, short epoch) {
+    synchronized (producers) {
+      if (ongoing(producers.get(producerId), epoch)) {
+        return VerificationGuard.SENTINEL;
+      }
+      return verificationGuards.computeIfAbsent(producerId, id -> new VerificationGuard());
+    }
+  }
+
+  /** The producer's live verification guard, or the sentinel. */
+  VerificationGuard verificationGuard(long producerId) {
+    synchronized (producers) {
+      return verificationGuards.getOrDefault(producerId, VerificationGuard.SENTINEL);
     }
   }
 
@@ -185,6 +225,11 @@ final class ProducerStateManager {
         ProducerEntry existing = producers.get(pid);
         return existing == null ? null : existing;
       }
+    }
+
+    /** {@link #hasOngoingTransaction} including the batches staged so far. */
+    boolean hasOngoingTransaction(long pid, short epoch) {
+      return ongoing(current(pid), epoch);
     }
 
     /**
@@ -281,10 +326,14 @@ final class ProducerStateManager {
         openTransactions.remove(pid);
         if (e.txnFirstOffset >= 0) {
           openTransactions.open(pid, e.txnFirstOffset);
+          // The transaction is open here now: its later batches need no guard (Kafka's phase 2).
+          verificationGuards.remove(pid);
         }
       });
       List<AbortedTxn> aborted = new ArrayList<>();
       for (CompletedTxn txn : staged.completed) {
+        // A marker ends any verification in progress: a "verified" answer about the closed transaction is stale.
+        verificationGuards.remove(txn.producerId());
         if (txn.aborted()) {
           aborted.add(new AbortedTxn(txn.producerId(), txn.firstOffset(), txn.lastOffset(), openTransactions.lastStableOffsetAfter(txn)));
         }
@@ -310,6 +359,7 @@ final class ProducerStateManager {
     synchronized (producers) {
       producers.clear();
       openTransactions.clear();
+      verificationGuards.clear();
     }
   }
 

@@ -48,7 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
  * built with kafka-clients' record classes go in through Produce, COMMIT/ABORT markers through WriteTxnMarkers (as
  * a transaction coordinator sends them). read_committed stops at the last stable offset, which an open transaction
  * holds; aborted records are invisible to it and visible to read_uncommitted; after kill -9 of the broker the
- * aborted index and the open transaction are still there. One broker for the class.
+ * aborted index and the open transaction are still there. One broker for the class; the test plays the
+ * transaction coordinator itself (made-up producer ids, markers by hand), so the broker does not verify
+ * transactional produces with a coordinator (KIP-890, see {@link TransactionVerificationTest}).
  */
 class TransactionalReadTest {
   private static final short EPOCH = 0;
@@ -64,7 +66,7 @@ class TransactionalReadTest {
   static void start() throws Exception {
     zk = new TestingServer(true);
     broker = new BrokerProcess(dir.resolve("broker"), Map.of("zookeeper.connect", zk.getConnectString(),
-        "zookeeper.session.timeout.ms", "6000"));
+        "zookeeper.session.timeout.ms", "6000", "transaction.partition.verification.enable", "false"));
     broker.start().awaitReady(Duration.ofSeconds(60));
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.embedded.BrokerRegistrations;
 import io.tributary.testkit.BrokerProcess;
+import io.tributary.testkit.ChildProcess;
+import io.tributary.testkit.JvmProcessBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 14, done-when 3: a real Kafka Streams word count (kafka-streams from Maven Central) with
  * {@code processing.guarantee=exactly_once_v2}, a repartition (groupBy word) and a state store (count),
- * against three brokers in their own JVMs; one broker is killed with SIGKILL mid-run. With the record cache
+ * against three brokers in their own JVMs; one broker is killed with SIGKILL mid-run, and (second test) the
+ * application, run in its own JVM ({@link WordCountApp}), is killed with SIGKILL mid-run and started again on
+ * the same state directory. With the record cache
  * off every input word yields one count update, so exactly once means: read with read_committed, the
  * updates of each word are exactly 1, 2, ..., n — no count lost, none repeated — and n is the word's count
  * in the input.
@@ -57,28 +61,17 @@ class KafkaStreamsExactlyOnceTest {
   static final int LINES = 3_000;
   static final int WORDS = 20;
   static final Duration WAIT = Duration.ofSeconds(300);
+  /** Generous: a loaded machine (shared CI, many JVMs) takes minutes to start a broker that recovers its logs. */
+  static final Duration BROKER_START = Duration.ofMinutes(6);
+  /** The application JVM's work per input line, so that its kill lands mid-run. */
+  static final long APP_PAUSE_MS_PER_LINE = 3;
 
   @Test
   void wordCountIsExactThroughABrokerKill(@TempDir Path dir) throws Exception {
     try (TestingServer zk = new TestingServer(true)) {
       List<BrokerProcess> brokers = new ArrayList<>();
       try {
-        for (int id = 0; id < 3; id++) {
-          brokers.add(new BrokerProcess(dir.resolve("broker-" + id), Map.ofEntries(
-              Map.entry("broker.id", Integer.toString(id)), Map.entry("zookeeper.connect", zk.getConnectString()),
-              Map.entry("zookeeper.session.timeout.ms", "6000"), Map.entry("offsets.topic.num.partitions", "3"),
-              Map.entry("offsets.topic.replication.factor", "3"), Map.entry("transaction.state.log.num.partitions", "3"),
-              Map.entry("group.initial.rebalance.delay.ms", "0"), Map.entry("default.replication.factor", "3"),
-              Map.entry("min.insync.replicas", "2"), Map.entry("replica.lag.time.max.ms", "10000"))));
-        }
-        for (BrokerProcess b : brokers) {
-          b.start();
-        }
-        for (BrokerProcess b : brokers) {
-          b.awaitReady(Duration.ofSeconds(180)); // generous: CI machines are shared
-        }
-        BrokerRegistrations.awaitEachSeesAll(brokers.stream().map(BrokerProcess::port).toList(), Duration.ofSeconds(30));
-        String bootstrap = brokers.stream().map(BrokerProcess::bootstrap).collect(Collectors.joining(","));
+        String bootstrap = startBrokers(zk, dir, brokers);
         Map<String, Long> expected = produceInput(bootstrap);
 
         try (KafkaStreams streams = new KafkaStreams(wordCount(), streamsProps(bootstrap, dir.resolve("streams")))) {
@@ -88,15 +81,7 @@ class KafkaStreamsExactlyOnceTest {
           brokers.get(2).kill9();
           Map<String, List<Long>> updates = awaitCommittedOutput(bootstrap, 2L * LINES);
           streams.close(Duration.ofSeconds(30));
-
-          assertEquals(expected.keySet(), updates.keySet());
-          for (Map.Entry<String, Long> e : expected.entrySet()) {
-            List<Long> oneToN = new ArrayList<>();
-            for (long i = 1; i <= e.getValue(); i++) {
-              oneToN.add(i);
-            }
-            assertEquals(oneToN, updates.get(e.getKey()), "the count updates of '" + e.getKey() + "'");
-          }
+          assertExact(expected, updates);
         }
       } finally {
         for (BrokerProcess b : brokers) {
@@ -106,15 +91,99 @@ class KafkaStreamsExactlyOnceTest {
     }
   }
 
+  /**
+   * Done-when 3's application kill: the word count runs in its own JVM ({@link WordCountApp}), is killed with
+   * SIGKILL mid-run and started again on the same state directory; the counts are still exact.
+   */
+  @Test
+  void wordCountIsExactThroughAnApplicationKillAndRestart(@TempDir Path dir) throws Exception {
+    try (TestingServer zk = new TestingServer(true)) {
+      List<BrokerProcess> brokers = new ArrayList<>();
+      ChildProcess app = null;
+      try {
+        String bootstrap = startBrokers(zk, dir, brokers);
+        Map<String, Long> expected = produceInput(bootstrap);
+        app = startApp(bootstrap, dir, 0);
+        awaitCommittedOutput(bootstrap, LINES / 4);
+        app.kill9();
+        app = startApp(bootstrap, dir, 1);
+        Map<String, List<Long>> updates = awaitCommittedOutput(bootstrap, 2L * LINES);
+        assertExact(expected, updates);
+      } finally {
+        if (app != null) {
+          app.close();
+        }
+        for (BrokerProcess b : brokers) {
+          b.close();
+        }
+      }
+    }
+  }
+
+  private static ChildProcess startApp(String bootstrap, Path dir, int start) throws Exception {
+    return JvmProcessBuilder.main(WordCountApp.class.getName()).jvmArgs("-Xmx384m")
+        .args(bootstrap, dir.resolve("streams-app").toString(), Long.toString(APP_PAUSE_MS_PER_LINE))
+        .logFile(dir.resolve("word-count-" + start + ".log")).start();
+  }
+
+  /** Three broker JVMs (RF 3, min.insync.replicas 2) that see each other; returns the bootstrap list. */
+  private static String startBrokers(TestingServer zk, Path dir, List<BrokerProcess> brokers) throws Exception {
+    for (int id = 0; id < 3; id++) {
+      brokers.add(new BrokerProcess(dir.resolve("broker-" + id), Map.ofEntries(
+          Map.entry("broker.id", Integer.toString(id)), Map.entry("zookeeper.connect", zk.getConnectString()),
+          Map.entry("zookeeper.session.timeout.ms", "15000"), Map.entry("offsets.topic.num.partitions", "3"),
+          Map.entry("offsets.topic.replication.factor", "3"), Map.entry("transaction.state.log.num.partitions", "3"),
+          Map.entry("group.initial.rebalance.delay.ms", "0"), Map.entry("default.replication.factor", "3"),
+          Map.entry("min.insync.replicas", "2"), Map.entry("replica.lag.time.max.ms", "10000"),
+          Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"))));
+    }
+    for (BrokerProcess b : brokers) {
+      b.start();
+    }
+    for (BrokerProcess b : brokers) {
+      b.awaitReady(BROKER_START); // generous: CI machines are shared
+    }
+    BrokerRegistrations.awaitEachSeesAll(brokers.stream().map(BrokerProcess::port).toList(), Duration.ofSeconds(30));
+    return brokers.stream().map(BrokerProcess::bootstrap).collect(Collectors.joining(","));
+  }
+
+  /** The updates of each word are exactly 1, 2, ..., n, n its count in the input. */
+  private static void assertExact(Map<String, Long> expected, Map<String, List<Long>> updates) {
+    assertEquals(expected.keySet(), updates.keySet());
+    for (Map.Entry<String, Long> e : expected.entrySet()) {
+      List<Long> oneToN = new ArrayList<>();
+      for (long i = 1; i <= e.getValue(); i++) {
+        oneToN.add(i);
+      }
+      assertEquals(oneToN, updates.get(e.getKey()), "the count updates of '" + e.getKey() + "'");
+    }
+  }
+
   static Topology wordCount() {
+    return wordCount(0);
+  }
+
+  /** @param pauseMsPerLine the "work" per input line, so that a kill lands mid-run */
+  static Topology wordCount(long pauseMsPerLine) {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(INPUT, Consumed.with(Serdes.String(), Serdes.String()))
+        .peek((key, line) -> pause(pauseMsPerLine))
         .flatMapValues(line -> Arrays.asList(line.split(" ")))
         .groupBy((key, word) -> word, Grouped.with(Serdes.String(), Serdes.String()))
         .count(Materialized.as("counts"))
         .toStream()
         .to(OUTPUT, Produced.with(Serdes.String(), Serdes.Long()));
     return builder.build();
+  }
+
+  private static void pause(long ms) {
+    if (ms > 0) {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   static Properties streamsProps(String bootstrap, Path stateDir) {
