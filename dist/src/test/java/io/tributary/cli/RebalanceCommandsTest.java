@@ -57,10 +57,10 @@ class RebalanceCommandsTest {
   static final String LEAVING_TOPIC = "leaving";
   static final int PARTITIONS = 6;
   /**
-   * Above the load (about 100 KB/s from the producer): at 200 KB/s two partitions under that load did not finish
-   * moving within 5 minutes (to investigate in the broker's throttled catch-up), so the test binds at 1 MB/s.
+   * Binding for decommission (about 14 s of copying at this rate); at 200 KB/s, under the producer's ~100 KB/s, two
+   * partitions did not finish moving within 5 minutes (to investigate in the broker's throttled catch-up).
    */
-  static final long THROTTLE_BYTES_PER_SEC = 1_000_000;
+  static final long THROTTLE_BYTES_PER_SEC = 500_000;
   static final int PREFILL_BYTES_PER_PARTITION = 2_000_000;
   static final int PREFILL_RECORD_BYTES = 10_000;
 
@@ -110,7 +110,7 @@ class RebalanceCommandsTest {
       Cli.Result run;
       long startMs = System.currentTimeMillis();
       try (copied) {
-        run = Cli.run("cluster", "rebalance", "--throttle", Long.toString(THROTTLE_BYTES_PER_SEC), "--timeout", "5m", "-b", bootstrap);
+        run = Cli.run("cluster", "rebalance", "--throttle", Long.toString(THROTTLE_BYTES_PER_SEC), "--timeout", "3m", "-b", bootstrap);
       }
       long tookMs = System.currentTimeMillis() - startMs;
       System.out.println("cluster rebalance --throttle (" + tookMs + " ms):\n" + run);
@@ -144,7 +144,7 @@ class RebalanceCommandsTest {
       long startMs = System.currentTimeMillis();
       Cli.Result run;
       try {
-        run = Cli.run("broker", "decommission", "0", "--throttle", Long.toString(THROTTLE_BYTES_PER_SEC), "--timeout", "5m",
+        run = Cli.run("broker", "decommission", "0", "--throttle", Long.toString(THROTTLE_BYTES_PER_SEC), "--timeout", "3m",
             "-b", bootstrap);
       } finally {
         for (Throughput t : copied) {
