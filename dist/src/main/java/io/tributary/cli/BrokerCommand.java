@@ -22,12 +22,15 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run one broker in the foreground (SIGTERM or Ctrl-C stops it).",
-      "The config file uses Kafka's key names (broker.id, listeners, log.dirs, zookeeper.connect, ...)."
-    })
+      "The config file uses Kafka's key names (broker.id, listeners, log.dirs, zookeeper.connect, ...).",
+      "`broker decommission ID` moves every replica off a broker before it is stopped."
+    },
+    subcommands = {BrokerDecommissionCommand.class})
 final class BrokerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "server.properties file.")
+  // Not required by picocli: `broker decommission` needs no config; running a broker does (checked in call()).
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "server.properties file (required to run a broker).")
   Path config;
 
   @Option(names = {"-o", "--override"}, paramLabel = "KEY=VALUE", description = "Override a key of the file (repeatable).")
@@ -35,6 +38,9 @@ final class BrokerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (config == null) {
+      throw new CliException("Missing required option: '--config=FILE' (a server.properties to run a broker)", 2);
+    }
     BrokerConfig cfg = load(config, overrides);
     PrintWriter out = spec.commandLine().getOut();
     Broker broker = new Broker(cfg);

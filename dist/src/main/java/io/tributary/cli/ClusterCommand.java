@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
     name = "cluster",
     mixinStandardHelpOptions = true,
     description = "The cluster's id, controller and brokers; its health (offline brokers, leaderless and"
-        + " under-replicated partitions).",
-    subcommands = {ClusterCommand.Info.class, ClusterCommand.Health.class})
+        + " under-replicated partitions); rebalancing replicas and leaders.",
+    subcommands = {ClusterCommand.Info.class, ClusterCommand.Health.class, ClusterRebalanceCommand.class})
 final class ClusterCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -81,6 +81,12 @@ public final class EmbeddedCluster implements AutoCloseable {
     return broker;
   }
 
+  /** Starts a broker with the next id: a broker joining the running cluster (it holds nothing until replicas move). */
+  public synchronized Broker addBroker() throws Exception {
+    brokers.add(null);
+    return startBroker(brokers.size() - 1);
+  }
+
   /** Waits until every running broker's metadata lists every running broker (registration is asynchronous). */
   public void awaitBrokersSeeEachOther() throws InterruptedException {
     long running = brokers.stream().filter(Objects::nonNull).count();

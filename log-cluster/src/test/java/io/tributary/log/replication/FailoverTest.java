@@ -8,6 +8,7 @@ import io.tributary.log.cluster.ClusterStore;
 import io.tributary.log.cluster.PartitionState;
 import io.tributary.log.cluster.ZkPaths;
 import io.tributary.log.embedded.BrokerRegistrations;
+import io.tributary.testkit.AckedStream;
 import io.tributary.testkit.BrokerProcess;
 import io.tributary.testkit.ZooKeeperProcess;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.embedded.EmbeddedCluster;
+import io.tributary.testkit.AckedStream;
 import io.tributary.testkit.TestClients;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,6 +1,5 @@
-package io.tributary.log.replication;
+package io.tributary.testkit;
 
-import io.tributary.testkit.TestClients;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -19,9 +18,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * topic's partitions at about 1,000 records/s on its own thread, and remembering when and where each was
  * acknowledged; at the end every acknowledged record is looked for at its acknowledged offset.
  */
-final class AckedStream implements AutoCloseable {
+public final class AckedStream implements AutoCloseable {
   /** The stream's records, counted once it stopped. */
-  record Outcome(long acknowledged, long failedSends, long lost, long duplicated) {}
+  public record Outcome(long acknowledged, long failedSends, long lost, long duplicated) {}
 
   private final String bootstrap;
   private final String topic;
@@ -32,7 +31,7 @@ final class AckedStream implements AutoCloseable {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final Thread producerThread;
 
-  AckedStream(String bootstrap, String topic, int partitions) {
+  public AckedStream(String bootstrap, String topic, int partitions) {
     this.bootstrap = bootstrap;
     this.topic = topic;
     this.partitions = partitions;
@@ -40,7 +39,7 @@ final class AckedStream implements AutoCloseable {
     producerThread.start();
   }
 
-  long acknowledged() {
+  public long acknowledged() {
     return acked.size();
   }
 
@@ -68,7 +67,7 @@ final class AckedStream implements AutoCloseable {
   }
 
   /** The first acknowledgement of {@code partition} at or after {@code fromMs}, or -1. */
-  long firstAckAfter(int partition, long fromMs) {
+  public long firstAckAfter(int partition, long fromMs) {
     long first = Long.MAX_VALUE;
     for (long[] a : ackTimes) {
       if (a[0] == partition && a[1] >= fromMs) {
@@ -82,7 +81,7 @@ final class AckedStream implements AutoCloseable {
    * The longest time without an acknowledgement of one of {@code gapPartitions}, from its last one before
    * {@code fromMs} to its first one at or after {@code toMs}.
    */
-  long longestGapMs(List<Integer> gapPartitions, long fromMs, long toMs) {
+  public long longestGapMs(List<Integer> gapPartitions, long fromMs, long toMs) {
     long longest = 0;
     for (int p : gapPartitions) {
       long previous = -1;
@@ -106,7 +105,7 @@ final class AckedStream implements AutoCloseable {
   }
 
   /** Stops producing (all sent records settled) and reads the topic back. */
-  Outcome stopAndVerify() throws InterruptedException {
+  public Outcome stopAndVerify() throws InterruptedException {
     stop.set(true);
     producerThread.join(180_000);
     if (producerThread.isAlive()) {
