@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,7 +26,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bench/run.sh kafka-tools --security sasl_ssl} end to end at a small size: Apache Kafka (KRaft) and
@@ -46,9 +46,6 @@ class SaslSslKafkaToolsSmokeTest {
   /** How long a refused client keeps trying before the test accepts the refusal. */
   static final int REFUSED_CLIENT_TIMEOUT_MS = 8_000;
 
-  @TempDir
-  Path work;
-
   @Test
   void bothSystemsRunKafkasToolsOverSaslSslOnly() throws Exception {
     Path home = Path.of(System.getProperty("tributary.home", "..")).toAbsolutePath().normalize();
@@ -58,8 +55,18 @@ class SaslSslKafkaToolsSmokeTest {
     assumeTrue(Files.isRegularFile(home.resolve("dist/target/classpath.txt")), "Tributary's dist is not built in "
         + home + ": run bench/run.sh once, or mvn -B -o -q -DskipTests package -pl dist -am");
 
-    SaslSslSetup security = SaslSslSetup.create(work.resolve("security"), BROKERS);
-    List<String> jvmOpts = List.of("-Xms256m", "-Xmx512m");
+    // Under target/, not a JUnit temp dir: a peer that fails to start keeps its logs there for inspection.
+    Path work = Files.createDirectories(home.resolve("bench/target/sasl-ssl-smoke"));
+    Path securityDir = Files.createTempDirectory(work, "security-");
+    try {
+      runBoth(home, kafkaLib, work, SaslSslSetup.create(securityDir, BROKERS));
+    } finally {
+      ChildJvm.deleteRecursively(securityDir);
+    }
+  }
+
+  private static void runBoth(Path home, Path kafkaLib, Path work, SaslSslSetup security) throws Exception {
+    List<String> jvmOpts = Arrays.stream(CompareWithKafka.DEFAULT_BROKER_JVM_OPTS.split("\\s+")).toList();
     PrintStream out = System.out;
     KafkaToolsBench bench = new KafkaToolsBench(RECORDS, LATENCY_RECORDS, LATENCY_RATE_PER_SEC, E2E_MESSAGES, security, out);
 
