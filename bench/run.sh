@@ -7,6 +7,7 @@
 #   bench/run.sh --help
 #   bench/run.sh spark-ingest [--records 200000] [--keys 10000] [--batch 50000] [--lean]   # the ingest Spark job
 #   bench/run.sh kafka-tools [--records 2000000] [--latency-rate 5000]   # Kafka's own perf tools, Kafka vs Tributary
+#   bench/run.sh kafka-tools --security sasl_ssl   # the same with SASL_SSL listeners only on both (SCRAM-SHA-512, TLS 1.3)
 # Builds what is needed first (the bench module, the Kafka peer's jars, and Tributary's dist module),
 # then runs io.tributary.bench.CompareWithKafka. BENCH_NO_BUILD=1 skips the build;
 # BENCH_JAVA_OPTS sets the workload JVM's flags (default -Xms1g -Xmx1g).

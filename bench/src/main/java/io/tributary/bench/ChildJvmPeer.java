@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +23,8 @@ abstract class ChildJvmPeer implements PeerCluster {
   private final boolean keepDir;
   final List<ChildJvm> children = new ArrayList<>();
   final List<Integer> brokerPorts = new ArrayList<>();
+  /** Kafka client keys every client of this peer needs (empty for PLAINTEXT; SASL_SSL's in secure mode). */
+  Map<String, String> clientConfig = Map.of();
 
   ChildJvmPeer(int nodes, Path dir, boolean keepDir) {
     this.nodes = nodes;
@@ -70,7 +73,7 @@ abstract class ChildJvmPeer implements PeerCluster {
     for (int i = 0; i < nodes; i++) {
       children.get(i).awaitPort(brokerPorts.get(i), START_TIMEOUT_MS);
     }
-    ClusterReadiness.await(system(), bootstrap(), nodes, children, START_TIMEOUT_MS);
+    ClusterReadiness.await(system(), bootstrap(), clientConfig, nodes, children, START_TIMEOUT_MS);
     progress.printf("[%s] started %s at %s (pids %s, %s)%n", system(), description(), bootstrap(),
         children.stream().map(c -> Long.toString(c.pid())).collect(Collectors.joining(",")), where);
   }

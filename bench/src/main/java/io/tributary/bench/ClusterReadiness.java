@@ -1,6 +1,7 @@
 package io.tributary.bench;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,9 +13,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 final class ClusterReadiness {
   private ClusterReadiness() {}
 
-  static void await(String system, String bootstrap, int brokers, List<ChildJvm> children, long timeoutMs)
+  static void await(String system, String bootstrap, Map<String, String> clientConfig, int brokers, List<ChildJvm> children, long timeoutMs)
       throws BenchException, InterruptedException {
     Properties props = new Properties();
+    props.putAll(clientConfig);
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-readiness");
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");

@@ -51,12 +51,19 @@ final class KafkaPeer extends ChildJvmPeer {
 
   static KafkaPeer start(Path libDir, int nodes, Path parentDir, List<String> jvmOpts,
       Map<String, String> brokerProps, boolean keepDir, PrintStream progress) throws BenchException, InterruptedException {
-    String version = versionIn(libDir);
-    return start(parentDir, "kafka-", keepDir, dir -> new KafkaPeer(version, nodes, dir, keepDir),
-        peer -> peer.startNodes(libDir, jvmOpts, brokerProps, progress));
+    return start(libDir, nodes, parentDir, jvmOpts, brokerProps, null, keepDir, progress);
   }
 
-  private void startNodes(Path libDir, List<String> jvmOpts, Map<String, String> brokerProps,
+  /** As above; with {@code security} (null for PLAINTEXT) every listener is SASL_SSL ({@link SaslSslSetup#kafkaNode}). */
+  static KafkaPeer start(Path libDir, int nodes, Path parentDir, List<String> jvmOpts,
+      Map<String, String> brokerProps, SaslSslSetup security, boolean keepDir, PrintStream progress)
+      throws BenchException, InterruptedException {
+    String version = versionIn(libDir);
+    return start(parentDir, "kafka-", keepDir, dir -> new KafkaPeer(version, nodes, dir, keepDir),
+        peer -> peer.startNodes(libDir, jvmOpts, brokerProps, security, progress));
+  }
+
+  private void startNodes(Path libDir, List<String> jvmOpts, Map<String, String> brokerProps, SaslSslSetup security,
       PrintStream progress)
       throws BenchException, InterruptedException {
     String classpath = libDir.toAbsolutePath() + "/*";
@@ -94,19 +101,21 @@ final class KafkaPeer extends ChildJvmPeer {
           "process.roles=broker,controller",
           "node.id=" + nodeId,
           "controller.quorum.voters=" + voters,
-          "listeners=PLAINTEXT://127.0.0.1:" + brokerPorts.get(i) + ",CONTROLLER://127.0.0.1:" + controllerPorts.get(i),
-          "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPorts.get(i),
           "controller.listener.names=CONTROLLER",
-          "inter.broker.listener.name=PLAINTEXT",
-          "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+          security == null ? plaintextListeners(brokerPorts.get(i), controllerPorts.get(i))
+              : SaslSslSetup.lines(security.kafkaNode(i, brokerPorts.get(i), controllerPorts.get(i))),
           "log.dirs=" + nodeDir.resolve("data"),
           "offsets.topic.replication.factor=" + rfInternal,
           "transaction.state.log.replication.factor=" + rfInternal,
           "transaction.state.log.min.isr=" + Math.min(2, nodes),
           "group.initial.rebalance.delay.ms=0",
           extraProps(brokerProps)));
+      List<String> format = new ArrayList<>(List.of("format", "-t", clusterId, "-c", props.toString()));
+      if (security != null) {
+        format.addAll(security.kafkaFormatScramArgs());
+      }
       ChildJvm.runToCompletion("kafka node " + nodeId + " storage format", jvm, classpath, "kafka.tools.StorageTool",
-          List.of("format", "-t", clusterId, "-c", props.toString()), nodeDir, nodeDir.resolve("format.log"), 60_000);
+          format, nodeDir, nodeDir.resolve("format.log"), 60_000);
     }
     for (int i = 0; i < nodes; i++) {
       int nodeId = i + 1;
@@ -114,7 +123,18 @@ final class KafkaPeer extends ChildJvmPeer {
       children.add(ChildJvm.start("kafka node " + nodeId, jvm, classpath, "kafka.Kafka",
           List.of(nodeDir.resolve("server.properties").toString()), nodeDir, nodeDir.resolve("server.log")));
     }
+    if (security != null) {
+      clientConfig = security.clientConfig();
+    }
     awaitStarted(progress, "data in " + dir);
+  }
+
+  private static String plaintextListeners(int port, int controllerPort) {
+    return String.join("\n",
+        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "inter.broker.listener.name=PLAINTEXT",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
   }
 
   /** --broker-prop settings as properties lines (both systems use Kafka's key names), ending with a newline. */

@@ -19,17 +19,19 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * ProducerPerformance, ConsumerPerformance and EndToEndLatency, each in its own JVM), one cluster after the
  * other in the same run, on topics created explicitly with the same layout on both: 6 partitions,
  * replication factor 3, {@code min.insync.replicas=2}; 100-byte records, {@code acks=all}. Prints both
- * systems' figures and the ratios Tributary/Kafka.
+ * systems' figures and the ratios Tributary/Kafka. With {@code --security sasl_ssl} both clusters listen on SASL_SSL
+ * only with the same CA, certificates and SCRAM-SHA-512 users ({@link SaslSslSetup}), and every tool gets the
+ * clients' properties file ({@code --producer.config}, {@code --consumer.config}, EndToEndLatency's 6th argument).
  *
  * <pre>
  * KafkaToolsBench [--records 2000000] [--latency-records 50000] [--latency-rate 5000] [--e2e-messages 10000]
- *                 [--brokers 3] [--only kafka|tributary] [--home DIR] [--work-dir DIR] [--keep-dirs]
+ *                 [--brokers 3] [--only kafka|tributary] [--security plaintext|sasl_ssl] [--home DIR] [--work-dir DIR] [--keep-dirs]
  * </pre>
  */
 public final class KafkaToolsBench {
   static final List<String> FLAGS = List.of("help", "keep-dirs");
   static final List<String> OPTIONS = List.of("records", "latency-records", "latency-rate", "e2e-messages", "brokers",
-      "only", "home", "work-dir");
+      "only", "security", "home", "work-dir");
   static final int PARTITIONS = 6;
   static final short REPLICATION_FACTOR = 3;
   static final Map<String, String> TOPIC_CONFIGS = Map.of("min.insync.replicas", "2");
@@ -51,8 +53,16 @@ public final class KafkaToolsBench {
   private final long e2eMessages;
   private final String toolClasspath = System.getProperty("java.class.path");
   private final PrintStream out;
+  /** Null for PLAINTEXT. */
+  private final SaslSslSetup security;
 
   KafkaToolsBench(long records, long latencyRecords, int latencyRate, long e2eMessages, PrintStream out) {
+    this(records, latencyRecords, latencyRate, e2eMessages, null, out);
+  }
+
+  KafkaToolsBench(long records, long latencyRecords, int latencyRate, long e2eMessages, SaslSslSetup security,
+      PrintStream out) {
+    this.security = security;
     this.records = records;
     this.latencyRecords = latencyRecords;
     this.latencyRate = latencyRate;
@@ -69,6 +79,8 @@ public final class KafkaToolsBench {
         "  --e2e-messages N        EndToEndLatency round trips (default 10000)",
         "  --brokers N             brokers per cluster (default 3; topics have RF 3, so at least 3)",
         "  --only kafka|tributary  run one system only (default both)",
+        "  --security plaintext|sasl_ssl   listeners of both systems (default plaintext); sasl_ssl: TLS 1.3 and",
+        "                          SCRAM-SHA-512 on every listener, inter-broker too, same CA and certificates on both",
         "  --home DIR, --work-dir DIR, --keep-dirs   as for produce-consume");
   }
 
@@ -92,25 +104,45 @@ public final class KafkaToolsBench {
       System.err.println(usage());
       System.exit(2);
     }
-    KafkaToolsBench bench = new KafkaToolsBench(args.longValue("records", 2_000_000), args.longValue("latency-records", 50_000),
-        args.intValue("latency-rate", 5_000), args.longValue("e2e-messages", 10_000), System.out);
+    SecurityMode mode;
+    try {
+      mode = SecurityMode.parse(args.string("security", "plaintext"));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(usage());
+      System.exit(2);
+      return;
+    }
     Path home = CompareWithKafka.findHome(args.string("home", System.getProperty("tributary.home")));
     Path workDir = Path.of(args.string("work-dir", System.getProperty("java.io.tmpdir")));
     boolean keep = args.flag("keep-dirs");
+    SaslSslSetup security = null;
+    if (mode == SecurityMode.SASL_SSL) {
+      Path securityDir = Files.createTempDirectory(workDir, "bench-security-");
+      if (!keep) {
+        ChildJvm.deleteOnExit(securityDir);
+      }
+      security = SaslSslSetup.create(securityDir, brokers);
+    }
+    KafkaToolsBench bench = new KafkaToolsBench(args.longValue("records", 2_000_000), args.longValue("latency-records", 50_000),
+        args.intValue("latency-rate", 5_000), args.longValue("e2e-messages", 10_000), security, System.out);
+    SaslSslSetup sec = security;
     List<String> jvmOpts = Arrays.stream(CompareWithKafka.DEFAULT_BROKER_JVM_OPTS.split("\\s+")).toList();
     Path kafkaLib = home.resolve("bench/target/kafka-broker-lib");
 
     System.out.printf("kafka-tools benchmark: %d brokers per cluster, one cluster at a time; topics with %d partitions,"
-        + " RF %d, %s; %d-byte records, acks=all%n", brokers, PARTITIONS, REPLICATION_FACTOR, TOPIC_CONFIGS,
-        RECORD_SIZE_BYTES);
+        + " RF %d, %s; %d-byte records, acks=all; %s%n", brokers, PARTITIONS, REPLICATION_FACTOR, TOPIC_CONFIGS,
+        RECORD_SIZE_BYTES, sec == null ? "PLAINTEXT listeners"
+            : "SASL_SSL listeners only (" + SaslSslSetup.MECHANISM + ", " + SaslSslSetup.TLS_VERSION
+                + ", inter-broker too; CA and client properties in " + sec.clientConfigFile().getParent() + ")");
     Map<String, Figures> results = new LinkedHashMap<>();
     Map<String, String> failures = new LinkedHashMap<>();
     if (!only.equals("tributary")) {
-      bench.runHalf("kafka", () -> KafkaPeer.start(kafkaLib, brokers, workDir, jvmOpts, Map.of(), keep, System.out),
+      bench.runHalf("kafka", () -> KafkaPeer.start(kafkaLib, brokers, workDir, jvmOpts, Map.of(), sec, keep, System.out),
           results, failures);
     }
     if (!only.equals("kafka")) {
-      bench.runHalf("tributary", () -> TributaryPeer.start(home, brokers, workDir, jvmOpts, Map.of(), keep, System.out),
+      bench.runHalf("tributary", () -> TributaryPeer.start(home, brokers, workDir, jvmOpts, Map.of(), sec, keep, System.out),
           results, failures);
     }
     failures.forEach((system, why) -> System.out.printf("%n[%s] FAILED: %s%n", system, why));
@@ -142,6 +174,7 @@ public final class KafkaToolsBench {
     String bootstrap = peer.bootstrap();
     long idleRssKb = peer.children.stream().mapToLong(c -> residentKb(c.pid())).max().orElse(-1);
     Properties p = new Properties();
+    p.putAll(peer.clientConfig);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(p)) {
       BenchTopics.create(admin, bootstrap, List.of("tools-produce", "tools-latency", "tools-e2e"), PARTITIONS,
@@ -155,20 +188,32 @@ public final class KafkaToolsBench {
     KafkaToolOutput.Produced fixedRate = KafkaToolOutput.produced(runTool(system, dir, "produce-fixed-rate",
         PRODUCER_PERFORMANCE, producerArgs("tools-latency", latencyRecords, latencyRate, bootstrap)));
     out.printf("[%s] ConsumerPerformance: %,d records%n", system, records);
+    List<String> consumerArgs = new ArrayList<>(List.of("--bootstrap-server", bootstrap, "--topic", "tools-produce",
+        "--messages", Long.toString(records), "--timeout", "120000"));
+    List<String> e2eArgs = new ArrayList<>(List.of(bootstrap, "tools-e2e", Long.toString(e2eMessages), "all",
+        Integer.toString(RECORD_SIZE_BYTES)));
+    if (security != null) {
+      consumerArgs.addAll(List.of("--consumer.config", security.clientConfigFile().toString()));
+      e2eArgs.add(security.clientConfigFile().toString()); // EndToEndLatency's optional properties_file
+    }
     KafkaToolOutput.Consumed consumed = KafkaToolOutput.consumed(runTool(system, dir, "consume", CONSUMER_PERFORMANCE,
-        List.of("--bootstrap-server", bootstrap, "--topic", "tools-produce", "--messages", Long.toString(records),
-            "--timeout", "120000")));
+        consumerArgs));
     out.printf("[%s] EndToEndLatency: %,d round trips%n", system, e2eMessages);
     KafkaToolOutput.EndToEnd endToEnd = KafkaToolOutput.endToEnd(runTool(system, dir, "end-to-end", END_TO_END_LATENCY,
-        List.of(bootstrap, "tools-e2e", Long.toString(e2eMessages), "all", Integer.toString(RECORD_SIZE_BYTES))));
+        e2eArgs));
     Figures f = new Figures(system, idleRssKb, unthrottled, fixedRate, consumed, endToEnd);
     out.printf("[%s] %s%n", system, f);
     return f;
   }
 
-  private static List<String> producerArgs(String topic, long n, int ratePerSec, String bootstrap) {
-    return List.of("--topic", topic, "--num-records", Long.toString(n), "--record-size", Integer.toString(RECORD_SIZE_BYTES),
-        "--throughput", Integer.toString(ratePerSec), "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all");
+  private List<String> producerArgs(String topic, long n, int ratePerSec, String bootstrap) {
+    List<String> a = new ArrayList<>(List.of("--topic", topic, "--num-records", Long.toString(n), "--record-size",
+        Integer.toString(RECORD_SIZE_BYTES), "--throughput", Integer.toString(ratePerSec), "--producer-props",
+        "bootstrap.servers=" + bootstrap, "acks=all"));
+    if (security != null) {
+      a.addAll(List.of("--producer.config", security.clientConfigFile().toString()));
+    }
+    return a;
   }
 
   /** Runs one tool in its own JVM (the bench class path: kafka-tools 3.9.2) and returns its output lines. */

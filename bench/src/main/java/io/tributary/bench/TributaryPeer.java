@@ -43,12 +43,19 @@ final class TributaryPeer extends ChildJvmPeer {
 
   static TributaryPeer start(Path home, int nodes, Path parentDir, List<String> jvmOpts,
       Map<String, String> brokerProps, boolean keepDir, PrintStream progress) throws BenchException, InterruptedException {
-    String classpath = classpath(home);
-    return start(parentDir, "tributary-", keepDir, dir -> new TributaryPeer(nodes, dir, keepDir),
-        peer -> peer.startAll(classpath, jvmOpts, brokerProps, progress));
+    return start(home, nodes, parentDir, jvmOpts, brokerProps, null, keepDir, progress);
   }
 
-  private void startAll(String classpath, List<String> jvmOpts, Map<String, String> brokerProps,
+  /** As above; with {@code security} (null for PLAINTEXT) the brokers listen on SASL_SSL only. */
+  static TributaryPeer start(Path home, int nodes, Path parentDir, List<String> jvmOpts,
+      Map<String, String> brokerProps, SaslSslSetup security, boolean keepDir, PrintStream progress)
+      throws BenchException, InterruptedException {
+    String classpath = classpath(home);
+    return start(parentDir, "tributary-", keepDir, dir -> new TributaryPeer(nodes, dir, keepDir),
+        peer -> peer.startAll(classpath, jvmOpts, brokerProps, security, progress));
+  }
+
+  private void startAll(String classpath, List<String> jvmOpts, Map<String, String> brokerProps, SaslSslSetup security,
       PrintStream progress)
       throws BenchException, InterruptedException {
     try {
@@ -56,6 +63,10 @@ final class TributaryPeer extends ChildJvmPeer {
       zookeeper = EmbeddedZooKeeper.start("127.0.0.1", ChildJvm.freePort(), zkDir);
     } catch (Exception e) {
       throw new BenchException("could not start ZooKeeper for Tributary: " + e.getMessage(), e);
+    }
+    if (security != null) {
+      security.seedTributaryUsers(zookeeper.connectString(), START_TIMEOUT_MS);
+      clientConfig = security.clientConfig();
     }
     // ChildJvm gives the brokers conf/jvm.options, the flags ./tributary passes (no effect on the broker's speed).
     List<String> jvm = List.copyOf(jvmOpts);
@@ -70,7 +81,8 @@ final class TributaryPeer extends ChildJvmPeer {
         Files.writeString(props, String.join("\n",
             "# Written by io.tributary.bench.TributaryPeer; Tributary's defaults otherwise (no fsync per message).",
             "broker.id=" + i,
-            "listeners=PLAINTEXT://127.0.0.1:" + brokerPorts.get(i),
+            security == null ? "listeners=PLAINTEXT://127.0.0.1:" + brokerPorts.get(i)
+                : SaslSslSetup.lines(security.tributaryBroker(i, brokerPorts.get(i))),
             "log.dirs=" + nodeDir.resolve("data"),
             "zookeeper.connect=" + zookeeper.connectString(),
             "offsets.topic.replication.factor=" + Math.min(3, nodes),
