@@ -18,11 +18,16 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -125,6 +130,20 @@ class FuzzedFramesTest {
     elect.add(new ElectLeadersRequestData.TopicPartitions().setTopic(TOPIC).setPartitions(List.of(0)));
     t.add(frame(ApiKeys.ELECT_LEADERS, 2, new ElectLeadersRequestData().setElectionType((byte) 0).setTimeoutMs(1000)
         .setTopicPartitions(elect)));
+    // The elasticity APIs (issue 19): partitions added, records deleted, log dirs described, replicas moved.
+    t.add(frame(ApiKeys.CREATE_PARTITIONS, 3, new CreatePartitionsRequestData().setTimeoutMs(1000).setTopics(
+        new CreatePartitionsRequestData.CreatePartitionsTopicCollection(List.of(
+            new CreatePartitionsRequestData.CreatePartitionsTopic().setName(TOPIC).setCount(2)).iterator()))));
+    t.add(frame(ApiKeys.DELETE_RECORDS, 2, new DeleteRecordsRequestData().setTimeoutMs(1000).setTopics(List.of(
+        new DeleteRecordsRequestData.DeleteRecordsTopic().setName(TOPIC).setPartitions(List.of(
+            new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(0)))))));
+    t.add(frame(ApiKeys.DESCRIBE_LOG_DIRS, 4, new DescribeLogDirsRequestData().setTopics(null)));
+    t.add(frame(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, new AlterPartitionReassignmentsRequestData().setTimeoutMs(1000)
+        .setTopics(List.of(new AlterPartitionReassignmentsRequestData.ReassignableTopic().setName(TOPIC).setPartitions(
+            List.of(new AlterPartitionReassignmentsRequestData.ReassignablePartition().setPartitionIndex(0)
+                .setReplicas(List.of(0))))))));
+    t.add(frame(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, new ListPartitionReassignmentsRequestData().setTimeoutMs(1000)
+        .setTopics(null)));
     return t;
   }
 
