@@ -32,6 +32,12 @@ import org.apache.kafka.common.internals.Topic;
  */
 public final class TopicAdmin {
   static final long PROPAGATION_TIMEOUT_MS = 30_000;
+  /**
+   * The most partitions a request may give one topic. Without a bound, one CreateTopics or CreatePartitions with a
+   * count of 2^31-1 (a typo, or a fuzzed frame) makes a request handler build a topic of millions of partitions in
+   * memory and in its znode; Kafka's controller bounds one operation at 10,000 records the same way.
+   */
+  static final int MAX_PARTITIONS_PER_TOPIC = 10_000;
 
   private final ClusterStore store;
   private final MetadataCache metadata;
@@ -92,13 +98,22 @@ public final class TopicAdmin {
     }
   }
 
+  private static void checkPartitionBound(int partitions) {
+    if (partitions > MAX_PARTITIONS_PER_TOPIC) {
+      throw new InvalidPartitionsException("number of partitions must be at most " + MAX_PARTITIONS_PER_TOPIC
+          + " per topic, got " + partitions);
+    }
+  }
+
   private SortedMap<Integer, List<Integer>> placeReplicas(NewTopic req) {
     if (req.assignment().isEmpty()) {
       if (req.partitions() <= 0) {
         throw new InvalidPartitionsException("number of partitions must be at least 1, got " + req.partitions());
       }
+      checkPartitionBound(req.partitions());
       return assignAcrossLiveBrokers(req.name(), req.partitions(), req.replicationFactor());
     }
+    checkPartitionBound(req.assignment().size());
     SortedMap<Integer, List<Integer>> replicas = new TreeMap<>(req.assignment());
     for (int p = 0; p < replicas.size(); p++) {
       List<Integer> ids = replicas.get(p);
@@ -150,6 +165,7 @@ public final class TopicAdmin {
       if (newCount == current) {
         throw new InvalidPartitionsException("Topic already has " + current + " partitions.");
       }
+      checkPartitionBound(newCount);
       int replicationFactor = topic.replicas().get(0).size();
       SortedMap<Integer, List<Integer>> added = new TreeMap<>();
       if (assignments == null) {

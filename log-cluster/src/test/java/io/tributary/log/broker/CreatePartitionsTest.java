@@ -118,6 +118,18 @@ class CreatePartitionsTest {
     assertEquals(3, partitions("fixed").size(), "no refused request changed the topic");
   }
 
+  /** Found by FuzzedFramesTest: a count of 2^31-1 kept a request handler building a giant topic for minutes. */
+  @Test
+  void aHugePartitionCountIsRefusedAtOnce() throws Exception {
+    cluster.createTopic("bounded", 1, 1, Map.of());
+    assertError(InvalidPartitionsException.class, "bounded", NewPartitions.increaseTo(Integer.MAX_VALUE));
+    assertError(InvalidPartitionsException.class, "bounded", NewPartitions.increaseTo(TopicAdmin.MAX_PARTITIONS_PER_TOPIC + 1));
+    ExecutionException created = assertThrows(ExecutionException.class, () -> admin.createTopics(
+        List.of(new org.apache.kafka.clients.admin.NewTopic("too-wide", Integer.MAX_VALUE, (short) 1))).all().get());
+    assertInstanceOf(InvalidPartitionsException.class, created.getCause(), created.getCause().toString());
+    assertEquals(1, partitions("bounded").size(), "no refused request changed the topic");
+  }
+
   private static void assertError(Class<? extends Exception> expected, String topic, NewPartitions request) {
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> admin.createPartitions(Map.of(topic, request)).all().get());
