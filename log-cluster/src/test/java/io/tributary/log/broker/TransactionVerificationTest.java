@@ -108,8 +108,8 @@ class TransactionVerificationTest {
       producer.flush();
       producer.abortTransaction();
 
-      TransactionDescription txn = admin.describeTransactions(List.of(TRANSACTIONAL_ID)).description(TRANSACTIONAL_ID).get();
-      assertEquals(TransactionState.COMPLETE_ABORT, txn.state());
+      // EndTxn answers once PrepareAbort is written; the markers and CompleteAbort follow (as in Kafka).
+      TransactionDescription txn = awaitCompleteAbort(admin);
       long producerId = txn.producerId();
       short epoch = (short) txn.producerEpoch();
 
@@ -148,6 +148,18 @@ class TransactionVerificationTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  private static TransactionDescription awaitCompleteAbort(Admin admin) throws Exception {
+    long deadline = System.currentTimeMillis() + READ_TIMEOUT_MS;
+    while (true) {
+      TransactionDescription txn = admin.describeTransactions(List.of(TRANSACTIONAL_ID)).description(TRANSACTIONAL_ID).get();
+      if (txn.state() == TransactionState.COMPLETE_ABORT || System.currentTimeMillis() > deadline) {
+        assertEquals(TransactionState.COMPLETE_ABORT, txn.state(), "the abort completes within " + READ_TIMEOUT_MS + " ms");
+        return txn;
+      }
+      Thread.sleep(50);
+    }
+  }
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
