@@ -224,6 +224,16 @@ public final class Controller implements AutoCloseable {
       PartitionState current = image.partitions().get(tp);
       RequestedElection.Outcome o = RequestedElection.decide(type, tp.toString(), current, assignments.get(tp),
           image.brokers().keySet(), epoch);
+      if (o.error() == Errors.PREFERRED_LEADER_NOT_AVAILABLE || o.error() == Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE) {
+        // A refusal read from the cache may be stale (an ISR expansion that other brokers already show, CI caught
+        // it): ZooKeeper decides before the caller is told no.
+        try {
+          current = store.readPartitionState(tp);
+          o = RequestedElection.decide(type, tp.toString(), current, assignments.get(tp), image.brokers().keySet(), epoch);
+        } catch (Exception e) {
+          log.debug("could not re-read the state of {} after a refused election: {}", tp, e.toString());
+        }
+      }
       // The cached state may be behind ZooKeeper (an ISR change): read it again and decide again.
       for (int attempt = 0; o.next() != null && attempt < MAX_ELECTION_WRITE_ATTEMPTS; attempt++) {
         if (write(tp, current, o.next(), type + " election requested") != null) {
