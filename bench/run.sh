@@ -8,6 +8,7 @@
 #   bench/run.sh spark-ingest [--records 200000] [--keys 10000] [--batch 50000] [--lean]   # the ingest Spark job
 #   bench/run.sh kafka-tools [--records 2000000] [--latency-rate 5000]   # Kafka's own perf tools, Kafka vs Tributary
 #   bench/run.sh kafka-tools --security sasl_ssl   # the same with SASL_SSL listeners only on both (SCRAM-SHA-512, TLS 1.3)
+#   bench/run.sh txn-produce [--records 1000000] [--per-txn 100] [--producers 4]   # transactional produce, Kafka vs Tributary
 # Builds what is needed first (the bench module, the Kafka peer's jars, and Tributary's dist module),
 # then runs io.tributary.bench.CompareWithKafka. BENCH_NO_BUILD=1 skips the build;
 # BENCH_JAVA_OPTS sets the workload JVM's flags (default -Xms1g -Xmx1g).
@@ -83,6 +84,13 @@ if [ "${1:-}" = "kafka-tools" ]; then
   # shellcheck disable=SC2086
   exec java ${BENCH_JAVA_OPTS:--Xms256m -Xmx512m} -Dtributary.home="$root" \
     -cp "$root/bench/target/classes:$(cat "$cp_file")" io.tributary.bench.KafkaToolsBench "$@"
+fi
+if [ "${1:-}" = "txn-produce" ]; then
+  # bench/run.sh txn-produce [...]: transactional producers (R records per transaction, acks=all, RF 3) against both.
+  shift
+  # shellcheck disable=SC2086
+  exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -Dtributary.home="$root" \
+    -cp "$root/bench/target/classes:$(cat "$cp_file")" io.tributary.bench.TxnProduceBench "$@"
 fi
 if [ "${1:-}" = "connect-hudi" ]; then
   # bench/run.sh connect-hudi [--events N] [--keys K] [--batch R] [--table-type T] [--only connector|spark] ...

@@ -19,6 +19,11 @@ public final class LatencyStats {
     histogram.recordValue(Math.min(micros, HIGHEST_TRACKABLE_MICROS));
   }
 
+  /** Adds every latency of {@code other} (e.g. one writer thread's, after that thread has finished). */
+  public void add(LatencyStats other) {
+    histogram.add(other.histogram);
+  }
+
   public long count() {
     return histogram.getTotalCount();
   }

@@ -25,6 +25,21 @@ class LatencyStatsTest {
   }
 
   @Test
+  void addMergesAnotherWritersLatencies() {
+    LatencyStats a = new LatencyStats();
+    LatencyStats b = new LatencyStats();
+    for (int ms = 1; ms <= 500; ms++) {
+      a.recordNanos(ms * 1_000_000L);
+      b.recordNanos((500 + ms) * 1_000_000L);
+    }
+    a.add(b);
+    assertEquals(1000, a.count());
+    assertEquals(500, a.percentileMs(50), 0.5);
+    assertEquals(1000, a.maxMs(), 1.0);
+    assertEquals(500, b.count(), "the added histogram is left as it was");
+  }
+
+  @Test
   void emptyAndOutOfRangeInputs() {
     LatencyStats s = new LatencyStats();
     assertTrue(Double.isNaN(s.percentileMs(50)));
