@@ -91,7 +91,7 @@ final class PlanExecution {
       }
       try {
         submit(moves);
-        await(plan, timeout);
+        await(plan, timeout, throttleBytesPerSec != null);
       } catch (Exception e) {
         if (throttleBytesPerSec != null) {
           progress("the throttles stay on while reassignments are in flight: see `tributary reassignments list`;"
@@ -159,7 +159,7 @@ final class PlanExecution {
     progress("submitted " + moves.size() + " reassignment(s)");
   }
 
-  private void await(ReplicaBalancePlanner.Plan plan, java.time.Duration timeout) throws InterruptedException {
+  private void await(ReplicaBalancePlanner.Plan plan, java.time.Duration timeout, boolean throttled) throws InterruptedException {
     Set<TopicPartition> moving = plan.moves().keySet();
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     int lastReported = -1;
@@ -183,7 +183,9 @@ final class PlanExecution {
       }
       if (System.currentTimeMillis() > deadline) {
         throw new CliException("the moves did not finish within " + timeout.toSeconds() + " s; " + inFlight.size()
-            + " partition(s) still in flight (they continue: `tributary reassignments list`)");
+            + " partition(s) still in flight (they continue: `tributary reassignments list`)"
+            + (throttled ? "; if they make no progress, the throttle may be below what is written to the moving"
+                + " partitions (in-sync replicas count against it, as in Kafka): raise it" : ""));
       }
       Thread.sleep(POLL_INTERVAL_MS);
     }

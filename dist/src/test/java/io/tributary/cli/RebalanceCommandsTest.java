@@ -56,11 +56,16 @@ class RebalanceCommandsTest {
   /** Its own topic, since each stream numbers its records from 0. */
   static final String LEAVING_TOPIC = "leaving";
   static final int PARTITIONS = 6;
-  /**
-   * Binding for decommission (about 14 s of copying at this rate); at 200 KB/s, under the producer's ~100 KB/s, two
-   * partitions did not finish moving within 5 minutes (to investigate in the broker's throttled catch-up).
-   */
-  static final long THROTTLE_BYTES_PER_SEC = 500_000;
+  /** Replication throttle of both moves, bytes/s per broker: small, so that the copying takes tens of seconds. */
+  static final long THROTTLE_BYTES_PER_SEC = 150_000;
+  /** Bytes per partition per fetch of a follower (replica.fetch.max.bytes): the most one fetch overshoots by. */
+  static final long REPLICA_FETCH_MAX_BYTES = 65_536;
+  /** The window the copied bytes are measured over: as long as the quota's span of full samples. */
+  static final long WINDOW_MS = (ReplicationQuota.WINDOWS - 1) * ReplicationQuota.WINDOW_MS;
+  /** The time the quota's samples cover at most (11 samples of 1 s). */
+  static final long QUOTA_SPAN_MS = ReplicationQuota.WINDOWS * ReplicationQuota.WINDOW_MS;
+  /** A move must last this long for the windows to measure the throttle (not only the quota's initial allowance). */
+  static final long MIN_MOVE_MS = 15_000;
   static final int PREFILL_BYTES_PER_PARTITION = 2_000_000;
   static final int PREFILL_RECORD_BYTES = 10_000;
 
@@ -71,7 +76,7 @@ class RebalanceCommandsTest {
   @BeforeAll
   static void start() throws Exception {
     // Small replica fetches (one fetch may overshoot the quota) and a small __consumer_offsets (it moves too).
-    cluster = EmbeddedCluster.start(3, dir, Map.of("replica.fetch.max.bytes", "65536", "offsets.topic.num.partitions", "3"));
+    cluster = EmbeddedCluster.start(3, dir, Map.of("replica.fetch.max.bytes", Long.toString(REPLICA_FETCH_MAX_BYTES), "offsets.topic.num.partitions", "3"));
     admin = cluster.admin();
     cluster.createTopic(TOPIC, PARTITIONS, 2, Map.of());
     prefill(TOPIC);
@@ -110,17 +115,19 @@ class RebalanceCommandsTest {
       Cli.Result run;
       long startMs = System.currentTimeMillis();
       try (copied) {
-        run = Cli.run("cluster", "rebalance", "--throttle", Long.toString(THROTTLE_BYTES_PER_SEC), "--timeout", "3m", "-b", bootstrap);
+        run = Cli.run("cluster", "rebalance", "--throttle", Long.toString(THROTTLE_BYTES_PER_SEC), "--timeout", "4m", "-b", bootstrap);
       }
       long tookMs = System.currentTimeMillis() - startMs;
       System.out.println("cluster rebalance --throttle (" + tookMs + " ms):\n" + run);
+      printStuckMoves(run);
       assertEquals(0, run.code(), run.toString());
       assertTrue(run.out().contains("throttle removed"), run.toString());
       assertTrue(run.out().contains("rebalanced:"), run.toString());
+      assertTrue(tookMs >= MIN_MOVE_MS, "the move took only " + tookMs + " ms: too little data to measure the throttle");
 
       assertFalse(replicasOn(3).isEmpty(), "broker 3 holds replicas");
       await(() -> leadersOn(3) > 0, "broker 3 leads some partitions");
-      assertThrottleHeld(copied, startMs);
+      assertThrottleHeld(copied, assignment());
       assertNoThrottleLeft(List.of(0, 1, 2, 3));
       awaitFullIsr();
       assertNothingLostOrDuplicated(stream, group, TOPIC);
@@ -144,19 +151,23 @@ class RebalanceCommandsTest {
       long startMs = System.currentTimeMillis();
       Cli.Result run;
       try {
-        run = Cli.run("broker", "decommission", "0", "--throttle", Long.toString(THROTTLE_BYTES_PER_SEC), "--timeout", "3m",
+        run = Cli.run("broker", "decommission", "0", "--throttle", Long.toString(THROTTLE_BYTES_PER_SEC), "--timeout", "4m",
             "-b", bootstrap);
       } finally {
         for (Throughput t : copied) {
           t.close();
         }
       }
-      System.out.println("broker decommission 0 (" + (System.currentTimeMillis() - startMs) + " ms):\n" + run);
+      long tookMs = System.currentTimeMillis() - startMs;
+      System.out.println("broker decommission 0 (" + tookMs + " ms):\n" + run);
+      printStuckMoves(run);
       assertEquals(0, run.code(), run.toString());
+      assertTrue(tookMs >= MIN_MOVE_MS, "the move took only " + tookMs + " ms: too little data to measure the throttle");
       assertTrue(run.out().contains("broker 0 holds no replicas: it can be stopped"), run.toString());
       assertTrue(replicasOn(0).isEmpty(), "broker 0 holds nothing: " + assignment());
+      Map<TopicPartition, List<Integer>> after = assignment();
       for (Throughput t : copied) {
-        assertThrottleHeld(t, startMs);
+        assertThrottleHeld(t, after);
       }
       assertNoThrottleLeft(List.of(0, 1, 2, 3));
       awaitFullIsr();
@@ -174,17 +185,84 @@ class RebalanceCommandsTest {
     }
   }
 
-  private static void assertThrottleHeld(Throughput t, long startMs) {
-    if (t.bytes.get() == 0) {
+  /**
+   * The bytes the broker copied over every window of {@value #WINDOW_MS} ms stay within what Kafka's quota admits.
+   * The quota lets a fetch in while the bytes of its samples younger than 11 s, over at least 10 s, stay at or under
+   * the rate: so at any moment those samples hold at most 11 s x rate; the fetches in flight then add at most one
+   * {@code replica.fetch.max.bytes} per moving partition, and an in-sync replica is never held back (its bytes, what
+   * the producer appended meanwhile, count but pass). A shorter window would catch the burst Kafka's quota allows by
+   * design (up to 10 s worth at once when the samples are empty), not a broken throttle.
+   */
+  private static void assertThrottleHeld(Throughput t, Map<TopicPartition, List<Integer>> after) {
+    List<long[]> samples = List.copyOf(t.samples);
+    List<Integer> moving = new ArrayList<>();
+    for (int i = 0; i < t.notHeldBefore.size(); i++) {
+      if (after.get(t.notHeldBefore.get(i)).contains(t.broker)) {
+        moving.add(i);
+      }
+    }
+    if (moving.isEmpty()) {
       return;
     }
-    long spanMs = Math.max(t.lastMs.get() - startMs, 1);
-    // Kafka's quota measures over 11 one-second windows, counting at least 10 s: that is the rate it bounds.
-    long quotaSpanMs = Math.max(spanMs, (ReplicationQuota.WINDOWS - 1) * ReplicationQuota.WINDOW_MS);
-    double quotaRate = t.bytes.get() * 1000.0 / quotaSpanMs;
-    System.out.printf("broker %d copied %d bytes in %d ms: %.0f B/s over the quota's span, throttle %d B/s%n",
-        t.broker, t.bytes.get(), spanMs, quotaRate, THROTTLE_BYTES_PER_SEC);
-    assertTrue(quotaRate <= THROTTLE_BYTES_PER_SEC * 1.5, "broker " + t.broker + " copied " + quotaRate + " B/s");
+    long t0 = samples.get(0)[0];
+    StringBuilder series = new StringBuilder();
+    for (int i = 1; i < samples.size(); i++) {
+      long copied = samples.get(i)[1] - samples.get(i - 1)[1];
+      series.append(String.format(" %d", copied / 1000));
+    }
+    long inFlightBytes = moving.size() * REPLICA_FETCH_MAX_BYTES;
+    double worstRate = 0;
+    double worstShare = 0;
+    for (int i = 0; i < samples.size(); i++) {
+      int j = i;
+      while (j < samples.size() && samples.get(j)[0] - samples.get(i)[0] < WINDOW_MS) {
+        j++;
+      }
+      if (j == samples.size()) {
+        break;
+      }
+      long[] a = samples.get(i);
+      long[] b = samples.get(j);
+      long copied = b[1] - a[1];
+      long produced = 0;
+      for (int k : moving) {
+        produced += Math.max(0, b[2 + k] - a[2 + k]);
+      }
+      long allowed = QUOTA_SPAN_MS * THROTTLE_BYTES_PER_SEC / 1000 + inFlightBytes + produced;
+      worstRate = Math.max(worstRate, copied * 1000.0 / (b[0] - a[0]));
+      worstShare = Math.max(worstShare, (double) copied / allowed);
+      assertTrue(copied <= allowed, String.format("broker %d copied %d bytes in the %d ms from %d ms; the throttle admits"
+          + " at most %d (11 s x %d B/s + %d in flight + %d produced); kB per second:%s",
+          t.broker, copied, b[0] - a[0], a[0] - t0, allowed, THROTTLE_BYTES_PER_SEC, inFlightBytes, produced, series));
+    }
+    long copiedTotal = samples.get(samples.size() - 1)[1] - samples.get(0)[1];
+    long spanMs = samples.get(samples.size() - 1)[0] - t0;
+    System.out.printf("broker %d copied %d bytes into %d partition(s) in %d ms (%.0f B/s on average); worst %d s window"
+        + " %.0f B/s, %.0f%% of what the throttle admits; throttle %d B/s; kB per second:%s%n", t.broker, copiedTotal,
+        moving.size(), spanMs, copiedTotal * 1000.0 / Math.max(spanMs, 1), WINDOW_MS / 1000, worstRate,
+        worstShare * 100, THROTTLE_BYTES_PER_SEC, series);
+  }
+
+  /** When a move did not finish: each partition still moving, its ISR and every broker's log end offset of it. */
+  private static void printStuckMoves(Cli.Result run) throws Exception {
+    if (run.code() == 0) {
+      return;
+    }
+    var inFlight = admin.listPartitionReassignments().reassignments().get();
+    Map<String, TopicDescription> described = describeAll();
+    inFlight.forEach((tp, r) -> {
+      TopicPartitionInfo info = described.get(tp.topic()).partitions().get(tp.partition());
+      StringBuilder ends = new StringBuilder();
+      for (int id = 0; id < cluster.size(); id++) {
+        var b = cluster.broker(id);
+        if (b != null) {
+          b.replicaManager().partition(tp).ifPresent(p -> ends.append(" ").append(b.config().brokerId()).append(":")
+              .append(p.log().logEndOffset()));
+        }
+      }
+      System.out.println("still moving " + tp + " replicas " + r.replicas() + " adding " + r.addingReplicas() + " leader "
+          + info.leader() + " isr " + info.isr().stream().map(n -> n.id()).toList() + " log ends" + ends);
+    });
   }
 
   private static void assertNoThrottleLeft(List<Integer> brokers) throws Exception {
@@ -193,6 +271,15 @@ class RebalanceCommandsTest {
           Integer.toString(b));
       var entry = admin.describeConfigs(List.of(r)).all().get().get(r).get(PlanExecution.LEADER_RATE);
       assertTrue(entry == null || entry.value() == null || entry.value().isEmpty(), "broker " + b + " still throttled: " + entry);
+    }
+    // And the topics' throttled-replica lists, as kafka-reassign-partitions --verify leaves them.
+    for (String topic : admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get()) {
+      var r = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+      var configs = admin.describeConfigs(List.of(r)).all().get().get(r);
+      for (String key : List.of(PlanExecution.LEADER_REPLICAS, PlanExecution.FOLLOWER_REPLICAS)) {
+        var entry = configs.get(key);
+        assertTrue(entry == null || entry.value() == null || entry.value().isEmpty(), topic + " still has " + entry);
+      }
     }
   }
 
@@ -263,33 +350,43 @@ class RebalanceCommandsTest {
   }
 
   /**
-   * The bytes a broker's logs of partitions it did not hold before grew by, sampled every 200 ms (what it copied
-   * through replication, plus the little the producer appended meanwhile).
+   * What a receiving broker copied, sampled every {@value #SAMPLE_MS} ms: the summed size of its logs of partitions it
+   * did not hold before (what it fetched as a follower), and beside it the summed size of the same partitions' largest
+   * log in the cluster (the leader's: its growth is what the producer appended meanwhile).
    */
   static final class Throughput implements AutoCloseable {
+    static final long SAMPLE_MS = 1_000;
     final int broker;
-    final AtomicLong bytes = new AtomicLong();
-    final AtomicLong lastMs = new AtomicLong();
+    final List<TopicPartition> notHeldBefore;
+    final List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 
     Throughput(int broker, Map<TopicPartition, List<Integer>> before) {
       this.broker = broker;
+      this.notHeldBefore = before.entrySet().stream().filter(e -> !e.getValue().contains(broker)).map(Map.Entry::getKey).toList();
       sampler.scheduleAtFixedRate(() -> {
         var b = cluster.broker(broker);
         if (b == null) {
           return;
         }
-        long sum = 0;
-        for (Map.Entry<TopicPartition, List<Integer>> e : before.entrySet()) {
-          if (!e.getValue().contains(broker)) {
-            sum += b.replicaManager().partition(e.getKey()).map(p -> p.log().size()).orElse(0L);
+        // [time, copied, then the largest log in the cluster of each partition not held before]
+        long[] sample = new long[2 + notHeldBefore.size()];
+        sample[0] = System.currentTimeMillis();
+        for (int i = 0; i < notHeldBefore.size(); i++) {
+          TopicPartition tp = notHeldBefore.get(i);
+          long size = b.replicaManager().partition(tp).map(p -> p.log().size()).orElse(0L);
+          sample[1] += size;
+          long largest = size;
+          for (int id = 0; id < cluster.size(); id++) {
+            var other = cluster.broker(id);
+            if (other != null) {
+              largest = Math.max(largest, other.replicaManager().partition(tp).map(p -> p.log().size()).orElse(0L));
+            }
           }
+          sample[2 + i] = largest;
         }
-        if (sum > bytes.get()) {
-          bytes.set(sum);
-          lastMs.set(System.currentTimeMillis());
-        }
-      }, 0, 200, TimeUnit.MILLISECONDS);
+        samples.add(sample);
+      }, 0, SAMPLE_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -301,6 +398,7 @@ class RebalanceCommandsTest {
 
   /** A consumer group member reading the topic and committing, remembering every sequence number it read. */
   static final class GroupReader implements AutoCloseable {
+    static final long COMMIT_INTERVAL_MS = 1_000;
     final Map<Long, Boolean> seen = new ConcurrentHashMap<>();
     final AtomicLong duplicates = new AtomicLong();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -313,6 +411,7 @@ class RebalanceCommandsTest {
       thread = new Thread(() -> {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
           consumer.subscribe(List.of(topic));
+          long lastCommitMs = 0;
           while (!stop.get()) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
               long seq = ByteBuffer.wrap(r.value()).getLong();
@@ -320,8 +419,14 @@ class RebalanceCommandsTest {
                 duplicates.incrementAndGet();
               }
             }
-            consumer.commitAsync();
+            // Once a second, as auto-commit would: a commit per poll wrote ~100 KB/s to __consumer_offsets, which
+            // moves too, and in-sync bytes of a throttled partition fill the quota without being held back.
+            if (System.currentTimeMillis() - lastCommitMs >= COMMIT_INTERVAL_MS) {
+              consumer.commitAsync();
+              lastCommitMs = System.currentTimeMillis();
+            }
           }
+          consumer.commitSync();
         }
       }, "group-reader-" + groupId);
       thread.start();
