@@ -50,12 +50,13 @@ class TxnStateMachineTest {
     // from -> the states it may go to (Kafka's TransactionState.validPreviousStates, read the other way round)
     record Edges(TxnState from, Set<TxnState> to) {}
     List<Edges> table = List.of(
-        new Edges(EMPTY, EnumSet.of(EMPTY, ONGOING, DEAD)),
+        // Transactions v2 (KIP-890 part 2): an abort with no partition added starts from an idle state.
+        new Edges(EMPTY, EnumSet.of(EMPTY, ONGOING, PREPARE_ABORT, DEAD)),
         new Edges(ONGOING, EnumSet.of(ONGOING, PREPARE_COMMIT, PREPARE_ABORT, PREPARE_EPOCH_FENCE)),
         new Edges(PREPARE_COMMIT, EnumSet.of(COMPLETE_COMMIT)),
         new Edges(PREPARE_ABORT, EnumSet.of(COMPLETE_ABORT)),
-        new Edges(COMPLETE_COMMIT, EnumSet.of(EMPTY, ONGOING, DEAD)),
-        new Edges(COMPLETE_ABORT, EnumSet.of(EMPTY, ONGOING, DEAD)),
+        new Edges(COMPLETE_COMMIT, EnumSet.of(EMPTY, ONGOING, PREPARE_ABORT, DEAD)),
+        new Edges(COMPLETE_ABORT, EnumSet.of(EMPTY, ONGOING, PREPARE_ABORT, DEAD)),
         new Edges(PREPARE_EPOCH_FENCE, EnumSet.of(PREPARE_ABORT)),
         new Edges(DEAD, EnumSet.noneOf(TxnState.class)));
     assertEquals(TxnState.values().length, table.size());
