@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.testkit.ChildProcess;
 import io.tributary.testkit.JvmProcessBuilder;
+import io.tributary.testkit.PrometheusText;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,8 @@ class Kafka4TransactionsTest {
   @Test
   void kafkaClients4UsesTransactionsV2And3xKeepsV1(@TempDir Path dir) throws Exception {
     try (EmbeddedCluster cluster = EmbeddedCluster.start(3, dir, Map.of("transaction.state.log.num.partitions", "3",
-        "offsets.topic.num.partitions", "3", "default.replication.factor", "3", "min.insync.replicas", "2"))) {
+        "offsets.topic.num.partitions", "3", "default.replication.factor", "3", "min.insync.replicas", "2",
+        "metrics.port", "0"))) {
       for (String t : List.of("v2-out", "v2-in", "v2-ctp", "v2-zombie", "v1-out")) {
         cluster.createTopic(t, PARTITIONS, 3, Map.of());
       }
@@ -67,10 +69,24 @@ class Kafka4TransactionsTest {
             name + " did not pass:\n" + String.join("\n", checks));
       }
       assertEquals(0, child.exitValue(), result + "\n" + String.join("\n", checks));
+      // The 4.x client went the v2 way: offsets through TxnOffsetCommit v5 alone, never AddOffsetsToTxn.
+      assertEquals(0.0, requests(cluster, "AddOffsetsToTxn"), "a transactions v2 client sends no AddOffsetsToTxn");
+      assertTrue(requests(cluster, "TxnOffsetCommit") > 0, "sendOffsetsToTransaction reached the group coordinator");
+      assertTrue(requests(cluster, "EndTxn") >= 6, "one EndTxn per transaction");
 
       // kafka-clients 3.x (this JVM) on the same cluster: transactions v1, unchanged.
       transactionsV1(cluster, "v1-out", "v1-tx");
     }
+  }
+
+  /** Requests of {@code api} answered by all brokers (Kafka's RequestMetrics, scraped). */
+  private static double requests(EmbeddedCluster cluster, String api) throws Exception {
+    double total = 0;
+    for (int id = 0; id < cluster.size(); id++) {
+      total += PrometheusText.scrape("http://127.0.0.1:" + cluster.broker(id).metricsPort() + "/metrics")
+          .sum("kafka_network_requestmetrics_requests_total", Map.of("request", api));
+    }
+    return total;
   }
 
   /** A 3.x producer commits, aborts, commits: visibility right, and the epoch is not bumped per transaction. */
