@@ -46,7 +46,7 @@ public final class Broker implements AutoCloseable {
   private LogManager logs;
   private ReplicaManager replicas;
   private KafkaServer server;
-  /** Null when transaction.partition.verification.enable is false. */
+  /** KIP-890's broker-to-coordinator AddPartitionsToTxn (verification, and transactions v2's additions). */
   private AddPartitionsToTxnManager txnVerifier;
   private ScramCredentialStore scramCredentials;
   private AclStore acls;
@@ -121,9 +121,9 @@ public final class Broker implements AutoCloseable {
     // Created here (started once registered) because ElectLeaders is served by it.
     controller = new Controller(zk, store, metadata, config.brokerId(), config.autoLeaderRebalance(),
         config.leaderImbalanceCheckIntervalMs(), config.leaderImbalancePerBrokerPercentage());
-    // KIP-890 part 1: partition leaders verify transactional produces with the transaction coordinator.
-    txnVerifier = config.transactionPartitionVerificationEnable()
-        ? new AddPartitionsToTxnManager(replicas::image, config.brokerId(), InterBrokerSecurity.clientSecurity(config)) : null;
+    // KIP-890: partition leaders verify transactional produces with the transaction coordinator (part 1, when
+    // enabled) and add the partitions of transactions v2 produces and offset commits to the transaction (part 2).
+    txnVerifier = new AddPartitionsToTxnManager(replicas::image, config.brokerId(), InterBrokerSecurity.clientSecurity(config));
     KafkaApis apis = new KafkaApis(config, clusterId, versions, replicas, topics, groups,
         authorizer, new SecurityApis(authorizer, acls, scramCredentials), new ElectLeadersHandler(controller), txnVerifier);
     server = new KafkaServer(BrokerListeners.of(config, scramCredentials), config.socketRequestMaxBytes(),

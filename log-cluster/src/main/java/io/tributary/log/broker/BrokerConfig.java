@@ -583,7 +583,7 @@ public final class BrokerConfig {
     public static final Key REMOVE_EXPIRED_INTERVAL_MS = new Key("transaction.remove.expired.transaction.cleanup.interval.ms",
         "3600000", "How often the coordinator looks for transactional ids past transactional.id.expiration.ms.");
     public static final Key PARTITION_VERIFICATION_ENABLE = new Key("transaction.partition.verification.enable", "true",
-        "A partition leader asks the transaction coordinator (AddPartitionsToTxn verify-only, KIP-890) before appending a transactional batch of a producer with no transaction open there; refused with INVALID_TXN_STATE if the partition is not in the transaction (no hanging transactions).");
+        "A partition leader asks the transaction coordinator (AddPartitionsToTxn verify-only, KIP-890) before appending a transactional batch of a producer with no transaction open there; refused with INVALID_TXN_STATE if the partition is not in the transaction (no hanging transactions). Applies to Produce v11 and older: a transactions v2 produce (v12, KIP-890 part 2) always has its partition added through the coordinator.");
 
     static void validate(BrokerConfig config) {
       for (Key key : List.of(STATE_LOG_NUM_PARTITIONS, STATE_LOG_REPLICATION_FACTOR, STATE_LOG_MIN_ISR, MAX_TIMEOUT_MS,

@@ -23,7 +23,6 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.internals.Topic;
-import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -66,6 +65,7 @@ public final class KafkaApis implements RequestHandler {
   private final RequestAuthorizer authorizer;
   private final SecurityApis security;
   private final ElectLeadersHandler electLeaders;
+  private final TxnOffsetCommitV2 txnOffsetCommitV2;
 
   public KafkaApis(BrokerConfig config, String clusterId, ApiVersionTable versions, ReplicaManager replicas,
       TopicAdmin topics, GroupApis groups, RequestAuthorizer authorizer, SecurityApis security,
@@ -79,7 +79,8 @@ public final class KafkaApis implements RequestHandler {
     this.versions = versions;
     this.replicas = replicas;
     this.topics = topics;
-    this.produce = new ProduceHandler(replicas, txnVerifier);
+    this.produce = new ProduceHandler(replicas, txnVerifier, config.transactionPartitionVerificationEnable());
+    this.txnOffsetCommitV2 = new TxnOffsetCommitV2(txnVerifier, replicas, config.brokerId());
     this.fetch = new FetchHandler(replicas);
     this.txnMarkers = new WriteTxnMarkersHandler(replicas);
     this.describeProducers = new DescribeProducersHandler(replicas);
@@ -98,7 +99,9 @@ public final class KafkaApis implements RequestHandler {
       served.addAll(groups.apis());
     }
     served.addAll(SecurityApis.APIS);
-    return ApiVersionTable.of(served).capped(ApiKeys.LIST_OFFSETS, (short) 8);
+    ApiVersionTable table = ApiVersionTable.of(served).capped(ApiKeys.LIST_OFFSETS, (short) 8);
+    // Transactions v2 (KIP-890 part 2) where the transaction coordinator runs: it and the produce path serve them.
+    return served.contains(ApiKeys.END_TXN) ? table.withTransactionsV2() : table;
   }
 
   @Override
@@ -144,7 +147,7 @@ public final class KafkaApis implements RequestHandler {
             if (refused != null) {
               return CompletableFuture.completedFuture(refused);
             }
-            return groups.handle(request)
+            return txnOffsetCommitV2.handle(request, groups::handle)
                 .thenApply(r -> ListenerAddressing.coordinators(r, replicas.image(), connection.listenerName()))
                 .thenApply(r -> GroupAuthorization.filterListed(r, connection, authorizer));
           }
@@ -163,7 +166,7 @@ public final class KafkaApis implements RequestHandler {
     switch (request.apiKey()) {
       case API_VERSIONS:
         // A SASL listener also serves SaslHandshake and SaslAuthenticate (answered by the network layer).
-        return new ApiVersionsResponseData().setApiKeys((connection.usesSasl() ? versions.withSaslApis() : versions).toCollection());
+        return (connection.usesSasl() ? versions.withSaslApis() : versions).toResponse();
       case LIST_OFFSETS:
         return listOffsets(request, topicAccess(connection));
       case DESCRIBE_CONFIGS:

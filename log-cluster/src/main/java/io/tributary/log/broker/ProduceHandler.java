@@ -1,6 +1,7 @@
 package io.tributary.log.broker;
 
 import io.tributary.log.protocol.KafkaRequest;
+import io.tributary.log.protocol.TransactionsV2Versions;
 import io.tributary.log.storage.AppendResult;
 import io.tributary.log.storage.VerificationGuard;
 import io.tributary.log.txn.AddPartitionsToTxnManager;
@@ -34,16 +35,21 @@ import org.slf4j.LoggerFactory;
  * INVALID_TXN_STATE and nothing is written. The next request of the connection may be handled meanwhile;
  * it cannot overtake: its own verification, for the same transactional id, goes to the same coordinator in
  * a later request, whose answer comes after this one's append.
+ *
+ * <p>Transactions v2 (KIP-890 part 2, Produce v12+): the client sends no AddPartitionsToTxn; the same path
+ * asks the coordinator to add the partitions instead of only verifying them, whatever the verification setting.
  */
 final class ProduceHandler {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
   private final ReplicaManager replicas;
-  /** null when verification is disabled. */
   private final AddPartitionsToTxnManager verifier;
+  /** {@code transaction.partition.verification.enable}: verify the produces of v11 and below (part 1). */
+  private final boolean verificationEnabled;
 
-  ProduceHandler(ReplicaManager replicas, AddPartitionsToTxnManager verifier) {
+  ProduceHandler(ReplicaManager replicas, AddPartitionsToTxnManager verifier, boolean verificationEnabled) {
     this.replicas = replicas;
     this.verifier = verifier;
+    this.verificationEnabled = verificationEnabled;
   }
 
   /** One partition's batch, waiting for its append. */
@@ -57,6 +63,7 @@ final class ProduceHandler {
       return CompletableFuture.completedFuture(request.errorResponse(new InvalidRequiredAcksException("acks must be -1, 0 or 1, got " + acks)));
     }
     short version = request.version();
+    boolean addsPartitions = TransactionsV2Versions.produceAddsPartitions(version);
     ProduceResponseData response = new ProduceResponseData();
     List<CompletableFuture<Void>> waits = new ArrayList<>();
     List<Append> toVerify = new ArrayList<>();
@@ -85,7 +92,7 @@ final class ProduceHandler {
           // Magic v2 and exactly one batch, as Kafka requires of produce requests from v3 on.
           ProduceRequest.validateRecords(version, records);
           RecordBatch batch = firstBatch(records);
-          if (batch != null && ProduceVerification.subjectToVerification(verifier != null, data.transactionalId(),
+          if (batch != null && ProduceVerification.subjectToVerification(verificationEnabled || addsPartitions, data.transactionalId(),
               batch.isTransactional())) {
             guard = replicas.maybeStartTransactionVerification(tp, batch.producerId(), batch.producerEpoch());
             if (guard != VerificationGuard.SENTINEL) {
@@ -106,8 +113,10 @@ final class ProduceHandler {
       response.responses().add(topicResponse);
     }
     if (!toVerify.isEmpty()) {
-      waits.add(verifier.verifyTransaction(data.transactionalId(), verifiedBatch.producerId(), verifiedBatch.producerEpoch(),
-              toVerify.stream().map(Append::tp).toList())
+      List<TopicPartition> partitions = toVerify.stream().map(Append::tp).toList();
+      waits.add((addsPartitions
+              ? verifier.addToTransaction(data.transactionalId(), verifiedBatch.producerId(), verifiedBatch.producerEpoch(), partitions)
+              : verifier.verifyTransaction(data.transactionalId(), verifiedBatch.producerId(), verifiedBatch.producerEpoch(), partitions))
           .thenCompose(errors -> {
             List<CompletableFuture<Void>> appended = new ArrayList<>();
             for (Append a : toVerify) {

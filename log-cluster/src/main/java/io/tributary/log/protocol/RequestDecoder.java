@@ -65,7 +65,8 @@ public final class RequestDecoder {
       throw new ProtocolException("undecodable request header for " + api + " v" + apiVersion, e);
     }
     try {
-      RequestAndSize parsed = AbstractRequest.parseRequest(api, apiVersion, frame);
+      // The header keeps the version the client sent; the body is read with the codec's equal version.
+      RequestAndSize parsed = AbstractRequest.parseRequest(api, TransactionsV2Versions.codecVersion(api, apiVersion), frame);
       return new Request(new KafkaRequest(header, parsed.request, size, receivedNanos));
     } catch (UnsupportedVersionException e) {
       throw new ProtocolException(api + " v" + apiVersion + ": " + e.getMessage(), e);

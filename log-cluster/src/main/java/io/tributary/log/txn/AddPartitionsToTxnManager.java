@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AddPartitionsToTxnManager implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AddPartitionsToTxnManager.class);
-  /** The verify-only form exists from this version on. */
+  /** The broker form (verify-only, or a v2 add) exists from this version on. */
   static final short VERIFY_ONLY_VERSION = 4;
   /** Socket timeout of one verification request (Kafka's inter-broker request.timeout.ms). */
   static final int REQUEST_TIMEOUT_MS = 30_000;
@@ -55,9 +55,12 @@ public final class AddPartitionsToTxnManager implements AutoCloseable {
   private final ExecutorService threads;
   private final Map<String, Destination> destinations = new HashMap<>();
 
-  /** One verification asked for: its transaction and the promise of its partitions' errors. */
+  /**
+   * One verification (or, for transactions v2, addition) asked for: its transaction and the promise of its
+   * partitions' errors.
+   */
   private record Pending(String transactionalId, long producerId, short producerEpoch, List<TopicPartition> partitions,
-      CompletableFuture<Map<TopicPartition, Errors>> result) {}
+      boolean verifyOnly, CompletableFuture<Map<TopicPartition, Errors>> result) {}
 
   /** The queue of one coordinator broker (id and address: a broker that moved gets a new one). */
   private static final class Destination {
@@ -88,13 +91,28 @@ public final class AddPartitionsToTxnManager implements AutoCloseable {
    */
   public CompletableFuture<Map<TopicPartition, Errors>> verifyTransaction(String transactionalId, long producerId,
       short producerEpoch, List<TopicPartition> partitions) {
+    return enqueue(transactionalId, producerId, producerEpoch, partitions, true);
+  }
+
+  /**
+   * Transactions v2 (KIP-890 part 2): asks the coordinator to add the partitions to the producer's transaction
+   * (AddPartitionsToTxn v4+ without {@code verifyOnly}, as Kafka's brokers send it for Produce v12 and
+   * TxnOffsetCommit v5), opening it if none is open. Completes as {@link #verifyTransaction} does.
+   */
+  public CompletableFuture<Map<TopicPartition, Errors>> addToTransaction(String transactionalId, long producerId,
+      short producerEpoch, List<TopicPartition> partitions) {
+    return enqueue(transactionalId, producerId, producerEpoch, partitions, false);
+  }
+
+  private CompletableFuture<Map<TopicPartition, Errors>> enqueue(String transactionalId, long producerId,
+      short producerEpoch, List<TopicPartition> partitions, boolean verifyOnly) {
     CompletableFuture<Map<TopicPartition, Errors>> result = new CompletableFuture<>();
     BrokerInfo coordinator = coordinatorOf(transactionalId);
     if (coordinator == null) {
       result.complete(allWith(partitions, Errors.COORDINATOR_NOT_AVAILABLE));
       return result;
     }
-    Pending pending = new Pending(transactionalId, producerId, producerEpoch, List.copyOf(partitions), result);
+    Pending pending = new Pending(transactionalId, producerId, producerEpoch, List.copyOf(partitions), verifyOnly, result);
     Destination d;
     boolean start;
     synchronized (destinations) {
@@ -155,7 +173,7 @@ public final class AddPartitionsToTxnManager implements AutoCloseable {
     AddPartitionsToTxnTransactionCollection transactions = new AddPartitionsToTxnTransactionCollection();
     for (Pending p : batch) {
       transactions.add(new AddPartitionsToTxnTransaction().setTransactionalId(p.transactionalId())
-          .setProducerId(p.producerId()).setProducerEpoch(p.producerEpoch()).setVerifyOnly(true)
+          .setProducerId(p.producerId()).setProducerEpoch(p.producerEpoch()).setVerifyOnly(p.verifyOnly())
           .setTopics(topics(p.partitions())));
     }
     AddPartitionsToTxnResponse response = null;

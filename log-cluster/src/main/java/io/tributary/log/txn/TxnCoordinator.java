@@ -4,7 +4,9 @@ import io.tributary.log.cluster.ClusterImage;
 import io.tributary.log.group.CoordinatorLocator;
 import io.tributary.log.group.CoordinatorTopic;
 import io.tributary.log.group.OffsetsTopicFormat;
+import io.tributary.log.protocol.EndTxnV5Response;
 import io.tributary.log.protocol.KafkaRequest;
+import io.tributary.log.protocol.TransactionsV2Versions;
 import io.tributary.log.txn.TxnActor.Outcome;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -253,6 +255,17 @@ public final class TxnCoordinator {
   private CompletableFuture<ApiMessage> endTxn(KafkaRequest request) {
     EndTxnRequestData d = request.data();
     long now = time.milliseconds();
+    if (TransactionsV2Versions.endTxnBumpsEpoch(request.version())) {
+      // Transactions v2: the epoch is bumped; the answer says which producer id and epoch to continue with.
+      return actor.run(d.transactionalId(), current -> TxnStateMachine.endTxnV2(current, d.producerId(), d.producerEpoch(),
+              d.committed(), now, this::newProducerId))
+          .thenApply(o -> {
+            boolean answered = o.error() == Errors.NONE && o.state() != null;
+            return EndTxnV5Response.of(new EndTxnResponseData().setErrorCode(o.error().code()),
+                answered ? o.state().producerId() : TxnMetadata.NO_PRODUCER_ID,
+                answered ? o.state().producerEpoch() : TxnMetadata.NO_EPOCH);
+          });
+    }
     return actor.run(d.transactionalId(), current -> TxnStateMachine.endTxn(current, d.producerId(), d.producerEpoch(),
             d.committed(), now))
         .thenApply(o -> new EndTxnResponseData()

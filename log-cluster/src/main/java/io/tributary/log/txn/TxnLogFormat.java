@@ -22,7 +22,8 @@ import org.apache.kafka.common.utils.Utils;
  * <pre>
  * key   {"type":"txn","id":TRANSACTIONAL_ID}
  * value {"v":1,"producerId":..,"previousProducerId":..,"producerEpoch":..,"lastProducerEpoch":..,"timeoutMs":..,
- *        "state":"Ongoing","partitions":[{"topic":..,"partition":..}],"txnStartMs":..,"lastUpdateMs":..}
+ *        "state":"Ongoing","partitions":[{"topic":..,"partition":..}],"txnStartMs":..,"lastUpdateMs":..
+ *        [,"nextProducerId":..]}   (only a transactions-v2 Prepare state that exhausted the epoch has it)
  * an expired id: the same key with a null value (tombstone)
  * </pre>
  *
@@ -66,6 +67,9 @@ public final class TxnLogFormat {
     }
     v.put("txnStartMs", m.txnStartMs());
     v.put("lastUpdateMs", m.lastUpdateMs());
+    if (m.nextProducerId() != TxnMetadata.NO_PRODUCER_ID) {
+      v.put("nextProducerId", m.nextProducerId());
+    }
     return bytes(v);
   }
 
@@ -100,7 +104,7 @@ public final class TxnLogFormat {
     return new Entry(id, new TxnMetadata(id, v.path("producerId").asLong(), v.path("previousProducerId").asLong(-1),
         (short) v.path("producerEpoch").asInt(), (short) v.path("lastProducerEpoch").asInt(-1), v.path("timeoutMs").asInt(),
         TxnState.fromKafkaName(v.path("state").asText()), partitions, v.path("txnStartMs").asLong(-1),
-        v.path("lastUpdateMs").asLong()));
+        v.path("lastUpdateMs").asLong(), v.path("nextProducerId").asLong(TxnMetadata.NO_PRODUCER_ID)));
   }
 
   private static byte[] array(ByteBuffer b) {

@@ -20,15 +20,29 @@ import org.apache.kafka.common.record.RecordBatch;
  * @param partitions the partitions of the open (or finishing) transaction, sorted
  * @param txnStartMs when the open transaction started (-1 when none is open)
  * @param lastUpdateMs when this value was made
+ * @param nextProducerId transactions v2 (KIP-890 part 2): the id a PrepareCommit/PrepareAbort that exhausted the
+ *     epoch hands over to at its Complete state, at epoch 0 (-1 if none)
  */
 public record TxnMetadata(String transactionalId, long producerId, long previousProducerId, short producerEpoch,
                           short lastProducerEpoch, int timeoutMs, TxnState state, SortedSet<TopicPartition> partitions,
-                          long txnStartMs, long lastUpdateMs) {
+                          long txnStartMs, long lastUpdateMs, long nextProducerId) {
   public static final short NO_EPOCH = RecordBatch.NO_PRODUCER_EPOCH;
   public static final long NO_PRODUCER_ID = RecordBatch.NO_PRODUCER_ID;
 
+  /** A value with no producer id handed over (every transition but a v2 prepare that exhausts the epoch). */
+  public TxnMetadata(String transactionalId, long producerId, long previousProducerId, short producerEpoch,
+      short lastProducerEpoch, int timeoutMs, TxnState state, SortedSet<TopicPartition> partitions, long txnStartMs,
+      long lastUpdateMs) {
+    this(transactionalId, producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs, state, partitions,
+        txnStartMs, lastUpdateMs, NO_PRODUCER_ID);
+  }
+
   public TxnMetadata {
     partitions = unmodifiableSorted(partitions);
+    if (nextProducerId != NO_PRODUCER_ID && !state.isPreparing()) {
+      throw new IllegalArgumentException(transactionalId + ": next producer id " + nextProducerId + " in state "
+          + state.kafkaName() + " (only a PrepareCommit/PrepareAbort hands over to a new producer id)");
+    }
     // Invariants every written value keeps: a transaction open or finishing has partitions; idle ones none.
     if (state.isIdle() || state == TxnState.DEAD) {
       if (!partitions.isEmpty()) {
@@ -58,6 +72,6 @@ public record TxnMetadata(String transactionalId, long producerId, long previous
 
   TxnMetadata with(TxnState nextState, SortedSet<TopicPartition> nextPartitions, long nextTxnStartMs, long nowMs) {
     return new TxnMetadata(transactionalId, producerId, previousProducerId, producerEpoch, lastProducerEpoch, timeoutMs,
-        nextState, nextPartitions, nextTxnStartMs, nowMs);
+        nextState, nextPartitions, nextTxnStartMs, nowMs, nextState.isPreparing() ? nextProducerId : NO_PRODUCER_ID);
   }
 }

@@ -51,7 +51,9 @@ public enum TxnState {
       case EMPTY -> EnumSet.of(EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT);
       case ONGOING -> EnumSet.of(ONGOING, EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT);
       case PREPARE_COMMIT -> EnumSet.of(ONGOING);
-      case PREPARE_ABORT -> EnumSet.of(ONGOING, PREPARE_EPOCH_FENCE);
+      // Transactions v2: an abort may come with no partition added (the client cannot know whether its
+      // produce reached the broker), from an idle state.
+      case PREPARE_ABORT -> EnumSet.of(ONGOING, PREPARE_EPOCH_FENCE, EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT);
       case COMPLETE_COMMIT -> EnumSet.of(PREPARE_COMMIT);
       case COMPLETE_ABORT -> EnumSet.of(PREPARE_ABORT);
       case PREPARE_EPOCH_FENCE -> EnumSet.of(ONGOING);

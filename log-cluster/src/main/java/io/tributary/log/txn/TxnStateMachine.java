@@ -172,6 +172,73 @@ public final class TxnStateMachine {
     return Step.refuse(Errors.INVALID_TXN_STATE);
   }
 
+  /**
+   * EndTxn v5+ (transactions v2, KIP-890 part 2, Kafka's TransactionCoordinator.endTransaction for TV_2): every
+   * commit or abort bumps the epoch at its Prepare state, so the markers carry the new epoch and fence whatever
+   * the producer sent before; the answer carries the producer id and epoch the client goes on with (a new id
+   * at epoch 0 once the epoch is exhausted: {@code newProducerId} is then asked for one). The same epoch in a
+   * later state is the next transaction, so a retry is recognised by its epoch being one below the current one
+   * (or the old id at the last usable epoch, after a new id). An abort may come with no partition added.
+   */
+  public static Step endTxnV2(TxnMetadata current, long producerId, short epoch, boolean commit, long nowMs,
+      LongSupplier newProducerId) {
+    if (current == null || current.state() == TxnState.DEAD) {
+      return Step.refuse(Errors.INVALID_PRODUCER_ID_MAPPING);
+    }
+    boolean retryOnOverflow = current.previousProducerId() == producerId && epoch == MAX_USABLE_EPOCH
+        && current.producerEpoch() == 0;
+    boolean retryOnEpochBump = current.producerId() == producerId && current.producerEpoch() == epoch + 1;
+    if (current.producerId() != producerId && !retryOnOverflow) {
+      return Step.refuse(Errors.INVALID_PRODUCER_ID_MAPPING);
+    }
+    TxnState state = current.state();
+    boolean sameEpoch = current.producerId() == producerId && epoch == current.producerEpoch();
+    boolean validEpoch = switch (state) {
+      case ONGOING, EMPTY, PREPARE_EPOCH_FENCE, DEAD -> sameEpoch;
+      case PREPARE_COMMIT, PREPARE_ABORT -> retryOnEpochBump;
+      case COMPLETE_COMMIT, COMPLETE_ABORT -> retryOnEpochBump || retryOnOverflow || sameEpoch;
+    };
+    if (!validEpoch) {
+      return Step.refuse(Errors.PRODUCER_FENCED);
+    }
+    boolean retry = retryOnEpochBump || retryOnOverflow;
+    return switch (state) {
+      case ONGOING -> prepareV2(current, commit ? TxnState.PREPARE_COMMIT : TxnState.PREPARE_ABORT, nowMs, newProducerId);
+      case EMPTY -> commit ? Step.refuse(Errors.INVALID_TXN_STATE)
+          : prepareV2(current, TxnState.PREPARE_ABORT, nowMs, newProducerId);
+      case COMPLETE_COMMIT -> commit ? (retry ? Step.answer(current) : Step.refuse(Errors.INVALID_TXN_STATE))
+          : (retry ? Step.refuse(Errors.INVALID_TXN_STATE) : prepareV2(current, TxnState.PREPARE_ABORT, nowMs, newProducerId));
+      case COMPLETE_ABORT -> !commit ? (retry ? Step.answer(current) : prepareV2(current, TxnState.PREPARE_ABORT, nowMs,
+          newProducerId)) : Step.refuse(Errors.INVALID_TXN_STATE);
+      case PREPARE_COMMIT -> Step.refuse(commit ? Errors.CONCURRENT_TRANSACTIONS : Errors.INVALID_TXN_STATE);
+      case PREPARE_ABORT -> Step.refuse(commit ? Errors.INVALID_TXN_STATE : Errors.CONCURRENT_TRANSACTIONS);
+      case PREPARE_EPOCH_FENCE, DEAD -> Step.refuse(Errors.CONCURRENT_TRANSACTIONS);
+    };
+  }
+
+  /**
+   * The v2 Prepare state: the epoch bumped (Kafka's prepareAbortOrCommit for TV_2); from the last usable epoch
+   * to the one above it with a new id to hand over to. The answer is the producer as its Complete state will be.
+   */
+  private static Step prepareV2(TxnMetadata m, TxnState prepare, long nowMs, LongSupplier newProducerId) {
+    long next = m.producerEpoch() >= MAX_USABLE_EPOCH ? newProducerId.getAsLong() : TxnMetadata.NO_PRODUCER_ID;
+    // An abort with no partition added starts and ends now.
+    long start = m.partitions().isEmpty() ? nowMs : m.txnStartMs();
+    TxnMetadata prepared = new TxnMetadata(m.transactionalId(), m.producerId(), m.previousProducerId(),
+        (short) (m.producerEpoch() + 1), m.producerEpoch(), m.timeoutMs(), prepare, m.partitions(), start, nowMs, next);
+    return new Step(Errors.NONE, prepared, answerAfterMarkers(prepared), true);
+  }
+
+  /** Whose producer id and epoch the client continues with once {@code prepared}'s markers are written. */
+  static TxnMetadata answerAfterMarkers(TxnMetadata prepared) {
+    if (prepared.nextProducerId() == TxnMetadata.NO_PRODUCER_ID) {
+      return prepared;
+    }
+    return new TxnMetadata(prepared.transactionalId(), prepared.nextProducerId(), prepared.producerId(), (short) 0,
+        prepared.lastProducerEpoch(), prepared.timeoutMs(), prepared.state(), prepared.partitions(), prepared.txnStartMs(),
+        prepared.lastUpdateMs());
+  }
+
   /** Every marker of a PrepareCommit/PrepareAbort was written: CompleteCommit/CompleteAbort, no partitions. */
   public static TxnMetadata markersWritten(TxnMetadata current, long nowMs) {
     TxnState next = switch (current.state()) {
@@ -180,6 +247,11 @@ public final class TxnStateMachine {
       default -> throw new IllegalStateException(current.transactionalId() + ": markers written in state "
           + current.state().kafkaName());
     };
+    if (current.nextProducerId() != TxnMetadata.NO_PRODUCER_ID) {
+      // Transactions v2, epoch exhausted: the markers went out with the old id; the producer continues with the new one.
+      return new TxnMetadata(current.transactionalId(), current.nextProducerId(), current.producerId(), (short) 0,
+          current.lastProducerEpoch(), current.timeoutMs(), next, new TreeSet<>(), -1, nowMs);
+    }
     return current.with(next, new TreeSet<>(), -1, nowMs);
   }
 

@@ -35,6 +35,16 @@ class TxnLogFormatTest {
   }
 
   @Test
+  void aV2PrepareKeepsTheProducerIdItHandsOverTo() throws Exception {
+    TreeSet<TopicPartition> partitions = new TreeSet<>(TxnMetadata::compare);
+    partitions.add(new TopicPartition("orders", 3));
+    TxnMetadata m = new TxnMetadata("tx-overflow", 42, -1, Short.MAX_VALUE, (short) (Short.MAX_VALUE - 1), 60_000,
+        TxnState.PREPARE_COMMIT, partitions, 1_000, 2_000, 43);
+    TxnLogFormat.Entry e = TxnLogFormat.decode(TxnLogFormat.records(m, 3_000).records().iterator().next());
+    assertEquals(m, e.value(), "a new coordinator completes it with producer id 43");
+  }
+
+  @Test
   void idsHashOntoPartitionsAsKafkaDoes() {
     // Kafka: Utils.abs(transactionalId.hashCode) % transactionTopicPartitionCount
     assertEquals(Math.abs("my-app-txn".hashCode()) % 50, TxnLogFormat.partitionFor("my-app-txn", 50));

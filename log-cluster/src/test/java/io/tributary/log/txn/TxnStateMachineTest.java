@@ -50,12 +50,13 @@ class TxnStateMachineTest {
     // from -> the states it may go to (Kafka's TransactionState.validPreviousStates, read the other way round)
     record Edges(TxnState from, Set<TxnState> to) {}
     List<Edges> table = List.of(
-        new Edges(EMPTY, EnumSet.of(EMPTY, ONGOING, DEAD)),
+        // Transactions v2 (KIP-890 part 2): an abort with no partition added starts from an idle state.
+        new Edges(EMPTY, EnumSet.of(EMPTY, ONGOING, PREPARE_ABORT, DEAD)),
         new Edges(ONGOING, EnumSet.of(ONGOING, PREPARE_COMMIT, PREPARE_ABORT, PREPARE_EPOCH_FENCE)),
         new Edges(PREPARE_COMMIT, EnumSet.of(COMPLETE_COMMIT)),
         new Edges(PREPARE_ABORT, EnumSet.of(COMPLETE_ABORT)),
-        new Edges(COMPLETE_COMMIT, EnumSet.of(EMPTY, ONGOING, DEAD)),
-        new Edges(COMPLETE_ABORT, EnumSet.of(EMPTY, ONGOING, DEAD)),
+        new Edges(COMPLETE_COMMIT, EnumSet.of(EMPTY, ONGOING, PREPARE_ABORT, DEAD)),
+        new Edges(COMPLETE_ABORT, EnumSet.of(EMPTY, ONGOING, PREPARE_ABORT, DEAD)),
         new Edges(PREPARE_EPOCH_FENCE, EnumSet.of(PREPARE_ABORT)),
         new Edges(DEAD, EnumSet.noneOf(TxnState.class)));
     assertEquals(TxnState.values().length, table.size());
@@ -251,5 +252,85 @@ class TxnStateMachineTest {
     for (VersionCase c : cases) {
       assertEquals(c.expected(), TxnCoordinator.forVersion(Errors.PRODUCER_FENCED, c.api(), c.version()), c.api() + " v" + c.version());
     }
+  }
+
+  record EndV2Case(String name, TxnMetadata current, long pid, short epoch, boolean commit, Errors error,
+                   TxnState written, long answerPid, short answerEpoch) {}
+
+  /** A value whose producer id is {@code pid} and whose previous one is {@code previousPid}. */
+  static TxnMetadata withIds(TxnMetadata m, long pid, long previousPid) {
+    return new TxnMetadata(m.transactionalId(), pid, previousPid, m.producerEpoch(), m.lastProducerEpoch(), m.timeoutMs(),
+        m.state(), m.partitions(), m.txnStartMs(), m.lastUpdateMs());
+  }
+
+  @Test
+  void endTxnV2BumpsTheEpochOnEveryCommitAndAbort() {
+    short last = TxnStateMachine.MAX_USABLE_EPOCH;
+    List<EndV2Case> cases = List.of(
+        new EndV2Case("commit: Prepare at the next epoch, answered with it", meta(ONGOING, (short) 2, A0), PID, (short) 2,
+            true, Errors.NONE, PREPARE_COMMIT, PID, (short) 3),
+        new EndV2Case("abort: the same", meta(ONGOING, (short) 2, A0), PID, (short) 2, false, Errors.NONE, PREPARE_ABORT,
+            PID, (short) 3),
+        new EndV2Case("abort with no partition added (the produce never arrived)", meta(EMPTY, (short) 2), PID, (short) 2,
+            false, Errors.NONE, PREPARE_ABORT, PID, (short) 3),
+        new EndV2Case("abort after a completed commit, same epoch: the next transaction, empty",
+            meta(COMPLETE_COMMIT, (short) 3), PID, (short) 3, false, Errors.NONE, PREPARE_ABORT, PID, (short) 4),
+        new EndV2Case("abort after a completed abort, same epoch: the next transaction, empty",
+            meta(COMPLETE_ABORT, (short) 3), PID, (short) 3, false, Errors.NONE, PREPARE_ABORT, PID, (short) 4),
+        new EndV2Case("commit with nothing open", meta(EMPTY, (short) 2), PID, (short) 2, true, Errors.INVALID_TXN_STATE,
+            null, -1, (short) -1),
+        new EndV2Case("a retried commit (epoch one below) that completed", meta(COMPLETE_COMMIT, (short) 3), PID, (short) 2,
+            true, Errors.NONE, null, PID, (short) 3),
+        new EndV2Case("a retried abort that completed", meta(COMPLETE_ABORT, (short) 3), PID, (short) 2, false,
+            Errors.NONE, null, PID, (short) 3),
+        new EndV2Case("a retried commit still writing markers", meta(PREPARE_COMMIT, (short) 3, A0), PID, (short) 2, true,
+            Errors.CONCURRENT_TRANSACTIONS, null, -1, (short) -1),
+        new EndV2Case("a retried abort of a completed commit", meta(COMPLETE_COMMIT, (short) 3), PID, (short) 2, false,
+            Errors.INVALID_TXN_STATE, null, -1, (short) -1),
+        new EndV2Case("commit at the same epoch as a completed commit", meta(COMPLETE_COMMIT, (short) 3), PID, (short) 3,
+            true, Errors.INVALID_TXN_STATE, null, -1, (short) -1),
+        new EndV2Case("a zombie (older epoch) is fenced", meta(ONGOING, (short) 5, A0), PID, (short) 3, true,
+            Errors.PRODUCER_FENCED, null, -1, (short) -1),
+        new EndV2Case("two epochs below a completed one is fenced", meta(COMPLETE_COMMIT, (short) 5), PID, (short) 3, true,
+            Errors.PRODUCER_FENCED, null, -1, (short) -1),
+        new EndV2Case("another producer id", meta(ONGOING, (short) 2, A0), PID + 1, (short) 2, true,
+            Errors.INVALID_PRODUCER_ID_MAPPING, null, -1, (short) -1),
+        new EndV2Case("unknown id", null, PID, (short) 0, true, Errors.INVALID_PRODUCER_ID_MAPPING, null, -1, (short) -1),
+        new EndV2Case("the last usable epoch: a new producer id at epoch 0 for the client",
+            meta(ONGOING, last, A0), PID, last, true, Errors.NONE, PREPARE_COMMIT, NEW_PID, (short) 0),
+        new EndV2Case("a retry after the new id: the old id at the last usable epoch is answered again",
+            withIds(meta(COMPLETE_COMMIT, (short) 0), NEW_PID, PID), PID, last, true, Errors.NONE, null, NEW_PID, (short) 0));
+    for (EndV2Case c : cases) {
+      Step s = TxnStateMachine.endTxnV2(c.current(), c.pid(), c.epoch(), c.commit(), NOW, NEW_IDS);
+      assertEquals(c.error(), s.error(), c.name());
+      assertEquals(c.written(), s.write() == null ? null : s.write().state(), c.name());
+      assertEquals(c.written() != null, s.sendMarkers(), c.name() + ": markers follow a Prepare write");
+      if (c.written() != null) {
+        assertEquals(c.current().producerEpoch() + 1, s.write().producerEpoch(), c.name() + ": markers carry the bumped epoch");
+        assertEquals(c.current().producerEpoch(), s.write().lastProducerEpoch(), c.name());
+      }
+      if (c.answerPid() >= 0) {
+        assertEquals(c.answerPid(), s.answer().producerId(), c.name());
+        assertEquals(c.answerEpoch(), s.answer().producerEpoch(), c.name());
+      }
+    }
+  }
+
+  @Test
+  void anExhaustedEpochHandsOverToTheNewProducerIdWhenTheMarkersAreWritten() {
+    short last = TxnStateMachine.MAX_USABLE_EPOCH;
+    TxnMetadata prepared = TxnStateMachine.endTxnV2(meta(ONGOING, last, A0), PID, last, false, NOW, NEW_IDS).write();
+    // The markers go out with the old id at the epoch above the last usable one, which fences everything before.
+    assertEquals(PID, prepared.producerId());
+    assertEquals(Short.MAX_VALUE, prepared.producerEpoch());
+    assertEquals(NEW_PID, prepared.nextProducerId());
+    TxnMetadata done = TxnStateMachine.markersWritten(prepared, NOW + 1);
+    assertEquals(COMPLETE_ABORT, done.state());
+    assertEquals(NEW_PID, done.producerId());
+    assertEquals(PID, done.previousProducerId());
+    assertEquals(0, done.producerEpoch());
+    assertEquals(-1, done.nextProducerId());
+    assertThrows(IllegalArgumentException.class, () -> new TxnMetadata(ID, PID, -1, (short) 0, (short) -1, TIMEOUT_MS,
+        COMPLETE_COMMIT, new TreeSet<>(), -1, NOW, NEW_PID), "only a Prepare state hands over to a new id");
   }
 }
