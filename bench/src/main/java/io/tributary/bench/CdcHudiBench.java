@@ -562,16 +562,16 @@ public final class CdcHudiBench {
     out.println();
     out.printf("cdc-hudi results (%s, %,d rows snapshot, %,d changes, commit every %,d ms):%n", tableType, rows,
         changes, commitIntervalMs);
-    out.printf("  %-36s %12s %10s %12s%n", "phase", "rows", "seconds", "rows/s");
-    out.printf("  %-36s %,12d %10.1f %,12.0f%n", "snapshot, committed (queryable)", rows,
+    out.printf("  %-42s %12s %10s %12s%n", "phase", "rows", "seconds", "rows/s");
+    out.printf("  %-42s %,12d %10.1f %,12.0f%n", "snapshot, committed (queryable)", rows,
         f.snapshotCommittedSeconds, rows / f.snapshotCommittedSeconds);
-    out.printf("  %-36s %,12d %10.1f %,12.0f%n", "snapshot, read by Spark", rows,
+    out.printf("  %-42s %,12d %10.1f %,12.0f%n", "snapshot, read by Spark", rows,
         f.snapshotQueryableSeconds, rows / f.snapshotQueryableSeconds);
-    out.printf("  %-36s %,12d %10.1f %,12.0f%n", "streaming changes, committed (queryable)", changes,
+    out.printf("  %-42s %,12d %10.1f %,12.0f%n", "streaming changes, committed (queryable)", changes,
         f.streamingCommittedSeconds, changes / f.streamingCommittedSeconds);
-    out.printf("  %-36s %,12d %10.1f %,12.0f%n", "streaming changes, read by Spark", changes,
+    out.printf("  %-42s %,12d %10.1f %,12.0f%n", "streaming changes, read by Spark", changes,
         f.streamingQueryableSeconds, changes / f.streamingQueryableSeconds);
-    out.printf("  %-36s %,12d %10.1f %,12.0f%n", "  (PostgreSQL took them at)", changes, f.streamingWriteSeconds,
+    out.printf("  %-42s %,12d %10.1f %,12.0f%n", "  (PostgreSQL took them at)", changes, f.streamingWriteSeconds,
         changes / f.streamingWriteSeconds);
     if (f.latency.count() > 0) {
       out.printf("  event-to-queryable (PostgreSQL commit -> Hudi commit): p50 %.0f ms, p99 %.0f ms, max %.0f ms "
