@@ -4,6 +4,8 @@
 #   bench/run.sh produce-consume --only kafka --records 500000
 #   bench/run.sh produce-consume --bootstrap 127.0.0.1:9092       # a cluster that is already running
 #   bench/run.sh connect-hudi --events 1000000 --keys 100000   # topic -> Hudi: the connector vs Spark
+#   bench/run.sh connect-hudi --table-type COPY_ON_WRITE       # the same with COW tables on both sides
+#   bench/run.sh cdc-hudi --rows 100000 --table-type MERGE_ON_READ   # PostgreSQL -> topic -> Hudi (CDC), needs postgresql
 #   bench/run.sh --help
 #   bench/run.sh spark-ingest [--records 200000] [--keys 10000] [--batch 50000] [--lean]   # the ingest Spark job
 #   bench/run.sh kafka-tools [--records 2000000] [--latency-rate 5000]   # Kafka's own perf tools, Kafka vs Tributary
@@ -91,6 +93,14 @@ if [ "${1:-}" = "txn-produce" ]; then
   # shellcheck disable=SC2086
   exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -Dtributary.home="$root" \
     -cp "$root/bench/target/classes:$(cat "$cp_file")" io.tributary.bench.TxnProduceBench "$@"
+fi
+if [ "${1:-}" = "cdc-hudi" ]; then
+  # bench/run.sh cdc-hudi [--rows N] [--changes M] [--table-type T] [--markers K] ...: PostgreSQL -> Hudi (CdcHudiBench)
+  shift
+  lake_cp="$root/bench/target/classpath-lake.txt"
+  # shellcheck disable=SC2086
+  exec java ${BENCH_JAVA_OPTS:--Xms1g -Xmx3g} $lake_jvm_flags -cp "$root/bench/target/classes:$(cat "$lake_cp")" \
+    io.tributary.bench.CdcHudiBench "$@"
 fi
 if [ "${1:-}" = "connect-hudi" ]; then
   # bench/run.sh connect-hudi [--events N] [--keys K] [--batch R] [--table-type T] [--only connector|spark] ...

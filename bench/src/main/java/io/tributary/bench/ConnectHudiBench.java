@@ -454,7 +454,8 @@ public final class ConnectHudiBench {
     return o;
   }
 
-  private static SparkSession sparkSession() {
+  /** Spark in this JVM as the benchmarks read Hudi tables with it: local[2], the Hudi extensions, no UI. */
+  static SparkSession sparkSession() {
     return SparkSession.builder()
         .master("local[2]")
         .appName("connect-hudi-bench")

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tributary.connect.PipelineLoader;
-import io.tributary.connect.cdc.PostgresServer;
 import io.tributary.connect.runtime.PipelineTask;
 import io.tributary.connect.runtime.PipelineTasks;
 import io.tributary.registry.serde.KafkaAvroDeserializer;
 import io.tributary.registry.serde.RegistryClient;
 import io.tributary.registry.serde.SerdeConfig;
+import io.tributary.testkit.PostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

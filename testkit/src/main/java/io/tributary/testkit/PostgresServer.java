@@ -1,4 +1,4 @@
-package io.tributary.connect.cdc;
+package io.tributary.testkit;
 
 import java.io.IOException;
 import java.net.ServerSocket;
