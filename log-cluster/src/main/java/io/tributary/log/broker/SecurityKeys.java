@@ -2,6 +2,7 @@ package io.tributary.log.broker;
 
 import io.tributary.log.broker.BrokerConfig.Key;
 import io.tributary.log.security.SslContexts;
+import io.tributary.log.security.TlsEngine;
 import java.util.List;
 
 /**
@@ -35,6 +36,8 @@ public final class SecurityKeys {
   public static final Key SSL_CLIENT_AUTH = new Key(SslContexts.CLIENT_AUTH, "none",
       "Mutual TLS: none, requested or required (a client certificate's DN is then the principal, User:CN=...).");
   public static final Key SSL_PROTOCOL = new Key(SslContexts.PROTOCOL, "TLSv1.3", "TLS protocol of the SSL context.");
+  public static final Key SSL_ENGINE = new Key(TlsEngine.KEY, TlsEngine.DEFAULT,
+      "TLS implementation of the listeners (not a Kafka key): auto = OpenSSL (BoringSSL, netty-tcnative) when it loads on this machine, else the JDK's; openssl; jdk.");
   public static final Key SSL_ENDPOINT_IDENTIFICATION_ALGORITHM = new Key("ssl.endpoint.identification.algorithm", "https",
       "The inter-broker client checks the leader's host name against its certificate (https); empty = no check.");
   public static final Key SASL_ENABLED_MECHANISMS = new Key("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
@@ -52,6 +55,6 @@ public final class SecurityKeys {
   public static final List<Key> KEYS = List.of(LISTENER_SECURITY_PROTOCOL_MAP, INTER_BROKER_LISTENER_NAME,
       SSL_KEYSTORE_TYPE, SSL_KEYSTORE_LOCATION, SSL_KEYSTORE_PASSWORD, SSL_KEY_PASSWORD, SSL_KEYSTORE_CERTIFICATE_CHAIN,
       SSL_KEYSTORE_KEY, SSL_TRUSTSTORE_TYPE, SSL_TRUSTSTORE_LOCATION, SSL_TRUSTSTORE_PASSWORD, SSL_TRUSTSTORE_CERTIFICATES,
-      SSL_CLIENT_AUTH, SSL_PROTOCOL, SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, SASL_ENABLED_MECHANISMS,
+      SSL_CLIENT_AUTH, SSL_PROTOCOL, SSL_ENGINE, SSL_ENDPOINT_IDENTIFICATION_ALGORITHM, SASL_ENABLED_MECHANISMS,
       SASL_MECHANISM_INTER_BROKER_PROTOCOL, SASL_JAAS_CONFIG, AUTHORIZER_CLASS_NAME, SUPER_USERS, ALLOW_EVERYONE_IF_NO_ACL_FOUND);
 }

@@ -16,6 +16,7 @@ import io.tributary.log.protocol.ResponseEncoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -336,20 +337,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Writes one response: by sendfile on plaintext, through a pooled direct buffer under TLS. */
+  /** Writes one response: by sendfile on plaintext, in pooled direct chunks under TLS (KafkaServer's "chunks"). */
   private boolean write(Send send) {
     if (!listener.usesTls()) {
       ctx.write(new SendFileRegion(send));
       return true;
     }
-    try {
-      ctx.write(SendBuffers.copy(ctx.alloc(), send));
-      return true;
-    } catch (IOException e) {
-      log.warn("closing connection from {}: cannot read a response to send: {}", info.remoteAddress(), e.toString());
-      ctx.close();
-      return false;
-    }
+    ctx.write(new SendChunks(send)).addListener(written -> {
+      if (!written.isSuccess() && !(written.cause() instanceof ClosedChannelException)) {
+        // A response cut short leaves the client reading garbage: the connection cannot go on.
+        log.warn("closing connection from {}: cannot send a response: {}", info.remoteAddress(), written.cause().toString());
+        ctx.close();
+      }
+    });
+    return true;
   }
 
   @Override

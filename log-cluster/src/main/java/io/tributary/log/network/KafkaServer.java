@@ -9,6 +9,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.tributary.log.protocol.RequestDecoder;
@@ -107,6 +108,8 @@ public final class KafkaServer implements AutoCloseable {
             ch.pipeline().addLast("idle", new IdleStateHandler(true, 0, 0, limits.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
             if (listener.usesTls()) {
               ch.pipeline().addLast("tls", listener.tls().newHandler(ch.alloc()));
+              // Responses under TLS are SendChunks, read from the segment files as the socket drains.
+              ch.pipeline().addLast("chunks", new ChunkedWriteHandler());
             }
             ch.pipeline()
                 .addLast("frames", new LengthFieldBasedFrameDecoder(maxRequestBytes + 4, 0, 4, 0, 4, true))

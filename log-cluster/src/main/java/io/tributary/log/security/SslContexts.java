@@ -62,6 +62,17 @@ public final class SslContexts {
     }
   }
 
+  /** The key and trust managers of {@link #create}, for a TLS implementation other than the JDK's. */
+  public record Managers(KeyManager[] keys, TrustManager[] trust) {}
+
+  public static Managers managers(SecuritySettings settings) {
+    try {
+      return new Managers(keyManagers(settings), trustManagers(settings));
+    } catch (GeneralSecurityException | IOException e) {
+      throw new ConfigException("listener " + settings.listenerName() + ": cannot build its TLS context: " + e.getMessage());
+    }
+  }
+
   /** Null (no key: a client without a certificate) when no key store is configured. */
   private static KeyManager[] keyManagers(SecuritySettings s) throws GeneralSecurityException, IOException {
     String type = s.get(KEYSTORE_TYPE, DEFAULT_STORE_TYPE).toUpperCase(Locale.ROOT);

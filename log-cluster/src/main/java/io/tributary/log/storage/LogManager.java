@@ -220,7 +220,7 @@ public final class LogManager implements Closeable {
       } else {
         if (!o.equals(overrides.get(tp))) {
           existing.updateConfig(config);
-          writeOverrides(existing.dir(), o);
+          writeOverrides(existing.dir(), o, true);
           overrides.put(tp, o);
         }
         return existing;
@@ -235,7 +235,10 @@ public final class LogManager implements Closeable {
       }
     }
     Files.createDirectories(dir);
-    writeOverrides(dir, o);
+    // Not fsynced for a new log: the file only lets a restart load the log with its topic's configs before the
+    // metadata arrives, and the metadata's getOrCreate rewrites it before the partition serves; a young log
+    // loaded with the broker defaults meanwhile loses nothing (a fresh topic of 50 partitions: 100 fsyncs less).
+    writeOverrides(dir, o, false);
     PartitionLog log = PartitionLog.open(dir, tp, topicId, config, time);
     logs.put(tp, log);
     overrides.put(tp, o);
@@ -450,14 +453,14 @@ public final class LogManager implements Closeable {
     return out;
   }
 
-  private static void writeOverrides(Path dir, Map<String, String> o) throws IOException {
+  private static void writeOverrides(Path dir, Map<String, String> o, boolean sync) throws IOException {
     Properties p = new Properties();
     p.putAll(o);
     StringWriter sw = new StringWriter();
     try (Writer w = sw) {
       p.store(w, "topic configuration overrides");
     }
-    CheckpointFile.write(dir.resolve(OVERRIDES_FILE), sw.toString());
+    CheckpointFile.write(dir.resolve(OVERRIDES_FILE), sw.toString(), sync);
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -56,8 +56,10 @@ final class RecoveryCheckpoint {
     CheckpointFile.write(dir.resolve(CLEAN_SHUTDOWN), "");
   }
 
+  /** Removes the clean-shutdown marker; the directory is fsynced only when there was one to remove. */
   static void clearCleanShutdown(Path dir) throws IOException {
-    Files.deleteIfExists(dir.resolve(CLEAN_SHUTDOWN));
-    CheckpointFile.fsyncDir(dir);
+    if (Files.deleteIfExists(dir.resolve(CLEAN_SHUTDOWN))) {
+      CheckpointFile.fsyncDir(dir);
+    }
   }
 }

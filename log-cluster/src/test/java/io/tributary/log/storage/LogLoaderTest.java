@@ -105,6 +105,25 @@ class LogLoaderTest {
     assertTrue(Files.exists(Segment.logFile(dir(), 500)));
   }
 
+  /**
+   * A new log's creation does not fsync its empty segment nor its recovery point (they cost a partition of a
+   * new 50-partition topic most of its creation time). A crash can then lose either, or tear the checkpoint:
+   * the next load must still find every record appended since, and recover from the start.
+   */
+  @Test
+  void aNewLogWhoseUnsyncedCreationFilesWereLostOrTornStillLoadsAllItsRecords() throws IOException {
+    List<Long> bases = writeLog(30, false);
+    writeText(dir().resolve(RecoveryCheckpoint.FILE), ""); // torn: written without fsync, crash before writeback
+    load();
+    assertEquals(bases, loaded.segments().baseOffsets());
+    assertEquals(60, loaded.logEndOffset());
+    loaded.segments().closeAll();
+    Files.delete(dir().resolve(RecoveryCheckpoint.FILE)); // lost altogether
+    load();
+    assertEquals(60, loaded.logEndOffset());
+    assertEquals(60, RecoveryCheckpoint.read(dir()));
+  }
+
   @Test
   void leftoversOfInterruptedDeletesCompactionsAndCheckpointWritesAreRemoved() throws IOException {
     List<Long> bases = writeLog(30, true);

@@ -24,6 +24,45 @@ class LogManagerTest {
   @TempDir Path tmp;
   final ManualTime time = new ManualTime(1_700_000_000_000L);
 
+  /**
+   * A new log's overrides file is not fsynced: a crash can lose it or leave it empty. The restart then loads the
+   * log with the broker defaults, and the metadata's getOrCreate gives it back its topic's configs, and the file.
+   */
+  @Test
+  void aNewLogWhoseOverridesFileWasLostGetsItsConfigsBackFromTheMetadata() throws IOException {
+    List<Path> dirs = List.of(tmp.resolve("d1"));
+    Uuid id = Uuid.randomUuid();
+    TopicPartition tp = new TopicPartition("__consumer_offsets", 7);
+    Map<String, String> overrides = Map.of("cleanup.policy", "compact", "segment.bytes", "2000");
+    Path dir;
+    try (LogManager m = new LogManager(dirs, Map.of(), time)) {
+      m.startup();
+      PartitionLog l = m.getOrCreate(tp, id, overrides);
+      l.appendAsLeader(batch("x", 3, 1L), 0);
+      dir = l.dir();
+    }
+    for (boolean lost : List.of(true, false)) {
+      if (lost) {
+        Files.delete(dir.resolve(LogManager.OVERRIDES_FILE));
+      } else {
+        Files.writeString(dir.resolve(LogManager.OVERRIDES_FILE), ""); // torn: created, never written back
+      }
+      try (LogManager m = new LogManager(dirs, Map.of(), time)) {
+        m.startup();
+        PartitionLog l = m.get(tp).orElseThrow();
+        assertFalse(l.config().compact()); // the defaults until the metadata arrives
+        assertEquals(3, l.logEndOffset());
+        assertSame(l, m.getOrCreate(tp, id, overrides));
+        assertTrue(l.config().compact());
+        assertEquals(2000, l.config().segmentBytes());
+      }
+      try (LogManager m = new LogManager(dirs, Map.of(), time)) {
+        m.startup();
+        assertTrue(m.get(tp).orElseThrow().config().compact(), "the file was rewritten");
+      }
+    }
+  }
+
   @Test
   void createsLoadsAndSpreadsOverLogDirs() throws IOException {
     List<Path> dirs = List.of(tmp.resolve("d1"), tmp.resolve("d2"));
