@@ -34,6 +34,7 @@ import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -63,7 +64,8 @@ class ClusterFaultsTest {
   static final Duration WAIT = Duration.ofMinutes(5);
 
   @Test
-  void acknowledgedRecordsSurviveSeededFaultsExactlyOnceAndReplicasAgree(@TempDir Path dir) throws Exception {
+  void acknowledgedRecordsSurviveSeededFaultsExactlyOnceAndReplicasAgree(
+      @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
     int count = Integer.getInteger(COUNT_PROPERTY, DEFAULT_COUNT);
     long seed = Long.getLong(SEED_PROPERTY, System.nanoTime());
     boolean namespaces = NamespaceNetwork.available(FaultCluster.NET_PREFIX);
@@ -77,6 +79,7 @@ class ClusterFaultsTest {
     }
     List<Fault> plan = FaultSchedule.plan(seed, count, new FaultSchedule.Shape(FaultCluster.BROKERS,
         FaultCluster.ZOOKEEPERS, FaultCluster.FULL_DISK_BROKER, enabled));
+    RunLog.say("run directory (kept if the run fails) " + dir);
     RunLog.say(SEED_PROPERTY + "=" + seed + " " + COUNT_PROPERTY + "=" + count
         + " namespaces=" + namespaces + " tmpfs=" + mount + (namespaces && mount ? ""
             : " (without root: network partitions and the full disk are left out)") + " steps=" + plan.size());

@@ -150,6 +150,14 @@ final class FaultCluster implements AutoCloseable {
     return admin;
   }
 
+  /** Closes the Admin client; the next {@link #admin()} is a new one, with fresh metadata. */
+  synchronized void resetAdmin() {
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+      admin = null;
+    }
+  }
+
   /** The broker that is the controller now, as the cluster tells (-1 if none). */
   int controller() throws Exception {
     var node = admin().describeCluster().controller().get(20, TimeUnit.SECONDS);

@@ -160,7 +160,9 @@ final class FaultInjector {
           Map<TopicPartition, Optional<Throwable>> r = cluster.admin().electLeaders(ElectionType.PREFERRED, tps)
               .partitions().get(60, TimeUnit.SECONDS);
           for (Optional<Throwable> error : r.values()) {
-            if (error.isPresent() && error.get() instanceof RetriableException) {
+            // ElectionNotNeeded is a RetriableException too, but it is the answer: that replica leads already.
+            if (error.isPresent() && error.get() instanceof RetriableException
+                && !(error.get() instanceof ElectionNotNeededException)) {
               throw new ExecutionException(error.get()); // a partition's retriable error: the whole call again
             }
           }
@@ -207,7 +209,7 @@ final class FaultInjector {
    * Calls again, as an operator would, while the answer is a retriable error: right after a controller change
    * the client may still send to the old controller (NOT_CONTROLLER), which Kafka's Admin does not retry itself.
    */
-  private static <T> T retried(String what, AdminCall<T> call) throws Exception {
+  private <T> T retried(String what, AdminCall<T> call) throws Exception {
     long deadline = System.nanoTime() + OPERATION_RETRIES.toNanos();
     int attempts = 0;
     while (true) {
@@ -220,8 +222,11 @@ final class FaultInjector {
       } catch (ExecutionException e) {
         attempts++;
         if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
-          throw e;
+          throw new AssertionError(what + " failed after " + attempts + " attempts (the cluster names broker "
+              + cluster.controller() + " controller): " + e.getCause(), e);
         }
+        // A fresh Admin: Kafka's Admin does not refresh its metadata (the controller's id) after NOT_CONTROLLER here.
+        cluster.resetAdmin();
         Thread.sleep(OPERATION_RETRY_BACKOFF_MS);
       }
     }
