@@ -165,7 +165,8 @@ final class FaultCluster implements AutoCloseable {
   }
 
   /**
-   * Until every partition of {@code topics} has a leader and all {@link #BROKERS} replicas in sync; fails
+   * Until every broker is registered and every partition of {@code topics} has a leader and all
+   * {@link #BROKERS} replicas in sync; fails
    * with the last description after {@code timeout}.
    */
   void awaitHealthy(List<String> topics, Duration timeout) throws Exception {
@@ -177,10 +178,13 @@ final class FaultCluster implements AutoCloseable {
         List<String> unhealthy = described.stream().flatMap(d -> d.partitions().stream()
             .filter(p -> !healthy(p)).map(p -> d.name() + "-" + p.partition() + " leader=" + p.leader() + " isr=" + p.isr().size()))
             .toList();
-        if (unhealthy.isEmpty() && controller() >= 0) {
+        // Every broker registered too: a broker whose session expired has a full ISR for a while, yet the
+        // controller refuses to assign it replicas until it registers again.
+        int registered = admin().describeCluster().nodes().get(20, TimeUnit.SECONDS).size();
+        if (unhealthy.isEmpty() && controller() >= 0 && registered == BROKERS) {
           return;
         }
-        last = unhealthy.toString();
+        last = unhealthy + ", " + registered + " of " + BROKERS + " brokers registered";
       } catch (Exception e) {
         last = e.toString();
       }
