@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,9 @@ public final class BrokerProcess extends RestartableChild {
 
   private final Path dir;
   private final Map<String, String> config;
+  private final String host;
   private final int port;
+  private final List<String> commandPrefix;
 
   /**
    * A broker whose config is {@code config} plus, unless given: {@code broker.id=0}, {@code listeners} on a
@@ -44,6 +47,15 @@ public final class BrokerProcess extends RestartableChild {
    * under {@code dir}. {@code zookeeper.connect} should be given.
    */
   public BrokerProcess(Path dir, Map<String, String> config) {
+    this(dir, config, List.of());
+  }
+
+  /**
+   * As above, the JVM started behind {@code commandPrefix} (e.g. {@code ip netns exec NS}); the host clients
+   * use is the one of {@code listeners} (e.g. the namespace's address).
+   */
+  public BrokerProcess(Path dir, Map<String, String> config, List<String> commandPrefix) {
+    this.commandPrefix = List.copyOf(commandPrefix);
     this.dir = dir.toAbsolutePath();
     Map<String, String> c = new LinkedHashMap<>();
     c.put("broker.id", "0");
@@ -54,6 +66,10 @@ public final class BrokerProcess extends RestartableChild {
     }
     String listeners = c.get("listeners");
     this.port = Integer.parseInt(listeners.substring(listeners.lastIndexOf(':') + 1).trim());
+    String first = listeners.split(",")[0];
+    String hostPart = first.contains("://") && first.lastIndexOf(':') > first.indexOf("://") + 2
+        ? first.substring(first.indexOf("://") + 3, first.lastIndexOf(':')).trim() : "";
+    this.host = hostPart.isEmpty() || hostPart.equals("0.0.0.0") ? "127.0.0.1" : hostPart;
     if (port == 0) {
       throw new IllegalArgumentException("BrokerProcess needs a fixed port (it is restarted on the same one): "
           + listeners);
@@ -69,7 +85,8 @@ public final class BrokerProcess extends RestartableChild {
     try (Writer w = Files.newBufferedWriter(configFile())) {
       props.store(w, "BrokerProcess");
     }
-    launch(JvmProcessBuilder.main(MAIN_CLASS).jvmArgs(MAX_HEAP).args(configFile().toString()).logFile(logFile()));
+    launch(JvmProcessBuilder.main(MAIN_CLASS).jvmArgs(MAX_HEAP).args(configFile().toString()).logFile(logFile())
+        .commandPrefix(commandPrefix));
     return this;
   }
 
@@ -79,7 +96,7 @@ public final class BrokerProcess extends RestartableChild {
     Exception last = null;
     while (System.nanoTime() < deadline) {
       checkRunning(logFile());
-      if (Ports.tcpConnects(port)) {
+      if (Ports.tcpConnects(host, port)) {
         try (Admin admin = Admin.create(Map.of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
@@ -109,7 +126,12 @@ public final class BrokerProcess extends RestartableChild {
   }
 
   public String bootstrap() {
-    return "127.0.0.1:" + port;
+    return host + ":" + port;
+  }
+
+  /** The address clients connect to (the host of {@code listeners}). */
+  public String host() {
+    return host;
   }
 
   public int port() {

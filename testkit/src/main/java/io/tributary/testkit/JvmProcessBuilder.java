@@ -35,6 +35,7 @@ public final class JvmProcessBuilder {
   private final List<String> jvmArgs = new ArrayList<>();
   private final Map<String, String> systemProperties = new LinkedHashMap<>();
   private final List<String> args = new ArrayList<>();
+  private final List<String> commandPrefix = new ArrayList<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final Set<String> removedEnvironment = new LinkedHashSet<>();
   private Path workDir;
@@ -166,12 +167,23 @@ public final class JvmProcessBuilder {
     return this;
   }
 
+  /**
+   * Words put before {@code java}, e.g. {@code ip netns exec NS} to start the JVM in a network namespace. The
+   * prefix must exec the JVM (as {@code ip netns exec} does) so that the pid stays the JVM's and signals reach it.
+   */
+  public JvmProcessBuilder commandPrefix(List<String> words) {
+    commandPrefix.clear();
+    commandPrefix.addAll(words);
+    return this;
+  }
+
   /** The command line {@link #start()} runs. */
   public List<String> command() {
     List<String> cmd = new ArrayList<>();
     if (detached && Files.isExecutable(SETSID)) {
       cmd.add(SETSID.toString());
     }
+    cmd.addAll(commandPrefix);
     cmd.add(javaBinary().toString());
     cmd.addAll(JvmOptions.load());
     cmd.addAll(jvmArgs);

@@ -26,8 +26,13 @@ public final class Ports {
 
   /** True if 127.0.0.1:port accepts a TCP connection now. */
   public static boolean tcpConnects(int port) {
+    return tcpConnects("127.0.0.1", port);
+  }
+
+  /** True if host:port accepts a TCP connection now. */
+  public static boolean tcpConnects(String host, int port) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), CONNECT_TIMEOUT_MS);
+      s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
       return true;
     } catch (IOException e) {
       return false;
