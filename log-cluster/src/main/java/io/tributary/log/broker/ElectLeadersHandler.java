@@ -22,8 +22,9 @@ import org.apache.kafka.common.protocol.Errors;
  * ElectLeaders (v0-2, KIP-460), served by the controller: v0 is always a preferred election, v1+ names the
  * type. Null partitions mean every partition, and then — as Kafka — the partitions that needed no election are
  * left out of the answer. The answer comes when the elections are visible in this broker's metadata or the
- * request's timeout passed. A broker that is not the controller answers NOT_CONTROLLER, and the Admin client
- * looks the controller up again.
+ * request's timeout passed. A broker that is not the controller answers NOT_CONTROLLER (top level, v1+), as
+ * Kafka's ZooKeeper-mode brokers do; kafka-clients 3.9's Admin then fails the call without refreshing its
+ * metadata (ClusterFaultsTest retries with a fresh Admin), unlike KRaft brokers, which forward the request.
  */
 final class ElectLeadersHandler {
   private final Controller controller;
