@@ -3,7 +3,6 @@ package io.tributary.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.HashMap;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,15 +46,9 @@ class SaslSslKafkaToolsSmokeTest {
 
   @Test
   void bothSystemsRunKafkasToolsOverSaslSslOnly() throws Exception {
-    Path home = Path.of(System.getProperty("tributary.home", "..")).toAbsolutePath().normalize();
-    Path kafkaLib = home.resolve("bench/target/kafka-broker-lib");
-    assumeTrue(hasKafkaJar(kafkaLib), "no Kafka broker in " + kafkaLib + ": run bench/run.sh once, or "
-        + "mvn -B -o -q -DskipTests -Dbench.skipKafkaLib=false package -pl bench -am");
-    assumeTrue(Files.isRegularFile(home.resolve("dist/target/classpath.txt")), "Tributary's dist is not built in "
-        + home + ": run bench/run.sh once, or mvn -B -o -q -DskipTests package -pl dist -am");
-
-    // Under target/, not a JUnit temp dir: a peer that fails to start keeps its logs there for inspection.
-    Path work = Files.createDirectories(home.resolve("bench/target/sasl-ssl-smoke"));
+    Path home = SmokePrerequisites.home();
+    Path kafkaLib = SmokePrerequisites.assumeKafkaPeerAndDistBuilt(home);
+    Path work = SmokePrerequisites.workDir(home, "sasl-ssl-smoke");
     Path securityDir = Files.createTempDirectory(work, "security-");
     try {
       runBoth(home, kafkaLib, work, SaslSslSetup.create(securityDir, BROKERS));
@@ -66,7 +58,7 @@ class SaslSslKafkaToolsSmokeTest {
   }
 
   private static void runBoth(Path home, Path kafkaLib, Path work, SaslSslSetup security) throws Exception {
-    List<String> jvmOpts = Arrays.stream(CompareWithKafka.DEFAULT_BROKER_JVM_OPTS.split("\\s+")).toList();
+    List<String> jvmOpts = SmokePrerequisites.brokerJvmOpts();
     PrintStream out = System.out;
     KafkaToolsBench bench = new KafkaToolsBench(RECORDS, LATENCY_RECORDS, LATENCY_RATE_PER_SEC, E2E_MESSAGES, security, out);
 
@@ -133,14 +125,5 @@ class SaslSslKafkaToolsSmokeTest {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
     return context;
-  }
-
-  private static boolean hasKafkaJar(Path lib) {
-    try {
-      KafkaPeer.versionIn(lib);
-      return true;
-    } catch (BenchException e) {
-      return false;
-    }
   }
 }

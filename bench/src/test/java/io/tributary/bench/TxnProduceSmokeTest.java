@@ -2,11 +2,8 @@ package io.tributary.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,16 +25,10 @@ class TxnProduceSmokeTest {
 
   @Test
   void bothSystemsCommitAndReadBackEveryTransaction() throws Exception {
-    Path home = Path.of(System.getProperty("tributary.home", "..")).toAbsolutePath().normalize();
-    Path kafkaLib = home.resolve("bench/target/kafka-broker-lib");
-    assumeTrue(hasKafkaJar(kafkaLib), "no Kafka broker in " + kafkaLib + ": run bench/run.sh once, or "
-        + "mvn -B -o -q -DskipTests -Dbench.skipKafkaLib=false package -pl bench -am");
-    assumeTrue(Files.isRegularFile(home.resolve("dist/target/classpath.txt")), "Tributary's dist is not built in "
-        + home + ": run bench/run.sh once, or mvn -B -o -q -DskipTests package -pl dist -am");
-
-    // Under target/, not a JUnit temp dir: a peer that fails to start keeps its logs there for inspection.
-    Path work = Files.createDirectories(home.resolve("bench/target/txn-produce-smoke"));
-    List<String> jvmOpts = Arrays.stream(CompareWithKafka.DEFAULT_BROKER_JVM_OPTS.split("\\s+")).toList();
+    Path home = SmokePrerequisites.home();
+    Path kafkaLib = SmokePrerequisites.assumeKafkaPeerAndDistBuilt(home);
+    Path work = SmokePrerequisites.workDir(home, "txn-produce-smoke");
+    List<String> jvmOpts = SmokePrerequisites.brokerJvmOpts();
     TxnProduceOptions options = new TxnProduceOptions(RECORDS, RECORDS_PER_TXN, PRODUCERS, WARMUP_TXNS_PER_PRODUCER,
         TxnProduceBench.REPLICATION_FACTOR, "both");
 
@@ -61,14 +52,5 @@ class TxnProduceSmokeTest {
     System.out.printf("[%s] smoke figures: %,.0f records/s, %.1f transactions/s, commit p50 %.1f ms, p99 %.1f ms%n",
         r.system(), r.recordsPerSec(), r.transactionsPerSec(), r.commitLatency().percentileMs(50),
         r.commitLatency().percentileMs(99));
-  }
-
-  private static boolean hasKafkaJar(Path lib) {
-    try {
-      KafkaPeer.versionIn(lib);
-      return true;
-    } catch (BenchException e) {
-      return false;
-    }
   }
 }
