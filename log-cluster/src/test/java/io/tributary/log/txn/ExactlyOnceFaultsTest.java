@@ -3,7 +3,6 @@ package io.tributary.log.txn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.embedded.BrokerRegistrations;
 import io.tributary.testkit.BrokerProcess;
 import io.tributary.testkit.ChildProcess;
 import io.tributary.testkit.JvmProcessBuilder;
@@ -18,7 +17,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -56,7 +54,7 @@ class ExactlyOnceFaultsTest {
   static final String GROUP = "eos-app";
   static final String TRANSACTIONAL_ID = "eos-app-0";
   static final int PARTITIONS = 3;
-  static final int BROKERS = 3;
+  static final int BROKERS = TransactionalBrokers.COUNT;
   /** Committed output records the application must add after each fault before the next one. */
   static final int PROGRESS_PER_FAULT = 200;
   /** Pause of the application after each transaction (its "work"), so that the run outlasts the faults. */
@@ -64,8 +62,6 @@ class ExactlyOnceFaultsTest {
   /** Pause of the input feeder between records: input keeps arriving during every fault. */
   static final long FEED_PAUSE_MS = 5;
   static final Duration WAIT = Duration.ofSeconds(300);
-  /** Generous: a loaded machine (shared CI, many JVMs) takes minutes to start a broker that recovers its logs. */
-  static final Duration BROKER_START = Duration.ofMinutes(6);
 
   /** What a fault kills. */
   enum Fault { APPLICATION, OUTPUT_LEADER, COORDINATOR }
@@ -92,25 +88,7 @@ class ExactlyOnceFaultsTest {
       AtomicBoolean feeding = new AtomicBoolean(true);
       Thread feeder = null;
       try {
-        for (int id = 0; id < BROKERS; id++) {
-          brokers.add(new BrokerProcess(dir.resolve("broker-" + id), Map.ofEntries(
-              Map.entry("broker.id", Integer.toString(id)), Map.entry("zookeeper.connect", zk.getConnectString()),
-              // Not less: on a loaded machine a shorter session expires under a live broker.
-              // 15 s, not 6: on a loaded machine a shorter session expires under a live broker.
-              Map.entry("zookeeper.session.timeout.ms", "15000"), Map.entry("offsets.topic.num.partitions", "3"),
-              Map.entry("offsets.topic.replication.factor", "3"), Map.entry("transaction.state.log.num.partitions", "3"),
-              Map.entry("group.initial.rebalance.delay.ms", "0"), Map.entry("default.replication.factor", "3"),
-              Map.entry("min.insync.replicas", "2"), Map.entry("replica.lag.time.max.ms", "10000"),
-              Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"))));
-        }
-        for (BrokerProcess b : brokers) {
-          b.start();
-        }
-        for (BrokerProcess b : brokers) {
-          b.awaitReady(BROKER_START);
-        }
-        BrokerRegistrations.awaitEachSeesAll(brokers.stream().map(BrokerProcess::port).toList(), Duration.ofSeconds(60));
-        String bootstrap = brokers.stream().map(BrokerProcess::bootstrap).collect(Collectors.joining(","));
+        String bootstrap = TransactionalBrokers.start(zk.getConnectString(), dir, brokers, Duration.ofSeconds(60));
         try (Admin admin = admin(bootstrap); OutputReader output = new OutputReader(bootstrap)) {
           admin.createTopics(List.of(new NewTopic(INPUT, PARTITIONS, (short) 3), new NewTopic(OUTPUT, PARTITIONS, (short) 3)))
               .all().get(60, TimeUnit.SECONDS);
@@ -168,7 +146,7 @@ class ExactlyOnceFaultsTest {
     System.out.println("ExactlyOnceFaultsTest: broker " + id);
     brokers.get(id).kill9();
     output.awaitAtLeast(before + PROGRESS_PER_FAULT); // the application goes on without it
-    brokers.get(id).start().awaitReady(BROKER_START);
+    brokers.get(id).start().awaitReady(TransactionalBrokers.START);
   }
 
   private static ChildProcess startApp(String bootstrap, Path dir, int start) throws Exception {

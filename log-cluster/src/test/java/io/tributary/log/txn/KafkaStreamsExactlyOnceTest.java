@@ -3,7 +3,6 @@ package io.tributary.log.txn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.embedded.BrokerRegistrations;
 import io.tributary.testkit.BrokerProcess;
 import io.tributary.testkit.ChildProcess;
 import io.tributary.testkit.JvmProcessBuilder;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.curator.test.TestingServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -61,8 +59,6 @@ class KafkaStreamsExactlyOnceTest {
   static final int LINES = 3_000;
   static final int WORDS = 20;
   static final Duration WAIT = Duration.ofSeconds(300);
-  /** Generous: a loaded machine (shared CI, many JVMs) takes minutes to start a broker that recovers its logs. */
-  static final Duration BROKER_START = Duration.ofMinutes(6);
   /** The application JVM's work per input line, so that its kill lands mid-run. */
   static final long APP_PAUSE_MS_PER_LINE = 3;
 
@@ -71,7 +67,7 @@ class KafkaStreamsExactlyOnceTest {
     try (TestingServer zk = new TestingServer(true)) {
       List<BrokerProcess> brokers = new ArrayList<>();
       try {
-        String bootstrap = startBrokers(zk, dir, brokers);
+        String bootstrap = TransactionalBrokers.start(zk.getConnectString(), dir, brokers, Duration.ofSeconds(30));
         Map<String, Long> expected = produceInput(bootstrap);
 
         try (KafkaStreams streams = new KafkaStreams(wordCount(), streamsProps(bootstrap, dir.resolve("streams")))) {
@@ -101,7 +97,7 @@ class KafkaStreamsExactlyOnceTest {
       List<BrokerProcess> brokers = new ArrayList<>();
       ChildProcess app = null;
       try {
-        String bootstrap = startBrokers(zk, dir, brokers);
+        String bootstrap = TransactionalBrokers.start(zk.getConnectString(), dir, brokers, Duration.ofSeconds(30));
         Map<String, Long> expected = produceInput(bootstrap);
         app = startApp(bootstrap, dir, 0);
         awaitCommittedOutput(bootstrap, LINES / 4);
@@ -124,27 +120,6 @@ class KafkaStreamsExactlyOnceTest {
     return JvmProcessBuilder.main(WordCountApp.class.getName()).jvmArgs("-Xmx384m")
         .args(bootstrap, dir.resolve("streams-app").toString(), Long.toString(APP_PAUSE_MS_PER_LINE))
         .logFile(dir.resolve("word-count-" + start + ".log")).start();
-  }
-
-  /** Three broker JVMs (RF 3, min.insync.replicas 2) that see each other; returns the bootstrap list. */
-  private static String startBrokers(TestingServer zk, Path dir, List<BrokerProcess> brokers) throws Exception {
-    for (int id = 0; id < 3; id++) {
-      brokers.add(new BrokerProcess(dir.resolve("broker-" + id), Map.ofEntries(
-          Map.entry("broker.id", Integer.toString(id)), Map.entry("zookeeper.connect", zk.getConnectString()),
-          Map.entry("zookeeper.session.timeout.ms", "15000"), Map.entry("offsets.topic.num.partitions", "3"),
-          Map.entry("offsets.topic.replication.factor", "3"), Map.entry("transaction.state.log.num.partitions", "3"),
-          Map.entry("group.initial.rebalance.delay.ms", "0"), Map.entry("default.replication.factor", "3"),
-          Map.entry("min.insync.replicas", "2"), Map.entry("replica.lag.time.max.ms", "10000"),
-          Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"))));
-    }
-    for (BrokerProcess b : brokers) {
-      b.start();
-    }
-    for (BrokerProcess b : brokers) {
-      b.awaitReady(BROKER_START); // generous: CI machines are shared
-    }
-    BrokerRegistrations.awaitEachSeesAll(brokers.stream().map(BrokerProcess::port).toList(), Duration.ofSeconds(30));
-    return brokers.stream().map(BrokerProcess::bootstrap).collect(Collectors.joining(","));
   }
 
   /** The updates of each word are exactly 1, 2, ..., n, n its count in the input. */
