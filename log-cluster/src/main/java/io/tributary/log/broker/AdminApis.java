@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
@@ -189,9 +190,21 @@ final class AdminApis {
           response.results().add(result);
           continue;
         }
-        LogConfig effective = topics.effectiveConfig(topic);
+        // The overrides from ZooKeeper, not this broker's cache: a describe right after an acknowledged alter (which
+        // may have been answered by another broker) shows it.
+        Map<String, String> overrides;
+        try {
+          overrides = topics.currentConfigs(res.resourceName());
+        } catch (Exception e) {
+          Throwable cause = unwrap(e);
+          result.setErrorCode(Errors.forException(cause).code()).setErrorMessage(cause.getMessage());
+          response.results().add(result);
+          continue;
+        }
+        TopicInfo current = topic.withConfigs(overrides);
+        LogConfig effective = topics.effectiveConfig(current);
         values = effective.toMap();
-        source = key -> configSource(topic, effective, key);
+        source = key -> configSource(current, effective, key);
       } else if (type == ConfigResource.Type.BROKER) {
         if (!res.resourceName().isEmpty() && !res.resourceName().equals(Integer.toString(config.brokerId()))) {
           result.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("this is broker " + config.brokerId());
@@ -257,19 +270,25 @@ final class AdminApis {
         if (ConfigResource.Type.forId(res.resourceType()) != ConfigResource.Type.TOPIC) {
           throw new InvalidRequestException("only topic and broker configs can be altered");
         }
-        TopicInfo topic = replicas.image().topics().get(res.resourceName());
-        Map<String, String> current = topic == null ? Map.of() : topic.configs();
-        Map<String, String> set = new LinkedHashMap<>();
-        List<String> delete = new ArrayList<>();
-        for (IncrementalAlterConfigsRequestData.AlterableConfig c : res.configs()) {
-          switch (c.configOperation()) {
-            case 0 -> set.put(c.name(), c.value());
-            case 1 -> delete.add(c.name());
-            case 2, 3 -> set.put(c.name(), listOp(current, c));
-            default -> throw new InvalidRequestException("unknown config operation " + c.configOperation() + " for " + c.name());
+        List<IncrementalAlterConfigsRequestData.AlterableConfig> ops = List.copyOf(res.configs());
+        for (IncrementalAlterConfigsRequestData.AlterableConfig c : ops) {
+          if (c.configOperation() < 0 || c.configOperation() > 3) {
+            throw new InvalidRequestException("unknown config operation " + c.configOperation() + " for " + c.name());
           }
         }
-        altered = topics.alterConfigs(res.resourceName(), set, delete, data.validateOnly());
+        // Applied to the overrides ZooKeeper holds, by compare-and-set, so concurrent alters of other keys survive.
+        UnaryOperator<Map<String, String>> change = current -> {
+          Map<String, String> next = new LinkedHashMap<>(current);
+          for (IncrementalAlterConfigsRequestData.AlterableConfig c : ops) {
+            switch (c.configOperation()) {
+              case 0 -> next.put(c.name(), c.value());
+              case 1 -> next.remove(c.name());
+              default -> next.put(c.name(), listOp(next, c));
+            }
+          }
+          return next;
+        };
+        altered = topics.alterConfigs(res.resourceName(), change, data.validateOnly());
       } catch (Exception e) {
         altered = CompletableFuture.failedFuture(e);
       }

@@ -16,6 +16,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -219,26 +220,32 @@ public final class TopicAdmin {
   }
 
   /**
-   * Applies SET/DELETE (APPEND/SUBTRACT for list keys) operations to a topic's overrides; completes once
-   * this broker's metadata shows them (or after the propagation timeout).
+   * Changes a topic's config overrides: {@code change} maps the overrides ZooKeeper holds to the new ones and is
+   * applied by compare-and-set (re-applied if another alter got in between). The answer waits until this broker's
+   * metadata shows the change.
    */
-  public CompletableFuture<Void> alterConfigs(String name, Map<String, String> set, List<String> delete, boolean validateOnly) {
+  public CompletableFuture<Void> alterConfigs(String name, UnaryOperator<Map<String, String>> change, boolean validateOnly) {
     try {
-      TopicInfo topic = metadata.image().topic(name)
-          .orElseThrow(() -> new UnknownTopicOrPartitionException("topic '" + name + "' does not exist"));
-      Map<String, String> next = new LinkedHashMap<>(topic.configs());
-      delete.forEach(next::remove);
-      next.putAll(set);
-      LogConfig.fromMap(topicDefaults, next);
+      UnaryOperator<Map<String, String>> validated = current -> {
+        Map<String, String> next = change.apply(current);
+        LogConfig.fromMap(topicDefaults, next);
+        return next;
+      };
       if (validateOnly) {
+        validated.apply(store.readTopicConfigs(name));
         return CompletableFuture.completedFuture(null);
       }
-      store.setTopicConfigs(name, next);
+      Map<String, String> next = store.alterTopicConfigs(name, validated);
       return metadata.whenImage(img -> img.topic(name).map(t -> t.configs().equals(next)).orElse(true), PROPAGATION_TIMEOUT_MS)
           .thenApply(seen -> null);
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** A topic's config overrides as ZooKeeper holds them now: what a describe must show right after an alter. */
+  public Map<String, String> currentConfigs(String name) throws Exception {
+    return store.readTopicConfigs(name);
   }
 
   /** The effective config of a topic: broker defaults overlaid by the topic's overrides. */

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.kafka.common.TopicPartition;
@@ -181,15 +182,66 @@ public final class ClusterStore {
     }
   }
 
-  /** Replaces a topic's config overrides. */
-  public void setTopicConfigs(String name, Map<String, String> configs) throws Exception {
+  /**
+   * A topic's config overrides as ZooKeeper holds them now (not as a broker's metadata cache last saw them), so that
+   * a describe after an acknowledged alter sees the alter whichever broker answers it, as ZooKeeper-mode Kafka does.
+   *
+   * @throws UnknownTopicOrPartitionException if the topic does not exist
+   * @throws IllegalArgumentException naming the znode if its content is not a JSON object of strings
+   */
+  public Map<String, String> readTopicConfigs(String name) throws Exception {
     if (zk.checkExists().forPath(ZkPaths.topic(name)) == null) {
       throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
     }
     try {
-      zk.setData().forPath(ZkPaths.topicConfig(name), ZkJson.configs(configs));
+      return parseTopicConfigs(name, zk.getData().forPath(ZkPaths.topicConfig(name)));
     } catch (KeeperException.NoNodeException e) {
-      zk.create().creatingParentsIfNeeded().forPath(ZkPaths.topicConfig(name), ZkJson.configs(configs));
+      return Map.of();
+    }
+  }
+
+  /**
+   * Changes a topic's config overrides by compare-and-set on the config znode's version: {@code change} is applied to
+   * the overrides read from ZooKeeper and re-applied if another writer got in between, so that two concurrent alters
+   * of different keys (an operator's and kafka-reassign-partitions' throttle cleanup) cannot undo each other.
+   *
+   * @return the overrides written
+   */
+  public Map<String, String> alterTopicConfigs(String name, UnaryOperator<Map<String, String>> change) throws Exception {
+    String path = ZkPaths.topicConfig(name);
+    while (true) {
+      if (zk.checkExists().forPath(ZkPaths.topic(name)) == null) {
+        throw new UnknownTopicOrPartitionException("topic '" + name + "' does not exist");
+      }
+      Stat stat = new Stat();
+      Map<String, String> current;
+      try {
+        current = parseTopicConfigs(name, zk.getData().storingStatIn(stat).forPath(path));
+      } catch (KeeperException.NoNodeException e) {
+        Map<String, String> next = change.apply(Map.of());
+        try {
+          zk.create().creatingParentsIfNeeded().forPath(path, ZkJson.configs(next));
+          return next;
+        } catch (KeeperException.NodeExistsException raced) {
+          continue;
+        }
+      }
+      Map<String, String> next = change.apply(current);
+      try {
+        zk.setData().withVersion(stat.getVersion()).forPath(path, ZkJson.configs(next));
+        return next;
+      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException raced) {
+        // changed or deleted since read: read again and re-apply
+      }
+    }
+  }
+
+  private static Map<String, String> parseTopicConfigs(String name, byte[] data) {
+    try {
+      return ZkJson.configs(data);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("config znode " + ZkPaths.topicConfig(name) + " of topic '" + name
+          + "' is not a JSON object of strings: " + e.getMessage(), e);
     }
   }
 
