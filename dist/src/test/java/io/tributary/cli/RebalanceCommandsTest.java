@@ -58,12 +58,17 @@ class RebalanceCommandsTest {
   static final int PARTITIONS = 6;
   /** Replication throttle of both moves, bytes/s per broker: small, so that the copying takes tens of seconds. */
   static final long THROTTLE_BYTES_PER_SEC = 150_000;
+  /**
+   * The decommission's throttle: it moves nine replicas, three onto each remaining broker, and each leader's quota is
+   * shared by everything it sends to throttled replicas; twice the rebalance's keeps the move near a minute.
+   */
+  static final long DECOMMISSION_THROTTLE_BYTES_PER_SEC = 300_000;
   /** Bytes per partition per fetch of a follower (replica.fetch.max.bytes): the most one fetch overshoots by. */
   static final long REPLICA_FETCH_MAX_BYTES = 65_536;
-  /** The window the copied bytes are measured over: as long as the quota's span of full samples. */
-  static final long WINDOW_MS = (ReplicationQuota.WINDOWS - 1) * ReplicationQuota.WINDOW_MS;
-  /** The time the quota's samples cover at most (11 samples of 1 s). */
-  static final long QUOTA_SPAN_MS = ReplicationQuota.WINDOWS * ReplicationQuota.WINDOW_MS;
+  /** The window the copied bytes are measured over. */
+  static final long WINDOW_MS = 10_000;
+  /** What the quota lets through over a window beyond the rate: its allowance holds at most this much time's worth. */
+  static final long QUOTA_SPAN_MS = WINDOW_MS + ReplicationQuota.BURST_MS;
   /** A move must last this long for the windows to measure the throttle (not only the quota's initial allowance). */
   static final long MIN_MOVE_MS = 15_000;
   static final int PREFILL_BYTES_PER_PARTITION = 2_000_000;
@@ -127,7 +132,7 @@ class RebalanceCommandsTest {
 
       assertFalse(replicasOn(3).isEmpty(), "broker 3 holds replicas");
       await(() -> leadersOn(3) > 0, "broker 3 leads some partitions");
-      assertThrottleHeld(copied, assignment());
+      assertThrottleHeld(copied, assignment(), THROTTLE_BYTES_PER_SEC);
       assertNoThrottleLeft(List.of(0, 1, 2, 3));
       awaitFullIsr();
       assertNothingLostOrDuplicated(stream, group, TOPIC);
@@ -151,7 +156,7 @@ class RebalanceCommandsTest {
       long startMs = System.currentTimeMillis();
       Cli.Result run;
       try {
-        run = Cli.run("broker", "decommission", "0", "--throttle", Long.toString(THROTTLE_BYTES_PER_SEC), "--timeout", "4m",
+        run = Cli.run("broker", "decommission", "0", "--throttle", Long.toString(DECOMMISSION_THROTTLE_BYTES_PER_SEC), "--timeout", "4m",
             "-b", bootstrap);
       } finally {
         for (Throughput t : copied) {
@@ -167,7 +172,7 @@ class RebalanceCommandsTest {
       assertTrue(replicasOn(0).isEmpty(), "broker 0 holds nothing: " + assignment());
       Map<TopicPartition, List<Integer>> after = assignment();
       for (Throughput t : copied) {
-        assertThrottleHeld(t, after);
+        assertThrottleHeld(t, after, DECOMMISSION_THROTTLE_BYTES_PER_SEC);
       }
       assertNoThrottleLeft(List.of(0, 1, 2, 3));
       awaitFullIsr();
@@ -186,14 +191,12 @@ class RebalanceCommandsTest {
   }
 
   /**
-   * The bytes the broker copied over every window of {@value #WINDOW_MS} ms stay within what Kafka's quota admits.
-   * The quota lets a fetch in while the bytes of its samples younger than 11 s, over at least 10 s, stay at or under
-   * the rate: so at any moment those samples hold at most 11 s x rate; the fetches in flight then add at most one
-   * {@code replica.fetch.max.bytes} per moving partition, and an in-sync replica is never held back (its bytes, what
-   * the producer appended meanwhile, count but pass). A shorter window would catch the burst Kafka's quota allows by
-   * design (up to 10 s worth at once when the samples are empty), not a broken throttle.
+   * The bytes the broker copied over every window of {@value #WINDOW_MS} ms stay within what the quota admits: the
+   * rate over the window plus the one second's worth its allowance may hold, plus at most one fetch per moving
+   * partition in flight, plus what the producer appended to the moving partitions meanwhile (an in-sync replica is
+   * never held back: those bytes count but pass).
    */
-  private static void assertThrottleHeld(Throughput t, Map<TopicPartition, List<Integer>> after) {
+  private static void assertThrottleHeld(Throughput t, Map<TopicPartition, List<Integer>> after, long throttle) {
     List<long[]> samples = List.copyOf(t.samples);
     List<Integer> moving = new ArrayList<>();
     for (int i = 0; i < t.notHeldBefore.size(); i++) {
@@ -212,6 +215,7 @@ class RebalanceCommandsTest {
     }
     long inFlightBytes = moving.size() * REPLICA_FETCH_MAX_BYTES;
     double worstRate = 0;
+    double worstCopyRate = 0; // without what the producer appended meanwhile: the copying the throttle governs
     double worstShare = 0;
     for (int i = 0; i < samples.size(); i++) {
       int j = i;
@@ -228,19 +232,33 @@ class RebalanceCommandsTest {
       for (int k : moving) {
         produced += Math.max(0, b[2 + k] - a[2 + k]);
       }
-      long allowed = QUOTA_SPAN_MS * THROTTLE_BYTES_PER_SEC / 1000 + inFlightBytes + produced;
+      long allowed = QUOTA_SPAN_MS * throttle / 1000 + inFlightBytes + produced;
       worstRate = Math.max(worstRate, copied * 1000.0 / (b[0] - a[0]));
+      worstCopyRate = Math.max(worstCopyRate, Math.max(0, copied - produced) * 1000.0 / (b[0] - a[0]));
       worstShare = Math.max(worstShare, (double) copied / allowed);
       assertTrue(copied <= allowed, String.format("broker %d copied %d bytes in the %d ms from %d ms; the throttle admits"
           + " at most %d (11 s x %d B/s + %d in flight + %d produced); kB per second:%s",
-          t.broker, copied, b[0] - a[0], a[0] - t0, allowed, THROTTLE_BYTES_PER_SEC, inFlightBytes, produced, series));
+          t.broker, copied, b[0] - a[0], a[0] - t0, allowed, throttle, inFlightBytes, produced, series));
     }
-    long copiedTotal = samples.get(samples.size() - 1)[1] - samples.get(0)[1];
-    long spanMs = samples.get(samples.size() - 1)[0] - t0;
-    System.out.printf("broker %d copied %d bytes into %d partition(s) in %d ms (%.0f B/s on average); worst %d s window"
-        + " %.0f B/s, %.0f%% of what the throttle admits; throttle %d B/s; kB per second:%s%n", t.broker, copiedTotal,
-        moving.size(), spanMs, copiedTotal * 1000.0 / Math.max(spanMs, 1), WINDOW_MS / 1000, worstRate,
-        worstShare * 100, THROTTLE_BYTES_PER_SEC, series);
+    long[] first = samples.get(0);
+    long[] last = samples.get(samples.size() - 1);
+    long copiedTotal = last[1] - first[1];
+    long producedTotal = 0;
+    for (int k : moving) {
+      producedTotal += Math.max(0, last[2 + k] - first[2 + k]);
+    }
+    long spanMs = last[0] - t0;
+    System.out.printf("broker %d copied %d bytes into %d partition(s) in %d ms (%.0f B/s on average, %.0f B/s without the"
+        + " %d bytes the producer appended meanwhile); worst %d s window %.0f B/s (%.0f B/s without them), %.0f%% of what"
+        + " the throttle admits; throttle %d B/s; kB per second:%s%n", t.broker, copiedTotal, moving.size(), spanMs,
+        copiedTotal * 1000.0 / Math.max(spanMs, 1), Math.max(0, copiedTotal - producedTotal) * 1000.0 / Math.max(spanMs, 1),
+        producedTotal, WINDOW_MS / 1000, worstRate, worstCopyRate, worstShare * 100, throttle, series);
+    // Over the whole move the copying (without the producer's appends) averaged no more than the throttle, give or take
+    // the quota's one-second allowance and the fetches in flight at the end.
+    long copiedOnly = Math.max(0, copiedTotal - producedTotal);
+    long mostOverMove = throttle * (spanMs + ReplicationQuota.BURST_MS) / 1000 + inFlightBytes;
+    assertTrue(copiedOnly <= mostOverMove, String.format("broker %d copied %d bytes (without the producer's appends) in %d"
+        + " ms: more than the throttle's %d B/s admit (%d)", t.broker, copiedOnly, spanMs, throttle, mostOverMove));
   }
 
   /** When a move did not finish: each partition still moving, its ISR and every broker's log end offset of it. */

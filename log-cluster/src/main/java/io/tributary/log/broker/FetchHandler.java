@@ -114,13 +114,15 @@ final class FetchHandler {
   }
 
   /**
-   * One read; {@code follower} is the fetching replica's id (-1 for consumers). For a follower, partitions under the
-   * leader replication throttle are read as empty while the quota is exceeded and the follower is not in the ISR.
+   * One read; {@code follower} is the fetching replica's id (-1 for consumers). For a follower not in a partition's ISR,
+   * a partition under the leader replication throttle gets no more than the leader quota's allowance, shared by the
+   * held-back partitions of this answer (nothing while the allowance is empty).
    */
   private Attempt read(List<Wanted> wanted, int maxBytes, FetchIsolation isolation, short version, int follower) {
     ReplicationThrottles throttles = replicas.throttles();
     long now = System.currentTimeMillis();
     long throttledBytes = 0;
+    long heldBackBudget = -1; // the leader quota's allowance for this answer's held-back partitions, read once
     FetchResponseData response = new FetchResponseData().setSessionId(0);
     FetchResponseData.FetchableTopicResponse current = null;
     long total = 0;
@@ -151,15 +153,24 @@ final class FetchHandler {
           // the limits still makes progress (KIP-74).
           boolean minOne = version >= 3 && total == 0;
           boolean leaderThrottled = follower >= 0 && throttles.isLeaderThrottled(w.tp());
-          if (leaderThrottled && throttles.shouldLeaderThrottle(w.tp(), follower, now)) {
-            partitionMax = 0;
-            minOne = false;
+          boolean heldBack = leaderThrottled && throttles.isLeaderHeldBack(w.tp(), follower);
+          if (heldBack) {
+            if (heldBackBudget < 0) {
+              heldBackBudget = throttles.leaderAllowance(now);
+            }
+            // No more than the leader quota has left for held-back replicas; nothing (not even KIP-74's one batch)
+            // while it has nothing left.
+            partitionMax = (int) Math.min(partitionMax, heldBackBudget);
+            minOne &= partitionMax > 0;
           }
           ReplicaManager.ReadResult r = replicas.read(w.tp(), epoch, w.request().fetchOffset(), partitionMax, minOne, isolation);
           Records records = r.records();
           int size = records.sizeInBytes();
           if (leaderThrottled) {
             throttledBytes += size;
+          }
+          if (heldBack) {
+            heldBackBudget = Math.max(0, heldBackBudget - size);
           }
           total += size;
           if (size > 0) {

@@ -57,9 +57,14 @@ public final class ReplicationThrottles implements FollowerThrottle {
         .contains(tp.partition(), brokerId);
   }
 
-  /** Whether the leader leaves {@code tp} out of its answer to follower {@code replicaId} now. */
-  boolean shouldLeaderThrottle(TopicPartition tp, int replicaId, long nowMs) {
-    return isLeaderThrottled(tp) && !inSync(tp, replicaId) && leader.isExceeded(nowMs);
+  /** Whether the leader's answer to follower {@code replicaId} about {@code tp} is limited by the leader quota now. */
+  boolean isLeaderHeldBack(TopicPartition tp, int replicaId) {
+    return isLeaderThrottled(tp) && !inSync(tp, replicaId);
+  }
+
+  /** The bytes the leader may still send to held-back replicas at {@code nowMs}. */
+  long leaderAllowance(long nowMs) {
+    return leader.allowance(nowMs);
   }
 
   void leaderSent(long bytes, long nowMs) {
@@ -67,8 +72,13 @@ public final class ReplicationThrottles implements FollowerThrottle {
   }
 
   @Override
-  public boolean shouldThrottle(TopicPartition tp, long nowMs) {
-    return isFollowerThrottled(tp) && !inSync(tp, brokerId) && follower.isExceeded(nowMs);
+  public boolean isHeldBack(TopicPartition tp) {
+    return isFollowerThrottled(tp) && !inSync(tp, brokerId);
+  }
+
+  @Override
+  public long allowance(long nowMs) {
+    return follower.allowance(nowMs);
   }
 
   @Override

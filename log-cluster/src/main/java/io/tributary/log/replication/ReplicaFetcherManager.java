@@ -254,15 +254,26 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private void fetchOnce() throws IOException, InterruptedException {
       Map<TopicPartition, FetchRequest.PartitionData> fetchData = new LinkedHashMap<>();
       Map<TopicPartition, FollowerFetchState> sent = new HashMap<>();
+      long heldBackBudget = -1; // what the follower quota lets this fetch's held-back partitions ask for together
       for (Map.Entry<TopicPartition, FollowerFetchState> e : partitions.entrySet()) {
         TopicPartition tp = e.getKey();
-        if (throttle.shouldThrottle(tp, System.currentTimeMillis())) {
-          continue; // over the follower quota: left out until the measured rate falls
+        int maxBytes = fetchMaxBytes;
+        if (throttle.isHeldBack(tp)) {
+          if (heldBackBudget < 0) {
+            heldBackBudget = throttle.allowance(System.currentTimeMillis());
+          }
+          if (heldBackBudget == 0) {
+            continue; // the follower quota has nothing left: left out until its allowance grows
+          }
+          maxBytes = (int) Math.min(fetchMaxBytes, heldBackBudget);
         }
         if (!(e.getValue().next(localLog(tp)) instanceof FollowerFetchState.Fetch f)) {
           continue;
         }
-        fetchData.put(tp, new FetchRequest.PartitionData(Uuid.ZERO_UUID, f.fetchOffset(), f.logStartOffset(), fetchMaxBytes,
+        if (throttle.isHeldBack(tp)) {
+          heldBackBudget -= maxBytes;
+        }
+        fetchData.put(tp, new FetchRequest.PartitionData(Uuid.ZERO_UUID, f.fetchOffset(), f.logStartOffset(), maxBytes,
             Optional.of(f.currentLeaderEpoch()),
             f.lastFetchedEpoch().isPresent() ? Optional.of(f.lastFetchedEpoch().getAsInt()) : Optional.empty()));
         sent.put(tp, e.getValue());
