@@ -2,6 +2,7 @@ package io.tributary.log.txn;
 
 import io.tributary.log.cluster.TopicInfo;
 import io.tributary.log.txn.TxnStateMachine.Step;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,14 +32,19 @@ import org.slf4j.LoggerFactory;
  *   <li>Becoming leader loads the partition (the latest state per id) and finishes every PrepareCommit and
  *       PrepareAbort it finds by sending their markers again; resigning drops the partition's ids.</li>
  *   <li>Every transition ({@link TxnStateMachine}) is appended with acks=all before it is applied and the
- *       client answered. While a write or a marker round of an id is in flight the id is busy: other
- *       requests for it get CONCURRENT_TRANSACTIONS, which clients retry.</li>
+ *       client answered. While a write or a marker round of an id is in flight the id is busy: other requests
+ *       for it wait (in arrival order) until it is not, for at most {@link #MAX_WAIT_WHILE_BUSY_MS} ms, and only
+ *       then get CONCURRENT_TRANSACTIONS. Kafka answers CONCURRENT_TRANSACTIONS at once, and a producer that
+ *       begins its next transaction while the markers of the last are being written backs off 20 ms and asks
+ *       again (KAFKA-5482): a transaction per round trip loses up to that much each time.</li>
  *   <li>A timer aborts transactions open past their timeout and forgets ids idle past their expiration.</li>
  * </ul>
  */
 final class TxnActor {
   private static final Logger log = LoggerFactory.getLogger(TxnActor.class);
   static final long TICK_MS = 100;
+  /** How long a request for a busy id waits for it before it is answered CONCURRENT_TRANSACTIONS. */
+  static final long MAX_WAIT_WHILE_BUSY_MS = 5_000;
 
   private final TxnCoordinatorConfig config;
   private final TxnHost host;
@@ -53,6 +59,8 @@ final class TxnActor {
   private final Map<String, TxnMetadata> states = new HashMap<>();
   /** Ids with a write or a marker round in flight. */
   private final Set<String> busy = new HashSet<>();
+  /** Requests waiting for their id to stop being busy, in arrival order: each re-runs itself. */
+  private final Map<String, ArrayDeque<Runnable>> waiting = new HashMap<>();
   private long lastAbortCheckMs;
   private long lastExpiryCheckMs;
 
@@ -168,7 +176,7 @@ final class TxnActor {
       String id = it.next();
       if (partitionOf(id) == p) {
         it.remove();
-        busy.remove(id);
+        notBusy(id); // its waiting requests run again and are told NOT_COORDINATOR
         count++;
       }
     }
@@ -208,7 +216,7 @@ final class TxnActor {
       return CompletableFuture.completedFuture(new Outcome(error, null));
     }
     if (busy.contains(transactionalId)) {
-      return CompletableFuture.completedFuture(new Outcome(Errors.CONCURRENT_TRANSACTIONS, null));
+      return waitWhileBusy(transactionalId, decide);
     }
     Step step = decide.apply(states.get(transactionalId));
     if (step.write() == null) {
@@ -223,6 +231,53 @@ final class TxnActor {
       }
       return new Outcome(step.error(), step.answer());
     });
+  }
+
+  /**
+   * Runs the request again once {@code transactionalId} is not busy any more (after what made it busy has been
+   * applied and answered), or answers CONCURRENT_TRANSACTIONS after {@link #MAX_WAIT_WHILE_BUSY_MS}.
+   */
+  private CompletableFuture<Outcome> waitWhileBusy(String transactionalId, Function<TxnMetadata, Step> decide) {
+    CompletableFuture<Outcome> answer = new CompletableFuture<>();
+    Runnable retry = () -> {
+      if (!answer.isDone()) {
+        run(transactionalId, decide).whenComplete((outcome, failure) -> {
+          if (failure != null) {
+            answer.completeExceptionally(failure);
+          } else {
+            answer.complete(outcome);
+          }
+        });
+      }
+    };
+    waiting.computeIfAbsent(transactionalId, id -> new ArrayDeque<>()).add(retry);
+    thread.schedule(() -> {
+      ArrayDeque<Runnable> queue = waiting.get(transactionalId);
+      if (queue != null && queue.remove(retry)) {
+        if (queue.isEmpty()) {
+          waiting.remove(transactionalId);
+        }
+        answer.complete(new Outcome(Errors.CONCURRENT_TRANSACTIONS, null));
+      }
+    }, MAX_WAIT_WHILE_BUSY_MS, TimeUnit.MILLISECONDS);
+    return answer;
+  }
+
+  /**
+   * Marks {@code id} not busy and lets the requests waiting for it run, in a later task of the actor: after the
+   * current one has applied its state and run its continuations (which may make the id busy again: the waiting
+   * requests then wait on).
+   */
+  private void notBusy(String id) {
+    busy.remove(id);
+    if (waiting.containsKey(id)) {
+      execute(() -> {
+        ArrayDeque<Runnable> queue = busy.contains(id) ? null : waiting.remove(id);
+        if (queue != null) {
+          queue.forEach(Runnable::run);
+        }
+      });
+    }
   }
 
   /**
@@ -243,7 +298,7 @@ final class TxnActor {
     CompletableFuture<Errors> result = new CompletableFuture<>();
     host.appendAndWait(tp, TxnLogFormat.records(next, time.milliseconds()), config.writeTimeoutMs())
         .whenComplete((ok, failure) -> execute(() -> {
-          busy.remove(id);
+          notBusy(id);
           if (epoch == null || !epoch.equals(owned.get(p))) {
             result.complete(Errors.NOT_COORDINATOR);
           } else if (failure != null) {
@@ -272,7 +327,7 @@ final class TxnActor {
     // Checked from the sender's threads: the image and the leader epoch are safe to read there.
     markers.send(prepared, epoch, () -> !closed && leaderEpochHere(p) == epoch)
         .whenComplete((ok, failure) -> execute(() -> {
-          busy.remove(id);
+          notBusy(id);
           if (failure != null || !epoch.equals(owned.get(p)) || !prepared.equals(states.get(id))) {
             if (failure != null && !(failure instanceof CancellationException)) {
               log.warn("{}: markers not written: {}", id, failure.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.log.embedded.EmbeddedCluster;
+import io.tributary.log.protocol.KafkaRpcClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
+import org.apache.kafka.common.requests.EndTxnRequest;
+import org.apache.kafka.common.requests.EndTxnResponse;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
+import org.apache.kafka.common.requests.InitProducerIdRequest;
+import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.tools.TransactionsCommandRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,6 +136,73 @@ class TransactionalProducerTest {
   static Map<TopicPartition, Long> endOffsets(String topic, String isolation) {
     try (KafkaConsumer<byte[], byte[]> c = consumer(isolation)) {
       return c.endOffsets(partitions(topic));
+    }
+  }
+
+  /**
+   * A producer that begins its next transaction as soon as the last commit is answered sends AddPartitionsToTxn while
+   * the coordinator is still writing the last one's markers and CompleteCommit. Kafka answers CONCURRENT_TRANSACTIONS
+   * and the client backs off 20 ms (KAFKA-5482); here the request waits until the id is free. Raw requests, one
+   * connection to the coordinator, 20 back-to-back transactions over a partition of replication factor 3: none is
+   * refused, and every one wrote its commit marker.
+   */
+  @Test
+  void theNextTransactionsFirstAddPartitionsWaitsForTheLastOnesMarkersInsteadOfBeingRefused() throws Exception {
+    String topic = "back-to-back";
+    String transactionalId = "back-to-back";
+    int transactions = 20;
+    cluster.createTopic(topic, 1, 3, Map.of());
+    TopicPartition tp = new TopicPartition(topic, 0);
+    FindCoordinatorResponseData.Coordinator coordinator = findTransactionCoordinator(transactionalId);
+    try (KafkaRpcClient rpc = new KafkaRpcClient(coordinator.host(), coordinator.port(), "back-to-back", 60_000)) {
+      InitProducerIdResponse init = rpc.send(new InitProducerIdRequest.Builder(new InitProducerIdRequestData()
+          .setTransactionalId(transactionalId).setTransactionTimeoutMs(60_000).setProducerId(-1).setProducerEpoch((short) -1))
+          .build((short) 3));
+      assertEquals(Errors.NONE, init.error());
+      long producerId = init.data().producerId();
+      short epoch = init.data().producerEpoch();
+      int refused = 0;
+      for (int txn = 0; txn < transactions; txn++) {
+        Errors added;
+        do {
+          AddPartitionsToTxnResponse response = rpc.send(AddPartitionsToTxnRequest.Builder
+              .forClient(transactionalId, producerId, epoch, List.of(tp)).build((short) 3));
+          added = response.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID).get(tp);
+          refused += added == Errors.CONCURRENT_TRANSACTIONS ? 1 : 0;
+        } while (added == Errors.CONCURRENT_TRANSACTIONS);
+        assertEquals(Errors.NONE, added, "AddPartitionsToTxn of transaction " + txn);
+        EndTxnResponse ended = rpc.send(new EndTxnRequest.Builder(new EndTxnRequestData().setTransactionalId(transactionalId)
+            .setProducerId(producerId).setProducerEpoch(epoch).setCommitted(true)).build((short) 3));
+        assertEquals(Errors.NONE, ended.error(), "EndTxn of transaction " + txn);
+      }
+      assertEquals(0, refused, "AddPartitionsToTxn answered CONCURRENT_TRANSACTIONS");
+    }
+    try (KafkaConsumer<byte[], byte[]> c = consumer("read_uncommitted")) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (c.endOffsets(List.of(tp)).get(tp) < transactions) {
+        assertTrue(System.nanoTime() < deadline, "commit markers written: " + c.endOffsets(List.of(tp)));
+        Thread.sleep(100);
+      }
+      assertEquals(transactions, c.endOffsets(List.of(tp)).get(tp), "one commit marker per transaction");
+    }
+  }
+
+  /** FindCoordinator for a transactional id, asked again while {@code __transaction_state} is being created. */
+  static FindCoordinatorResponseData.Coordinator findTransactionCoordinator(String transactionalId) throws Exception {
+    String[] any = cluster.bootstrapServers().split(",")[0].split(":");
+    try (KafkaRpcClient rpc = new KafkaRpcClient(any[0], Integer.parseInt(any[1]), "find-coordinator", 60_000)) {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (true) {
+        FindCoordinatorResponse found = rpc.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+            .setKeyType(FindCoordinatorRequest.CoordinatorType.TRANSACTION.id()).setCoordinatorKeys(List.of(transactionalId)))
+            .build((short) 4));
+        FindCoordinatorResponseData.Coordinator c = found.data().coordinators().get(0);
+        if (c.errorCode() == Errors.NONE.code()) {
+          return c;
+        }
+        assertTrue(System.nanoTime() < deadline, "no transaction coordinator: " + Errors.forCode(c.errorCode()));
+        Thread.sleep(200);
+      }
     }
   }
 
