@@ -98,7 +98,7 @@ public final class Broker implements AutoCloseable {
     String clusterId = clusterId();
 
     Map<String, String> topicDefaults = config.topicDefaults();
-    logs = new LogManager(config.logDirs(), topicDefaults, Time.SYSTEM);
+    logs = new LogManager(config.logDirs(), topicDefaults, Time.SYSTEM, config.logCleanerDedupeBufferSize());
     logs.startup();
     observability = new BrokerObservability(config);
     replicas = new ReplicaManager(config, logs, store, observability.metrics());

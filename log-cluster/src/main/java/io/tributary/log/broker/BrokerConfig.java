@@ -3,6 +3,7 @@ package io.tributary.log.broker;
 import io.tributary.config.ZooKeeperAuth;
 import io.tributary.log.network.ConnectionLimits;
 import io.tributary.log.network.NetworkLimits;
+import io.tributary.log.storage.LogCleaner;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
@@ -77,6 +78,8 @@ public final class BrokerConfig {
       "How often each log dir's replication-offset-checkpoint (every partition's high watermark) is written.");
   public static final Key LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = new Key("log.flush.offset.checkpoint.interval.ms", "60000",
       "How often segments rolled since the last pass are fsynced and each log dir's recovery-point-offset-checkpoint is written.");
+  public static final Key LOG_CLEANER_DEDUPE_BUFFER_SIZE = new Key("log.cleaner.dedupe.buffer.size", Long.toString(LogCleaner.DEFAULT_DEDUPE_BUFFER_BYTES),
+      "Bytes of the compaction offset map (24 bytes a key: MD5 hash + offset, filled to 90%); a pass whose dirty section has more keys cleans up to the last offset the map covers and the next pass continues.");
   public static final Key REPLICA_LAG_TIME_MAX_MS =
       new Key("replica.lag.time.max.ms", "30000", "A follower that has not caught up for this long leaves the ISR.");
   public static final Key MIN_INSYNC_REPLICAS =
@@ -121,6 +124,7 @@ public final class BrokerConfig {
       LOG_FLUSH_SCHEDULER_INTERVAL_MS, REPLICA_LAG_TIME_MAX_MS, MIN_INSYNC_REPLICAS,
       REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
       LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
+      LOG_CLEANER_DEDUPE_BUFFER_SIZE,
       AUTO_LEADER_REBALANCE_ENABLE, LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, LEADER_IMBALANCE_PER_BROKER_PERCENTAGE,
       REPLICA_FETCH_MAX_BYTES,
       REPLICA_FETCH_WAIT_MAX_MS, REPLICA_SOCKET_TIMEOUT_MS,
@@ -199,6 +203,10 @@ public final class BrokerConfig {
     }
     if (logDirs().isEmpty()) {
       throw new ConfigException(LOG_DIRS.name(), "", "must name at least one directory");
+    }
+    if (logCleanerDedupeBufferSize() < LogCleaner.MIN_DEDUPE_BUFFER_BYTES) {
+      throw new ConfigException(LOG_CLEANER_DEDUPE_BUFFER_SIZE.name(), logCleanerDedupeBufferSize(),
+          "must be at least " + LogCleaner.MIN_DEDUPE_BUFFER_BYTES + " bytes (room for one key: two 24-byte slots at load factor 0.9)");
     }
     if (socketRequestMaxBytes() <= 0) {
       throw new ConfigException(SOCKET_REQUEST_MAX_BYTES.name(), socketRequestMaxBytes(), "must be positive");
@@ -391,6 +399,11 @@ public final class BrokerConfig {
 
   public long retentionCheckIntervalMs() {
     return longValue(LOG_RETENTION_CHECK_INTERVAL_MS);
+  }
+
+  /** log.cleaner.dedupe.buffer.size: bytes of the cleaner's offset map. */
+  public long logCleanerDedupeBufferSize() {
+    return longValue(LOG_CLEANER_DEDUPE_BUFFER_SIZE);
   }
 
   public long flushSchedulerIntervalMs() {

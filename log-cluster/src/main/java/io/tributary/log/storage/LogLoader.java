@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
@@ -105,27 +107,46 @@ final class LogLoader {
 
   /**
    * The base offsets of the directory's segments, after deleting {@code .deleted}, {@code .cleaned} and
-   * {@code .tmp} leftovers and completing a compaction swap that a crash interrupted after its commit point.
+   * {@code .tmp} leftovers and finishing what a crash interrupted in a compaction swap
+   * ({@link PartitionLog#swapCleanedSegment}): a {@code <base>.log.swap} is committed, so it replaces
+   * {@code <base>.log} (indexes rebuilt from it), with its {@code <base>.txnindex.swap} if that is still there; a
+   * {@code <base>.txnindex.swap} without a {@code <base>.log.swap} was not committed and is deleted.
    */
   private TreeSet<Long> segmentBasesAfterCleanup() throws IOException {
-    TreeSet<Long> bases = new TreeSet<>();
+    List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.endsWith(Segment.DELETED_SUFFIX) || name.endsWith(Segment.CLEANED_SUFFIX) || name.endsWith(".tmp")) {
-          Files.deleteIfExists(p);
-        } else if (name.endsWith(Segment.LOG_SUFFIX + Segment.SWAP_SUFFIX)) {
-          long base = parseBase(name);
-          LOG.warn("Completing an interrupted compaction swap of {} in {}", Segment.fileName(base), dir);
-          Files.deleteIfExists(Segment.indexFile(dir, base));
-          Files.deleteIfExists(Segment.timeIndexFile(dir, base));
-          Segment.moveReplacing(p, Segment.logFile(dir, base));
-          bases.add(base);
-        } else if (name.endsWith(Segment.LOG_SUFFIX)) {
-          bases.add(parseBase(name));
-        }
+        names.add(p.getFileName().toString());
       }
     }
+    TreeSet<Long> bases = new TreeSet<>();
+    for (String name : names) {
+      Path p = dir.resolve(name);
+      if (name.endsWith(Segment.DELETED_SUFFIX) || name.endsWith(Segment.CLEANED_SUFFIX) || name.endsWith(".tmp")) {
+        Files.deleteIfExists(p);
+      } else if (name.endsWith(Segment.LOG_SUFFIX + Segment.SWAP_SUFFIX)) {
+        long base = parseBase(name);
+        LOG.warn("Completing an interrupted compaction swap of {} in {}", Segment.fileName(base), dir);
+        Files.deleteIfExists(Segment.indexFile(dir, base));
+        Files.deleteIfExists(Segment.timeIndexFile(dir, base));
+        Path swapTxn = PartitionLog.swapFile(dir, base, TransactionIndex.SUFFIX);
+        if (Files.exists(swapTxn)) {
+          Segment.moveReplacing(swapTxn, TransactionIndex.file(dir, base));
+        }
+        Segment.moveReplacing(p, Segment.logFile(dir, base));
+        bases.add(base);
+      } else if (name.endsWith(Segment.LOG_SUFFIX)) {
+        bases.add(parseBase(name));
+      }
+    }
+    for (String name : names) {
+      if (name.endsWith(TransactionIndex.SUFFIX + Segment.SWAP_SUFFIX)
+          && !names.contains(name.substring(0, name.indexOf('.')) + Segment.LOG_SUFFIX + Segment.SWAP_SUFFIX)) {
+        LOG.warn("Deleting {} in {}: its compaction swap was not committed", name, dir);
+        Files.deleteIfExists(dir.resolve(name));
+      }
+    }
+    CheckpointFile.fsyncDir(dir);
     return bases;
   }
 

@@ -54,6 +54,8 @@ public final class LogManager implements Closeable {
   private final List<Path> logDirs;
   private final Map<String, String> brokerTopicDefaults;
   private final Time time;
+  /** log.cleaner.dedupe.buffer.size: the cleaner's offset map holds at most this many bytes (one cleaner thread). */
+  private final long dedupeBufferBytes;
   private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Map<String, String>> overrides = new ConcurrentHashMap<>();
   private final List<FileChannel> lockChannels = new ArrayList<>();
@@ -61,6 +63,15 @@ public final class LogManager implements Closeable {
   private volatile boolean closed;
 
   public LogManager(List<Path> logDirs, Map<String, String> brokerTopicDefaults, Time time) {
+    this(logDirs, brokerTopicDefaults, time, LogCleaner.DEFAULT_DEDUPE_BUFFER_BYTES);
+  }
+
+  public LogManager(List<Path> logDirs, Map<String, String> brokerTopicDefaults, Time time, long dedupeBufferBytes) {
+    if (dedupeBufferBytes < DedupeOffsetMap.MIN_BUFFER_BYTES) {
+      throw new IllegalArgumentException("log.cleaner.dedupe.buffer.size must be at least " + DedupeOffsetMap.MIN_BUFFER_BYTES
+          + " bytes (one key), got " + dedupeBufferBytes);
+    }
+    this.dedupeBufferBytes = dedupeBufferBytes;
     if (logDirs == null || logDirs.isEmpty()) {
       throw new IllegalArgumentException("At least one log directory is required");
     }
@@ -363,7 +374,7 @@ public final class LogManager implements Closeable {
         l.deleteExpiredSegments(now);
         LogConfig cfg = l.config();
         if (cfg.compact() && l.dirtyRatio() >= cfg.minCleanableDirtyRatio() && l.dirtyRatio() > 0) {
-          LogCleaner.clean(l, now);
+          LogCleaner.clean(l, now, dedupeBufferBytes);
         }
       } catch (IOException e) {
         LOG.error("Retention/compaction of {} failed", l.topicPartition(), e);

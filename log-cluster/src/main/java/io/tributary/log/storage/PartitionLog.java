@@ -71,6 +71,10 @@ public final class PartitionLog implements Closeable {
   /** Why this log's directory went offline (a torn append, a failed fsync), or null while it is usable. */
   private volatile String offlineReason;
   private volatile long highWatermark = Long.MAX_VALUE;
+  /** Counts truncations: a cleaning pass planned before one is abandoned (its offset map may name lost records). */
+  private volatile long truncations;
+  /** Held by a cleaning pass for its whole length, so passes of this log never overlap; appends never take it. */
+  private final Object cleaningLock = new Object();
 
   private PartitionLog(Path dir, TopicPartition tp, Uuid topicId, LogConfig config, Time time, LoadedLog loaded) {
     this.dir = dir;
@@ -419,6 +423,7 @@ public final class PartitionLog implements Closeable {
       return;
     }
     LOG.info("Truncating {} to offset {} (log end was {})", tp, offset, logEndOffset);
+    truncations++;
     for (long base : segments.baseOffsetsAbove(offset)) {
       if (segments.count() > 1) {
         scheduleDelete(segments.remove(base));
@@ -447,6 +452,7 @@ public final class PartitionLog implements Closeable {
   public synchronized void truncateFullyAndStartAt(long offset) throws IOException {
     ensureOpen();
     LOG.info("Truncating {} fully and starting at offset {}", tp, offset);
+    truncations++;
     long now = time.milliseconds();
     for (Segment s : segments.removeAll()) {
       delayedDeletes.schedule(s, now + config.fileDeleteDelayMs()); // frees the base offset for the new segment
@@ -626,7 +632,23 @@ public final class PartitionLog implements Closeable {
     return cleanerCheckpoint;
   }
 
-  synchronized void setCleanerCheckpoint(long offset) throws IOException {
+  Object cleaningLock() {
+    return cleaningLock;
+  }
+
+  /** Truncations so far; a cleaning pass remembers it when planned and swaps nothing once it changed. */
+  long truncations() {
+    return truncations;
+  }
+
+  /**
+   * Moves the cleaner checkpoint to {@code offset} after a pass planned at truncation count {@code plannedAt};
+   * nothing when a truncation came meanwhile (the pass's range may no longer exist).
+   */
+  synchronized void advanceCleanerCheckpoint(long offset, long plannedAt) throws IOException {
+    if (truncations != plannedAt || closed || offset <= cleanerCheckpoint || offset > logEndOffset) {
+      return;
+    }
     cleanerCheckpoint = offset;
     OffsetCheckpoint.write(dir, OffsetCheckpoint.CLEANER_FILE, offset);
   }
@@ -636,28 +658,65 @@ public final class PartitionLog implements Closeable {
     return segments.dirtyRatio(cleanerCheckpoint);
   }
 
-  /** Replaces segment {@code base} with the cleaned file {@code swapFile} ({@code <base>.log.swap}). */
-  synchronized void replaceSegment(long base, Path swapFile) throws IOException {
-    Segment old = segments.get(base);
-    if (old == null) {
-      Files.deleteIfExists(swapFile);
-      return;
+  /**
+   * Swaps segment {@code old} for its cleaned copy, {@code <base>.log.cleaned} and {@code <base>.txnindex.cleaned}
+   * written and fsynced by the cleaner without this lock. Only if the log still holds {@code old} unchanged as an
+   * inactive segment and was not truncated since the pass was planned ({@code plannedAt}); otherwise the copy is
+   * deleted and false returned (the pass stops; the next one starts over).
+   *
+   * <p>Crash-safe order (Kafka's): rename the cleaned index then the cleaned log to {@code .swap} and fsync the
+   * directory — the {@code <base>.log.swap} rename is the commit point —, rename the old files {@code .deleted},
+   * rename the swap files into place. {@link LogLoader} deletes {@code .cleaned} files and a
+   * {@code .txnindex.swap} without its {@code .log.swap} (not committed), and completes a swap whose
+   * {@code .log.swap} exists. The cleaned segment keeps every offset of the old one, so the aborted-transaction
+   * index is the old one's, copied. A failure after the commit point takes the log offline (the next start
+   * completes the swap).
+   */
+  synchronized boolean swapCleanedSegment(Segment old, long plannedAt, CleanerHooks hooks) throws IOException {
+    long base = old.baseOffset();
+    Path cleanedLog = cleanedFile(dir, base, Segment.LOG_SUFFIX);
+    Path cleanedTxn = cleanedFile(dir, base, TransactionIndex.SUFFIX);
+    if (closed || offlineReason != null || truncations != plannedAt || segments.get(base) != old || segments.active() == old) {
+      LOG.info("Abandoning the cleaning of {} segment {}: the log changed (closed, truncated or the segment removed)", tp, base);
+      Files.deleteIfExists(cleanedLog);
+      Files.deleteIfExists(cleanedTxn);
+      return false;
     }
-    List<AbortedTxn> aborted = old.txnIndex().all(); // the cleaned segment keeps the offsets, so the entries stay true
-    old.renameAllWithSuffix(Segment.DELETED_SUFFIX);
-    Segment.moveReplacing(swapFile, Segment.logFile(dir, base));
+    Path swapLog = swapFile(dir, base, Segment.LOG_SUFFIX);
+    Path swapTxn = swapFile(dir, base, TransactionIndex.SUFFIX);
+    Segment.moveReplacing(cleanedTxn, swapTxn);
+    hooks.reached(CleanerStep.TXN_INDEX_SWAP_RENAMED);
+    Segment.moveReplacing(cleanedLog, swapLog);
     CheckpointFile.fsyncDir(dir);
-    Segment fresh = Segment.open(dir, base, config, time.milliseconds());
-    long truncated = fresh.recover();
-    if (truncated > 0) {
-      throw new IllegalStateException("Cleaned segment " + fresh.logPath() + " of " + tp + " failed validation");
+    hooks.reached(CleanerStep.LOG_SWAP_RENAMED);
+    try {
+      old.renameAllWithSuffix(Segment.DELETED_SUFFIX);
+      hooks.reached(CleanerStep.OLD_SEGMENT_RENAMED_DELETED);
+      Segment.moveReplacing(swapTxn, TransactionIndex.file(dir, base));
+      hooks.reached(CleanerStep.TXN_INDEX_SWAPPED_IN);
+      Segment.moveReplacing(swapLog, Segment.logFile(dir, base));
+      CheckpointFile.fsyncDir(dir);
+      hooks.reached(CleanerStep.LOG_SWAPPED_IN);
+      Segment fresh = Segment.open(dir, base, config, time.milliseconds());
+      long truncated = fresh.recover();
+      if (truncated > 0) {
+        throw new IOException("Cleaned segment " + fresh.logPath() + " of " + tp + " failed validation");
+      }
+      fresh.onBecomeInactive(); // indexes are not fsynced: after a crash they are checked and rebuilt if torn
+      segments.add(fresh);
+    } catch (IOException e) {
+      throw goOffline(e);
     }
-    for (AbortedTxn txn : aborted) {
-      fresh.txnIndex().append(txn);
-    }
-    fresh.onBecomeInactive(); // indexes are not fsynced: after a crash they are checked and rebuilt if torn
-    segments.add(fresh);
     delayedDeletes.scheduleRenamed(old, time.milliseconds() + config.fileDeleteDelayMs());
+    return true;
+  }
+
+  static Path cleanedFile(Path dir, long base, String suffix) {
+    return dir.resolve(Segment.fileName(base) + suffix + Segment.CLEANED_SUFFIX);
+  }
+
+  static Path swapFile(Path dir, long base, String suffix) {
+    return dir.resolve(Segment.fileName(base) + suffix + Segment.SWAP_SUFFIX);
   }
 
   // ------------------------------------------------------------------ config, epochs, producers

@@ -31,7 +31,8 @@
  * {@code recovery-point-offset-checkpoint} (every partition's recovery point), written by the
  * {@link io.tributary.log.storage.LogManager} periodically and at shutdown.
  * Transient suffixes: {@code .deleted} (removed segment, closed after file.delete.delay.ms), {@code .cleaned} and
- * {@code .swap} (compaction output before and after its commit point), {@code .tmp} (checkpoint being written).
+ * {@code .swap} (compaction output of a segment and its .txnindex, before and after the commit point: see
+ * {@code PartitionLog.swapCleanedSegment}), {@code .tmp} (checkpoint being written).
  *
  * <p>Durability: appends are written with FileChannel.write and survive a process kill (page cache); they are
  * fsynced per flush.messages / flush.ms and at close, and rolled segments every
