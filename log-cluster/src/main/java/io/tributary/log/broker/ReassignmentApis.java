@@ -16,6 +16,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
 import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
@@ -58,6 +60,11 @@ final class ReassignmentApis {
         TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
         CompletableFuture<Void> done;
         try {
+          if (!Topic.isValid(t.name())) {
+            // No topic can have that name (nor a znode that path): Kafka's answer for a partition that does not exist.
+            throw new UnknownTopicOrPartitionException("Topic name '" + t.name() + "' is not a legal topic name, so "
+                + tp + " does not exist");
+          }
           List<Integer> target = p.replicas() == null ? null : List.copyOf(p.replicas());
           if (target != null && !live.containsAll(target)) {
             throw new InvalidReplicaAssignmentException("Replica assignment has brokers that are not alive. Replica list: " + target

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
@@ -65,6 +66,11 @@ final class WriteTxnMarkersHandler {
   private CompletableFuture<Void> write(TopicPartition tp, WriteTxnMarkersRequestData.WritableTxnMarker marker) {
     AppendResult result;
     try {
+      if (marker.producerId() < 0 || marker.producerEpoch() < 0) {
+        // kafka-clients' marker builder would throw an IllegalArgumentException (an unknown server error).
+        throw new InvalidRequestException("a transaction marker needs a producer id and epoch >= 0, got producer id "
+            + marker.producerId() + " epoch " + marker.producerEpoch());
+      }
       result = replicas.appendTxnMarker(tp, TransactionMarkers.endTransaction(marker.producerId(), marker.producerEpoch(),
           marker.coordinatorEpoch(), marker.transactionResult(), System.currentTimeMillis()));
     } catch (Exception e) {

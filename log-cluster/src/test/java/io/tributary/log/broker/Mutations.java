@@ -13,9 +13,12 @@ final class Mutations {
 
   /** A copy of {@code template} with one mutation chosen by {@code random} (sometimes none). */
   static byte[] mutate(ByteBuffer template, Random random) {
+    if (template.remaining() == 0) {
+      return new byte[0];
+    }
     byte[] frame = new byte[template.remaining()];
     template.duplicate().get(frame);
-    switch (random.nextInt(6)) {
+    switch (random.nextInt(10)) {
       case 0 -> {
         int flips = 1 + random.nextInt(8);
         for (int i = 0; i < flips; i++) {
@@ -32,6 +35,31 @@ final class Mutations {
         for (int i = 0; i < varint.length && at + i < frame.length; i++) {
           frame[at + i] = varint[i];
         }
+      }
+      case 5 -> {
+        // An overlong varint: continuation bits past the five bytes an int may take.
+        int at = random.nextInt(frame.length);
+        for (int i = 0; i < 6 + random.nextInt(6) && at + i < frame.length; i++) {
+          frame[at + i] = (byte) 0x80;
+        }
+      }
+      case 6 -> {
+        // Compact-length edge values: 0 (null), 1 (empty), 0x7f (one byte's largest).
+        byte[] edges = {0, 1, 0x7f};
+        frame[random.nextInt(frame.length)] = edges[random.nextInt(edges.length)];
+      }
+      case 7 -> {
+        // The body read at another version: the header's api version replaced (0..20 covers every API's range).
+        putShort(frame, 2, (short) random.nextInt(21));
+      }
+      case 8 -> {
+        // Raw bytes: the header's api key and version kept half the time, the rest random, of a random length.
+        byte[] raw = new byte[random.nextInt(2 * frame.length + 1)];
+        random.nextBytes(raw);
+        if (random.nextBoolean()) {
+          System.arraycopy(frame, 0, raw, 0, Math.min(4, raw.length));
+        }
+        frame = raw;
       }
       default -> { }
     }
