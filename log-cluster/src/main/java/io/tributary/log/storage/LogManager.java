@@ -263,7 +263,12 @@ public final class LogManager implements Closeable {
           logsOut.put(s.tp(), existing);
         } else {
           Reservation r = (Reservation) got;
-          building.put(r, creationPool().submit(() -> build(r)));
+          try {
+            building.put(r, creationPool().submit(() -> build(r)));
+          } catch (RuntimeException e) { // closing: nobody must wait for this reservation
+            abandon(r, e);
+            throw e;
+          }
         }
       } catch (IOException | RuntimeException e) {
         failures.put(s.tp(), e);
