@@ -385,21 +385,23 @@ public final class LogManager implements Closeable {
 
   /** Makes a built log the partition's (its directory entry is fsynced by now) and wakes those waiting for it. */
   private void publish(Reservation r, PartitionLog log) throws IOException {
+    IllegalStateException refused;
     synchronized (this) {
       creating.remove(r.tp(), r);
-      if (!closed) {
-        PartitionLog previous = logs.putIfAbsent(r.tp(), log);
-        // The reservation kept every other creator of this partition waiting: nobody can have put one meanwhile.
-        assert previous == null : "two logs created for " + r.tp();
+      if (closed) {
+        refused = new IllegalStateException("LogManager is closed"); // it closed while this log was being created
+      } else if (logs.putIfAbsent(r.tp(), log) != null) {
+        // The reservation keeps every other creator of this partition waiting: nobody can have put one meanwhile.
+        refused = new IllegalStateException("two logs created for " + r.tp() + " (a bug): keeping the first");
+      } else {
         overrides.put(r.tp(), r.overrides());
         r.done().complete(log);
         return;
       }
     }
-    log.close(); // the log manager closed while this log was being created
-    IllegalStateException closing = new IllegalStateException("LogManager is closed");
-    r.done().completeExceptionally(closing);
-    throw closing;
+    log.close();
+    r.done().completeExceptionally(refused);
+    throw refused;
   }
 
   private void abandon(Reservation r, Exception cause) {
