@@ -86,6 +86,8 @@ final class TributaryPeer extends ChildJvmPeer {
             "log.dirs=" + nodeDir.resolve("data"),
             "zookeeper.connect=" + zookeeper.connectString(),
             "offsets.topic.replication.factor=" + Math.min(3, nodes),
+            // As KafkaPeer's nodes: without it ConsumerPerformance's join time holds 3 s of waiting for more members.
+            "group.initial.rebalance.delay.ms=0",
             KafkaPeer.extraProps(brokerProps)));
       } catch (IOException e) {
         throw new BenchException("cannot write " + props + ": " + e.getMessage(), e);

@@ -16,9 +16,11 @@ import io.tributary.log.storage.LogReadResult;
 import io.tributary.log.storage.PartitionLog;
 import io.tributary.log.storage.VerificationGuard;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -204,42 +206,65 @@ public final class ReplicaManager implements AutoCloseable {
 
   // ---- following the metadata ------------------------------------------------------------------
 
-  /** Brings local partitions in line with a new metadata image. Called on the metadata thread. */
+  /**
+   * Brings local partitions in line with a new metadata image. Called on the metadata thread. The partitions that need
+   * a new log are opened together first ({@link LogManager#getOrCreateAll}: in parallel, one log dir fsync per image),
+   * so that a topic of many partitions (a fresh {@code __consumer_offsets}: 50) does not hold the metadata thread, and
+   * with it the next image and the coordinator's answer, for one fsync-bound creation after another.
+   */
   public synchronized void applyImage(ClusterImage next) {
     this.image = next;
     long now = System.currentTimeMillis();
-    Set<TopicPartition> assignedHere = new HashSet<>();
+    Map<TopicPartition, List<Integer>> assignedHere = new LinkedHashMap<>();
+    Map<TopicPartition, TopicInfo> topicOf = new HashMap<>();
+    List<LogManager.LogSpec> needLog = new ArrayList<>();
     for (TopicInfo topic : next.topics().values()) {
       for (Map.Entry<Integer, List<Integer>> e : topic.replicas().entrySet()) {
         if (!e.getValue().contains(brokerId)) {
           continue;
         }
         TopicPartition tp = new TopicPartition(topic.name(), e.getKey());
-        assignedHere.add(tp);
-        try {
-          Partition partition = partitions.get(tp);
-          if (partition == null || !partition.log().topicId().equals(topic.id())) {
-            if (partition != null) {
-              resign(tp, partition);
-            }
-            PartitionLog plog = logs.getOrCreate(tp, topic.id(), topic.configs());
-            partition = new Partition(tp, plog, brokerId, config.replicaLagTimeMaxMs());
-            partitions.put(tp, partition);
-          } else {
-            partition.log().updateConfig(LogConfig.fromMap(topicDefaults, topic.configs()));
+        assignedHere.put(tp, e.getValue());
+        topicOf.put(tp, topic);
+        Partition partition = partitions.get(tp);
+        if (partition == null || !partition.log().topicId().equals(topic.id())) {
+          if (partition != null) {
+            partitions.remove(tp);
+            resign(tp, partition);
           }
-          PartitionState state = next.partitions().get(tp);
-          if (state != null) {
-            applyState(partition, state, e.getValue(), next, now);
-          }
-        } catch (IOException | RuntimeException ex) {
-          log.error("cannot open or update the log of {}", tp, ex);
+          needLog.add(new LogManager.LogSpec(tp, topic.id(), topic.configs()));
         }
+      }
+    }
+    LogManager.Opened opened = needLog.isEmpty() ? null : logs.getOrCreateAll(needLog);
+    for (Map.Entry<TopicPartition, List<Integer>> e : assignedHere.entrySet()) {
+      TopicPartition tp = e.getKey();
+      TopicInfo topic = topicOf.get(tp);
+      try {
+        Partition partition = partitions.get(tp);
+        if (partition == null) {
+          PartitionLog plog = opened == null ? null : opened.logs().get(tp);
+          if (plog == null) {
+            Exception why = opened == null ? null : opened.failures().get(tp);
+            log.error("cannot open or update the log of {}", tp, why);
+            continue;
+          }
+          partition = new Partition(tp, plog, brokerId, config.replicaLagTimeMaxMs());
+          partitions.put(tp, partition);
+        } else {
+          partition.log().updateConfig(LogConfig.fromMap(topicDefaults, topic.configs()));
+        }
+        PartitionState state = next.partitions().get(tp);
+        if (state != null) {
+          applyState(partition, state, e.getValue(), next, now);
+        }
+      } catch (RuntimeException ex) {
+        log.error("cannot open or update the log of {}", tp, ex);
       }
     }
     for (PartitionLog local : logs.all()) {
       TopicPartition tp = local.topicPartition();
-      if (!assignedHere.contains(tp)) {
+      if (!assignedHere.containsKey(tp)) {
         unassigned(tp, local, next);
       }
     }

@@ -18,16 +18,26 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
@@ -58,7 +68,10 @@ public final class LogManager implements Closeable {
   private final long dedupeBufferBytes;
   private final ConcurrentHashMap<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Map<String, String>> overrides = new ConcurrentHashMap<>();
+  /** Partitions whose new log a caller is creating outside the lock; guarded by this. */
+  private final Map<TopicPartition, Reservation> creating = new HashMap<>();
   private final List<FileChannel> lockChannels = new ArrayList<>();
+  private ExecutorService creationPool;
   private ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
@@ -215,31 +228,159 @@ public final class LogManager implements Closeable {
 
   /**
    * The log of a partition, created if absent. An existing log of another topic id (a deleted and recreated
-   * topic) is deleted first. Changed overrides are applied to an existing log.
+   * topic) is deleted first. Changed overrides are applied to an existing log. A new log's directory entry in its
+   * log dir is fsynced before the log is returned (or seen by anyone else).
    */
-  public synchronized PartitionLog getOrCreate(TopicPartition tp, Uuid topicId, Map<String, String> topicOverrides) throws IOException {
-    ensureOpen();
-    Map<String, String> o = topicOverrides == null ? Map.of() : Map.copyOf(topicOverrides);
-    LogConfig config = LogConfig.fromMap(brokerTopicDefaults, o);
-    PartitionLog existing = logs.get(tp);
-    if (existing != null) {
-      boolean known = topicId != null && !topicId.equals(Uuid.ZERO_UUID) && !existing.topicId().equals(Uuid.ZERO_UUID);
-      if (known && !existing.topicId().equals(topicId)) {
-        LOG.warn("Partition {} in {} belongs to topic id {}, now {}: deleting the old data (topic recreated)", tp, existing.dir(),
-            existing.topicId(), topicId);
-        delete(tp);
-      } else {
-        if (!o.equals(overrides.get(tp))) {
-          existing.updateConfig(config);
-          writeOverrides(existing.dir(), o, true);
-          overrides.put(tp, o);
+  public PartitionLog getOrCreate(TopicPartition tp, Uuid topicId, Map<String, String> topicOverrides) throws IOException {
+    Object got = reserveOrGet(tp, topicId, topicOverrides);
+    if (got instanceof PartitionLog existing) {
+      return existing;
+    }
+    Reservation r = (Reservation) got;
+    PartitionLog log;
+    try {
+      log = build(r);
+      CheckpointFile.fsyncDir(r.dir().getParent());
+    } catch (IOException | RuntimeException e) {
+      abandon(r, e);
+      throw e;
+    }
+    publish(r, log);
+    return log;
+  }
+
+  /** One partition asked of {@link #getOrCreateAll}: its topic id and topic overrides. */
+  public record LogSpec(TopicPartition tp, Uuid topicId, Map<String, String> topicOverrides) {}
+
+  /** What {@link #getOrCreateAll} got: the log of each partition, or why it could not be opened. */
+  public record Opened(Map<TopicPartition, PartitionLog> logs, Map<TopicPartition, Exception> failures) {}
+
+  /**
+   * {@link #getOrCreate} for many partitions at once (the new partitions of one metadata image: 50 for a fresh
+   * {@code __consumer_offsets}): the new logs are created in parallel on up to {@link #LOG_CREATION_THREADS} threads,
+   * then each log dir that got new partition directories is fsynced once, and only then are the new logs published.
+   * A partition that fails is reported in {@link Opened#failures()}; the others are not affected.
+   */
+  public Opened getOrCreateAll(Collection<LogSpec> specs) {
+    Map<TopicPartition, LogSpec> unique = new LinkedHashMap<>();
+    specs.forEach(s -> unique.putIfAbsent(s.tp(), s)); // one reservation per partition: never wait on our own
+    Map<TopicPartition, PartitionLog> logsOut = new LinkedHashMap<>();
+    Map<TopicPartition, Exception> failures = new LinkedHashMap<>();
+    Map<Reservation, Future<PartitionLog>> building = new LinkedHashMap<>();
+    for (LogSpec s : unique.values()) {
+      try {
+        Object got = reserveOrGet(s.tp(), s.topicId(), s.topicOverrides());
+        if (got instanceof PartitionLog existing) {
+          logsOut.put(s.tp(), existing);
+        } else {
+          Reservation r = (Reservation) got;
+          try {
+            building.put(r, creationPool().submit(() -> build(r)));
+          } catch (RuntimeException e) { // closing: nobody must wait for this reservation
+            abandon(r, e);
+            throw e;
+          }
         }
-        return existing;
+      } catch (IOException | RuntimeException e) {
+        failures.put(s.tp(), e);
       }
     }
+    Map<Reservation, PartitionLog> built = new LinkedHashMap<>();
+    Set<Path> logDirsToSync = new HashSet<>();
+    building.forEach((r, f) -> {
+      try {
+        built.put(r, awaitBuilt(f));
+        logDirsToSync.add(r.dir().getParent());
+      } catch (IOException | RuntimeException e) {
+        abandon(r, e);
+        failures.put(r.tp(), e);
+      }
+    });
+    logDirsToSync.forEach(CheckpointFile::fsyncDir); // once per log dir, not once per new log
+    built.forEach((r, log) -> {
+      try {
+        publish(r, log);
+        logsOut.put(r.tp(), log);
+      } catch (IOException | RuntimeException e) {
+        failures.put(r.tp(), e);
+      }
+    });
+    return new Opened(logsOut, failures);
+  }
+
+  private static PartitionLog awaitBuilt(Future<PartitionLog> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while creating a log", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    }
+  }
+
+  /** A partition whose log this caller creates; others asking for it meanwhile wait for {@code done}. */
+  private record Reservation(TopicPartition tp, Uuid topicId, Map<String, String> overrides, LogConfig config, Path dir,
+                             CompletableFuture<PartitionLog> done) {}
+
+  /**
+   * Under the lock, which only guards the maps: the partition's log (an existing one, or one another caller just
+   * finished creating), or a {@link Reservation} to create it. Waits, without the lock, for a creation in flight.
+   */
+  private Object reserveOrGet(TopicPartition tp, Uuid topicId, Map<String, String> topicOverrides) throws IOException {
+    Map<String, String> o = topicOverrides == null ? Map.of() : Map.copyOf(topicOverrides);
+    LogConfig config = LogConfig.fromMap(brokerTopicDefaults, o);
+    while (true) {
+      CompletableFuture<PartitionLog> inFlight;
+      synchronized (this) {
+        ensureOpen();
+        Reservation other = creating.get(tp);
+        PartitionLog existing = logs.get(tp);
+        switch (LogCreationStep.decide(other != null, existing == null ? null : existing.topicId(), topicId)) {
+          case AWAIT_CREATOR -> inFlight = other.done();
+          case USE_EXISTING -> {
+            if (!o.equals(overrides.get(tp))) {
+              existing.updateConfig(config);
+              writeOverrides(existing.dir(), o, true);
+              overrides.put(tp, o);
+            }
+            return existing;
+          }
+          case REPLACE_EXISTING -> {
+            LOG.warn("Partition {} in {} belongs to topic id {}, now {}: deleting the old data (topic recreated)", tp,
+                existing.dir(), existing.topicId(), topicId);
+            delete(tp);
+            return reserve(tp, topicId, o, config);
+          }
+          default -> {
+            return reserve(tp, topicId, o, config);
+          }
+        }
+      }
+      inFlight.handle((log, error) -> null).join(); // its outcome is read again under the lock
+    }
+  }
+
+  private Reservation reserve(TopicPartition tp, Uuid topicId, Map<String, String> o, LogConfig config) {
+    assert Thread.holdsLock(this);
     Path dir = chooseLogDir().resolve(tp.topic() + "-" + tp.partition());
+    Reservation r = new Reservation(tp, topicId, o, config, dir, new CompletableFuture<>());
+    creating.put(tp, r);
+    return r;
+  }
+
+  /** The I/O of a new log, without the lock: its directory, overrides file and first segment. Not yet published. */
+  private PartitionLog build(Reservation r) throws IOException {
+    Path dir = r.dir();
     if (Files.exists(dir)) { // left over (e.g. not loaded): check its topic id
       Optional<Uuid> stored = PartitionMetadata.read(dir);
+      Uuid topicId = r.topicId();
       if (stored.isPresent() && topicId != null && !topicId.equals(Uuid.ZERO_UUID) && !stored.get().equals(topicId)) {
         LOG.warn("Deleting stale directory {} of topic id {} (now {})", dir, stored.get(), topicId);
         deleteRecursively(dir);
@@ -249,14 +390,61 @@ public final class LogManager implements Closeable {
     // Not fsynced for a new log: the file only lets a restart load the log with its topic's configs before the
     // metadata arrives, and the metadata's getOrCreate rewrites it before the partition serves; a young log
     // loaded with the broker defaults meanwhile loses nothing (a fresh topic of 50 partitions: 100 fsyncs less).
-    writeOverrides(dir, o, false);
-    PartitionLog log = PartitionLog.open(dir, tp, topicId, config, time);
-    logs.put(tp, log);
-    overrides.put(tp, o);
-    return log;
+    writeOverrides(dir, r.overrides(), false);
+    return PartitionLog.open(dir, r.tp(), r.topicId(), r.config(), time);
   }
 
-  /** The log dir holding the fewest partitions. */
+  /** Makes a built log the partition's (its directory entry is fsynced by now) and wakes those waiting for it. */
+  private void publish(Reservation r, PartitionLog log) throws IOException {
+    IllegalStateException refused;
+    synchronized (this) {
+      creating.remove(r.tp(), r);
+      if (closed) {
+        refused = new IllegalStateException("LogManager is closed"); // it closed while this log was being created
+      } else if (logs.putIfAbsent(r.tp(), log) != null) {
+        // The reservation keeps every other creator of this partition waiting: nobody can have put one meanwhile.
+        refused = new IllegalStateException("two logs created for " + r.tp() + " (a bug): keeping the first");
+      } else {
+        overrides.put(r.tp(), r.overrides());
+        r.done().complete(log);
+        return;
+      }
+    }
+    log.close();
+    r.done().completeExceptionally(refused);
+    throw refused;
+  }
+
+  private void abandon(Reservation r, Exception cause) {
+    synchronized (this) {
+      creating.remove(r.tp(), r);
+    }
+    r.done().completeExceptionally(cause);
+  }
+
+  /** Threads creating new logs in parallel ({@link #getOrCreateAll}); mostly waiting on fsyncs, not on a CPU. */
+  static final int LOG_CREATION_THREADS = 8;
+
+  private synchronized ExecutorService creationPool() {
+    ensureOpen();
+    if (creationPool == null) {
+      AtomicInteger n = new AtomicInteger();
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(LOG_CREATION_THREADS, LOG_CREATION_THREADS,
+          LOG_CREATION_THREAD_IDLE_MS, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "log-creator-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+      pool.allowCoreThreadTimeOut(true); // new logs come in bursts (a topic created); idle the rest of the time
+      creationPool = pool;
+    }
+    return creationPool;
+  }
+
+  /** How long an idle log creation thread lives. */
+  private static final long LOG_CREATION_THREAD_IDLE_MS = 30_000;
+
+  /** The log dir holding the fewest partitions (those being created included). */
   private Path chooseLogDir() {
     Map<Path, Integer> counts = new HashMap<>();
     for (Path d : logDirs) {
@@ -265,6 +453,9 @@ public final class LogManager implements Closeable {
     for (PartitionLog l : logs.values()) {
       Path parent = l.dir().getParent();
       counts.computeIfPresent(parent, (k, v) -> v + 1);
+    }
+    for (Reservation r : creating.values()) {
+      counts.computeIfPresent(r.dir().getParent(), (k, v) -> v + 1);
     }
     Path best = logDirs.get(0);
     for (Path d : logDirs) {
@@ -403,6 +594,9 @@ public final class LogManager implements Closeable {
       return;
     }
     closed = true;
+    if (creationPool != null) {
+      creationPool.shutdown(); // a creation in flight finishes and closes its log (see publish)
+    }
     if (scheduler != null) {
       scheduler.shutdownNow();
       try {

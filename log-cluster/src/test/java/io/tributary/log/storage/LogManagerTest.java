@@ -11,9 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
@@ -202,6 +211,96 @@ class LogManagerTest {
     }
     try (LogManager again = new LogManager(dirs, Map.of(), time)) {
       again.startup(); // released by close
+    }
+  }
+
+  /** Two creators of one partition, racing outside the log manager's lock, get one log and one directory. */
+  @Test
+  void concurrentCreatorsOfOnePartitionGetOneLog() throws Exception {
+    TopicPartition tp = new TopicPartition("raced", 0);
+    Uuid id = Uuid.randomUuid();
+    int creators = 8;
+    for (int round = 0; round < 20; round++) {
+      Path dir = tmp.resolve("round-" + round);
+      try (LogManager m = new LogManager(List.of(dir.resolve("d1"), dir.resolve("d2")), Map.of(), time)) {
+        m.startup();
+        ExecutorService pool = Executors.newFixedThreadPool(creators);
+        try {
+          CountDownLatch start = new CountDownLatch(1);
+          List<Future<PartitionLog>> got = new ArrayList<>();
+          for (int i = 0; i < creators; i++) {
+            boolean batch = i % 2 == 0;
+            got.add(pool.submit(() -> {
+              start.await();
+              if (batch) { // a batch naming the partition twice reserves it once
+                LogManager.LogSpec spec = new LogManager.LogSpec(tp, id, Map.of());
+                LogManager.Opened o = m.getOrCreateAll(List.of(spec, spec));
+                assertEquals(Map.of(), o.failures());
+                return o.logs().get(tp);
+              }
+              return m.getOrCreate(tp, id, Map.of());
+            }));
+          }
+          start.countDown();
+          PartitionLog first = got.get(0).get(30, TimeUnit.SECONDS);
+          for (Future<PartitionLog> f : got) {
+            assertSame(first, f.get(30, TimeUnit.SECONDS));
+          }
+          assertSame(first, m.get(tp).orElseThrow());
+          assertEquals(1, m.all().size());
+          long dirs = Stream.of("d1", "d2").filter(d -> Files.isDirectory(dir.resolve(d).resolve("raced-0"))).count();
+          assertEquals(1, dirs, "one directory for the partition");
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+    }
+  }
+
+  /**
+   * The new partitions of one metadata image are created together: spread over the log dirs, each published once
+   * its directory entry was synced, one failure (a bad topic config) reported without failing the others, and a
+   * recreated topic's old data replaced. All of them load again after a restart.
+   */
+  @Test
+  void manyNewLogsAtOnceAreSpreadReportedAndLoadedAgain() throws IOException {
+    List<Path> dirs = List.of(tmp.resolve("d1"), tmp.resolve("d2"));
+    Uuid offsetsId = Uuid.randomUuid();
+    Uuid oldId = Uuid.randomUuid();
+    Uuid newId = Uuid.randomUuid();
+    TopicPartition recreated = new TopicPartition("recreated", 0);
+    TopicPartition bad = new TopicPartition("bad", 0);
+    try (LogManager m = new LogManager(dirs, Map.of(), time)) {
+      m.startup();
+      m.getOrCreate(recreated, oldId, Map.of()).appendAsLeader(batch("old", 5, 1L), 0);
+      List<LogManager.LogSpec> specs = new ArrayList<>();
+      for (int p = 0; p < 50; p++) {
+        specs.add(new LogManager.LogSpec(new TopicPartition("__consumer_offsets", p), offsetsId, Map.of("cleanup.policy", "compact")));
+      }
+      specs.add(new LogManager.LogSpec(bad, Uuid.randomUuid(), Map.of("segment.bytes", "not a number")));
+      specs.add(new LogManager.LogSpec(recreated, newId, Map.of()));
+
+      LogManager.Opened opened = m.getOrCreateAll(specs);
+
+      assertEquals(Set.of(bad), opened.failures().keySet());
+      assertTrue(opened.failures().get(bad) instanceof ConfigException, opened.failures().toString());
+      assertEquals(51, opened.logs().size());
+      assertFalse(m.get(bad).isPresent());
+      assertEquals(newId, opened.logs().get(recreated).topicId());
+      assertEquals(0, opened.logs().get(recreated).logEndOffset(), "the old topic's data is gone");
+      for (int p = 0; p < 50; p++) {
+        TopicPartition tp = new TopicPartition("__consumer_offsets", p);
+        assertSame(opened.logs().get(tp), m.get(tp).orElseThrow());
+        assertTrue(opened.logs().get(tp).config().compact());
+      }
+      Map<Path, Long> perDir = m.all().stream().collect(Collectors.groupingBy(l -> l.dir().getParent(), Collectors.counting()));
+      assertEquals(Map.of(dirs.get(0), 26L, dirs.get(1), 25L), perDir, "spread over the log dirs");
+    }
+    try (LogManager m = new LogManager(dirs, Map.of(), time)) {
+      m.startup();
+      assertEquals(51, m.all().size());
+      assertEquals(newId, m.get(recreated).orElseThrow().topicId());
+      assertTrue(m.get(new TopicPartition("__consumer_offsets", 49)).orElseThrow().config().compact());
     }
   }
 }
