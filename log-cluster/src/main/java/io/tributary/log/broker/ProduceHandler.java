@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidRequiredAcksException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -90,7 +91,12 @@ final class ProduceHandler {
           }
           records = r;
           // Magic v2 and exactly one batch, as Kafka requires of produce requests from v3 on.
-          ProduceRequest.validateRecords(version, records);
+          try {
+            ProduceRequest.validateRecords(version, records);
+          } catch (IllegalArgumentException undecodable) {
+            // kafka-clients throws this for a batch attribute it cannot decode (an unknown compression type id).
+            throw new CorruptRecordException(tp + ": " + undecodable.getMessage(), undecodable);
+          }
           RecordBatch batch = firstBatch(records);
           if (batch != null && ProduceVerification.subjectToVerification(verificationEnabled || addsPartitions, data.transactionalId(),
               batch.isTransactional())) {

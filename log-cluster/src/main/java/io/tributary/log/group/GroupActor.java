@@ -593,6 +593,14 @@ final class GroupActor {
   CompletableFuture<Map<TopicPartition, Errors>> txnCommit(String groupId, long producerId, short producerEpoch,
       String memberId, String groupInstanceId, int generationId, Map<TopicPartition, CommitRequest> requested) {
     long now = time.milliseconds();
+    if (producerId < 0 || producerEpoch < 0) {
+      // No transactional producer has these; a batch with them cannot even be built (found by the fuzzer).
+      Errors refused = producerId < 0 ? Errors.INVALID_PRODUCER_ID_MAPPING : Errors.INVALID_PRODUCER_EPOCH;
+      log.warn("TxnOffsetCommit of group {} with producer id {} and epoch {}: {}", groupId, producerId, producerEpoch, refused);
+      Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+      requested.keySet().forEach(tp -> result.put(tp, refused));
+      return CompletableFuture.completedFuture(result);
+    }
     Errors error = coordinatorError(groupId);
     GroupHolder h = error == Errors.NONE ? holder(groupId, true) : null;
     boolean withoutGroupMetadata = generationId < 0 && (memberId == null || memberId.isEmpty()) && groupInstanceId == null;

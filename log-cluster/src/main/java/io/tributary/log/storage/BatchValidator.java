@@ -117,6 +117,12 @@ final class BatchValidator {
     } catch (CorruptRecordException e) {
       throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " is corrupt: " + e.getMessage());
     }
+    try {
+      batch.compressionType();
+    } catch (IllegalArgumentException e) {
+      // The CRC covers the attributes, so a valid batch can still name a codec that does not exist (found by the fuzzer).
+      throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " is corrupt: " + e.getMessage());
+    }
     boolean fromLeaderLog = source == Source.LEADER_LOG;
     long delta = batch.lastOffset() - batch.baseOffset();
     Integer count = batch.countOrNull();

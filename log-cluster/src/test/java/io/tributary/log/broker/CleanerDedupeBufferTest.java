@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +32,8 @@ class CleanerDedupeBufferTest {
   /** 112 slots of 24 bytes at load factor 0.9: 100 keys. */
   private static final String ROOM_FOR_100_KEYS = "2688";
   private static final int KEYS = 1_000;
+  /** Records of other keys written after round 1: more than a segment's worth. */
+  private static final int PADDING_KEYS = 300;
   @TempDir static Path dir;
   static EmbeddedCluster cluster;
 
@@ -78,34 +82,42 @@ class CleanerDedupeBufferTest {
     String topic = "bounded-map";
     cluster.createTopic(topic, 1, 1, Map.of("cleanup.policy", "compact", "segment.bytes", "4096",
         "min.cleanable.dirty.ratio", "0.01"));
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(cluster.producerProps())) {
+    Properties props = cluster.producerProps();
+    // Small batches, so that segments roll every 4 KiB whatever the load, and the padding after round 1 leaves every
+    // record of rounds 0 and 1 in a closed segment: the cleaner never cleans the active one.
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, "1024");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       for (int round = 0; round < 2; round++) {
         for (int k = 0; k < KEYS; k++) {
           producer.send(new ProducerRecord<>(topic, 0, ("key-" + k).getBytes(StandardCharsets.UTF_8),
               ("round-" + round + "-of-key-" + k).getBytes(StandardCharsets.UTF_8)));
         }
+        producer.flush();
+      }
+      for (int k = 0; k < PADDING_KEYS; k++) {
+        producer.send(new ProducerRecord<>(topic, 0, ("pad-" + k).getBytes(StandardCharsets.UTF_8),
+            ("padding-" + k).getBytes(StandardCharsets.UTF_8)));
       }
       producer.flush();
     }
-    long written = 2L * KEYS;
+    long written = 2L * KEYS + PADDING_KEYS;
     long before = logBytes(topic);
 
-    // each pass maps 100 keys; the 1,000 records of round 0 go only once the passes have mapped round 1
+    // Each pass maps 100 keys; the 1,000 records of round 0 go only once the passes have mapped round 1.
     long deadline = System.currentTimeMillis() + 120_000;
-    int[] count = {0};
-    while (System.currentTimeMillis() < deadline) {
-      count[0] = 0;
-      latestValues(topic, count);
-      if (count[0] < written * 6 / 10) {
-        break;
-      }
-      Thread.sleep(300);
-    }
     int[] records = {0};
     Map<String, String> latest = latestValues(topic, records);
-    assertTrue(records[0] < written * 6 / 10, "the log was compacted over several passes: " + records[0] + " of " + written + " records left");
+    while (latest.values().stream().anyMatch(v -> v.startsWith("round-0")) || records[0] > KEYS + PADDING_KEYS) {
+      assertTrue(System.currentTimeMillis() < deadline, "the log was not compacted over the passes: " + records[0] + " of "
+          + written + " records left, " + latest.values().stream().filter(v -> v.startsWith("round-0")).count()
+          + " latest values still of round 0");
+      Thread.sleep(300);
+      records[0] = 0;
+      latest = latestValues(topic, records);
+    }
     assertTrue(logBytes(topic) < before, "the log shrank: " + logBytes(topic) + " of " + before + " bytes");
-    assertEquals(KEYS, latest.size(), "every key is there");
+    assertEquals(KEYS + PADDING_KEYS, latest.size(), "every key is there");
     for (int k = 0; k < KEYS; k++) {
       assertEquals("round-1-of-key-" + k, latest.get("key-" + k), "the latest value of key-" + k);
     }
