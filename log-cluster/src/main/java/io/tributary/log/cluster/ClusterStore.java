@@ -35,6 +35,14 @@ public final class ClusterStore {
   /** How many session timeouts a registration of another session may take to expire before it counts as live. */
   static final int STALE_REGISTRATION_WAIT_SESSIONS = 2;
   private static final long REGISTRATION_POLL_MS = 200;
+  /**
+   * The most bytes one topic creation or partition addition may write to ZooKeeper in its one transaction: half of
+   * ZooKeeper's default {@code jute.maxbuffer} (1 MiB). A larger multi-op is dropped by the server with the client's
+   * connection (ConnectionLoss for every request in flight, found by the fuzzer with a CreatePartitions of thousands).
+   */
+  static final long MAX_TRANSACTION_BYTES = 512 * 1024;
+  /** ZooKeeper's per-operation overhead in a multi-op (header, ACL, flags), rounded up. */
+  private static final int OPERATION_OVERHEAD_BYTES = 64;
 
   private final CuratorFramework zk;
   /** The ZooKeeper session of this process's broker registration (0 before the first). */
@@ -67,13 +75,19 @@ public final class ClusterStore {
   public void createTopic(String name, Uuid id, SortedMap<Integer, List<Integer>> replicas,
       Map<String, String> configs, Map<Integer, PartitionState> initialStates) throws Exception {
     List<CuratorOp> ops = new ArrayList<>();
-    ops.add(zk.transactionOp().create().forPath(ZkPaths.topic(name), ZkJson.topic(id, replicas)));
+    byte[] topicData = ZkJson.topic(id, replicas);
+    ops.add(zk.transactionOp().create().forPath(ZkPaths.topic(name), topicData));
     ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name)));
+    long bytes = opBytes(ZkPaths.topic(name), topicData) + opBytes(ZkPaths.partitions(name), null)
+        + opBytes(ZkPaths.topicConfig(name), ZkJson.configs(configs));
     for (Map.Entry<Integer, PartitionState> e : initialStates.entrySet()) {
       TopicPartition tp = new TopicPartition(name, e.getKey());
+      byte[] state = ZkJson.partitionState(e.getValue());
       ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name) + "/" + e.getKey()));
-      ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(tp), ZkJson.partitionState(e.getValue())));
+      ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(tp), state));
+      bytes += opBytes(ZkPaths.partitions(name) + "/" + e.getKey(), null) + opBytes(ZkPaths.partitionState(tp), state);
     }
+    checkTransactionBytes(name, initialStates.size(), bytes);
     if (zk.checkExists().forPath(ZkPaths.topic(name)) != null) {
       throw new TopicExistsException("topic '" + name + "' already exists");
     }
@@ -90,6 +104,19 @@ public final class ClusterStore {
     } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException
         | KeeperException.NoNodeException e) {
       throw new TopicExistsException("topic '" + name + "' already exists");
+    }
+  }
+
+  private static long opBytes(String path, byte[] data) {
+    return OPERATION_OVERHEAD_BYTES + path.length() + (data == null ? 0 : data.length);
+  }
+
+  private static void checkTransactionBytes(String topic, int partitions, long bytes) {
+    if (bytes > MAX_TRANSACTION_BYTES) {
+      long perPartition = Math.max(1, bytes / Math.max(1, partitions));
+      throw new InvalidPartitionsException(partitions + " new partitions of topic '" + topic + "' would write about "
+          + bytes + " bytes to ZooKeeper in one transaction, more than the " + MAX_TRANSACTION_BYTES + " one may take:"
+          + " create at most about " + MAX_TRANSACTION_BYTES / perPartition + " at once (CreatePartitions adds more)");
     }
   }
 
@@ -119,13 +146,17 @@ public final class ClusterStore {
     SortedMap<Integer, List<Integer>> replicas = new TreeMap<>(current.replicas());
     replicas.putAll(added);
     List<CuratorOp> ops = new ArrayList<>();
-    ops.add(zk.transactionOp().setData().withVersion(stat.getVersion())
-        .forPath(ZkPaths.topic(name), ZkJson.topic(current.id(), replicas, current.reassignments())));
+    byte[] topicData = ZkJson.topic(current.id(), replicas, current.reassignments());
+    ops.add(zk.transactionOp().setData().withVersion(stat.getVersion()).forPath(ZkPaths.topic(name), topicData));
+    long bytes = opBytes(ZkPaths.topic(name), topicData);
     for (Map.Entry<Integer, PartitionState> e : initialStates.entrySet()) {
       TopicPartition tp = new TopicPartition(name, e.getKey());
+      byte[] state = ZkJson.partitionState(e.getValue());
       ops.add(zk.transactionOp().create().forPath(ZkPaths.partitions(name) + "/" + e.getKey()));
-      ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(tp), ZkJson.partitionState(e.getValue())));
+      ops.add(zk.transactionOp().create().forPath(ZkPaths.partitionState(tp), state));
+      bytes += opBytes(ZkPaths.partitions(name) + "/" + e.getKey(), null) + opBytes(ZkPaths.partitionState(tp), state);
     }
+    checkTransactionBytes(name, initialStates.size(), bytes);
     try {
       zk.transaction().forOperations(ops);
     } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException e) {

@@ -130,6 +130,23 @@ class CreatePartitionsTest {
     assertEquals(1, partitions("bounded").size(), "no refused request changed the topic");
   }
 
+  /**
+   * Found by the 10^6-frame fuzz run: a CreatePartitions of several thousand (within the 10,000 bound) built one
+   * ZooKeeper transaction larger than the server takes; it dropped the broker's connection (ConnectionLoss). Refused
+   * now, naming how many fit; growing in steps works, and the broker serves on.
+   */
+  @Test
+  void moreNewPartitionsThanOneZooKeeperTransactionTakesAreRefusedNamingHowManyFit() throws Exception {
+    cluster.createTopic("wide", 1, 1, Map.of());
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> admin.createPartitions(Map.of("wide", NewPartitions.increaseTo(8_000))).all().get());
+    assertInstanceOf(InvalidPartitionsException.class, e.getCause(), e.getCause().toString());
+    assertTrue(e.getCause().getMessage().contains("ZooKeeper in one transaction"), e.getCause().getMessage());
+    assertEquals(1, partitions("wide").size(), "the refused request changed nothing");
+    admin.createPartitions(Map.of("wide", NewPartitions.increaseTo(200))).all().get();
+    assertEquals(200, partitionsWithLeaders("wide", 200).size());
+  }
+
   private static void assertError(Class<? extends Exception> expected, String topic, NewPartitions request) {
     ExecutionException e = assertThrows(ExecutionException.class,
         () -> admin.createPartitions(Map.of(topic, request)).all().get());
