@@ -12,13 +12,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -35,7 +39,13 @@ import org.slf4j.LoggerFactory;
  * transaction (WriteTxnMarkers, broker to broker) and retries the partitions that failed (no leader, leader
  * moved, leader down) until all have the marker, the partition is gone (topic deleted), or the coordinator
  * no longer wants it (it lost its partition of {@code __transaction_state}; the next coordinator sends
- * them again). Blocking calls on threads of its own: the coordinator's thread never waits for a broker.
+ * them again).
+ *
+ * <p>As Kafka's {@code TransactionMarkerChannelManager}: one queue, connection and sending thread per destination
+ * broker. A round of a transaction queues its markers at every leader at once, so the leaders write them in
+ * parallel; a destination's thread sends everything queued for it in one request (the markers of every transaction
+ * finishing meanwhile), so concurrent transactions share round trips. The coordinator's thread never waits for a
+ * broker.
  */
 final class TxnMarkerSender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TxnMarkerSender.class);
@@ -43,24 +53,24 @@ final class TxnMarkerSender implements AutoCloseable {
   static final long RETRY_BACKOFF_MS = 100;
   /** Socket timeout of a WriteTxnMarkers call. */
   static final int REQUEST_TIMEOUT_MS = 30_000;
-  /** Threads sending markers (blocking calls; one slow broker does not stop every transaction). */
-  static final int THREADS = 2;
   /** A failing partition is logged on its first failure and then every this many rounds. */
   static final int LOG_EVERY_ROUNDS = 100;
 
   private final CoordinatorHost host;
   private final int brokerId;
   private final ClientSecurity security;
-  private final ScheduledExecutorService threads;
-  /** One connection per destination broker (id and address: a broker that moved gets a new one). */
-  private final Map<String, KafkaRpcClient> clients = new ConcurrentHashMap<>();
+  /** Starts rounds and schedules retries; never blocks on a broker. */
+  private final ScheduledExecutorService rounds;
+  /** Per destination broker (id and address: a broker that moved gets a new one). */
+  private final Map<String, Destination> destinations = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   TxnMarkerSender(CoordinatorHost host, int brokerId, ClientSecurity security) {
     this.host = host;
     this.brokerId = brokerId;
     this.security = security;
-    this.threads = Executors.newScheduledThreadPool(THREADS, r -> {
-      Thread t = new Thread(r, "txn-marker-sender-" + brokerId);
+    this.rounds = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "txn-marker-rounds-" + brokerId);
       t.setDaemon(true);
       return t;
     });
@@ -74,8 +84,8 @@ final class TxnMarkerSender implements AutoCloseable {
     if (!txn.state().isPreparing()) {
       throw new IllegalArgumentException(txn.transactionalId() + ": markers of state " + txn.state().kafkaName());
     }
-    Job job = new Job(txn, coordinatorEpoch, stillWanted, new HashSet<>(txn.partitions()));
-    threads.execute(() -> round(job));
+    Job job = new Job(txn, coordinatorEpoch, stillWanted, txn.partitions());
+    rounds.execute(() -> round(job));
     return job.done;
   }
 
@@ -83,17 +93,21 @@ final class TxnMarkerSender implements AutoCloseable {
     final TxnMetadata txn;
     final int coordinatorEpoch;
     final BooleanSupplier stillWanted;
-    final Set<TopicPartition> remaining;
+    /** Partitions still without their marker; the destinations' threads remove from it concurrently. */
+    final Set<TopicPartition> remaining = ConcurrentHashMap.newKeySet();
     final CompletableFuture<Void> done = new CompletableFuture<>();
-    int rounds;
+    volatile int rounds;
 
-    Job(TxnMetadata txn, int coordinatorEpoch, BooleanSupplier stillWanted, Set<TopicPartition> remaining) {
+    Job(TxnMetadata txn, int coordinatorEpoch, BooleanSupplier stillWanted, Set<TopicPartition> partitions) {
       this.txn = txn;
       this.coordinatorEpoch = coordinatorEpoch;
       this.stillWanted = stillWanted;
-      this.remaining = remaining;
+      this.remaining.addAll(partitions);
     }
   }
+
+  /** A transaction's markers for one destination, waiting to be sent; {@code sent} completes once answered. */
+  private record Pending(Job job, List<TopicPartition> partitions, CompletableFuture<Void> sent) {}
 
   private void round(Job job) {
     try {
@@ -115,52 +129,143 @@ final class TxnMarkerSender implements AutoCloseable {
           byLeader.computeIfAbsent(state.leader(), l -> new ArrayList<>()).add(tp);
         }
       }
+      List<CompletableFuture<Void>> sends = new ArrayList<>();
       for (Map.Entry<Integer, List<TopicPartition>> e : byLeader.entrySet()) {
         BrokerInfo leader = image.brokers().get(e.getKey());
         if (leader != null) {
-          sendTo(leader, job, e.getValue());
+          Pending pending = new Pending(job, e.getValue(), new CompletableFuture<>());
+          destination(leader).enqueue(pending);
+          sends.add(pending.sent());
         }
       }
-      if (job.remaining.isEmpty()) {
-        job.done.complete(null);
-      } else {
-        threads.schedule(() -> round(job), RETRY_BACKOFF_MS, TimeUnit.MILLISECONDS);
-      }
+      CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).whenComplete((ok, failure) -> afterRound(job));
     } catch (RuntimeException e) {
-      if (threads.isShutdown()) {
+      if (closed) {
         job.done.completeExceptionally(new CancellationException("coordinator closed"));
         return;
       }
       log.error("{}: marker round failed (retried)", job.txn.transactionalId(), e);
-      threads.schedule(() -> round(job), RETRY_BACKOFF_MS, TimeUnit.MILLISECONDS);
+      retryLater(job);
     }
   }
 
-  private void sendTo(BrokerInfo leader, Job job, List<TopicPartition> partitions) {
-    TransactionResult result = job.txn.state() == TxnState.PREPARE_COMMIT ? TransactionResult.COMMIT : TransactionResult.ABORT;
-    TxnMarkerEntry entry = new TxnMarkerEntry(job.txn.producerId(), job.txn.producerEpoch(), job.coordinatorEpoch,
-        result, partitions);
-    String key = leader.id() + "@" + leader.address();
-    KafkaRpcClient client = clients.computeIfAbsent(key,
-        k -> new KafkaRpcClient(leader.host(), leader.port(), "txn-markers-" + brokerId, REQUEST_TIMEOUT_MS, security));
+  private void afterRound(Job job) {
+    if (job.remaining.isEmpty()) {
+      job.done.complete(null);
+    } else {
+      retryLater(job);
+    }
+  }
+
+  private void retryLater(Job job) {
     try {
-      WriteTxnMarkersResponse response = client.send(new WriteTxnMarkersRequest.Builder(
-          ApiKeys.WRITE_TXN_MARKERS.latestVersion(), List.of(entry)).build());
-      Map<TopicPartition, Errors> errors = response.errorsByProducerId().getOrDefault(job.txn.producerId(), Map.of());
-      for (TopicPartition tp : partitions) {
-        Errors error = errors.getOrDefault(tp, Errors.UNKNOWN_SERVER_ERROR);
-        if (error == Errors.NONE) {
-          job.remaining.remove(tp);
-        } else if (shouldLog(job)) {
-          log.warn("{}: {} marker on {} (broker {}) failed: {} (retried)", job.txn.transactionalId(), result, tp,
-              leader.id(), error);
+      rounds.schedule(() -> round(job), RETRY_BACKOFF_MS, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException rejected) {
+      job.done.completeExceptionally(new CancellationException("coordinator closed"));
+    }
+  }
+
+  private Destination destination(BrokerInfo leader) {
+    return destinations.computeIfAbsent(leader.id() + "@" + leader.address(), k -> new Destination(leader));
+  }
+
+  /** One destination broker: its connection, the markers queued for it, and the thread that sends them. */
+  private final class Destination {
+    final BrokerInfo broker;
+    final KafkaRpcClient client;
+    final ExecutorService sender;
+    final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean draining = new AtomicBoolean();
+
+    Destination(BrokerInfo broker) {
+      this.broker = broker;
+      this.client = new KafkaRpcClient(broker.host(), broker.port(), "txn-markers-" + brokerId, REQUEST_TIMEOUT_MS, security);
+      this.sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "txn-marker-sender-" + brokerId + "-to-" + broker.id());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+
+    void enqueue(Pending pending) {
+      queue.add(pending);
+      maybeDrain();
+    }
+
+    private void maybeDrain() {
+      if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
+        try {
+          sender.execute(this::drain);
+        } catch (RuntimeException rejected) {
+          draining.set(false);
+          failAll(new CancellationException("coordinator closed"));
         }
       }
-    } catch (IOException e) {
-      if (shouldLog(job)) {
-        log.warn("{}: {} markers to broker {} failed: {} (retried)", job.txn.transactionalId(), result, leader.id(),
-            e.toString());
+    }
+
+    private void drain() {
+      try {
+        // Everything queued goes in one request, at most one entry per producer id (the response is keyed by it).
+        List<Pending> batch = new ArrayList<>();
+        Set<Long> producers = new HashSet<>();
+        List<Pending> later = new ArrayList<>();
+        for (Pending p = queue.poll(); p != null; p = queue.poll()) {
+          (producers.add(p.job().txn.producerId()) ? batch : later).add(p);
+        }
+        queue.addAll(later);
+        if (!batch.isEmpty()) {
+          sendBatch(batch);
+        }
+      } finally {
+        draining.set(false);
+        maybeDrain();
       }
+    }
+
+    private void sendBatch(List<Pending> batch) {
+      List<TxnMarkerEntry> entries = new ArrayList<>(batch.size());
+      for (Pending p : batch) {
+        TxnMetadata txn = p.job().txn;
+        TransactionResult result = txn.state() == TxnState.PREPARE_COMMIT ? TransactionResult.COMMIT : TransactionResult.ABORT;
+        entries.add(new TxnMarkerEntry(txn.producerId(), txn.producerEpoch(), p.job().coordinatorEpoch, result, p.partitions()));
+      }
+      try {
+        WriteTxnMarkersResponse response = client.send(new WriteTxnMarkersRequest.Builder(
+            ApiKeys.WRITE_TXN_MARKERS.latestVersion(), entries).build());
+        Map<Long, Map<TopicPartition, Errors>> errors = response.errorsByProducerId();
+        for (Pending p : batch) {
+          Map<TopicPartition, Errors> mine = errors.getOrDefault(p.job().txn.producerId(), Map.of());
+          for (TopicPartition tp : p.partitions()) {
+            Errors error = mine.getOrDefault(tp, Errors.UNKNOWN_SERVER_ERROR);
+            if (error == Errors.NONE) {
+              p.job().remaining.remove(tp);
+            } else if (shouldLog(p.job())) {
+              log.warn("{}: marker on {} (broker {}) failed: {} (retried)", p.job().txn.transactionalId(), tp, broker.id(), error);
+            }
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        for (Pending p : batch) {
+          if (shouldLog(p.job())) {
+            log.warn("{}: markers to broker {} failed: {} (retried)", p.job().txn.transactionalId(), broker.id(), e.toString());
+          }
+        }
+      } finally {
+        batch.forEach(p -> p.sent().complete(null));
+      }
+    }
+
+    private void failAll(Throwable cause) {
+      for (Pending p = queue.poll(); p != null; p = queue.poll()) {
+        p.sent().complete(null);
+        p.job().done.completeExceptionally(cause);
+      }
+    }
+
+    void close() {
+      sender.shutdownNow();
+      client.close();
+      failAll(new CancellationException("coordinator closed"));
     }
   }
 
@@ -170,7 +275,8 @@ final class TxnMarkerSender implements AutoCloseable {
 
   @Override
   public void close() {
-    threads.shutdownNow();
-    clients.values().forEach(KafkaRpcClient::close);
+    closed = true;
+    rounds.shutdownNow();
+    destinations.values().forEach(Destination::close);
   }
 }
