@@ -8,9 +8,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -24,25 +21,22 @@ import org.junit.jupiter.api.Test;
  * states, and a write decided from a partition count that changed since is refused, not merged.
  */
 class AddPartitionsStoreTest {
-  private TestingServer zkServer;
+  private ZooKeeperStore zookeeper;
   private CuratorFramework zk;
   private ClusterStore store;
 
   @BeforeEach
   void start() throws Exception {
-    zkServer = new TestingServer(true);
-    zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(), new RetryOneTime(100));
-    zk.start();
-    store = new ClusterStore(zk);
-    store.ensureLayout();
+    zookeeper = ZooKeeperStore.start();
+    zk = zookeeper.zk;
+    store = zookeeper.store;
     store.createTopic("orders", Uuid.randomUuid(), new TreeMap<>(Map.of(0, List.of(0, 1))), Map.of(),
         Map.of(0, new PartitionState(0, 0, List.of(0, 1), 0, 0)));
   }
 
   @AfterEach
   void stop() throws Exception {
-    zk.close();
-    zkServer.close();
+    zookeeper.close();
   }
 
   @Test

@@ -14,9 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.AfterEach;
@@ -31,23 +28,20 @@ import org.junit.jupiter.api.Test;
 class ConcurrentCreateTopicStoreTest {
   static final int CREATORS = 4;
   static final int ROUNDS = 15;
-  private TestingServer zkServer;
+  private ZooKeeperStore zookeeper;
   private CuratorFramework zk;
   private ClusterStore store;
 
   @BeforeEach
   void start() throws Exception {
-    zkServer = new TestingServer(true);
-    zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(), new RetryOneTime(100));
-    zk.start();
-    store = new ClusterStore(zk);
-    store.ensureLayout();
+    zookeeper = ZooKeeperStore.start();
+    zk = zookeeper.zk;
+    store = zookeeper.store;
   }
 
   @AfterEach
   void stop() throws Exception {
-    zk.close();
-    zkServer.close();
+    zookeeper.close();
   }
 
   @Test

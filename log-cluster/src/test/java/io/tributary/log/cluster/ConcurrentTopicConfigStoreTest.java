@@ -16,9 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.AfterEach;
@@ -34,25 +31,22 @@ import org.junit.jupiter.api.Test;
 class ConcurrentTopicConfigStoreTest {
   static final int WRITERS = 4;
   static final int KEYS_PER_WRITER = 40;
-  private TestingServer zkServer;
+  private ZooKeeperStore zookeeper;
   private CuratorFramework zk;
   private ClusterStore store;
 
   @BeforeEach
   void start() throws Exception {
-    zkServer = new TestingServer(true);
-    zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(), new RetryOneTime(100));
-    zk.start();
-    store = new ClusterStore(zk);
-    store.ensureLayout();
+    zookeeper = ZooKeeperStore.start();
+    zk = zookeeper.zk;
+    store = zookeeper.store;
     store.createTopic("orders", Uuid.randomUuid(), new TreeMap<>(Map.of(0, List.of(0))), Map.of("cleanup.policy", "compact"),
         Map.of(0, new PartitionState(0, 0, List.of(0), 0, 0)));
   }
 
   @AfterEach
   void stop() throws Exception {
-    zk.close();
-    zkServer.close();
+    zookeeper.close();
   }
 
   @Test

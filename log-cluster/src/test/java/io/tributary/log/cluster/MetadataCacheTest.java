@@ -11,9 +11,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,18 +20,16 @@ import org.junit.jupiter.api.Test;
 class MetadataCacheTest {
   static final long WAIT_MS = 10_000;
 
-  private TestingServer zkServer;
+  private ZooKeeperStore zookeeper;
   private CuratorFramework zk;
   private MetadataCache cache;
   private ClusterStore store;
 
   @BeforeEach
   void start() throws Exception {
-    zkServer = new TestingServer(true);
-    zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(), new RetryOneTime(100));
-    zk.start();
-    store = new ClusterStore(zk);
-    store.ensureLayout();
+    zookeeper = ZooKeeperStore.start();
+    zk = zookeeper.zk;
+    store = zookeeper.store;
     cache = new MetadataCache(zk);
     cache.start();
   }
@@ -42,8 +37,7 @@ class MetadataCacheTest {
   @AfterEach
   void stop() throws Exception {
     cache.close();
-    zk.close();
-    zkServer.close();
+    zookeeper.close();
   }
 
   @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -40,17 +39,6 @@ class CleanerCrashRecoveryTest extends PartitionLogFixture {
     }
   }
 
-  private static Map<String, String> replay(List<TestRecords.Rec> recs) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (TestRecords.Rec r : recs) {
-      if (r.value() == null) {
-        out.remove(r.key());
-      } else {
-        out.put(r.key(), r.value());
-      }
-    }
-    return out;
-  }
 
   @ParameterizedTest
   @EnumSource(CleanerStep.class)
@@ -67,7 +55,7 @@ class CleanerCrashRecoveryTest extends PartitionLogFixture {
     long end = log.logEndOffset();
     long firstBase = log.segmentBaseOffsets().get(0);
     long firstBytes = log.segmentList().get(0).sizeInBytes();
-    Map<String, String> expected = replay(TestRecords.readAll(log));
+    Map<String, String> expected = TestRecords.latestByKey(TestRecords.readAll(log));
     List<AbortedTxn> aborted = log.abortedTransactions(0, end);
     assertEquals(1, aborted.size());
 
@@ -81,7 +69,7 @@ class CleanerCrashRecoveryTest extends PartitionLogFixture {
 
     open(COMPACTED);
     assertEquals(end, log.logEndOffset());
-    assertEquals(expected, replay(TestRecords.readAll(log)), "every key's latest value after a crash at " + crashAt);
+    assertEquals(expected, TestRecords.latestByKey(TestRecords.readAll(log)), "every key's latest value after a crash at " + crashAt);
     assertEquals(aborted, log.abortedTransactions(0, end), "the aborted-transaction index after a crash at " + crashAt);
     long bytesNow = log.segmentList().get(0).sizeInBytes();
     if (crashAt.compareTo(CleanerStep.LOG_SWAP_RENAMED) >= 0) {
@@ -97,7 +85,7 @@ class CleanerCrashRecoveryTest extends PartitionLogFixture {
 
     // the next pass completes, and the log goes on
     LogCleaner.clean(log, time.milliseconds());
-    assertEquals(expected, replay(TestRecords.readAll(log)));
+    assertEquals(expected, TestRecords.latestByKey(TestRecords.readAll(log)));
     assertEquals(aborted, log.abortedTransactions(0, end));
     assertEquals(end, log.appendAsLeader(TestRecords.keyed(ts, "k0", "after"), 0).firstOffset());
     assertFalse(log.segmentList().isEmpty());

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -73,17 +72,6 @@ class CleaningWithoutTheLogLockTest {
     l.appendAsLeader(TestRecords.keyed(ts, "last", "roll"), 0);
   }
 
-  private static Map<String, String> replay(List<TestRecords.Rec> recs) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (TestRecords.Rec r : recs) {
-      if (r.value() == null) {
-        out.remove(r.key());
-      } else {
-        out.put(r.key(), r.value());
-      }
-    }
-    return out;
-  }
 
   @Test
   void appendsAndReadsCompleteDuringAPassAndTheResultEqualsAPassWithoutThem() throws Exception {
@@ -93,7 +81,7 @@ class CleaningWithoutTheLogLockTest {
     fill(log);
     long end = log.logEndOffset();
     assertTrue(log.segmentBaseOffsets().size() > 20, "a large dirty section over many segments");
-    Map<String, String> expected = replay(TestRecords.readAll(log));
+    Map<String, String> expected = TestRecords.latestByKey(TestRecords.readAll(log));
     assertEquals("committed", expected.get("key2"));
 
     CleanResult referenceResult = LogCleaner.clean(reference, time.milliseconds());
@@ -128,7 +116,7 @@ class CleaningWithoutTheLogLockTest {
     });
     List<TestRecords.Rec> readDuringPass = appendsAndReads.get(WAIT_SECONDS, TimeUnit.SECONDS); // times out if the lock is held
     assertEquals(end + 400, log.logEndOffset());
-    assertEquals(expected, replay(readDuringPass.stream().filter(r -> r.offset() < end).toList()));
+    assertEquals(expected, TestRecords.latestByKey(readDuringPass.stream().filter(r -> r.offset() < end).toList()));
     assertFalse(pass.isDone(), "the appends and reads completed while the pass was held");
 
     release.countDown();
@@ -138,7 +126,7 @@ class CleaningWithoutTheLogLockTest {
     List<TestRecords.Rec> after = TestRecords.readAll(log);
     assertEquals(TestRecords.readAll(reference), after.stream().filter(r -> r.offset() < end).toList(),
         "below the appends, record for record what the pass without concurrency left");
-    assertEquals(expected, replay(TestRecords.readAll(reference)));
+    assertEquals(expected, TestRecords.latestByKey(TestRecords.readAll(reference)));
     assertEquals(readDuringPass.stream().filter(r -> r.offset() >= end).toList(), after.stream().filter(r -> r.offset() >= end).toList(),
         "every record appended during the pass is there");
     try (var files = Files.list(log.dir())) {
@@ -168,14 +156,14 @@ class CleaningWithoutTheLogLockTest {
     // a new leader's log diverged: the follower truncates the tail the offset map was built from
     long truncateTo = end - 500;
     log.truncateTo(truncateTo);
-    Map<String, String> expected = replay(TestRecords.readAll(log));
+    Map<String, String> expected = TestRecords.latestByKey(TestRecords.readAll(log));
     release.countDown();
     assertEquals(CleanResult.NOTHING, pass.get(WAIT_SECONDS, TimeUnit.SECONDS));
-    assertEquals(expected, replay(TestRecords.readAll(log)), "no record superseded by a truncated one is gone");
+    assertEquals(expected, TestRecords.latestByKey(TestRecords.readAll(log)), "no record superseded by a truncated one is gone");
     assertTrue(log.cleanerCheckpoint() <= truncateTo);
     // the next pass cleans what is left
     assertTrue(LogCleaner.clean(log, time.milliseconds()).recordsRemoved() > 0);
-    assertEquals(expected, replay(TestRecords.readAll(log)));
+    assertEquals(expected, TestRecords.latestByKey(TestRecords.readAll(log)));
   }
 
   @Test
@@ -201,10 +189,10 @@ class CleaningWithoutTheLogLockTest {
     log.updateConfig(LogConfig.fromMap(Map.of("cleanup.policy", "compact,delete", "segment.bytes", "2048", "retention.bytes", "40000")));
     log.deleteExpiredSegments(time.milliseconds());
     assertTrue(log.logStartOffset() > firstBase, "retention removed the first segment");
-    Map<String, String> expected = replay(TestRecords.readAll(log));
+    Map<String, String> expected = TestRecords.latestByKey(TestRecords.readAll(log));
     release.countDown();
     assertEquals(CleanResult.NOTHING, pass.get(WAIT_SECONDS, TimeUnit.SECONDS), "the swap of a removed segment is abandoned");
-    assertEquals(expected, replay(TestRecords.readAll(log)));
+    assertEquals(expected, TestRecords.latestByKey(TestRecords.readAll(log)));
     try (var files = Files.list(log.dir())) {
       assertFalse(files.anyMatch(p -> p.toString().endsWith(".cleaned") || p.toString().endsWith(".swap")));
     }

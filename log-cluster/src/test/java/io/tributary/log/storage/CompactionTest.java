@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,18 +47,6 @@ class CompactionTest {
     }
   }
 
-  /** Latest value per key, as a consumer replaying the whole log would see it. */
-  private static Map<String, String> replay(List<TestRecords.Rec> recs) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (TestRecords.Rec r : recs) {
-      if (r.value() == null) {
-        out.remove(r.key());
-      } else {
-        out.put(r.key(), r.value());
-      }
-    }
-    return out;
-  }
 
   @Test
   void keepsTheLatestRecordPerKeyAndReadsStayValid() throws IOException {
@@ -72,7 +59,7 @@ class CompactionTest {
       }
     }
     long end = log.logEndOffset();
-    Map<String, String> expected = replay(TestRecords.readAll(log));
+    Map<String, String> expected = TestRecords.latestByKey(TestRecords.readAll(log));
     int segmentsBefore = log.segmentBaseOffsets().size();
     assertTrue(segmentsBefore > 5);
 
@@ -83,7 +70,7 @@ class CompactionTest {
     assertEquals(segmentsBefore, log.segmentBaseOffsets().size());
 
     List<TestRecords.Rec> after = TestRecords.readAll(log);
-    assertEquals(expected, replay(after));
+    assertEquals(expected, TestRecords.latestByKey(after));
     // each key appears at most once in the cleaned (inactive) segments, offsets only grow
     long activeBase = log.segmentBaseOffsets().get(log.segmentBaseOffsets().size() - 1);
     Map<String, Long> counts = after.stream().filter(x -> x.offset() < activeBase)
@@ -103,7 +90,7 @@ class CompactionTest {
     }
     log.close();
     open(Map.of());
-    assertEquals(expected, replay(TestRecords.readAll(log)));
+    assertEquals(expected, TestRecords.latestByKey(TestRecords.readAll(log)));
     // appends continue at the right offset after compaction
     assertEquals(end, log.appendAsLeader(keyed(ts, "key0", "final"), 0).firstOffset());
   }
@@ -124,7 +111,7 @@ class CompactionTest {
     List<TestRecords.Rec> recs = TestRecords.readAll(log);
     assertTrue(recs.stream().noneMatch(x -> x.key().equals("a") && x.value() != null), "old value of a is gone");
     assertTrue(recs.stream().anyMatch(x -> x.key().equals("a") && x.value() == null), "tombstone kept for now");
-    assertEquals("1", replay(recs).get("b"));
+    assertEquals("1", TestRecords.latestByKey(recs).get("b"));
 
     time.sleep(500);
     LogCleaner.clean(log, time.milliseconds());
@@ -135,8 +122,8 @@ class CompactionTest {
     assertEquals(1, r.recordsRemoved());
     recs = TestRecords.readAll(log);
     assertTrue(recs.stream().noneMatch(x -> x.key().equals("a")), "tombstone removed after delete.retention.ms");
-    assertNull(replay(recs).get("a"));
-    assertEquals("1", replay(recs).get("b"));
+    assertNull(TestRecords.latestByKey(recs).get("a"));
+    assertEquals("1", TestRecords.latestByKey(recs).get("b"));
   }
 
   @Test
@@ -148,7 +135,7 @@ class CompactionTest {
     }
     assertEquals(0, LogCleaner.clean(log, ts + 1000).recordsRemoved());
     assertTrue(LogCleaner.clean(log, ts + 60001).recordsRemoved() > 0);
-    assertEquals("v29", replay(TestRecords.readAll(log)).get("same"));
+    assertEquals("v29", TestRecords.latestByKey(TestRecords.readAll(log)).get("same"));
   }
 
   @Test

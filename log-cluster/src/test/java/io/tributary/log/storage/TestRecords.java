@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MemoryRecordsBuilder;
@@ -126,6 +128,19 @@ final class TestRecords {
     List<RecordBatch> out = new ArrayList<>();
     for (RecordBatch b : records.batches()) {
       out.add(b);
+    }
+    return out;
+  }
+
+  /** Latest value per key, as a consumer replaying the whole log would see it (a null value deletes the key). */
+  static Map<String, String> latestByKey(List<Rec> recs) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Rec r : recs) {
+      if (r.value() == null) {
+        out.remove(r.key());
+      } else {
+        out.put(r.key(), r.value());
+      }
     }
     return out;
   }
