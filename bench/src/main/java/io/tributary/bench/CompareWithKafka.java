@@ -34,6 +34,12 @@ public final class CompareWithKafka {
 
   private CompareWithKafka() {}
 
+  /** {@code --broker-jvm-opts "..."} (whitespace-separated), or Kafka's start-script flags: for both systems' brokers. */
+  static List<String> brokerJvmOpts(Args args) {
+    return Arrays.stream(args.string("broker-jvm-opts", DEFAULT_BROKER_JVM_OPTS).trim().split("\\s+"))
+        .filter(s -> !s.isEmpty()).toList();
+  }
+
   static String usage() {
     return String.join("\n",
         "usage: bench/run.sh produce-consume [options]",
@@ -109,8 +115,7 @@ public final class CompareWithKafka {
     Path home = findHome(args.string("home", System.getProperty("tributary.home")));
     Path workDir = Path.of(args.string("work-dir", System.getProperty("java.io.tmpdir")));
     boolean keep = args.flag("keep-dirs");
-    List<String> jvmOpts = Arrays.stream(args.string("broker-jvm-opts", DEFAULT_BROKER_JVM_OPTS).trim().split("\\s+"))
-        .filter(s -> !s.isEmpty()).toList();
+    List<String> jvmOpts = brokerJvmOpts(args);
     Path kafkaLib = home.resolve("bench/target/kafka-broker-lib");
     Map<String, String> brokerProps;
     try {

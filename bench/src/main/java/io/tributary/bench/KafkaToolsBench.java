@@ -26,12 +26,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * <pre>
  * KafkaToolsBench [--records 2000000] [--latency-records 50000] [--latency-rate 5000] [--e2e-messages 10000]
  *                 [--brokers 3] [--only kafka|tributary] [--security plaintext|sasl_ssl] [--home DIR] [--work-dir DIR] [--keep-dirs]
+ *                 [--broker-jvm-opts "..."]
  * </pre>
  */
 public final class KafkaToolsBench {
   static final List<String> FLAGS = List.of("help", "keep-dirs");
   static final List<String> OPTIONS = List.of("records", "latency-records", "latency-rate", "e2e-messages", "brokers",
-      "only", "security", "home", "work-dir");
+      "only", "security", "home", "work-dir", "broker-jvm-opts");
   static final int PARTITIONS = 6;
   static final short REPLICATION_FACTOR = 3;
   static final Map<String, String> TOPIC_CONFIGS = Map.of("min.insync.replicas", "2");
@@ -81,7 +82,7 @@ public final class KafkaToolsBench {
         "  --only kafka|tributary  run one system only (default both)",
         "  --security plaintext|sasl_ssl   listeners of both systems (default plaintext); sasl_ssl: TLS 1.3 and",
         "                          SCRAM-SHA-512 on every listener, inter-broker too, same CA and certificates on both",
-        "  --home DIR, --work-dir DIR, --keep-dirs   as for produce-consume");
+        "  --home DIR, --work-dir DIR, --keep-dirs, --broker-jvm-opts \"...\"   as for produce-consume");
   }
 
   public static void main(String[] argv) throws Exception {
@@ -127,7 +128,7 @@ public final class KafkaToolsBench {
     KafkaToolsBench bench = new KafkaToolsBench(args.longValue("records", 2_000_000), args.longValue("latency-records", 50_000),
         args.intValue("latency-rate", 5_000), args.longValue("e2e-messages", 10_000), security, System.out);
     SaslSslSetup sec = security;
-    List<String> jvmOpts = Arrays.stream(CompareWithKafka.DEFAULT_BROKER_JVM_OPTS.split("\\s+")).toList();
+    List<String> jvmOpts = CompareWithKafka.brokerJvmOpts(args);
     Path kafkaLib = home.resolve("bench/target/kafka-broker-lib");
 
     System.out.printf("kafka-tools benchmark: %d brokers per cluster, one cluster at a time; topics with %d partitions,"

@@ -56,7 +56,7 @@ public final class TxnProduceBench {
     Path home = CompareWithKafka.findHome(args.string("home", System.getProperty("tributary.home")));
     Path workDir = Path.of(args.string("work-dir", System.getProperty("java.io.tmpdir")));
     boolean keep = args.flag("keep-dirs");
-    List<String> jvmOpts = Arrays.stream(CompareWithKafka.DEFAULT_BROKER_JVM_OPTS.split("\\s+")).toList();
+    List<String> jvmOpts = CompareWithKafka.brokerJvmOpts(args);
     Path kafkaLib = home.resolve("bench/target/kafka-broker-lib");
     PrintStream out = System.out;
 

@@ -17,7 +17,7 @@ record TxnProduceOptions(long records, int recordsPerTxn, int producers, int war
     String only) {
   static final List<String> FLAGS = List.of("help", "keep-dirs");
   static final List<String> OPTIONS = List.of("records", "per-txn", "producers", "warmup-txns", "brokers", "only",
-      "home", "work-dir");
+      "home", "work-dir", "broker-jvm-opts");
 
   static final long DEFAULT_RECORDS = 1_000_000;
   static final int DEFAULT_RECORDS_PER_TXN = 100;
@@ -84,6 +84,6 @@ record TxnProduceOptions(long records, int recordsPerTxn, int producers, int war
             + DEFAULT_WARMUP_TXNS_PER_PRODUCER + ")",
         "  --brokers N             brokers per cluster (default 3; the topic has RF 3, so at least 3)",
         "  --only kafka|tributary  run one system only (default both)",
-        "  --home DIR, --work-dir DIR, --keep-dirs   as for produce-consume");
+        "  --home DIR, --work-dir DIR, --keep-dirs, --broker-jvm-opts \"...\"   as for produce-consume");
   }
 }

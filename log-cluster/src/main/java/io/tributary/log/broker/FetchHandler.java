@@ -6,6 +6,8 @@ import io.tributary.log.protocol.KafkaRequest;
 import io.tributary.log.storage.AbortedTxn;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,12 +26,15 @@ import org.slf4j.LoggerFactory;
  * Fetch with long polling: answers at once when {@code min.bytes} are available or an error occurred,
  * otherwise parks the request until data arrives or {@code max.wait.ms} passes. Records go out as file
  * slices (zero copy). A read_committed consumer ({@code isolation_level=1}) reads up to the last stable offset and
- * gets the aborted transactions of what it read, whose records it then skips itself (as with Kafka). Incremental fetch sessions are not kept: the session id is always 0, which
- * clients accept by sending full requests.
+ * gets the aborted transactions of what it read, whose records it then skips itself (as with Kafka). Replica fetchers
+ * get incremental fetch sessions ({@link FetchSessions}); consumers are answered with session id 0, which clients accept
+ * by sending full requests.
  */
 final class FetchHandler {
   private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
   private final ReplicaManager replicas;
+  /** Replica fetchers' incremental fetch sessions (KIP-227). */
+  private final FetchSessions<Wanted> sessions = new FetchSessions<>();
 
   FetchHandler(ReplicaManager replicas) {
     this.replicas = replicas;
@@ -65,10 +70,20 @@ final class FetchHandler {
         wanted.add(new Wanted(new TopicPartition(name, p.partition()), topic.topicId(), p, err));
       }
     }
+    FetchSessions.Context<Wanted> session = sessions.open(isReplica && !forgedReplica ? replicaId : -1,
+        version >= 7 ? data.sessionId() : FetchSessions.NO_SESSION,
+        version >= 7 ? data.sessionEpoch() : FetchSessions.FINAL_EPOCH, requested(wanted),
+        version >= 7 ? forgotten(data, version, image) : List.of(), System.currentTimeMillis());
+    if (session instanceof FetchSessions.Refused<Wanted> refused) {
+      return CompletableFuture.completedFuture(new FetchResponseData().setErrorCode(refused.error().code()).setSessionId(0));
+    }
+    List<Wanted> toRead = session instanceof FetchSessions.InSession<Wanted> in ? in.toRead() : wanted;
     if (isReplica && !forgedReplica) {
       // A follower's fetch offset is its log end: the leader's state machine learns it first (unless the
-      // fetch names another leader epoch, which the read below refuses).
-      for (Wanted w : wanted) {
+      // fetch names another leader epoch, which the read below refuses). In a session, every partition of the
+      // session counts as fetched again at its last named position, as in Kafka: a caught-up follower that has
+      // nothing new to name stays caught up.
+      for (Wanted w : toRead) {
         if (w.resolveError() == Errors.NONE) {
           replicas.onFollowerFetch(w.tp(), replicaId, w.request().fetchOffset(), version >= 9 ? w.request().currentLeaderEpoch() : -1);
           replicas.onFollowerLogStartOffset(w.tp(), replicaId, w.request().logStartOffset());
@@ -80,35 +95,80 @@ final class FetchHandler {
 
     FetchIsolation isolation = FetchIsolation.of(isReplica, version >= 4 ? data.isolationLevel() : 0);
     int follower = isReplica && !forgedReplica ? replicaId : -1;
-    Attempt first = read(wanted, maxBytes, isolation, version, follower);
-    if (first.bytes >= minBytes || first.hasError || data.maxWaitMs() <= 0 || wanted.isEmpty()) {
-      return CompletableFuture.completedFuture(sent(first, isReplica));
+    Attempt first = read(toRead, maxBytes, isolation, version, follower);
+    if (first.bytes >= minBytes || first.hasError || data.maxWaitMs() <= 0 || toRead.isEmpty()) {
+      return CompletableFuture.completedFuture(sent(first, isReplica, session));
     }
     CompletableFuture<ApiMessage> future = new CompletableFuture<>();
-    List<TopicPartition> tps = wanted.stream().map(Wanted::tp).toList();
+    List<TopicPartition> tps = toRead.stream().map(Wanted::tp).toList();
     Purgatory.Waiter waiter = new Purgatory.Waiter(tps,
         () -> {
-          Attempt again = read(wanted, maxBytes, isolation, version, follower);
+          Attempt again = read(toRead, maxBytes, isolation, version, follower);
           if (again.bytes >= minBytes || again.hasError) {
-            future.complete(sent(again, isReplica));
+            future.complete(sent(again, isReplica, session));
             return true;
           }
           return false;
         },
-        () -> future.complete(sent(read(wanted, maxBytes, isolation, version, follower), isReplica)));
+        () -> future.complete(sent(read(toRead, maxBytes, isolation, version, follower), isReplica, session)));
     if (!replicas.fetchPurgatory().park(waiter, data.maxWaitMs())) {
-      return CompletableFuture.completedFuture(sent(first, isReplica));
+      return CompletableFuture.completedFuture(sent(first, isReplica, session));
     }
     return future;
   }
 
-  /** One read of the wanted partitions; {@code topicBytes} is what it holds per topic, for the bytes-out meter. */
-  private record Attempt(FetchResponseData response, long bytes, boolean hasError, Map<String, Long> topicBytes) {}
+  private static Map<TopicPartition, Wanted> requested(List<Wanted> wanted) {
+    Map<TopicPartition, Wanted> out = new LinkedHashMap<>();
+    for (Wanted w : wanted) {
+      out.put(w.tp(), w);
+    }
+    return out;
+  }
 
-  /** The attempt that is answered: counted as bytes out when a consumer (not a follower) fetched it. */
-  private FetchResponseData sent(Attempt attempt, boolean isReplica) {
+  /** The partitions an incremental fetch stops fetching (by name up to v12, by topic id from v13). */
+  private static List<TopicPartition> forgotten(FetchRequestData data, short version, ClusterImage image) {
+    List<TopicPartition> out = new ArrayList<>();
+    for (FetchRequestData.ForgottenTopic t : data.forgottenTopicsData()) {
+      String name = version >= 13 ? image.topicById(t.topicId()).map(TopicInfo::name).orElse("") : t.topic();
+      for (int p : t.partitions()) {
+        out.add(new TopicPartition(name, p));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One read of the wanted partitions; {@code topicBytes} is what it holds per topic, for the bytes-out meter;
+   * {@code order} names the response's partitions in order.
+   */
+  private record Attempt(FetchResponseData response, long bytes, boolean hasError, Map<String, Long> topicBytes,
+      List<TopicPartition> order) {}
+
+  /**
+   * The attempt that is answered: counted as bytes out when a consumer (not a follower) fetched it; in a fetch
+   * session, without the partitions that have nothing new, and with the session's id.
+   */
+  private FetchResponseData sent(Attempt attempt, boolean isReplica, FetchSessions.Context<Wanted> session) {
     if (!isReplica) {
       attempt.topicBytes.forEach((topic, bytes) -> replicas.metrics().sentToConsumers(topic, bytes));
+    }
+    if (session instanceof FetchSessions.InSession<Wanted> in) {
+      int i = 0;
+      for (Iterator<FetchResponseData.FetchableTopicResponse> topics = attempt.response.responses().iterator(); topics.hasNext(); ) {
+        FetchResponseData.FetchableTopicResponse topic = topics.next();
+        for (Iterator<FetchResponseData.PartitionData> it = topic.partitions().iterator(); it.hasNext(); ) {
+          FetchResponseData.PartitionData p = it.next();
+          boolean news = p.errorCode() != Errors.NONE.code() || (p.records() != null && p.records().sizeInBytes() > 0);
+          if (!in.session().mustAnswer(attempt.order.get(i++), in.full(), news,
+              new FetchSessions.Sent(p.highWatermark(), p.lastStableOffset(), p.logStartOffset()))) {
+            it.remove();
+          }
+        }
+        if (topic.partitions().isEmpty()) {
+          topics.remove();
+        }
+      }
+      attempt.response.setSessionId(in.session().id);
     }
     return attempt.response;
   }
@@ -127,6 +187,7 @@ final class FetchHandler {
     FetchResponseData.FetchableTopicResponse current = null;
     long total = 0;
     Map<String, Long> topicBytes = new HashMap<>();
+    List<TopicPartition> order = new ArrayList<>(wanted.size());
     boolean hasError = false;
     int remaining = maxBytes;
     for (Wanted w : wanted) {
@@ -197,13 +258,14 @@ final class FetchHandler {
         }
       }
       current.partitions().add(out);
+      order.add(w.tp());
     }
     if (throttledBytes > 0) {
       // Kafka counts what a read returns; a long poll that re-reads counts only the answer it sends (close enough:
       // an unanswered read returned less than min.bytes).
       throttles.leaderSent(throttledBytes, now);
     }
-    return new Attempt(response, total, hasError, topicBytes);
+    return new Attempt(response, total, hasError, topicBytes, order);
   }
 
   private static List<FetchResponseData.AbortedTransaction> abortedTransactions(List<AbortedTxn> aborted) {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.FetchSessionHandler;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
+import org.apache.kafka.common.utils.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,9 @@ public final class ReplicaFetcherManager implements AutoCloseable {
   /** Fetch errors that only mean leadership is moving: back off quietly until the new metadata arrives. */
   private static final Set<Errors> EXPECTED_ON_LEADER_CHANGE = EnumSet.of(Errors.FENCED_LEADER_EPOCH,
       Errors.NOT_LEADER_OR_FOLLOWER, Errors.UNKNOWN_LEADER_EPOCH, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+  /** A leader's refusal of a fetch session: the next fetch is a full one, at once. */
+  private static final Set<Errors> SESSION_ERRORS = EnumSet.of(Errors.FETCH_SESSION_ID_NOT_FOUND,
+      Errors.INVALID_FETCH_SESSION_EPOCH);
 
   /** What the fetchers read and write locally. */
   public interface Sink {
@@ -167,6 +172,8 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     final BrokerInfo leader;
     final Map<TopicPartition, FollowerFetchState> partitions = new ConcurrentHashMap<>();
     final KafkaRpcClient client;
+    /** This thread's incremental fetch session with the leader (KIP-227): kafka-clients' own bookkeeping. */
+    final FetchSessionHandler session;
     volatile boolean running = true;
 
     FetcherThread(BrokerInfo leader) {
@@ -174,6 +181,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
       setDaemon(true);
       this.leader = leader;
       this.client = new KafkaRpcClient(leader.host(), leader.port(), "replica-fetcher-" + brokerId, socketTimeoutMs, security);
+      this.session = new FetchSessionHandler(new LogContext("[" + getName() + "] "), leader.id());
     }
 
     void shutdown() {
@@ -252,7 +260,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
 
     /** Sends one Fetch for every partition whose state machine is ready to fetch, and carries out the answers. */
     private void fetchOnce() throws IOException, InterruptedException {
-      Map<TopicPartition, FetchRequest.PartitionData> fetchData = new LinkedHashMap<>();
+      FetchSessionHandler.Builder fetchData = session.newBuilder(partitions.size(), false);
       Map<TopicPartition, FollowerFetchState> sent = new HashMap<>();
       long heldBackBudget = -1; // what the follower quota lets this fetch's held-back partitions ask for together
       for (Map.Entry<TopicPartition, FollowerFetchState> e : partitions.entrySet()) {
@@ -273,18 +281,37 @@ public final class ReplicaFetcherManager implements AutoCloseable {
         if (throttle.isHeldBack(tp)) {
           heldBackBudget -= maxBytes;
         }
-        fetchData.put(tp, new FetchRequest.PartitionData(Uuid.ZERO_UUID, f.fetchOffset(), f.logStartOffset(), maxBytes,
+        fetchData.add(tp, new FetchRequest.PartitionData(Uuid.ZERO_UUID, f.fetchOffset(), f.logStartOffset(), maxBytes,
             Optional.of(f.currentLeaderEpoch()),
             f.lastFetchedEpoch().isPresent() ? Optional.of(f.lastFetchedEpoch().getAsInt()) : Optional.empty()));
         sent.put(tp, e.getValue());
       }
-      if (fetchData.isEmpty()) {
+      if (sent.isEmpty()) {
         Thread.sleep(BACKOFF_MS);
         return;
       }
-      FetchRequest request = FetchRequest.Builder.forReplica(FETCH_VERSION, brokerId, -1, fetchWaitMaxMs, 1, fetchData)
+      // In the leader's fetch session only what changed is sent: new positions, and the partitions no longer fetched.
+      FetchSessionHandler.FetchRequestData inSession = fetchData.build();
+      FetchRequest request = FetchRequest.Builder.forReplica(FETCH_VERSION, brokerId, -1, fetchWaitMaxMs, 1, inSession.toSend())
+          .removed(inSession.toForget()).replaced(inSession.toReplace()).metadata(inSession.metadata())
           .build(FETCH_VERSION);
-      FetchResponse response = client.send(request);
+      FetchResponse response;
+      try {
+        response = client.send(request);
+      } catch (IOException | RuntimeException e) {
+        session.handleError(e); // the next fetch is a full one
+        throw e;
+      }
+      if (!session.handleResponse(response, FETCH_VERSION)) {
+        // The leader lost or refused the session (a restart, an eviction), or answered outside it: the next fetch
+        // opens a new session with every partition.
+        if (!SESSION_ERRORS.contains(response.error())) {
+          log.warn("fetch from broker {} answered outside its fetch session ({}): fetching everything again",
+              leader.id(), response.error());
+          Thread.sleep(BACKOFF_MS);
+        }
+        return;
+      }
       boolean backoff = false;
       for (FetchResponseData.FetchableTopicResponse t : response.data().responses()) {
         for (FetchResponseData.PartitionData p : t.partitions()) {

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * watermark, no partition offline.
  *
  * <p>Without root (no namespaces, no mount) the process faults and operations run on 127.0.0.1 alone. Plain
- * {@code mvn verify}: 12 faults; {@code -Pfaults}: 100 ({@code -Dfaults.count=N}, {@code -Dfaults.seed=N}
+ * {@code mvn verify}: 9 faults (the pom's {@code faults.count}); {@code -Pfaults}: 100 ({@code -Dfaults.count=N}, {@code -Dfaults.seed=N}
  * replays a run): {@code mvn -B -o -pl log-cluster -am verify -Pfaults -Dtest=ClusterFaultsTest
  * -Dsurefire.failIfNoSpecifiedTests=false -DskipITs}.
  */
