@@ -1,6 +1,7 @@
 package io.tributary.log.storage;
 
 import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -19,9 +20,10 @@ import org.apache.kafka.common.utils.CloseableIterator;
 /**
  * The checks every batch of an append request passes before anything of the request is written: magic 2,
  * size fields, CRC, record count, records iterable, size limit, keys for compacted topics, no trailing bytes.
- * A producer batch must hold exactly lastOffsetDelta+1 records with sequential offsets; a batch copied from a
- * leader's log may come from a compacted log, so it may hold fewer (offsets strictly increasing within the
- * batch), or none when it is the empty batch that compaction keeps to remember a producer's last sequence.
+ * A producer batch must hold exactly lastOffsetDelta+1 records with sequential offsets, each checked (in place
+ * for uncompressed batches: {@link UncompressedRecordsWalk}); a batch copied from a leader's log may come from a
+ * compacted log, so it may hold fewer, or none when it is the empty batch that compaction keeps to remember a
+ * producer's last sequence, and its records are not read again (the leader checked them; the CRC covers them).
  *
  * <p>Pure: it reads the request bytes and its arguments only (no file, clock or log state), and its verdict
  * is either the accepted batches or the exception the client sees. The log end offset only numbers the
@@ -74,6 +76,7 @@ final class BatchValidator {
     List<MutableRecordBatch> batches = new ArrayList<>();
     int validatedBytes = 0;
     int recordCount = 0;
+    ByteBuffer request = records.buffer();
     Iterator<MutableRecordBatch> it = records.batches().iterator();
     while (true) {
       MutableRecordBatch batch;
@@ -86,7 +89,8 @@ final class BatchValidator {
         throw new CorruptRecordException("Corrupt batch at request position " + validatedBytes + " for " + where + ": " + e.getMessage());
       }
       long offsetForErrors = logEndOffset + recordCount;
-      checkBatch(batch, offsetForErrors, source);
+      int start = request.position() + validatedBytes;
+      checkBatch(batch, request.duplicate().position(start).limit(start + batch.sizeInBytes()), offsetForErrors, source);
       validatedBytes += batch.sizeInBytes();
       recordCount += batch.countOrNull();
       batches.add(batch);
@@ -102,7 +106,7 @@ final class BatchValidator {
   }
 
   /** The checks of one batch; on return its record count is known to be non-null and right. */
-  private void checkBatch(MutableRecordBatch batch, long offsetForErrors, Source source) {
+  private void checkBatch(MutableRecordBatch batch, ByteBuffer bytes, long offsetForErrors, Source source) {
     if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
       throw new InvalidRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " uses magic v" + batch.magic()
           + "; magic v0/v1 not supported, upgrade the client (message format v2 is required)");
@@ -132,13 +136,20 @@ final class BatchValidator {
       throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " declares " + count
           + " records but a last offset delta of " + delta);
     }
+    if (fromLeaderLog) {
+      // The leader checked every record when it accepted them, and the CRC checked above covers them since: a
+      // follower, as Kafka's, does not read them one by one again.
+      return;
+    }
+    if (UncompressedRecordsWalk.applies(batch)) {
+      checkUncompressed(batch, bytes, count, offsetForErrors);
+      return;
+    }
     int seen = 0;
     try (CloseableIterator<Record> recs = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
       while (recs.hasNext()) {
         Record r = recs.next();
-        boolean offsetOk = fromLeaderLog ? r.offset() >= batch.baseOffset() + seen && r.offset() <= batch.lastOffset()
-            : r.offset() == batch.baseOffset() + seen;
-        if (!offsetOk) {
+        if (r.offset() != batch.baseOffset() + seen) {
           throw new InvalidRecordException("Record " + seen + " of a batch for " + tp + " at offset " + offsetForErrors
               + " has a non-sequential offset delta");
         }
@@ -156,6 +167,22 @@ final class BatchValidator {
     if (seen != count) {
       throw new CorruptRecordException("Record batch for " + tp + " at offset " + offsetForErrors + " declares " + count
           + " records but holds " + seen);
+    }
+  }
+
+  /** The records of an uncompressed batch, checked in place (no object per record): the same rules, the same errors. */
+  private void checkUncompressed(MutableRecordBatch batch, ByteBuffer bytes, int count, long offsetForErrors) {
+    UncompressedRecordsWalk.Problem p = UncompressedRecordsWalk.check(bytes, count, compacted && !batch.isControlBatch());
+    if (p == null) {
+      return;
+    }
+    switch (p.kind()) {
+      case OFFSET -> throw new InvalidRecordException("Record " + p.index() + " of a batch for " + tp + " at offset "
+          + offsetForErrors + " has a non-sequential offset delta");
+      case NO_KEY -> throw new InvalidRecordException("Record for " + tp + " at offset " + (offsetForErrors + p.index())
+          + " has no key: compacted topic requires keyed records");
+      case STRUCTURE -> throw new CorruptRecordException("Records of a batch for " + tp + " at offset " + offsetForErrors
+          + " cannot be read: record " + p.index() + ": " + p.detail());
     }
   }
 }
