@@ -626,7 +626,9 @@ public final class ReplicaManager implements AutoCloseable {
       FetchIsolation isolation) throws IOException {
     Partition p = leaderPartition(tp, clientLeaderEpoch);
     long hw = p.highWatermark();
-    long lso = p.lastStableOffset();
+    // A follower has no use for the last stable offset (Kafka's followers ignore it too), and working it out takes the
+    // producer-state lock that appends hold: -1, the field's "unknown", for replica reads.
+    long lso = isolation == FetchIsolation.LOG_END ? -1 : p.lastStableOffset();
     long leo = p.log().logEndOffset();
     long limit = switch (isolation) {
       case LOG_END -> leo;

@@ -52,9 +52,11 @@ public final class ReplicationThrottles implements FollowerThrottle {
 
   /** Whether the leader's reads of {@code tp} for follower {@code replicaId} count against the leader quota. */
   boolean isLeaderThrottled(TopicPartition tp) {
+    if (leader.isUnlimited()) {
+      return false; // the usual case, asked for every partition of every follower fetch: no lookup
+    }
     TopicInfo topic = image.get().topics().get(tp.topic());
-    return topic != null && !leader.isUnlimited() && throttled(topic, LogConfig.LEADER_REPLICATION_THROTTLED_REPLICAS)
-        .contains(tp.partition(), brokerId);
+    return topic != null && throttled(topic, LogConfig.LEADER_REPLICATION_THROTTLED_REPLICAS).contains(tp.partition(), brokerId);
   }
 
   /** Whether the leader's answer to follower {@code replicaId} about {@code tp} is limited by the leader quota now. */
@@ -89,9 +91,11 @@ public final class ReplicationThrottles implements FollowerThrottle {
   }
 
   private boolean isFollowerThrottled(TopicPartition tp) {
+    if (follower.isUnlimited()) {
+      return false;
+    }
     TopicInfo topic = image.get().topics().get(tp.topic());
-    return topic != null && !follower.isUnlimited() && throttled(topic, LogConfig.FOLLOWER_REPLICATION_THROTTLED_REPLICAS)
-        .contains(tp.partition(), brokerId);
+    return topic != null && throttled(topic, LogConfig.FOLLOWER_REPLICATION_THROTTLED_REPLICAS).contains(tp.partition(), brokerId);
   }
 
   private boolean inSync(TopicPartition tp, int replica) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.log.protocol.KafkaRpcClient;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,6 +49,7 @@ class ReplicaFetchSessionTest {
       FetchSessionHandler session = new FetchSessionHandler(new LogContext(), 0);
       long[] positions = new long[PARTITIONS];
       try (KafkaRpcClient client = new KafkaRpcClient(hostPort[0], Integer.parseInt(hostPort[1]), "session-test", 30_000)) {
+        awaitLeading(client);
         FetchResponse full = fetch(client, session, positions, 0);
         assertNotEquals(0, full.data().sessionId(), "the first fetch opened a session");
         assertEquals(PARTITIONS, answered(full).size(), "and was answered with every partition");
@@ -74,6 +76,26 @@ class ReplicaFetchSessionTest {
         assertEquals(Errors.INVALID_FETCH_SESSION_EPOCH, refused.error());
         assertEquals(0, refused.data().responses().size());
       }
+    }
+  }
+
+  /** Until the broker leads every partition of the new topic: sessionless fetches (epoch -1) answered without errors. */
+  private static void awaitLeading(KafkaRpcClient client) throws Exception {
+    Map<TopicPartition, FetchRequest.PartitionData> all = new LinkedHashMap<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      all.put(new TopicPartition(TOPIC, p), new FetchRequest.PartitionData(Uuid.ZERO_UUID, 0, 0, 1 << 20,
+          Optional.empty(), Optional.empty()));
+    }
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      FetchResponse r = client.send(FetchRequest.Builder.forReplica(VERSION, REPLICA_ID, -1, 0, 1, all)
+          .metadata(FetchMetadata.LEGACY).build(VERSION));
+      assertEquals(0, r.data().sessionId(), "a sessionless fetch opens no session");
+      if (r.data().responses().stream().flatMap(t -> t.partitions().stream()).allMatch(p -> p.errorCode() == 0)) {
+        return;
+      }
+      assertTrue(System.nanoTime() < deadline, "the broker never led every partition of " + TOPIC);
+      Thread.sleep(100);
     }
   }
 
