@@ -42,14 +42,6 @@ public final class ReplicationThrottles implements FollowerThrottle {
     return value == null ? ReplicationQuota.UNLIMITED : Long.parseLong(value.trim());
   }
 
-  ReplicationQuota leaderQuota() {
-    return leader;
-  }
-
-  ReplicationQuota followerQuota() {
-    return follower;
-  }
-
   /** Whether the leader's reads of {@code tp} for follower {@code replicaId} count against the leader quota. */
   boolean isLeaderThrottled(TopicPartition tp) {
     if (leader.isUnlimited()) {

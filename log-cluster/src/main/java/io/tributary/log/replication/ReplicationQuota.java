@@ -33,10 +33,6 @@ public final class ReplicationQuota {
     this.limitBytesPerSec = limitBytesPerSec;
   }
 
-  public synchronized long limitBytesPerSec() {
-    return limitBytesPerSec;
-  }
-
   /** A new limit; from unlimited the allowance starts empty, otherwise it is kept within the new bounds. */
   public synchronized void setLimit(long bytesPerSec) {
     if (bytesPerSec == limitBytesPerSec) {
@@ -72,11 +68,6 @@ public final class ReplicationQuota {
     }
     refill(nowMs);
     return (long) Math.max(0, Math.floor(allowanceBytes));
-  }
-
-  /** Whether held-back replicas must wait: nothing is left to read. */
-  public boolean isExceeded(long nowMs) {
-    return allowance(nowMs) == 0;
   }
 
   private void refill(long nowMs) {
