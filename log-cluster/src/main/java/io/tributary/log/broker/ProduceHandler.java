@@ -8,6 +8,7 @@ import io.tributary.log.txn.AddPartitionsToTxnManager;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.InvalidRecordException;
@@ -33,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * transactional batches of a producer with no transaction open on their partition are first confirmed with
  * the transaction coordinator (one verify-only AddPartitionsToTxn for the request's partitions) and appended
  * only then, with the partition's verification guard; a partition the coordinator does not confirm gets
- * INVALID_TXN_STATE and nothing is written. The next request of the connection may be handled meanwhile;
- * it cannot overtake: its own verification, for the same transactional id, goes to the same coordinator in
- * a later request, whose answer comes after this one's append.
+ * INVALID_TXN_STATE and nothing is written. The next request of the connection may be handled meanwhile; a
+ * batch of the same producer to the same partition waits for the one being verified before anything is decided
+ * about it ({@link ProducerAppendOrder}), so it cannot overtake it.
  *
  * <p>Transactions v2 (KIP-890 part 2, Produce v12+): the client sends no AddPartitionsToTxn; the same path
  * asks the coordinator to add the partitions instead of only verifying them, whatever the verification setting.
@@ -46,6 +47,7 @@ final class ProduceHandler {
   private final AddPartitionsToTxnManager verifier;
   /** {@code transaction.partition.verification.enable}: verify the produces of v11 and below (part 1). */
   private final boolean verificationEnabled;
+  private final ProducerAppendOrder order = new ProducerAppendOrder();
 
   ProduceHandler(ReplicaManager replicas, AddPartitionsToTxnManager verifier, boolean verificationEnabled) {
     this.replicas = replicas;
@@ -53,9 +55,19 @@ final class ProduceHandler {
     this.verificationEnabled = verificationEnabled;
   }
 
-  /** One partition's batch, waiting for its append. */
+  /**
+   * One partition's batch, waiting for its append; {@code appended} (null when nothing waits for it) completes
+   * once it is written or refused.
+   */
   private record Append(TopicPartition tp, MemoryRecords records, VerificationGuard guard,
-      ProduceResponseData.PartitionProduceResponse out) {}
+      ProduceResponseData.PartitionProduceResponse out, CompletableFuture<Void> appended) {
+    Append withGuard(VerificationGuard g) {
+      return new Append(tp, records, g, out, appended);
+    }
+  }
+
+  /** The request-wide facts a verified append needs. */
+  private record Request(String transactionalId, boolean addsPartitions, short version, short acks, int timeoutMs) {}
 
   CompletableFuture<ApiMessage> handle(KafkaRequest request, TopicAccess access) {
     ProduceRequestData data = request.data();
@@ -65,6 +77,7 @@ final class ProduceHandler {
     }
     short version = request.version();
     boolean addsPartitions = TransactionsV2Versions.produceAddsPartitions(version);
+    Request req = new Request(data.transactionalId(), addsPartitions, version, acks, data.timeoutMs());
     ProduceResponseData response = new ProduceResponseData();
     List<CompletableFuture<Void>> waits = new ArrayList<>();
     List<Append> toVerify = new ArrayList<>();
@@ -100,13 +113,24 @@ final class ProduceHandler {
           RecordBatch batch = firstBatch(records);
           if (batch != null && ProduceVerification.subjectToVerification(verificationEnabled || addsPartitions, data.transactionalId(),
               batch.isTransactional())) {
+            if (verifiedBatch != null && verifiedBatch.producerId() != batch.producerId()) {
+              throw new InvalidRecordException("Transactional records from more than one producer in one produce request");
+            }
+            ProducerAppendOrder.Key key = new ProducerAppendOrder.Key(tp, batch.producerId());
+            CompletableFuture<Void> earlier = order.unfinished(key);
+            if (earlier != null) { // an earlier batch of this producer waits for its verification: after it
+              Append a = new Append(tp, records, null, out, new CompletableFuture<>());
+              order.add(key, a.appended());
+              waits.add(earlier.handle((ignored, error) -> null)
+                  .thenCompose(ignored -> verifyIfNeededThenAppend(a, batch, req)));
+              continue;
+            }
             guard = replicas.maybeStartTransactionVerification(tp, batch.producerId(), batch.producerEpoch());
             if (guard != VerificationGuard.SENTINEL) {
-              if (verifiedBatch != null && verifiedBatch.producerId() != batch.producerId()) {
-                throw new InvalidRecordException("Transactional records from more than one producer in one produce request");
-              }
               verifiedBatch = batch;
-              toVerify.add(new Append(tp, records, guard, out));
+              Append a = new Append(tp, records, guard, out, new CompletableFuture<>());
+              order.add(key, a.appended());
+              toVerify.add(a);
               continue;
             }
           }
@@ -114,37 +138,69 @@ final class ProduceHandler {
           fail(tp, out, e, version);
           continue;
         }
-        waits.add(append(new Append(tp, records, guard, out), version, acks, data.timeoutMs()));
+        waits.add(append(new Append(tp, records, guard, out, null), version, acks, data.timeoutMs()));
       }
       response.responses().add(topicResponse);
     }
     if (!toVerify.isEmpty()) {
-      List<TopicPartition> partitions = toVerify.stream().map(Append::tp).toList();
-      waits.add((addsPartitions
-              ? verifier.addToTransaction(data.transactionalId(), verifiedBatch.producerId(), verifiedBatch.producerEpoch(), partitions)
-              : verifier.verifyTransaction(data.transactionalId(), verifiedBatch.producerId(), verifiedBatch.producerEpoch(), partitions))
-          .thenCompose(errors -> {
-            List<CompletableFuture<Void>> appended = new ArrayList<>();
-            for (Append a : toVerify) {
-              Errors error = errors.getOrDefault(a.tp(), Errors.NONE);
-              if (error == Errors.NONE) {
-                appended.add(append(a, version, acks, data.timeoutMs()));
-              } else {
-                ProduceVerification.ProduceError e = ProduceVerification.produceError(error);
-                a.out().setErrorCode(e.error().code()).setBaseOffset(-1);
-                if (version >= 8) {
-                  a.out().setErrorMessage(e.message());
-                }
-              }
-            }
-            return CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new));
-          }));
+      waits.add(verifyThenAppend(toVerify, verifiedBatch, req));
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     if (acks == 0) {
       return all.thenApply(ignored -> null);
     }
     return all.thenApply(ignored -> response);
+  }
+
+  /**
+   * Asks the coordinator about the partitions of {@code toVerify} (all batches of {@code batch}'s producer), then
+   * appends those it confirms and refuses the others. Each append's {@code appended} completes either way.
+   */
+  private CompletableFuture<Void> verifyThenAppend(List<Append> toVerify, RecordBatch batch, Request req) {
+    List<TopicPartition> partitions = toVerify.stream().map(Append::tp).toList();
+    CompletableFuture<Map<TopicPartition, Errors>> verified = req.addsPartitions()
+        ? verifier.addToTransaction(req.transactionalId(), batch.producerId(), batch.producerEpoch(), partitions)
+        : verifier.verifyTransaction(req.transactionalId(), batch.producerId(), batch.producerEpoch(), partitions);
+    return verified.thenCompose(errors -> {
+      List<CompletableFuture<Void>> appended = new ArrayList<>();
+      for (Append a : toVerify) {
+        Errors error = errors.getOrDefault(a.tp(), Errors.NONE);
+        if (error == Errors.NONE) {
+          appended.add(append(a, req.version(), req.acks(), req.timeoutMs()));
+        } else {
+          ProduceVerification.ProduceError e = ProduceVerification.produceError(error);
+          a.out().setErrorCode(e.error().code()).setBaseOffset(-1);
+          if (req.version() >= 8) {
+            a.out().setErrorMessage(e.message());
+          }
+        }
+        a.appended().complete(null);
+      }
+      return CompletableFuture.allOf(appended.toArray(CompletableFuture[]::new));
+    }).whenComplete((ignored, error) -> toVerify.forEach(a -> a.appended().complete(null)));
+  }
+
+  /**
+   * A batch that waited for an earlier one of its producer: now verified if its producer still has no transaction
+   * open on the partition (the earlier one was refused), and appended.
+   */
+  private CompletableFuture<Void> verifyIfNeededThenAppend(Append a, RecordBatch batch, Request req) {
+    VerificationGuard guard;
+    try {
+      guard = replicas.maybeStartTransactionVerification(a.tp(), batch.producerId(), batch.producerEpoch());
+    } catch (Exception e) {
+      fail(a.tp(), a.out(), e, req.version());
+      a.appended().complete(null);
+      return CompletableFuture.completedFuture(null);
+    }
+    if (guard != VerificationGuard.SENTINEL) {
+      return verifyThenAppend(List.of(a.withGuard(guard)), batch, req);
+    }
+    try {
+      return append(a.withGuard(guard), req.version(), req.acks(), req.timeoutMs());
+    } finally {
+      a.appended().complete(null);
+    }
   }
 
   private static RecordBatch firstBatch(MemoryRecords records) {
