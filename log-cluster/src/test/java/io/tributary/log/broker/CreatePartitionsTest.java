@@ -153,8 +153,21 @@ class CreatePartitionsTest {
     assertInstanceOf(expected, e.getCause(), e.getCause().toString());
   }
 
+  /** The topic's partitions, as the broker the admin client asks knows them (once it knows the topic). */
   private static List<TopicPartitionInfo> partitions(String topic) throws Exception {
-    return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      try {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+      } catch (ExecutionException e) {
+        // a new topic reaches the metadata of every broker a moment after CreateTopics answers
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+            || System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   /**
