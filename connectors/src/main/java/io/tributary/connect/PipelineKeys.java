@@ -147,7 +147,7 @@ public final class PipelineKeys {
           "Keep Hudi's metadata table (hoodie.metadata.enable): file listings without listing directories, for readers "
               + "and writer. Each commit then also commits to the metadata table: false makes commits 2 to 3 times "
               + "faster (benchmarks.md), at the cost of directory listings."),
-      opt(SINK, "topic", "topic", Type.NAME, "Topic to produce to (in transactions: idempotent, acks=all); required except for a postgres source."),
+      opt(SINK, "topic", "topic", Type.NAME, "Topic to produce to (idempotent producer, acks=all); required except for a postgres source."),
       opt(SINK, "topic", "topic.prefix", Type.NAME, "Postgres source only (required there): table S.T goes to topic <prefix>.S.T, keyed by its primary key."),
       def(SINK, "topic", "bootstrap.servers", Type.SERVERS, DEFAULT_BOOTSTRAP_SERVERS, "Brokers of the log cluster, host:port[,host:port...]."),
 

@@ -15,9 +15,7 @@ import org.apache.kafka.connect.source.SourceRecord;
  * carry: the key is the primary key; the value is the row after the change (before it, for a delete) plus
  * {@code __op} (c, u, d, r), {@code __lsn} (the change's position in the WAL, which orders the changes of a key),
  * {@code __source_ts_ms} (when the database made the change) and {@code __deleted}. A tombstone (null value)
- * follows each delete, as Debezium writes it; it is made here ({@link #tombstoneOf}) and Debezium's own is
- * skipped, so that a delete and its tombstone are always in the same batch, hence the same transaction (Debezium's
- * carries its delete's position: a restart after a batch that ended with the delete would never send it). Truncates and non-change records are skipped. Avro schemas are
+ * follows each delete, as Debezium emits it. Truncates and non-change records are skipped. Avro schemas are
  * made once per Connect schema, so a column added in PostgreSQL gives a new schema (a new registry version).
  */
 final class ChangeEvents {
@@ -33,15 +31,12 @@ final class ChangeEvents {
   /** Avro schemas by the Connect schema they were made from (value rows and keys). */
   private final Map<Object, Schema> schemas = new HashMap<>();
 
-  /**
-   * The change of a Debezium record; empty for what is not a row change (truncate, heartbeat) and for Debezium's
-   * tombstones (a delete's is {@link #tombstoneOf} it).
-   */
+  /** The change of a Debezium record; empty for what is not a row change (truncate, heartbeat). */
   Optional<Change> convert(SourceRecord record) {
-    if (record.value() == null) {
-      return Optional.empty();
-    }
     GenericRecord key = record.key() instanceof Struct k ? key(record.topic(), k) : null;
+    if (record.value() == null) {
+      return Optional.of(new Change(record.topic(), key, null));
+    }
     if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
       return Optional.empty();
     }
@@ -65,14 +60,6 @@ final class ChangeEvents {
     value.put(SOURCE_TS_MS, source.getInt64("ts_ms"));
     value.put(DELETED, op.equals("d"));
     return Optional.of(new Change(record.topic(), key, value));
-  }
-
-  /** The tombstone that follows {@code change} if it is a delete of a row with a key: empty otherwise. */
-  static Optional<Change> tombstoneOf(Change change) {
-    if (change.key() == null || change.value() == null || !Boolean.TRUE.equals(change.value().get(DELETED))) {
-      return Optional.empty();
-    }
-    return Optional.of(new Change(change.topic(), change.key(), null));
   }
 
   private GenericRecord key(String topic, Struct key) {

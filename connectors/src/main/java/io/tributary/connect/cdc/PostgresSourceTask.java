@@ -48,21 +48,17 @@ import org.slf4j.LoggerFactory;
  * and then their changes from a logical replication slot ({@code pgoutput}); each change goes, Avro through the
  * registry, to topic {@code <topic.prefix>.<schema>.<table>} keyed by the primary key ({@link ChangeEvents}).
  *
- * <p><b>Exactly once</b>, as Kafka Connect's exactly-once sources (KIP-618): each batch the engine hands over is
- * produced in one transaction (transactional id {@code connect-<pipeline>}) together with the engine's position
- * after it, written to the engine's offsets topic as the engine itself writes it ({@link EngineOffsets}). The
- * engine reads that topic with {@code read_committed}, so after kill -9 it resumes exactly after the last
- * committed batch: a change is in the topics (for {@code read_committed} readers) once, never twice, never not.
- * A new task's {@code initTransactions} fences a previous owner of the pipeline and aborts what it left open.
- * A kill during the snapshot makes the engine redo it (a snapshot cannot resume in the middle of a table): the
- * rows are read again, and rows the interrupted snapshot sent that were deleted before the redo are retracted
- * when the redo completes ({@link SnapshotRedo}). The engine also flushes its position on its own every
- * {@value #OFFSET_FLUSH_INTERVAL_MS} ms (after the transaction that holds it), which confirms the position to
- * the replication slot so that PostgreSQL can recycle its WAL.
+ * <p>No loss across restarts, kill -9 included: a batch's records are acknowledged by the log cluster (idempotent
+ * producer, acks=all) before the engine is told they are processed, and the engine keeps its position (the
+ * LSN, and how far the snapshot got) in the offsets topic of the log cluster, flushed every
+ * {@value #OFFSET_FLUSH_INTERVAL_MS} ms. A restart resumes from the last flushed position and may repeat the
+ * changes after it; the Hudi sink orders a key's changes by {@code __lsn}, so a repeat changes nothing. A kill
+ * during the snapshot makes the engine redo it; rows the interrupted snapshot sent and that were deleted before
+ * the redo are retracted when the redo completes ({@link SnapshotRedo}).
  */
 public final class PostgresSourceTask implements PipelineTask {
   private static final Logger LOG = LoggerFactory.getLogger(PostgresSourceTask.class);
-  /** How often the engine confirms its position to the replication slot (and writes it again, outside a transaction). */
+  /** How often the engine writes its position to the offsets topic: what a restart may repeat, at most. */
   static final long OFFSET_FLUSH_INTERVAL_MS = 1000;
   static final long TOPIC_CREATION_TIMEOUT_SECONDS = 60;
 
@@ -109,8 +105,6 @@ public final class PostgresSourceTask implements PipelineTask {
     p.setProperty("offset.storage.replication.factor", String.valueOf(overrides.getOrDefault(
         "offset.storage.replication.factor", "-1"))); // -1: the cluster's default.replication.factor
     p.setProperty("offset.flush.interval.ms", String.valueOf(OFFSET_FLUSH_INTERVAL_MS));
-    // the offsets store's consumer (it is given every engine setting): positions of aborted batches do not count
-    p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.setProperty("bootstrap.servers", sink.bootstrapServers());
     // the offsets store's Kafka clients take the worker-level security keys, as in Kafka Connect
     pipeline.security().kafka().forEach(p::setProperty);
@@ -130,7 +124,7 @@ public final class PostgresSourceTask implements PipelineTask {
     p.setProperty("publication.name", source.publicationName());
     p.setProperty("publication.autocreate.mode", "filtered");
     p.setProperty("snapshot.mode", source.snapshotMode());
-    p.setProperty("tombstones.on.delete", "false"); // made with the delete, in its transaction (ChangeEvents)
+    p.setProperty("tombstones.on.delete", "true");
     p.setProperty("decimal.handling.mode", "string");
     p.setProperty("field.name.adjustment.mode", "avro");
     p.setProperty("schema.name.adjustment.mode", "avro");
@@ -171,12 +165,8 @@ public final class PostgresSourceTask implements PipelineTask {
       Set<String> topics = new HashSet<>();
       // a snapshot under way (possibly the redo of an interrupted one): what it must retract when it completes
       AtomicReference<SnapshotRedo> snapshot = new AtomicReference<>();
-      EngineOffsets positions = new EngineOffsets(source.offsetsTopic(), pipeline.name());
-      // fences a previous owner of this pipeline and aborts the transaction it left open, before the engine reads
-      // its position (a read_committed read would otherwise wait for that transaction)
-      producer.initTransactions();
       DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> consumer = (batch, committer) -> {
-        List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size() + 1);
+        List<Future<RecordMetadata>> sent = new ArrayList<>(batch.size());
         Consumer<ChangeEvents.Change> send = c -> {
           if (topics.add(c.topic())) {
             ensureTopic(c.topic());
@@ -185,51 +175,45 @@ public final class PostgresSourceTask implements PipelineTask {
           byte[] value = c.value() == null ? null : values.serialize(c.topic(), c.value());
           sent.add(producer.send(new ProducerRecord<>(c.topic(), key, value)));
         };
-        producer.beginTransaction();
-        try {
-          for (RecordChangeEvent<SourceRecord> r : batch) {
-            recordsIn.incrementAndGet();
-            SnapshotPhase phase = SnapshotPhase.of(r.record());
-            if (phase == SnapshotPhase.STREAMING && snapshot.get() != null) {
-              retract(snapshot.getAndSet(null), send); // a snapshot without its last read: it is over all the same
-            }
-            if ((phase == SnapshotPhase.READ || phase == SnapshotPhase.LAST_READ) && snapshot.get() == null) {
-              snapshot.set(startSnapshot(registryUrl));
-            }
-            Optional<ChangeEvents.Change> change = events.convert(r.record());
-            if (change.isPresent()) {
-              ChangeEvents.Change c = change.get();
-              if (phase == SnapshotPhase.READ || phase == SnapshotPhase.LAST_READ) {
-                snapshot.get().read(c.topic(), c.key(), SnapshotPhase.lsn(r.record()),
-                    SnapshotPhase.sourceTsMs(r.record()));
-              }
-              send.accept(c);
-              ChangeEvents.tombstoneOf(c).ifPresent(send);
-            }
-            if (phase == SnapshotPhase.LAST_READ) {
-              // in the transaction that holds the last read's position, hence that says the snapshot completed:
-              // a kill before its commit redoes the snapshot and its retractions
-              retract(snapshot.getAndSet(null), send);
-            }
+        for (RecordChangeEvent<SourceRecord> r : batch) {
+          recordsIn.incrementAndGet();
+          SnapshotPhase phase = SnapshotPhase.of(r.record());
+          if (phase == SnapshotPhase.STREAMING && snapshot.get() != null) {
+            retract(snapshot.getAndSet(null), send); // a snapshot without its last read: it is over all the same
           }
-          int changes = sent.size();
-          EngineOffsets.latest(batch.stream().map(RecordChangeEvent::record).toList())
-              .forEach((partition, offset) -> sent.add(producer.send(positions.record(partition, offset))));
-          producer.commitTransaction(); // sends what it holds first; fails if any send failed
-          acknowledged.addAndGet(changes);
-        } catch (RuntimeException e) {
-          abortQuietly(producer);
-          if (stopping) {
-            throw e; // the engine interrupted the batch to stop
+          if ((phase == SnapshotPhase.READ || phase == SnapshotPhase.LAST_READ) && snapshot.get() == null) {
+            snapshot.set(startSnapshot(registryUrl));
           }
-          // not marked processed: the engine stops, and a restart resumes after the last committed batch
-          throw new IllegalStateException("pipeline " + pipeline.name() + ": the log cluster did not take a batch of "
-              + batch.size() + " changes (its transaction is aborted): " + firstFailure(sent, e), e);
+          Optional<ChangeEvents.Change> change = events.convert(r.record());
+          if (change.isPresent()) {
+            ChangeEvents.Change c = change.get();
+            if (phase == SnapshotPhase.READ || phase == SnapshotPhase.LAST_READ) {
+              snapshot.get().read(c.topic(), c.key(), SnapshotPhase.lsn(r.record()),
+                  SnapshotPhase.sourceTsMs(r.record()));
+            }
+            send.accept(c);
+          }
+          if (phase == SnapshotPhase.LAST_READ) {
+            // sent and acknowledged below before the last read is marked processed, hence before the engine's
+            // offsets can say that the snapshot completed: a kill before that redoes the snapshot and its retractions
+            retract(snapshot.getAndSet(null), send);
+          }
+        }
+        producer.flush();
+        for (Future<RecordMetadata> f : sent) {
+          try {
+            f.get();
+          } catch (ExecutionException e) {
+            // not marked processed: the engine stops, and a restart resends from the last flushed position
+            throw new IllegalStateException("pipeline " + pipeline.name() + ": the log cluster did not take a change: "
+                + e.getCause(), e.getCause());
+          }
         }
         for (RecordChangeEvent<SourceRecord> r : batch) {
           committer.markProcessed(r);
         }
         committer.markBatchFinished();
+        acknowledged.addAndGet(sent.size());
         lastAckMillis = System.currentTimeMillis();
       };
       engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -252,32 +236,6 @@ public final class PostgresSourceTask implements PipelineTask {
         Thread.interrupted();
       }
     }
-  }
-
-  /** Aborts the open transaction; a fenced or closed producer cannot, and its transaction is aborted for it. */
-  private void abortQuietly(KafkaProducer<byte[], byte[]> producer) {
-    try {
-      producer.abortTransaction();
-    } catch (RuntimeException e) {
-      LOG.warn("pipeline {}: aborting the transaction: {}", pipeline.name(), e.toString());
-    }
-  }
-
-  /** Why a batch failed: the first send the log cluster refused, else {@code e} itself. */
-  private static String firstFailure(List<Future<RecordMetadata>> sent, RuntimeException e) {
-    for (Future<RecordMetadata> f : sent) {
-      if (f.isDone()) {
-        try {
-          f.get();
-        } catch (ExecutionException failed) {
-          return failed.getCause().toString();
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
-    return e.toString();
   }
 
   /**

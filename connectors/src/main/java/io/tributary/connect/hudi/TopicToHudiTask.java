@@ -51,8 +51,7 @@ import org.slf4j.LoggerFactory;
  * A {@code topic} source upserted into a {@code hudi} sink, exactly once.
  *
  * <p>The consumer is assigned every partition of the topic (no group membership: the table, not the group,
- * owns the position), with {@code isolation.level=read_committed}: the sources write in transactions, and records
- * of an aborted one are never upserted. On start the position is the checkpoint of the table's last completed commit (see
+ * owns the position). On start the position is the checkpoint of the table's last completed commit (see
  * {@link KafkaCheckpoint}), else {@code source.start}. Each value is decoded, transformed and validated
  * ({@link ValueConverter}); rows are buffered and upserted in one Hudi commit whose metadata holds the next
  * offset of every partition, so data and position land together or not at all. Bad records go to the
@@ -316,8 +315,6 @@ public final class TopicToHudiTask implements PipelineTask {
     });
     props.put(ConsumerConfig.GROUP_ID_CONFIG, source.group());
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    // the sources produce in transactions: what a failed or killed one left uncommitted is not data
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // the table's checkpoint, or source.start, decides where to read; never a silent reset
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -30,11 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a validated pipeline standalone. Today: a {@code generator} source into a {@code topic} sink, with the
  * transforms applied to each record; values in Avro through the registry serde when the file sets
- * {@code schema.registry.url}, else JSON. Produces in transactions ({@link SourceProducers}: idempotent, acks=all,
- * transactional id {@code connect-<pipeline>}), committed every {@value #COMMIT_INTERVAL_MS} ms, as Kafka Streams
- * commits under exactly-once: a {@code read_committed} reader sees whole transactions only, and a run that fails
- * or is killed leaves nothing of its last one. A generator keeps no position: a new run starts its sequence
- * again. Keys are the generated {@code key} field as UTF-8 (before transforms).
+ * {@code schema.registry.url}, else JSON. Produces with {@code enable.idempotence=true} and {@code acks=all};
+ * keys are the generated {@code key} field as UTF-8 (before transforms).
  *
  * <p>{@link #run()} blocks until {@code records} (or {@code maxRecords}) are produced and acknowledged, or
  * {@link #stop()} is called (from a shutdown hook on SIGTERM, say); it always flushes before returning. A send
@@ -43,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PipelineRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
-  /** How often the open transaction is committed while producing (Kafka Streams' exactly-once default). */
-  static final long COMMIT_INTERVAL_MS = 100;
 
   /** Counters of a run; safe to read from any thread. */
   public static final class Metrics {
@@ -199,8 +194,13 @@ public final class PipelineRunner implements AutoCloseable {
   /** Runs to the end ({@code records}, {@code maxRecords}) or until stopped. Returns the metrics. */
   public Metrics run() {
     try {
-      Properties props = SourceProducers.properties(sink.bootstrapServers(), pipeline.name(), Map.of(),
-          producerOverrides);
+      Properties props = new Properties();
+      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers());
+      props.put(ProducerConfig.CLIENT_ID_CONFIG, "connect-" + pipeline.name());
+      props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+      props.putAll(producerOverrides);
+      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      props.put(ProducerConfig.ACKS_CONFIG, "all");
       try (RecordSerializer serializer = registryUrl.map(url -> RecordSerializer.avro(pipeline.security().serdeConfigs(url)))
           .orElseGet(RecordSerializer::json);
            Producer<String, byte[]> producer =
@@ -209,52 +209,21 @@ public final class PipelineRunner implements AutoCloseable {
             pipeline.name(), source.keys(), source.ratePerSecond(),
             source.records().isPresent() ? source.records().getAsLong() : "unbounded",
             sink.topic(), sink.bootstrapServers(), avro() ? "Avro, registry " + registryUrl.get() : "JSON");
-        producer.initTransactions(); // fences a previous run of this pipeline and aborts what it left open
-        producer.beginTransaction();
-        boolean committed = false;
         try {
           loop(producer, serializer);
-          committed = sendFailure.get() == null && commit(producer, false);
         } finally {
-          if (!committed) {
-            abortQuietly(producer);
-          }
+          producer.flush();
         }
       }
       LOG.info(summary());
       Exception failure = sendFailure.get();
       if (failure != null) {
         throw new IllegalStateException("pipeline " + pipeline.name() + " stopped: a send to topic '"
-            + sink.topic() + "' failed (its transaction is aborted): " + failure.getMessage(), failure);
+            + sink.topic() + "' failed: " + failure.getMessage(), failure);
       }
       return metrics;
     } finally {
       finished.countDown();
-    }
-  }
-
-  /**
-   * Commits the open transaction (waiting for its records' acknowledgements), and opens the next unless
-   * {@code openNext} is false. False, with the failure recorded, when it cannot: a send failed or the producer was fenced.
-   */
-  private boolean commit(Producer<String, byte[]> producer, boolean openNext) {
-    try {
-      producer.commitTransaction();
-      if (openNext) {
-        producer.beginTransaction();
-      }
-      return true;
-    } catch (KafkaException e) {
-      sendFailure.compareAndSet(null, e);
-      return false;
-    }
-  }
-
-  private void abortQuietly(Producer<String, byte[]> producer) {
-    try {
-      producer.abortTransaction();
-    } catch (KafkaException e) {
-      LOG.warn("pipeline {}: aborting the transaction: {}", pipeline.name(), e.toString());
     }
   }
 
@@ -264,7 +233,6 @@ public final class PipelineRunner implements AutoCloseable {
     Transforms transforms = new Transforms(pipeline.transforms());
     long limit = maxRecords.orElse(Long.MAX_VALUE);
     long nextProgress = System.currentTimeMillis() + progressIntervalMs;
-    long nextCommit = System.currentTimeMillis() + COMMIT_INTERVAL_MS;
     while (!stopping && sendFailure.get() == null && gen.hasNext() && gen.produced() < limit) {
       if (!pacer.acquire(() -> stopping)) {
         break;
@@ -288,12 +256,6 @@ public final class PipelineRunner implements AutoCloseable {
       });
       metrics.recordsOut.incrementAndGet();
       long now = System.currentTimeMillis();
-      if (now >= nextCommit) {
-        if (!commit(producer, true)) {
-          break;
-        }
-        nextCommit = now + COMMIT_INTERVAL_MS;
-      }
       if (now >= nextProgress) {
         progress.accept("pipeline " + pipeline.name() + ": " + metrics);
         nextProgress = now + progressIntervalMs;

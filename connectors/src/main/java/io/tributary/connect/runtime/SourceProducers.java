@@ -9,17 +9,9 @@ public final class SourceProducers {
   private SourceProducers() {}
 
   /**
-   * The transactional id of pipeline {@code pipelineName}'s producer: one per pipeline, so that a task that takes a
-   * pipeline over (after a restart or on another worker) fences the one before it.
-   */
-  public static String transactionalId(String pipelineName) {
-    return "connect-" + pipelineName;
-  }
-
-  /**
    * Settings for pipeline {@code pipelineName}'s producer: {@code defaults}, then the client overrides that are
-   * producer settings, then idempotence, acks=all and the pipeline's transactional id, which no override may
-   * change (a source's exactly-once guarantee rests on them): the producer must {@code initTransactions()}.
+   * producer settings, then idempotence and acks=all, which no override may switch off (a source's no-loss
+   * guarantee rests on them).
    */
   public static Properties properties(String bootstrapServers, String pipelineName, Map<String, Object> defaults,
       Map<String, Object> clientOverrides) {
@@ -35,7 +27,6 @@ public final class SourceProducers {
     });
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(pipelineName));
     return props;
   }
 }

@@ -44,7 +44,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -54,18 +53,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@code files} source into a {@code topic} sink: the JSON-lines or CSV files of a directory, read as they
- * appear (the directory is listed every {@code poll.interval.ms}), each line produced as one record, exactly once.
+ * appear (the directory is listed every {@code poll.interval.ms}), each line produced as one record with an
+ * idempotent, acks=all producer, exactly once.
  *
- * <p><b>How exactly once works.</b> The source produces in transactions (transactional id
- * {@code connect-<pipeline>}, idempotent, acks=all). About once a second it writes a checkpoint to the compacted
- * topic {@value SourceOffsets#TOPIC} (each file's position, then the end offsets of its output partitions) and
- * commits: the lines and the positions after them become visible together, to {@code read_committed} readers. On
- * start, {@code initTransactions} fences a previous owner of the pipeline and aborts what it left open; the source
- * reads the last committed checkpoint and resumes there. Every record also carries headers naming its pipeline,
- * file and line ({@link SourceHeaders}), and all records of one file go to one partition (chosen from the file
- * name); so a start also reads its output partitions from the checkpoint's offsets to their end, and a line found
- * there (written without a transaction, by a version before them) is not produced again. A send that fails stops
- * the source (its transaction cannot commit); the next start resumes from the last commit as after a crash.
+ * <p><b>How exactly once works.</b> Every record carries headers naming its pipeline, file and line
+ * ({@link SourceHeaders}). All records of one file go to one partition (chosen from the file name), so the
+ * idempotent producer appends them in line order without gaps or duplicates within a run. About once a
+ * second the source flushes (everything sent is acknowledged) and writes a checkpoint to the compacted topic
+ * {@value SourceOffsets#TOPIC}: each file's position, then the end offsets of its output partitions. On
+ * start it reads the last checkpoint, then reads its output partitions from those offsets to their end: the
+ * lines found there were written after the checkpoint, so they are not produced again. Nothing is lost
+ * (positions move only past acknowledged records) and nothing is produced twice (whatever was acknowledged
+ * is either in the checkpoint or found by the scan). A send that fails stops the source at once (the producer
+ * is closed without sending what it still holds, so no later line can land after a missing one); the next
+ * start recovers from the log as after a crash.
  *
  * <p>Bad lines (malformed JSON, a CSV row with the wrong number of columns, a value Avro cannot hold) go to
  * the dead-letter topic with the reason, file and line in headers when {@code errors.tolerance} is
@@ -112,7 +113,6 @@ public final class FilesSourceTask implements PipelineTask {
   private final Map<String, FileProgress> dirty = new LinkedHashMap<>();
   private final Set<String> warned = new HashSet<>();
   private Map<TopicPartition, Long> checkpointEnd = new HashMap<>();
-  private boolean inTransaction;
   private long lastCheckpointNanos;
   private int sinkPartitions;
   private int deadLetterPartitions;
@@ -214,8 +214,6 @@ public final class FilesSourceTask implements PipelineTask {
         consumerProps.put(k, v);
       }
     });
-    // an aborted transaction's lines and positions never happened
-    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     SourceOffsets offsets = new SourceOffsets(pipeline.name());
     Map<String, Object> adminProps = new HashMap<>(pipeline.security().kafka());
     adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers());
@@ -227,8 +225,7 @@ public final class FilesSourceTask implements PipelineTask {
       SourceOffsets.ensureTopic(admin);
       sinkPartitions = producer.partitionsFor(sink.topic()).size();
       deadLetterPartitions = deadLetterTopic.map(t -> producer.partitionsFor(t).size()).orElse(0);
-      producer.initTransactions();
-      recover(offsets, admin, consumerProps, producer);
+      recover(offsets, consumerProps, producer);
       LOG.info("pipeline {}: files ({}) from {} -> topic {} at {} ({} values{})", pipeline.name(),
           source.format() == Source.FileFormat.JSONL ? "JSON lines"
               : source.csvHeader() ? "CSV with a header" : "CSV without a header",
@@ -244,8 +241,6 @@ public final class FilesSourceTask implements PipelineTask {
       } finally {
         if (sendFailure.get() == null) {
           checkpoint(producer, offsets);
-        } else {
-          abortQuietly(producer);
         }
       }
       LOG.info("pipeline {}: stopped; {}", pipeline.name(), metrics());
@@ -256,18 +251,18 @@ public final class FilesSourceTask implements PipelineTask {
   }
 
   /** Reads the checkpoint and what was written after it; writes a fresh checkpoint before producing. */
-  private void recover(SourceOffsets offsets, Admin admin, Properties consumerProps, Producer<byte[], byte[]> producer)
+  private void recover(SourceOffsets offsets, Properties consumerProps, Producer<byte[], byte[]> producer)
       throws Exception {
     long t0 = System.nanoTime();
     try (KafkaConsumer<byte[], byte[]> c =
              new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      recover(c, offsets, admin, producer, t0);
+      recover(c, offsets, producer, t0);
     }
   }
 
-  private void recover(KafkaConsumer<byte[], byte[]> c, SourceOffsets offsets, Admin admin,
-      Producer<byte[], byte[]> producer, long t0) throws Exception {
-    SourceOffsets.Checkpoint cp = offsets.load(c, admin);
+  private void recover(KafkaConsumer<byte[], byte[]> c, SourceOffsets offsets, Producer<byte[], byte[]> producer,
+      long t0) throws Exception {
+    SourceOffsets.Checkpoint cp = offsets.load(c);
     List<TopicPartition> outputs = new ArrayList<>();
     for (int p = 0; p < sinkPartitions; p++) {
       outputs.add(new TopicPartition(sink.topic(), p));
@@ -291,9 +286,7 @@ public final class FilesSourceTask implements PipelineTask {
       checkpointEnd.put(tp, ends.get(tp));
     }
     dirty.putAll(progress);
-    beginIfNeeded(producer);
     offsets.write(producer, dirty, checkpointEnd);
-    commit(producer);
     dirty.clear();
     lastCheckpointNanos = System.nanoTime();
     lastCheckpointMillis.set(System.currentTimeMillis());
@@ -463,65 +456,30 @@ public final class FilesSourceTask implements PipelineTask {
 
   private void send(Producer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record, AtomicLong counter) {
     try {
-      beginIfNeeded(producer);
       producer.send(record, (md, e) -> {
         if (e == null) {
           ackedEnd.merge(new TopicPartition(md.topic(), md.partition()), md.offset() + 1, Math::max);
           counter.incrementAndGet();
-        } else {
-          sendFailure.compareAndSet(null, e); // the transaction cannot commit now: stop and abort it
+        } else if (sendFailure.compareAndSet(null, e)) {
+          // Nothing after a failed record may land, or a restart would take the gap for done: drop the rest.
+          producer.close(Duration.ZERO);
         }
       });
-    } catch (KafkaException | IllegalStateException refused) { // a producer in error refuses further sends
+    } catch (IllegalStateException closed) {
       throwIfSendFailed();
-      throw refused;
+      throw closed;
     }
   }
 
-  /**
-   * Flushes (every record sent is acknowledged), records the positions and output end offsets, and commits them
-   * with the records.
-   */
+  /** Flushes (every record sent is acknowledged), then records the positions and output end offsets. */
   private void checkpoint(Producer<byte[], byte[]> producer, SourceOffsets offsets) throws Exception {
     producer.flush();
     throwIfSendFailed();
     ackedEnd.forEach((tp, end) -> checkpointEnd.merge(tp, end, Math::max));
-    beginIfNeeded(producer);
     offsets.write(producer, dirty, checkpointEnd);
-    commit(producer);
     dirty.clear();
     lastCheckpointNanos = System.nanoTime();
     lastCheckpointMillis.set(System.currentTimeMillis());
-  }
-
-  private void abortQuietly(Producer<byte[], byte[]> producer) {
-    if (!inTransaction) {
-      return;
-    }
-    inTransaction = false;
-    try {
-      producer.abortTransaction();
-    } catch (KafkaException e) {
-      LOG.warn("pipeline {}: aborting the transaction: {}", pipeline.name(), e.toString());
-    }
-  }
-
-  /**
-   * Opens a transaction unless one is open. Only before a send: a producer closed with an open transaction that
-   * holds nothing waits for its full close timeout (kafka-clients 3.9 completes that abort locally and does not
-   * wake its I/O thread).
-   */
-  private void beginIfNeeded(Producer<byte[], byte[]> producer) {
-    if (!inTransaction) {
-      producer.beginTransaction();
-      inTransaction = true;
-    }
-  }
-
-  /** Commits the open transaction. */
-  private void commit(Producer<byte[], byte[]> producer) {
-    producer.commitTransaction();
-    inTransaction = false;
   }
 
   private void throwIfSendFailed() {

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -82,13 +81,8 @@ final class SourceOffsets {
     return pipelineKey() + "/file/" + file;
   }
 
-  /**
-   * Reads the whole topic with {@code c} (a {@code read_committed} consumer, assigned to it for the time) and keeps
-   * this pipeline's latest values. It reads up to the topic's high watermark, not only to its last stable offset:
-   * another pipeline's open transaction may hold that back before this pipeline's last commit.
-   */
-  Checkpoint load(KafkaConsumer<byte[], byte[]> c, Admin admin)
-      throws InterruptedException, ExecutionException, TimeoutException {
+  /** Reads the whole topic with {@code c} (assigned to it for the time) and keeps this pipeline's latest values. */
+  Checkpoint load(KafkaConsumer<byte[], byte[]> c) {
     String filePrefix = pipelineKey() + "/file/";
     Map<String, FileProgress> files = new HashMap<>();
     Map<TopicPartition, Long> offsets = new HashMap<>();
@@ -96,13 +90,12 @@ final class SourceOffsets {
     {
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
-      long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp)
-          .get(TIMEOUT_MS, TimeUnit.MILLISECONDS).offset();
+      long end = c.endOffsets(List.of(tp)).get(tp);
       long deadline = System.currentTimeMillis() + TIMEOUT_MS;
       while (c.position(tp) < end) {
         if (System.currentTimeMillis() > deadline) {
           throw new IllegalStateException("could not read " + TOPIC + " to offset " + end + " within "
-              + TIMEOUT_MS + " ms (at " + c.position(tp) + "; a transaction still open there holds it back)");
+              + TIMEOUT_MS + " ms (at " + c.position(tp) + ")");
         }
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
           if (r.key() == null) {

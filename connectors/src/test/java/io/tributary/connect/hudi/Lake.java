@@ -1,18 +1,15 @@
 package io.tributary.connect.hudi;
 
+import io.tributary.connect.Pipeline;
+import io.tributary.connect.PipelineLoader;
 import io.tributary.connect.runtime.GeneratorSource;
-import io.tributary.connect.runtime.RecordSerializer;
+import io.tributary.connect.runtime.PipelineRunner;
 import io.tributary.log.embedded.EmbeddedCluster;
 import io.tributary.registry.RegistryConfig;
 import io.tributary.registry.RegistryServer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -59,36 +53,33 @@ final class Lake implements AutoCloseable {
 
   /**
    * Produces {@code events} generator events over {@code keys} keys (seed 7) to {@code topic} in Avro via the
-   * registry (the generator pipeline's events and serializer; produced without transactions, so that offsets count
-   * records).
+   * registry, with the connector's own generator pipeline (idempotent, acks=all), records from {@code first}.
    */
   long produce(String topic, int partitions, long events, long keys) throws Exception {
     if (partitions > 0) {
       cluster.createTopic(topic, partitions, 1, Map.of());
     }
-    Properties props = cluster.producerProps();
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 262144);
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    GeneratorSource gen = new GeneratorSource(keys, OptionalLong.of(events), 7, System::currentTimeMillis);
-    AtomicLong acked = new AtomicLong();
-    AtomicReference<Exception> failed = new AtomicReference<>();
-    try (RecordSerializer values = RecordSerializer.avro(registryUrl());
-         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-      while (gen.hasNext()) {
-        Map<String, Object> e = gen.next();
-        byte[] key = ((String) e.get("key")).getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topic, key, values.serialize(topic, e)), (md, error) -> {
-          if (error == null) {
-            acked.incrementAndGet();
-          } else {
-            failed.compareAndSet(null, error);
-          }
-        });
-      }
-      producer.flush();
-    }
-    if (failed.get() != null || acked.get() != events) {
-      throw new AssertionError("produced " + acked + " of " + events + " events", failed.get());
+    Path file = dir.resolve("produce-" + topic + "-" + System.nanoTime() + ".yaml");
+    Files.writeString(file, """
+        name: produce-%s
+        source:
+          type: generator
+          keys: %d
+          rate: 0
+          records: %d
+          seed: 7
+        sink:
+          type: topic
+          topic: %s
+          bootstrap.servers: %s
+        schema:
+          registry.url: %s
+        """.formatted(topic, keys, events, topic, bootstrap(), registryUrl()));
+    Pipeline p = PipelineLoader.load(file);
+    PipelineRunner runner = new PipelineRunner(p, OptionalLong.empty(), Map.of("batch.size", 262144, "linger.ms", 20));
+    PipelineRunner.Metrics m = runner.run();
+    if (m.acknowledged.get() != events) {
+      throw new AssertionError("produced " + m + ", wanted " + events);
     }
     return events;
   }
@@ -132,20 +123,10 @@ final class Lake implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Every committed record of partition 0 of {@code topic} up to its last stable offset now (waiting at most 30 s):
-   * what a {@code read_committed} reader sees, the output of the sources' transactions.
-   */
+  /** Every record of partition 0 of {@code topic} up to its end offset now (waiting at most 30 s). */
   List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-    return readAll(topic, "read_committed");
-  }
-
-  /** As {@link #readAll(String)}, with {@code isolation.level} {@code isolation}. */
-  List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    Properties props = cluster.consumerProps();
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cluster.consumerProps())) {
       TopicPartition tp = new TopicPartition(topic, 0);
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));

@@ -87,9 +87,7 @@ class SecurePipelineTest {
       admin.createAcls(List.of(
           allow(ResourceType.TOPIC, "secure-", "etl", AclOperation.WRITE),
           allow(ResourceType.TOPIC, "secure-", "etl", AclOperation.READ),
-          allow(ResourceType.GROUP, "connect-secure-", "etl", AclOperation.READ),
-          // the source pipelines produce in transactions, as transactional id connect-<pipeline>
-          allow(ResourceType.TRANSACTIONAL_ID, "connect-secure-", "etl", AclOperation.WRITE))).all().get();
+          allow(ResourceType.GROUP, "connect-secure-", "etl", AclOperation.READ))).all().get();
     }
     Map<String, String> r = new HashMap<>();
     r.put(RegistryConfig.LISTENERS, "https://127.0.0.1:0");

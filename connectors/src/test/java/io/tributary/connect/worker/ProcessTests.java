@@ -60,63 +60,18 @@ final class ProcessTests {
     }
   }
 
-  /**
-   * Reads a topic's records as they come, from its start, with {@code isolation.level} {@code isolation}: with
-   * {@code read_committed}, transaction markers and the records of aborted transactions (a killed source's last
-   * one) do not count; with {@code read_uncommitted} everything written counts, committed or not.
-   */
-  static final class Records implements AutoCloseable {
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final String topic;
-    private final List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records =
-        new java.util.ArrayList<>();
-    private List<TopicPartition> tps;
+  /** Records in {@code topic} (sum of its partitions' end offsets). */
+  static long size(KafkaConsumer<byte[], byte[]> c, String topic) {
+    List<TopicPartition> tps = c.partitionsFor(topic).stream()
+        .map(p -> new TopicPartition(topic, p.partition())).toList();
+    return c.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum();
+  }
 
-    Records(String bootstrap, String topic, String isolation) {
-      Properties p = new Properties();
-      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-      this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      this.topic = topic;
-    }
-
-    /** The records up to the end visible to this reader now (the last stable offset for read_committed). */
-    List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records() {
-      java.util.Map<TopicPartition, Long> end = consumer.endOffsets(partitions());
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-        consumer.poll(java.time.Duration.ofMillis(100)).forEach(records::add);
-      }
-      return records;
-    }
-
-    /**
-     * The end offsets visible to this reader, summed: quick, and for {@code read_uncommitted} a measure of what was
-     * written (transaction markers included).
-     */
-    long endOffsets() {
-      return consumer.endOffsets(partitions()).values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private List<TopicPartition> partitions() {
-      if (tps == null) {
-        tps = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(tps);
-        consumer.seekToBeginning(tps);
-      }
-      return tps;
-    }
-
-    /** How many records {@link #records()} holds. */
-    long count() {
-      return records().size();
-    }
-
-    @Override
-    public void close() {
-      consumer.close();
-    }
+  static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   /** Writes a file the way producers of files should: elsewhere, then renamed into the directory. */
