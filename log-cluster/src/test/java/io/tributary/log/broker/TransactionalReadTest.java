@@ -137,8 +137,21 @@ class TransactionalReadTest {
       admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get();
     }
     TopicPartition tp = new TopicPartition(name, 0);
-    latestOffset(tp, IsolationLevel.READ_UNCOMMITTED); // answered by the leader once it leads (the admin client retries)
-    return tp;
+    // answered by the leader once it leads; the broker the admin client asks for metadata may learn of the new topic
+    // a moment after CreateTopics answers (UnknownTopicOrPartitionException, seen once in CI): retry that for 30 s
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      try {
+        latestOffset(tp, IsolationLevel.READ_UNCOMMITTED);
+        return tp;
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+            || System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 
   private static Admin admin() {
